@@ -1,0 +1,16 @@
+export { chromiumArgs, chromiumPath } from './chromium.js';
+export { iamClient, s3Client, s3Config, stsClient, type TemporaryKeys } from './clients.js';
+export { ensureBackendPackages, missingPackages } from './install.js';
+export {
+  type AwsKeys,
+  DEFAULT_CORS_ORIGINS,
+  isLocalS3Up,
+  type LocalS3,
+  localS3Env,
+  readLocalS3,
+  type StartOptions,
+  startLocalS3,
+  stopLocalS3,
+} from './local-s3.js';
+export { freePort, freePorts } from './ports.js';
+export { browserCors, ROLE_ACTIONS, uploaderRolePolicy, uploaderTrustPolicy } from './provision.js';

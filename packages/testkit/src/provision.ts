@@ -1,0 +1,79 @@
+import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { CreateBucketCommand, PutBucketCorsCommand } from '@aws-sdk/client-s3';
+import { iamClient, s3Client } from './clients.js';
+import type { LocalS3 } from './local-s3.js';
+
+/** The actions the uploader role may ever grant; each session policy narrows them further. */
+export const ROLE_ACTIONS = [
+  's3:PutObject',
+  's3:GetObject',
+  's3:DeleteObject',
+  's3:AbortMultipartUpload',
+  's3:ListMultipartUploadParts',
+  's3:ListBucket',
+];
+
+export function uploaderTrustPolicy(servicePrincipalArn: string) {
+  return {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { AWS: [servicePrincipalArn] }, Action: ['sts:AssumeRole'] }],
+  };
+}
+
+export function uploaderRolePolicy(bucket: string) {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: ROLE_ACTIONS,
+        Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
+      },
+    ],
+  };
+}
+
+/** The browser-facing bucket CORS: exact origins, the x-amz-* headers, and ETag exposed. */
+export function browserCors(origins: string[]) {
+  return {
+    CORSRules: [
+      {
+        AllowedOrigins: origins,
+        AllowedMethods: ['GET', 'PUT', 'POST', 'HEAD', 'DELETE'],
+        AllowedHeaders: ['*'],
+        ExposeHeaders: ['ETag', 'x-amz-request-id', 'x-amz-version-id'],
+        MaxAgeSeconds: 3000,
+      },
+    ],
+  };
+}
+
+/** Bucket (owned by the token service's user), CORS, and the uploader role. */
+export async function provision(local: LocalS3): Promise<void> {
+  const s3 = s3Client(local, local.service);
+  const iam = iamClient(local, local.admin);
+  try {
+    await s3.send(new CreateBucketCommand({ Bucket: local.bucket }));
+    await s3.send(
+      new PutBucketCorsCommand({ Bucket: local.bucket, CORSConfiguration: browserCors(local.corsOrigins) }),
+    );
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: local.roleName,
+        Path: '/',
+        AssumeRolePolicyDocument: JSON.stringify(uploaderTrustPolicy(local.service.arn)),
+        MaxSessionDuration: 43200,
+      }),
+    );
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: local.roleName,
+        PolicyName: 's3up-bucket-access',
+        PolicyDocument: JSON.stringify(uploaderRolePolicy(local.bucket)),
+      }),
+    );
+  } finally {
+    s3.destroy();
+    iam.destroy();
+  }
+}

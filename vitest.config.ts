@@ -1,0 +1,70 @@
+import { playwright } from '@vitest/browser-playwright';
+import { defaultClientConditions } from 'vite';
+import { defineConfig } from 'vitest/config';
+import { chromiumArgs, chromiumPath } from './packages/testkit/src/chromium.ts';
+
+// Inside the workspace, packages resolve to their TypeScript sources (the `@s3up/source`
+// export condition); published packages resolve to dist/.
+const resolveSource = {
+  resolve: { conditions: ['@s3up/source', ...defaultClientConditions] },
+  // Not Vite's server default ('module' first): Node must load the AWS SDK's CommonJS/ESM builds, not dist-es.
+  ssr: { resolve: { conditions: ['@s3up/source', 'node', 'development|production'] } },
+};
+const globalSetup = ['packages/testkit/src/global-setup.ts'];
+
+export default defineConfig({
+  test: {
+    reporters: process.env.CI ? ['default', 'junit'] : ['default'],
+    outputFile: { junit: 'test-output/junit.xml' },
+    projects: [
+      {
+        ...resolveSource,
+        test: {
+          name: 'unit',
+          include: ['packages/*/test/unit/**/*.test.ts', 'apps/*/test/unit/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        ...resolveSource,
+        test: {
+          name: 'integration',
+          include: ['packages/*/test/integration/**/*.test.ts', 'apps/*/test/integration/**/*.test.ts'],
+          environment: 'node',
+          globalSetup,
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        ...resolveSource,
+        test: {
+          name: 'browser',
+          include: ['packages/*/test/browser/**/*.test.ts'],
+          globalSetup,
+          testTimeout: 60_000,
+          browser: {
+            enabled: true,
+            headless: true,
+            screenshotFailures: false,
+            provider: playwright({ launchOptions: { executablePath: chromiumPath(), args: chromiumArgs } }),
+            instances: [{ browser: 'chromium' }],
+          },
+        },
+      },
+      {
+        ...resolveSource,
+        test: {
+          // End-to-end: a real Chromium driven by playwright-core against running servers.
+          name: 'e2e',
+          include: ['apps/*/test/e2e/**/*.test.ts'],
+          environment: 'node',
+          globalSetup,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
