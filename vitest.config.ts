@@ -10,7 +10,11 @@ const resolveSource = {
   // Not Vite's server default ('module' first): Node must load the AWS SDK's CommonJS/ESM builds, not dist-es.
   ssr: { resolve: { conditions: ['@s3up/source', 'node', 'development|production'] } },
 };
-const globalSetup = ['packages/testkit/src/global-setup.ts'];
+// One local S3+STS cluster per run, then a real token server on it (`inject('tokenServer')`).
+const globalSetup = [
+  'packages/testkit/src/global-setup.ts',
+  'packages/token-server/test/support/token-server.global-setup.ts',
+];
 
 export default defineConfig({
   test: {

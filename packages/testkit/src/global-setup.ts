@@ -28,6 +28,16 @@ async function acquire(): Promise<{ local: LocalS3; owned: boolean }> {
 }
 
 /**
+ * The cluster of the current run, for other globalSetup files listed after this one
+ * (the token server's, for instance). Throws when this setup has not run.
+ */
+export async function currentLocalS3(): Promise<LocalS3> {
+  const shared = store[KEY];
+  if (!shared) throw new Error('currentLocalS3(): list @s3up/testkit global-setup before this globalSetup');
+  return (await shared.cluster).local;
+}
+
+/**
  * vitest globalSetup: boots one local S3+STS cluster for the run and provides its
  * description to the tests as `inject('localS3')`.
  */
