@@ -17,6 +17,7 @@ ADMIN_SECRET_KEY=${ADMIN_SECRET_KEY:-adminsecretadminsecretadminsecret0000000}
 STS_KEY=${STS_KEY:-abcdefghijklmnop}          # must be exactly 16 chars
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-90}              # seconds for each wait step
 STS_MIN_DURATION=${STS_MIN_DURATION:-1}       # AWS enforces >= 900
+MEMSTORE_BYTES=${MEMSTORE_BYTES:-4294967296}  # the OSD keeps all data in RAM, up to this
 SERVICE_UID=${SERVICE_UID:-tokensvc}          # the token service's own user (AssumeRole caller, bucket owner)
 SERVICE_ACCESS_KEY=${SERVICE_ACCESS_KEY:-AKIATOKENSVC00000000}
 SERVICE_SECRET_KEY=${SERVICE_SECRET_KEY:-tokensvcsecrettokensvcsecret000000000000}
@@ -90,7 +91,7 @@ paxos min wait = 0.01
 [osd]
 osd data = $CEPH_DIR/osd.\$id
 osd objectstore = memstore
-memstore device bytes = 4294967296
+memstore device bytes = $MEMSTORE_BYTES
 osd op num shards = 2
 osd op num threads per shard = 1
 

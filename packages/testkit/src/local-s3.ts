@@ -49,6 +49,11 @@ export interface StartOptions {
   roleName?: string;
   /** Origins allowed by the bucket CORS. Default: any port on localhost and 127.0.0.1. */
   corsOrigins?: string[];
+  /**
+   * RAM the in-memory OSD may hold. Default 4 GiB: enough for tests; benchmarks of multi-GiB
+   * files want more (RGW frees deleted multipart data only after 2 h).
+   */
+  memstoreBytes?: number;
   /** Progress lines (boot steps); default silent. */
   log?: (line: string) => void;
 }
@@ -102,6 +107,7 @@ export async function startLocalS3(options: StartOptions = {}): Promise<LocalS3>
     SERVICE_SECRET_KEY: service.secretAccessKey,
     STS_KEY: randomBytes(8).toString('hex'),
     STS_MIN_DURATION: String(minSessionSeconds),
+    MEMSTORE_BYTES: String(options.memstoreBytes ?? 4 * 1024 ** 3),
   };
   const local: LocalS3 = {
     endpoint: `http://127.0.0.1:${ports.rgw}`,
