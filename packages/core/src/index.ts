@@ -1,1 +1,12 @@
-export {};
+export { type CredentialsResponse, parseCredentialsResponse } from './credentials-response.js';
+export { isUploadError, UploadError, type UploadErrorCode } from './errors.js';
+export {
+  UploaderEvent,
+  type UploaderEventDetails,
+  type UploaderEventMap,
+  type UploaderEventType,
+} from './events.js';
+export type { CredentialsOptions, NetworkStatus, RetryOptions, UploaderOptions } from './options.js';
+export { fingerprintOf, MemoryResumeStore, type ResumeRecord, type ResumeStore } from './resume-store.js';
+export type { OverallProgress, UploadState, UploadTask } from './task.js';
+export { type AddOptions, Uploader } from './uploader.js';

@@ -1,0 +1,39 @@
+import type { UploadError } from './errors.js';
+import type { OverallProgress, UploadTask } from './task.js';
+
+/** The `detail` of each event the {@link Uploader} dispatches. */
+export interface UploaderEventDetails {
+  'file-added': { task: UploadTask };
+  'upload-started': { task: UploadTask };
+  'upload-progress': { task: UploadTask; overall: OverallProgress };
+  'upload-paused': { task: UploadTask; reason: 'user' | 'offline' };
+  'upload-resumed': { task: UploadTask };
+  'upload-succeeded': { task: UploadTask; key: string; size: number };
+  'upload-failed': { task: UploadTask; error: UploadError };
+  'upload-cancelled': { task: UploadTask };
+  /** Every task has reached a final state (succeeded, failed or cancelled). */
+  'all-done': { succeeded: UploadTask[]; failed: UploadTask[]; cancelled: UploadTask[] };
+}
+
+export type UploaderEventType = keyof UploaderEventDetails;
+
+/**
+ * Every event of the uploader: an `Event` with a typed `detail`. It neither bubbles nor is
+ * composed: the uploader is not in the DOM (the element re-dispatches its own events).
+ *
+ * @example
+ * uploader.addEventListener('upload-succeeded', (e) => console.log(e.detail.key, e.detail.size));
+ */
+export class UploaderEvent<K extends UploaderEventType = UploaderEventType> extends Event {
+  override readonly type: K;
+  readonly detail: UploaderEventDetails[K];
+
+  constructor(type: K, detail: UploaderEventDetails[K]) {
+    super(type);
+    this.type = type;
+    this.detail = detail;
+  }
+}
+
+/** Event map for typed listeners: `addEventListener('upload-progress', (e) => e.detail.task)`. */
+export type UploaderEventMap = { [K in UploaderEventType]: UploaderEvent<K> };

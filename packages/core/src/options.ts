@@ -1,0 +1,218 @@
+import { UploadError } from './errors.js';
+import type { ResumeStore } from './resume-store.js';
+
+export const MiB = 1024 * 1024;
+export const GiB = 1024 * MiB;
+/** S3's bounds on multipart uploads (FACTS.md): parts 5 MiB to 5 GiB, at most 10,000 of them. */
+export const MIN_PART_SIZE = 5 * MiB;
+export const MAX_PART_SIZE = 5 * GiB;
+export const MAX_PARTS = 10_000;
+/** S3's largest object: 5 TiB. */
+export const MAX_OBJECT_SIZE = 5 * 1024 * GiB;
+/** PutObject's limit; above it only multipart works. */
+export const MAX_PUT_SIZE = 5 * GiB;
+
+/** How to get temporary credentials from the app's token endpoint. */
+export interface CredentialsOptions {
+  /** The token server's `POST /credentials` URL, absolute or relative to the page. */
+  url: string | URL;
+  /**
+   * Adjusts each request before it is sent: add the app's `Authorization` header, set
+   * `credentials: 'include'` for cookies, and so on. Default: a plain JSON POST.
+   */
+  request?: (init: RequestInit) => RequestInit | Promise<RequestInit>;
+  /** The fetch to use. Default: `globalThis.fetch` (tests and odd runtimes inject one). */
+  fetch?: typeof fetch;
+}
+
+/** Per-request retries on network errors, 5xx, SlowDown and timeouts. */
+export interface RetryOptions {
+  /** Retries after the first attempt. Default 5: rides out a minute-long blip at the default delays. */
+  retries?: number;
+  /** First backoff delay in ms, doubled each retry, with full jitter. Default 500. */
+  baseDelay?: number;
+  /** Largest backoff delay in ms. Default 20,000: long enough to outlast throttling, short enough to not look hung. */
+  maxDelay?: number;
+}
+
+/**
+ * Where the engine hears about connectivity. In the browser the default is `window`
+ * (`online`/`offline` events and `navigator.onLine`); in Node there is none unless given.
+ */
+export interface NetworkStatus {
+  /** Dispatches `online` and `offline` events. */
+  target: EventTarget;
+  /** False means certainly offline. True proves nothing (a LAN without internet is "online"). */
+  isOnline?: () => boolean;
+}
+
+export interface UploaderOptions {
+  credentials: CredentialsOptions;
+  /**
+   * Requests in flight across all files. Default 6, the browser's HTTP/1.1 connection
+   * limit per origin: more would only queue inside the browser.
+   */
+  concurrency?: number;
+  /**
+   * Preferred part size in bytes. Default 8 MiB: large enough that request overhead is
+   * small, small enough that a failed part costs little. Grows for files over
+   * 10,000 parts: max(partSize, ceil(size / 10,000)); must be 5 MiB to 5 GiB.
+   */
+  partSize?: number;
+  /**
+   * Files smaller than this go up in one PutObject. Default 8 MiB (one part): below it
+   * multipart only adds two round trips. At most 5 GiB, PutObject's limit.
+   */
+  multipartThreshold?: number;
+  /**
+   * The object key for a file. Default `<prefix><id>/<clean file name>`. The returned key
+   * must start with `ctx.prefix` (else the upload would be denied) and must not contain
+   * `.`/`..` segments.
+   */
+  keyFor?: (file: File, ctx: { prefix: string; id: string }) => string;
+  /**
+   * Where resume records are kept. Default: IndexedDB in the browser, memory in Node.
+   * `null` turns resume off.
+   */
+  resumeStore?: ResumeStore | null;
+  /**
+   * Records older than this (ms) are not resumed but aborted and replaced. Default 7 days,
+   * the longest `AbortIncompleteMultipartUpload` lifecycle: past it the parts are gone anyway.
+   */
+  resumeMaxAge?: number;
+  /** Start each file as soon as it is added. Default true; false waits for `start()`. */
+  autoStart?: boolean;
+  retry?: RetryOptions;
+  /**
+   * A request that makes no progress for this long (ms) is aborted and retried.
+   * Default 60,000: far above any healthy pause, short enough to notice a dead connection.
+   */
+  stallTimeout?: number;
+  /**
+   * `WHEN_SUPPORTED` sends a CRC32 of each part, which S3 verifies; `WHEN_REQUIRED` sends
+   * none (S3-compatible servers that reject checksums, the local Ceph backend). Default:
+   * what the credentials endpoint says, else `WHEN_SUPPORTED` (AWS's default).
+   */
+  requestChecksumCalculation?: 'WHEN_SUPPORTED' | 'WHEN_REQUIRED';
+  /**
+   * Check with HeadObject that the stored object has the file's size before reporting
+   * success. Default true: it is the only end-to-end check that does not depend on
+   * CompleteMultipartUpload's ETag (empty on Ceph RGW).
+   */
+  verify?: boolean;
+  /** Connectivity source; `null` ignores connectivity. Default: `window` in the browser. */
+  network?: NetworkStatus | null;
+}
+
+export interface ResolvedOptions {
+  credentials: CredentialsOptions;
+  concurrency: number;
+  partSize: number;
+  multipartThreshold: number;
+  keyFor: UploaderOptions['keyFor'];
+  resumeStore: ResumeStore | null | undefined;
+  resumeMaxAge: number;
+  autoStart: boolean;
+  retries: number;
+  baseDelay: number;
+  maxDelay: number;
+  stallTimeout: number;
+  requestChecksumCalculation: 'WHEN_SUPPORTED' | 'WHEN_REQUIRED' | undefined;
+  verify: boolean;
+  network: NetworkStatus | null | undefined;
+}
+
+function invalid(message: string): never {
+  throw new UploadError('invalid-options', message);
+}
+
+function integer(
+  name: string,
+  value: unknown,
+  fallback: number,
+  min: number,
+  max: number,
+  unit = '',
+): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    invalid(`${name} must be an integer from ${min}${unit} to ${max}${unit}; got ${String(value)}.`);
+  }
+  return value;
+}
+
+/** Checks every option once, in the constructor, so a mistake fails at start with its name. */
+export function resolveOptions(options: UploaderOptions): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) invalid('new Uploader(options): options is required.');
+  const credentials = options.credentials;
+  if (typeof credentials !== 'object' || credentials === null) {
+    invalid('credentials is required: { url: "/credentials" } (the token server endpoint).');
+  }
+  if (!(credentials.url instanceof URL) && (typeof credentials.url !== 'string' || credentials.url === '')) {
+    invalid('credentials.url must be the token endpoint URL, for example "/credentials".');
+  }
+  if (credentials.request !== undefined && typeof credentials.request !== 'function') {
+    invalid('credentials.request must be a function (init) => init.');
+  }
+  if (credentials.fetch === undefined && typeof globalThis.fetch !== 'function') {
+    invalid('credentials.fetch is required: this runtime has no global fetch.');
+  }
+  if (options.keyFor !== undefined && typeof options.keyFor !== 'function') {
+    invalid('keyFor must be a function (file, { prefix, id }) => key.');
+  }
+  const mode = options.requestChecksumCalculation;
+  if (mode !== undefined && mode !== 'WHEN_SUPPORTED' && mode !== 'WHEN_REQUIRED') {
+    invalid(`requestChecksumCalculation must be "WHEN_SUPPORTED" or "WHEN_REQUIRED"; got ${String(mode)}.`);
+  }
+  const store = options.resumeStore;
+  if (
+    store !== undefined &&
+    store !== null &&
+    (typeof store.get !== 'function' || typeof store.set !== 'function' || typeof store.delete !== 'function')
+  ) {
+    invalid('resumeStore must have get(fingerprint), set(record) and delete(fingerprint), or be null.');
+  }
+  const network = options.network;
+  if (network !== undefined && network !== null && typeof network.target?.addEventListener !== 'function') {
+    invalid('network.target must be an EventTarget that dispatches online/offline, or network must be null.');
+  }
+  const retry = options.retry ?? {};
+  const baseDelay = integer('retry.baseDelay', retry.baseDelay, 500, 0, 600_000, ' ms');
+  return {
+    credentials,
+    concurrency: integer('concurrency', options.concurrency, 6, 1, 64),
+    partSize: integer('partSize', options.partSize, 8 * MiB, MIN_PART_SIZE, MAX_PART_SIZE, ' bytes'),
+    multipartThreshold: integer(
+      'multipartThreshold',
+      options.multipartThreshold,
+      8 * MiB,
+      0,
+      MAX_PUT_SIZE,
+      ' bytes',
+    ),
+    keyFor: options.keyFor,
+    resumeStore: store,
+    resumeMaxAge: integer(
+      'resumeMaxAge',
+      options.resumeMaxAge,
+      7 * 24 * 3600 * 1000,
+      0,
+      Number.MAX_SAFE_INTEGER,
+    ),
+    autoStart: options.autoStart ?? true,
+    retries: integer('retry.retries', retry.retries, 5, 0, 100),
+    baseDelay,
+    maxDelay: integer(
+      'retry.maxDelay',
+      retry.maxDelay,
+      Math.max(20_000, baseDelay),
+      baseDelay,
+      3_600_000,
+      ' ms',
+    ),
+    stallTimeout: integer('stallTimeout', options.stallTimeout, 60_000, 0, 3_600_000, ' ms'),
+    requestChecksumCalculation: mode,
+    verify: options.verify ?? true,
+    network,
+  };
+}

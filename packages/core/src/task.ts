@@ -1,0 +1,44 @@
+import type { UploadError } from './errors.js';
+
+/** Where a task is in its life; `succeeded`, `failed` (until retried) and `cancelled` are final. */
+export type UploadState = 'queued' | 'uploading' | 'paused' | 'succeeded' | 'failed' | 'cancelled';
+
+/**
+ * One file and its upload, as the app sees it. The engine updates the fields in place and
+ * announces each change with an event; treat the object as read-only.
+ */
+export interface UploadTask {
+  /** Unique within the uploader; also the `<id>` in the default key. */
+  readonly id: string;
+  readonly file: Blob;
+  /** The file name as given (`File.name`, or `name` passed to `add()`); the key uses a cleaned copy. */
+  readonly name: string;
+  readonly size: number;
+  /** MIME type, sent as Content-Type; empty when unknown. */
+  readonly type: string;
+  /** The object key, known once the upload has started (or been resumed). */
+  readonly key: string | undefined;
+  readonly state: UploadState;
+  /**
+   * Bytes sent, never above `size` and never decreasing: bytes of a failed or aborted
+   * attempt are taken back internally and the figure holds until the retry passes it.
+   */
+  readonly bytesUploaded: number;
+  /** Bytes per second, smoothed; 0 when idle. */
+  readonly speed: number;
+  /** Seconds left at the current speed; null when unknown (no speed yet, paused). */
+  readonly eta: number | null;
+  /** Set when `state` is `failed`. */
+  readonly error: UploadError | undefined;
+  /** True when this upload continues a multipart upload found in the resume store. */
+  readonly resumed: boolean;
+}
+
+/** Progress of every task that is not cancelled. */
+export interface OverallProgress {
+  bytesUploaded: number;
+  totalBytes: number;
+  /** Bytes per second over all uploads, smoothed. */
+  speed: number;
+  eta: number | null;
+}
