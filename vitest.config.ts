@@ -25,7 +25,11 @@ export default defineConfig({
         ...resolveSource,
         test: {
           name: 'unit',
-          include: ['packages/*/test/unit/**/*.test.ts', 'apps/*/test/unit/**/*.test.ts'],
+          include: [
+            'packages/*/test/unit/**/*.test.ts',
+            'apps/*/test/unit/**/*.test.ts',
+            'bench/test/unit/**/*.test.ts',
+          ],
           environment: 'node',
         },
       },
