@@ -4,6 +4,9 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
+const system = spawnSync('bash', ['scripts/install-system-packages.sh'], { stdio: 'inherit' });
+if (system.status !== 0) process.exit(system.status ?? 1);
+
 const results = 'test-output/results.json';
 mkdirSync('test-output', { recursive: true });
 rmSync(results, { force: true });
