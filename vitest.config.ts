@@ -41,7 +41,11 @@ export default defineConfig({
         ...resolveSource,
         test: {
           name: 'integration',
-          include: ['packages/*/test/integration/**/*.test.ts', 'apps/*/test/integration/**/*.test.ts'],
+          include: [
+            'packages/*/test/integration/**/*.test.ts',
+            'apps/*/test/integration/**/*.test.ts',
+            'tests/*/integration/**/*.test.ts',
+          ],
           environment: 'node',
           globalSetup,
           testTimeout: 60_000,
@@ -52,7 +56,7 @@ export default defineConfig({
         ...resolveSource,
         test: {
           name: 'browser',
-          include: ['packages/*/test/browser/**/*.test.ts'],
+          include: ['packages/*/test/browser/**/*.test.ts', 'tests/*/browser/**/*.test.ts'],
           globalSetup,
           testTimeout: 60_000,
           browser: {
