@@ -1,5 +1,79 @@
+import { randomBytes } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
+import { currentLocalS3 } from '../../../testkit/src/global-setup.js';
+import { createAuditLogger } from '../../src/audit-log.js';
+import { jwtAuthenticator } from '../../src/jwt-authenticator.js';
+import { createTokenServer, type RunningTokenServer } from '../../src/token-server.js';
 
-// Filled in by the token server's work: starts a real token server on the run's local
-// cluster and provides its URL and JWT settings as inject('tokenServer').
-export default async function setup(_project: TestProject) {}
+/** What tests get from `inject('tokenServer')`: mint HS256 tokens with jose and call `url`. */
+export interface ProvidedTokenServer {
+  /** e.g. `http://127.0.0.1:41234` (no trailing slash): POST `${url}/credentials`. */
+  url: string;
+  jwt: { secret: string; issuer: string; audience: string };
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    tokenServer: ProvidedTokenServer;
+  }
+}
+
+interface Shared {
+  running: Promise<{ server: RunningTokenServer; provided: ProvidedTokenServer }>;
+  users: number;
+}
+// One token server per run, shared by every project that lists this setup (they all run
+// in the vitest main process), like the testkit's cluster.
+const KEY = Symbol.for('s3up.token-server.test-server');
+const store = globalThis as unknown as Record<symbol, Shared | undefined>;
+
+async function start(): Promise<{ server: RunningTokenServer; provided: ProvidedTokenServer }> {
+  const local = await currentLocalS3();
+  const jwt = { secret: randomBytes(32).toString('base64url'), issuer: 's3up-tests', audience: 's3up' };
+  const { listen } = createTokenServer({
+    bucket: local.bucket,
+    region: local.region,
+    roleArn: local.roleArn,
+    endpoint: local.endpoint,
+    forcePathStyle: true,
+    checksums: 'WHEN_REQUIRED',
+    credentials: { accessKeyId: local.service.accessKeyId, secretAccessKey: local.service.secretAccessKey },
+    authenticate: jwtAuthenticator(jwt),
+    scopes: ['upload', 'read', 'list'],
+    // Tests' pages are served by vitest on a random port.
+    allowedOrigins: ['http://localhost:*', 'http://127.0.0.1:*'],
+    // The local backend accepts sessions as short as 1 s, so tests can ask for short ones.
+    duration: { minSeconds: local.minSessionSeconds, maxSeconds: 3600, defaultSeconds: 900 },
+    // A short cache: tests that want fresh sessions get them after 2 s.
+    cache: { maxAgeSeconds: 2, refreshWindowSeconds: 60 },
+    // Many test files share this server from one IP.
+    rateLimit: { perIp: 100_000, perUser: 100_000 },
+    audit: createAuditLogger({ level: process.env.S3UP_TOKEN_SERVER_LOG ?? 'silent' }),
+  });
+  const server = await listen(0, '127.0.0.1');
+  return { server, provided: { url: server.url, jwt } };
+}
+
+/**
+ * vitest globalSetup: a real token server on the run's local cluster (listed after the
+ * testkit's setup), provided as `inject('tokenServer')`.
+ */
+export default async function setup(project: TestProject) {
+  let shared = store[KEY];
+  if (!shared) {
+    shared = { running: start(), users: 0 };
+    store[KEY] = shared;
+  }
+  shared.users += 1;
+  const { provided } = await shared.running;
+  project.provide('tokenServer', provided);
+  return async () => {
+    const current = store[KEY];
+    if (!current) return;
+    current.users -= 1;
+    if (current.users > 0) return;
+    store[KEY] = undefined;
+    const { server } = await current.running;
+    await server.close();
+  };
+}

@@ -1,0 +1,121 @@
+import { type DestinationStream, type Logger, pino } from 'pino';
+
+/** One line per issuance. Never holds a secret key or session token. */
+export interface IssuanceRecord {
+  /** `credentials` from POST /credentials, `presign` from POST /presign, `grant` from the CLI. */
+  kind: 'credentials' | 'presign' | 'grant';
+  requestId?: string;
+  userId: string;
+  scope?: string;
+  bucket: string;
+  prefix: string;
+  /** Presign only: the method and full key. */
+  method?: string;
+  key?: string;
+  durationSeconds?: number;
+  expiration: string;
+  accessKeyId?: string;
+  policySha256?: string;
+  packedPolicySize?: number;
+  cache?: 'hit' | 'miss' | 'shared';
+  ip?: string;
+  userAgent?: string;
+}
+
+/** One line per refusal (401, 403, 413, 429, 5xx...). */
+export interface RefusalRecord {
+  kind: 'credentials' | 'presign' | 'grant' | 'request';
+  requestId?: string;
+  userId?: string;
+  scope?: string;
+  status: number;
+  code: string;
+  ip?: string;
+  userAgent?: string;
+}
+
+export interface AuditLoggerOptions {
+  /** Where lines go. Default stdout (pino's default), one JSON object per line. */
+  destination?: DestinationStream;
+  /** Default `info`. `silent` turns the log off (not recommended outside tests). */
+  level?: string;
+  /** Added to every line, e.g. `{ service: 'uploads-eu' }`. */
+  base?: Record<string, unknown>;
+  /**
+   * `PackedPolicySize` (percent) above which an issuance is logged as a warning. Default
+   * 80: beyond it one more statement or a longer prefix may hit PackedPolicyTooLarge.
+   */
+  packedPolicyWarnPercent?: number;
+}
+
+export interface AuditLogger {
+  issued(record: IssuanceRecord): void;
+  refused(record: RefusalRecord): void;
+  /** Operational events (start, STS failures): name and status only, never AWS messages. */
+  event(level: 'info' | 'warn' | 'error', event: string, fields?: Record<string, unknown>): void;
+  /** The pino logger underneath, for an app that wants to share it. */
+  readonly logger: Logger;
+}
+
+// Defence in depth: even if a caller passes a credentials object by mistake, these never print.
+const REDACT = [
+  'secretAccessKey',
+  'sessionToken',
+  'SecretAccessKey',
+  'SessionToken',
+  'authorization',
+  'password',
+  'secret',
+  '*.secretAccessKey',
+  '*.sessionToken',
+  '*.SecretAccessKey',
+  '*.SessionToken',
+  '*.authorization',
+  '*.secret',
+];
+
+/**
+ * The audit trail: one JSON line per issuance and per refusal (pino), in the format the
+ * CLI's `grant` also writes.
+ *
+ * @example
+ * ```ts
+ * const audit = createAuditLogger();
+ * audit.issued({ kind: 'grant', userId: 'alice', scope: 'upload', bucket, prefix: 'users/alice/',
+ *   durationSeconds: 3600, expiration: expiration.toISOString(), accessKeyId });
+ * ```
+ */
+export function createAuditLogger(options: AuditLoggerOptions = {}): AuditLogger {
+  const logger = pino(
+    {
+      level: options.level ?? 'info',
+      base: { service: 's3up-token-server', ...options.base },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      messageKey: 'msg',
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: REDACT, censor: '[redacted]' },
+    },
+    options.destination,
+  );
+  const warnAt = options.packedPolicyWarnPercent ?? 80;
+  return {
+    logger,
+    issued(record) {
+      const line = { event: `${record.kind}.issued`, ...record };
+      if (record.packedPolicySize !== undefined && record.packedPolicySize > warnAt) {
+        logger.warn(
+          line,
+          `PackedPolicySize ${record.packedPolicySize}% is above ${warnAt}%: a longer prefix or one more statement may be refused by STS`,
+        );
+      } else {
+        logger.info(line, 'issued');
+      }
+    },
+    refused(record) {
+      logger.info({ event: `${record.kind}.refused`, ...record }, 'refused');
+    },
+    event(level, event, fields = {}) {
+      logger[level]({ event, ...fields }, event);
+    },
+  };
+}

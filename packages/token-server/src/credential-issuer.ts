@@ -1,0 +1,270 @@
+import { AssumeRoleCommand, type AssumeRoleCommandInput, STSClient } from '@aws-sdk/client-sts';
+import { type CacheOutcome, CredentialCache, type CredentialCacheOptions } from './credential-cache.js';
+import {
+  clampDuration,
+  type DurationLimits,
+  type ResolvedDurationLimits,
+  resolveDurationLimits,
+} from './duration.js';
+import { TokenServerError } from './errors.js';
+import { roleSessionName, sourceIdentity } from './session-name.js';
+import {
+  actionsFor,
+  buildSessionPolicy,
+  policyHash,
+  type Scope,
+  serializeSessionPolicy,
+  userPrefix,
+} from './session-policy.js';
+import { sessionTags } from './session-tags.js';
+import { classifyStsError, describeStsError, type StsFailureKind, toClientError } from './sts-errors.js';
+
+export interface TemporaryCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  expiration: Date;
+}
+
+/** One issuance: the keys plus what the audit log records about them. */
+export interface Issued {
+  credentials: TemporaryCredentials;
+  prefix: string;
+  scope: Scope;
+  actions: string[];
+  durationSeconds: number;
+  /** SHA-256 of the session policy text (absent in tag mode and for unscoped signing sessions). */
+  policySha256: string | undefined;
+  /** Percent of STS's packed policy limit, as STS reports it. */
+  packedPolicySize: number | undefined;
+  cache: CacheOutcome;
+}
+
+export interface RetryOptions {
+  /** Total attempts for throttling and outages. Default 3: enough for a blip, short enough for a browser waiting. */
+  attempts?: number;
+  /** First backoff; doubles each time, with full jitter. Default 200 ms. */
+  baseDelayMs?: number;
+}
+
+export interface CredentialIssuerOptions {
+  bucket: string;
+  region: string;
+  roleArn: string;
+  /** STS endpoint. Default: the SDK's regional endpoint for `region` (never the global one). */
+  stsEndpoint?: string;
+  /** The server's own identity. Default: the SDK's provider chain (env, instance or task role). */
+  credentials?: STSClientCredentials;
+  /** An STS client to use instead of building one (tests inject one to fake failures). */
+  sts?: STSClient;
+  /** Default `users/`: each user gets `<prefixBase><id>/`. */
+  prefixBase?: string;
+  duration?: DurationLimits;
+  /**
+   * Default `session-policy`: a literal per-user policy on every AssumeRole. `session-tags`
+   * passes the id as a tag for a fixed role policy (see buildTagRolePolicy).
+   */
+  policyMode?: 'session-policy' | 'session-tags';
+  /** Send `SourceIdentity` (needs `sts:SetSourceIdentity` in the trust policy). Default false. */
+  sourceIdentity?: boolean;
+  /** Default `s3up-`: RoleSessionName is `<prefix><id>`, readable in CloudTrail. */
+  sessionNamePrefix?: string;
+  /** Default `aws`. */
+  partition?: string;
+  cache?: CredentialCacheOptions;
+  retry?: RetryOptions;
+  /** Called on every failed STS attempt, with only the error name and status (for the server log). */
+  onStsError?: (info: {
+    name: string;
+    status: number | undefined;
+    kind: StsFailureKind;
+    attempt: number;
+  }) => void;
+  /** Default `setTimeout`-based sleep; tests inject an instant one. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+type STSClientCredentials = ConstructorParameters<typeof STSClient>[0] extends infer C
+  ? C extends { credentials?: infer K }
+    ? K
+    : never
+  : never;
+
+export interface IssueRequest {
+  userId: string;
+  scope: Scope;
+  /** Requested lifetime, clamped to the configured range. */
+  durationSeconds?: number;
+  /** Only serve cached credentials with at least this long left (presigned URLs need it). */
+  minRemainingSeconds?: number;
+}
+
+/**
+ * Calls AssumeRole for a user and scope with the minimum session policy, caching the
+ * result per (user, scope, duration) and retrying throttling and outages with backoff.
+ *
+ * @example
+ * ```ts
+ * const issuer = new CredentialIssuer({ bucket: 's3up-uploads', region: 'eu-west-1', roleArn });
+ * const issued = await issuer.issue({ userId: 'alice', scope: 'upload' });
+ * issued.credentials.accessKeyId; issued.prefix; // 'users/alice/'
+ * ```
+ */
+export class CredentialIssuer {
+  readonly bucket: string;
+  readonly region: string;
+  readonly durations: ResolvedDurationLimits;
+  readonly #options: CredentialIssuerOptions;
+  readonly #sts: STSClient;
+  readonly #cache: CredentialCache<Issued>;
+  readonly #attempts: number;
+  readonly #baseDelayMs: number;
+  readonly #sleep: (ms: number) => Promise<void>;
+
+  constructor(options: CredentialIssuerOptions) {
+    if (!/^arn:aws[\w-]*:iam::[^:]*:role\/.+$/.test(options.roleArn)) {
+      throw new TokenServerError(
+        'invalid_config',
+        `roleArn "${options.roleArn}" is not a role ARN (arn:aws:iam::<account>:role/<name>).`,
+      );
+    }
+    if (!options.region)
+      throw new TokenServerError('invalid_config', 'region is required (e.g. "eu-west-1").');
+    // Validates bucket and prefix base once, at start, with a sample id.
+    buildSessionPolicy({
+      bucket: options.bucket,
+      prefix: userPrefix('x', options.prefixBase),
+      scope: 'upload',
+    });
+    this.bucket = options.bucket;
+    this.region = options.region;
+    this.durations = resolveDurationLimits(options.duration);
+    this.#options = options;
+    this.#attempts = Math.max(1, options.retry?.attempts ?? 3);
+    this.#baseDelayMs = options.retry?.baseDelayMs ?? 200;
+    this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.#cache = new CredentialCache<Issued>(options.cache);
+    this.#sts =
+      options.sts ??
+      new STSClient({
+        region: options.region,
+        ...(options.stsEndpoint ? { endpoint: options.stsEndpoint } : {}),
+        ...(options.credentials ? { credentials: options.credentials } : {}),
+        // Retries are ours (bounded, with jitter, and classified for RGW's unnamed errors).
+        maxAttempts: 1,
+        requestHandler: { connectionTimeout: 3000, requestTimeout: 5000 },
+      });
+  }
+
+  prefixFor(userId: string): string {
+    return userPrefix(userId, this.#options.prefixBase);
+  }
+
+  /** Credentials for a user and scope, from the cache when they have long enough left. */
+  async issue(request: IssueRequest): Promise<Issued> {
+    const durationSeconds = clampDuration(
+      request.durationSeconds ?? (request.minRemainingSeconds ? request.minRemainingSeconds + 60 : undefined),
+      this.durations,
+    );
+    const key = `${request.userId}\0${request.scope}\0${request.durationSeconds === undefined ? '' : durationSeconds}`;
+    const minRemainingMs =
+      request.minRemainingSeconds === undefined
+        ? undefined
+        : Math.min(request.minRemainingSeconds, durationSeconds - 30) * 1000;
+    const { value, outcome } = await this.#cache.get(
+      key,
+      (v) => v.credentials.expiration.getTime(),
+      () => this.#assume(request.userId, request.scope, durationSeconds),
+      minRemainingMs === undefined ? {} : { minRemainingMs },
+    );
+    return { ...value, cache: outcome };
+  }
+
+  /**
+   * Role credentials with no session policy, for signing presigned POST policies (a POST
+   * signed with session-policy credentials is refused by S3-compatible servers; the
+   * POST policy's own key condition is its scope). Never sent to a client.
+   */
+  async signingCredentials(minRemainingSeconds: number): Promise<TemporaryCredentials> {
+    const durationSeconds = clampDuration(minRemainingSeconds + 300, this.durations);
+    const { value } = await this.#cache.get(
+      '\0signing',
+      (v) => v.credentials.expiration.getTime(),
+      () => this.#assume(undefined, 'upload', durationSeconds),
+      { minRemainingMs: Math.min(minRemainingSeconds, durationSeconds - 30) * 1000 },
+    );
+    return value.credentials;
+  }
+
+  /** Forget cached credentials (all, or one user's). */
+  clearCache(userId?: string): void {
+    if (userId === undefined) this.#cache.clear();
+    else for (const scope of ['upload', 'read', 'list']) this.#cache.clear(`${userId}\0${scope}\0`);
+  }
+
+  destroy(): void {
+    if (!this.#options.sts) this.#sts.destroy();
+  }
+
+  async #assume(userId: string | undefined, scope: Scope, durationSeconds: number): Promise<Issued> {
+    const prefix = userId === undefined ? '' : this.prefixFor(userId);
+    const input: AssumeRoleCommandInput = {
+      RoleArn: this.#options.roleArn,
+      RoleSessionName: roleSessionName(userId ?? 'presign-signer', this.#options.sessionNamePrefix),
+      DurationSeconds: durationSeconds,
+    };
+    let policySha256: string | undefined;
+    if (userId !== undefined) {
+      if (this.#options.policyMode === 'session-tags') {
+        input.Tags = sessionTags(userId, scope);
+      } else {
+        const text = serializeSessionPolicy(
+          buildSessionPolicy({
+            bucket: this.bucket,
+            prefix,
+            scope,
+            ...(this.#options.partition ? { partition: this.#options.partition } : {}),
+          }),
+        );
+        input.Policy = text;
+        policySha256 = policyHash(text);
+      }
+      if (this.#options.sourceIdentity) {
+        const id = sourceIdentity(userId);
+        if (id) input.SourceIdentity = id;
+      }
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const out = await this.#sts.send(new AssumeRoleCommand(input));
+        const c = out.Credentials;
+        if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
+          throw new TokenServerError('sts_error', 'The credential service returned an incomplete answer.');
+        }
+        return {
+          credentials: {
+            accessKeyId: c.AccessKeyId,
+            secretAccessKey: c.SecretAccessKey,
+            sessionToken: c.SessionToken,
+            expiration: new Date(c.Expiration),
+          },
+          prefix,
+          scope,
+          actions: actionsFor(scope),
+          durationSeconds,
+          policySha256,
+          packedPolicySize: out.PackedPolicySize,
+          cache: 'miss',
+        };
+      } catch (error) {
+        if (error instanceof TokenServerError) throw error;
+        const kind = classifyStsError(error);
+        this.#options.onStsError?.({ ...describeStsError(error), kind, attempt });
+        const retryable = kind === 'throttled' || kind === 'unavailable';
+        if (!retryable || attempt >= this.#attempts) throw toClientError(kind, error);
+        // Full jitter: spreads a burst of throttled requests instead of retrying in lockstep.
+        await this.#sleep(Math.random() * this.#baseDelayMs * 2 ** (attempt - 1));
+      }
+    }
+  }
+}
