@@ -1,0 +1,72 @@
+import '@s3up/element/define';
+import { css, html, LitElement } from 'lit';
+import type { DemoApi } from './demo-api.js';
+import { designSystem } from './design-system.js';
+
+/**
+ * The upload area: `<s3-upload>` pointed at the token server's `/api/credentials`, with the
+ * signed-in user's JWT added to each credentials request. Fires `library-changed`
+ * (bubbling, composed) each time a file is stored, so the gallery can list it.
+ *
+ * @example
+ * html`<demo-upload-card .api=${api} @library-changed=${() => gallery.refresh()}></demo-upload-card>`
+ */
+export class UploadCard extends LitElement {
+  static override properties = {
+    api: { attribute: false },
+  };
+  declare api: DemoApi | undefined;
+
+  static override styles = [
+    designSystem,
+    css`
+      :host {
+        display: block;
+      }
+      s3-upload {
+        display: block;
+        --s3-upload-font: inherit;
+        --s3-upload-radius: 10px;
+        --s3-upload-background: var(--surface);
+        --s3-upload-color: var(--text);
+        --s3-upload-muted-color: var(--muted);
+        --s3-upload-border-color: var(--border);
+        --s3-upload-accent-color: var(--accent);
+        --s3-upload-accent-contrast: var(--accent-text);
+        --s3-upload-dropzone-background: var(--surface-2);
+        --s3-upload-danger-color: var(--danger);
+        --s3-upload-success-color: var(--ok);
+        --s3-upload-track-color: var(--border);
+      }
+    `,
+  ];
+
+  override render() {
+    return html`
+      <section class="card" aria-labelledby="upload-title">
+        <h2 id="upload-title">Upload</h2>
+        <p class="muted small">
+          Photos and any other files go from this page straight to S3, in parallel parts,
+          with credentials that only allow writing under your own prefix.
+        </p>
+        <s3-upload
+          endpoint="/api/credentials"
+          multiple
+          .credentialsRequest=${(init: RequestInit) => this.api?.authorize(init) ?? init}
+          @s3-upload-succeeded=${this.#stored}
+        ></s3-upload>
+      </section>
+    `;
+  }
+
+  #stored() {
+    this.dispatchEvent(new Event('library-changed', { bubbles: true, composed: true }));
+  }
+}
+customElements.define('demo-upload-card', UploadCard);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'demo-upload-card': UploadCard;
+  }
+}
