@@ -1,1 +1,12 @@
-export {};
+// The element's public API, without defining the tag (import '@s3up/element/define' for that).
+export { isS3UploadElementError, S3UploadElementError, type S3UploadElementErrorCode } from './errors.js';
+export {
+  type RejectedFile,
+  S3UploadEvent,
+  type S3UploadEventDetails,
+  type S3UploadEventType,
+} from './events.js';
+export type { EntryStatus, FileEntry } from './file-entry.js';
+export { allLocales } from './localization.js';
+export type { Refusal, RefusalCode } from './restrictions.js';
+export { type CredentialsRequestHook, type KeyForHook, S3Upload } from './s3-upload.js';

@@ -1,0 +1,13 @@
+// The one module with a side effect: registers <s3-upload>. Import it once per page:
+// `import '@s3up/element/define';` or `<script type="module" src=".../define.js">`.
+import { S3Upload } from './s3-upload.js';
+
+if (!customElements.get('s3-upload')) customElements.define('s3-upload', S3Upload);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    's3-upload': S3Upload;
+  }
+}
+
+export { S3Upload };

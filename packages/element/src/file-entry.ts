@@ -1,0 +1,29 @@
+import type { Uploader, UploadState, UploadTask } from '@s3up/core';
+import type { Refusal } from './restrictions.js';
+
+/** What a row of the list shows: an engine state, or `refused` for files never uploaded. */
+export type EntryStatus = UploadState | 'refused';
+
+/**
+ * One row of the file list. Accepted files carry the engine's task (updated in place by
+ * the engine); refused files carry the reason instead and never reach the engine.
+ */
+export interface FileEntry {
+  readonly id: string;
+  readonly file: File | Blob;
+  /** File name, with its folder path for folder uploads. */
+  readonly path: string;
+  readonly size: number;
+  readonly task: UploadTask | undefined;
+  /** The engine that owns `task` (the element makes a new one when its configuration changes). */
+  readonly uploader: Uploader | undefined;
+  readonly refusal: Refusal | undefined;
+  /** Object URL of an image's thumbnail; revoked once the image has loaded or the row goes. */
+  thumbnail: string | undefined;
+  /** Bumped on every change, so unchanged rows of a long list skip re-rendering. */
+  version: number;
+}
+
+export function statusOf(entry: FileEntry): EntryStatus {
+  return entry.task ? entry.task.state : 'refused';
+}

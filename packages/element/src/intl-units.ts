@@ -1,0 +1,79 @@
+// Sizes, speeds and durations in the reader's locale through Intl, so "1,5 Mo/s" reads
+// right in French without a table of units per language.
+
+const SIZE_UNITS = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte'] as const;
+
+const cache = new Map<string, Intl.NumberFormat>();
+function numberFormat(locale: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  // Formatters are costly to build and a long list formats thousands of values a second.
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let format = cache.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, options);
+    cache.set(key, format);
+  }
+  return format;
+}
+
+function scale(bytes: number): { value: number; unit: (typeof SIZE_UNITS)[number] } {
+  // Decimal units (1 kB = 1000 B), as operating systems' file managers show sizes.
+  let value = Math.max(0, bytes);
+  let index = 0;
+  while (value >= 1000 && index < SIZE_UNITS.length - 1) {
+    value /= 1000;
+    index += 1;
+  }
+  return { value, unit: SIZE_UNITS[index]! };
+}
+
+/** `1536000` → "1.5 MB" (en), "1,5 Mo" (fr). */
+export function formatBytes(bytes: number, locale: string): string {
+  const { value, unit } = scale(bytes);
+  return numberFormat(locale, {
+    style: 'unit',
+    unit,
+    // "12 B" rather than "12 byte": the short form of byte is the word in most locales.
+    unitDisplay: unit === 'byte' ? 'narrow' : 'short',
+    maximumFractionDigits: value < 10 && unit !== 'byte' ? 1 : 0,
+  }).format(value);
+}
+
+/** Bytes per second → "2.3 MB/s". */
+export function formatSpeed(bytesPerSecond: number, locale: string): string {
+  const { value, unit } = scale(bytesPerSecond);
+  return numberFormat(locale, {
+    style: 'unit',
+    unit: `${unit}-per-second`,
+    unitDisplay: 'short',
+    maximumFractionDigits: value < 10 && unit !== 'byte' ? 1 : 0,
+  }).format(value);
+}
+
+/**
+ * Seconds → "1 hr, 5 min" / "45 sec": two units at most, because "time left" is an
+ * estimate and more precision would only flicker.
+ */
+export function formatDuration(seconds: number, locale: string): string {
+  const total = Math.max(0, Math.round(seconds));
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const secs = total % 60;
+  const parts: string[] = [];
+  const unit = (value: number, name: 'hour' | 'minute' | 'second') =>
+    numberFormat(locale, { style: 'unit', unit: name, unitDisplay: 'short' }).format(value);
+  if (hours > 0) {
+    parts.push(unit(hours, 'hour'));
+    if (minutes > 0) parts.push(unit(minutes, 'minute'));
+  } else if (minutes > 0) {
+    parts.push(unit(minutes, 'minute'));
+    if (secs > 0 && minutes < 10) parts.push(unit(secs, 'second'));
+  } else {
+    parts.push(unit(secs, 'second'));
+  }
+  return new Intl.ListFormat(locale, { type: 'unit', style: 'short' }).format(parts);
+}
+
+/** A count in the locale ("1,234"). */
+export function formatCount(count: number, locale: string): string {
+  return numberFormat(locale, {}).format(count);
+}

@@ -1,0 +1,229 @@
+import { css } from 'lit';
+
+// Colours use light-dark(): the element follows the page's color-scheme (and the user's
+// preference when the page declares `color-scheme: light dark`); every default pair keeps
+// WCAG AA contrast (4.5:1 for text) on its own background.
+export const styles = css`
+  :host {
+    --s3-upload-font: inherit;
+    --s3-upload-radius: 0.5rem;
+    --s3-upload-gap: 0.75rem;
+    --s3-upload-background: light-dark(#ffffff, #1b1d21);
+    --s3-upload-color: light-dark(#1d2025, #eef0f3);
+    --s3-upload-muted-color: light-dark(#555b65, #b4bac4);
+    --s3-upload-border-color: light-dark(#c4c9d1, #4a505a);
+    --s3-upload-accent-color: light-dark(#0b5cd5, #7cb0ff);
+    --s3-upload-accent-contrast: light-dark(#ffffff, #0d1420);
+    --s3-upload-dropzone-background: light-dark(#f5f7fa, #23262c);
+    --s3-upload-dropzone-active-background: light-dark(#e6effd, #1f3350);
+    --s3-upload-danger-color: light-dark(#b3261e, #ffb4ab);
+    --s3-upload-success-color: light-dark(#1e6b34, #8fd8a0);
+    --s3-upload-track-color: light-dark(#e2e6eb, #3a3f47);
+    --s3-upload-focus-ring: 3px solid light-dark(#0b5cd5, #7cb0ff);
+    --s3-upload-thumbnail-size: 2.5rem;
+
+    display: block;
+    font: var(--s3-upload-font);
+    color: var(--s3-upload-color);
+  }
+  :host([hidden]) {
+    display: none;
+  }
+  * {
+    box-sizing: border-box;
+  }
+  .base {
+    display: grid;
+    gap: var(--s3-upload-gap);
+  }
+  .dropzone {
+    display: grid;
+    justify-items: center;
+    gap: 0.5rem;
+    padding: 1.5rem 1rem;
+    border: 2px dashed var(--s3-upload-border-color);
+    border-radius: var(--s3-upload-radius);
+    background: var(--s3-upload-dropzone-background);
+    text-align: center;
+    cursor: pointer;
+    transition:
+      background-color 150ms ease,
+      border-color 150ms ease;
+  }
+  .dropzone.dragover {
+    border-color: var(--s3-upload-accent-color);
+    background: var(--s3-upload-dropzone-active-background);
+  }
+  :host([disabled]) .dropzone,
+  .dropzone.disabled {
+    cursor: not-allowed;
+    opacity: 0.6;
+  }
+  .hint {
+    color: var(--s3-upload-muted-color);
+    font-size: 0.875em;
+  }
+  button {
+    font: inherit;
+    cursor: pointer;
+    border-radius: calc(var(--s3-upload-radius) / 1.5);
+  }
+  button:disabled {
+    cursor: not-allowed;
+    opacity: 0.6;
+  }
+  button:focus-visible,
+  .dropzone:focus-within:has(button:focus-visible) {
+    outline: var(--s3-upload-focus-ring);
+    outline-offset: 2px;
+  }
+  .browse,
+  .start {
+    padding: 0.5rem 1rem;
+    border: 1px solid var(--s3-upload-accent-color);
+    background: var(--s3-upload-accent-color);
+    color: var(--s3-upload-accent-contrast);
+    font-weight: 600;
+  }
+  .start {
+    justify-self: start;
+  }
+  .summary {
+    display: grid;
+    gap: 0.25rem;
+  }
+  .summary-text {
+    font-size: 0.875em;
+    color: var(--s3-upload-muted-color);
+  }
+  .list {
+    list-style: none;
+    margin: 0;
+    padding: 0;
+    display: grid;
+    gap: 0.5rem;
+  }
+  .item {
+    display: grid;
+    grid-template-columns: var(--s3-upload-thumbnail-size) minmax(0, 1fr) auto;
+    align-items: center;
+    gap: var(--s3-upload-gap);
+    padding: 0.5rem;
+    border: 1px solid var(--s3-upload-border-color);
+    border-radius: var(--s3-upload-radius);
+    background: var(--s3-upload-background);
+    /* Off-screen rows of a long list are neither laid out nor painted. */
+    content-visibility: auto;
+    contain-intrinsic-size: auto 4rem;
+  }
+  .thumbnail {
+    width: var(--s3-upload-thumbnail-size);
+    height: var(--s3-upload-thumbnail-size);
+    border-radius: calc(var(--s3-upload-radius) / 2);
+    object-fit: cover;
+    display: grid;
+    place-items: center;
+    background: var(--s3-upload-track-color);
+    color: var(--s3-upload-muted-color);
+    overflow: hidden;
+  }
+  .thumbnail img {
+    width: 100%;
+    height: 100%;
+    object-fit: cover;
+  }
+  .info {
+    display: grid;
+    gap: 0.2rem;
+    min-width: 0;
+  }
+  .line {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.25rem 0.75rem;
+    align-items: baseline;
+    font-size: 0.875em;
+    color: var(--s3-upload-muted-color);
+  }
+  .name {
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+    font-weight: 600;
+    color: var(--s3-upload-color);
+    font-size: 1rem;
+  }
+  .progress {
+    height: 0.375rem;
+    border-radius: 999px;
+    background: var(--s3-upload-track-color);
+    overflow: hidden;
+  }
+  .progress-indicator {
+    height: 100%;
+    background: var(--s3-upload-accent-color);
+    transition: width 200ms linear;
+  }
+  [data-status='succeeded'] .progress-indicator {
+    background: var(--s3-upload-success-color);
+  }
+  [data-status='failed'] .progress-indicator,
+  [data-status='cancelled'] .progress-indicator {
+    background: var(--s3-upload-danger-color);
+  }
+  [data-status='succeeded'] .status {
+    color: var(--s3-upload-success-color);
+  }
+  [data-status='failed'] .status,
+  [data-status='refused'] .status,
+  .reason {
+    color: var(--s3-upload-danger-color);
+  }
+  .actions {
+    display: flex;
+    gap: 0.25rem;
+  }
+  .action {
+    display: inline-grid;
+    place-items: center;
+    width: 2.25rem;
+    height: 2.25rem;
+    padding: 0;
+    border: 1px solid var(--s3-upload-border-color);
+    background: var(--s3-upload-background);
+    color: var(--s3-upload-color);
+  }
+  .action[hidden] {
+    display: none;
+  }
+  .action:hover:not(:disabled) {
+    border-color: var(--s3-upload-accent-color);
+  }
+  .action svg,
+  .thumbnail svg {
+    width: 1.1rem;
+    height: 1.1rem;
+  }
+  .empty {
+    color: var(--s3-upload-muted-color);
+    font-size: 0.875em;
+    text-align: center;
+  }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    margin: -1px;
+    padding: 0;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+    border: 0;
+  }
+  @media (prefers-reduced-motion: reduce) {
+    .dropzone,
+    .progress-indicator {
+      transition: none;
+    }
+  }
+`;

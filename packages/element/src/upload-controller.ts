@@ -1,0 +1,405 @@
+import {
+  Uploader,
+  type UploaderEvent,
+  type UploaderEventMap,
+  type UploaderEventType,
+  type UploadTask,
+} from '@s3up/core';
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { type Announcement, Announcer } from './announcer.js';
+import { relativePathOf } from './dropped-files.js';
+import { S3UploadElementError } from './errors.js';
+import { S3UploadEvent, type S3UploadEventDetails, type S3UploadEventType } from './events.js';
+import { type FileEntry, statusOf } from './file-entry.js';
+import { checkFiles, fileIdentity, type Refusal } from './restrictions.js';
+
+/** What the controller reads from and reports to its element. */
+export interface UploadHost extends ReactiveControllerHost, EventTarget {
+  endpoint: string | undefined;
+  concurrency: number | undefined;
+  partSize: number | undefined;
+  auto: boolean;
+  multiple: boolean;
+  accept: string | undefined;
+  maxFileSize: number | undefined;
+  maxFiles: number | undefined;
+  keyFor: ((file: File, ctx: { prefix: string; id: string }) => string) | undefined;
+  credentialsRequest: ((init: RequestInit) => RequestInit | Promise<RequestInit>) | undefined;
+  /** Called when the set of uploaded keys changed; `byUser` says whether to fire `s3-change`. */
+  valueChanged(byUser: boolean): void;
+  /** Speaks a batch of news in the element's live region. */
+  announce(batch: readonly Announcement[]): void;
+  /** Localized reasons, shown in the list and sent with events. */
+  describeRefusal(refusal: Refusal): string;
+  describeError(task: UploadTask): string;
+}
+
+const ENGINE_EVENTS: readonly UploaderEventType[] = [
+  'file-added',
+  'upload-started',
+  'upload-progress',
+  'upload-paused',
+  'upload-resumed',
+  'upload-succeeded',
+  'upload-failed',
+  'upload-cancelled',
+  'all-done',
+];
+
+const FINAL = new Set(['succeeded', 'failed', 'cancelled', 'refused']);
+
+/**
+ * The element's async work: owns the engine (`Uploader` from `@s3up/core`), the list of
+ * rows, and the translation of engine events into the element's events, render requests
+ * and live-region news. Renders are batched to one per animation frame so that thousands
+ * of progress events a second cost one update.
+ */
+export class UploadController implements ReactiveController {
+  readonly #host: UploadHost;
+  readonly #entries = new Map<string, FileEntry>();
+  readonly #announcer: Announcer;
+  #uploader: Uploader | undefined;
+  #uploaderConfig = '';
+  #frame: number | undefined;
+  #refusedCount = 0;
+
+  constructor(host: UploadHost) {
+    this.#host = host;
+    this.#announcer = new Announcer((batch) => host.announce(batch));
+    host.addController(this);
+  }
+
+  hostConnected(): void {}
+
+  hostDisconnected(): void {
+    // Uploads keep going when the element is moved or hidden; only pending renders stop.
+    if (this.#frame !== undefined) cancelAnimationFrame(this.#frame);
+    this.#frame = undefined;
+  }
+
+  /** Rows in the order files were added. */
+  get entries(): readonly FileEntry[] {
+    return [...this.#entries.values()];
+  }
+
+  /** Keys of the uploads that succeeded, in list order: the element's value. */
+  get keys(): string[] {
+    const keys: string[] = [];
+    for (const entry of this.#entries.values()) {
+      if (entry.task?.state === 'succeeded' && entry.task.key) keys.push(entry.task.key);
+    }
+    return keys;
+  }
+
+  /**
+   * The engine, created on first use from the element's current configuration. When the
+   * configuration changes and no upload is running, the next use gets a new engine.
+   */
+  get uploader(): Uploader {
+    const config = JSON.stringify([this.#host.endpoint, this.#host.concurrency, this.#host.partSize]);
+    if (this.#uploader && config !== this.#uploaderConfig && !this.#busy(this.#uploader)) {
+      this.#detach(this.#uploader);
+      this.#uploader = undefined;
+    }
+    if (this.#uploader) return this.#uploader;
+    const endpoint = this.#host.endpoint;
+    if (!endpoint) {
+      throw new S3UploadElementError(
+        'engine',
+        '<s3-upload> has no endpoint: set its endpoint attribute to your token server\'s credentials URL, e.g. endpoint="/api/uploads/credentials"',
+      );
+    }
+    try {
+      this.#uploader = new Uploader({
+        credentials: {
+          url: endpoint,
+          // Read the hook at request time, so an app may set it after the first upload.
+          request: (init) => this.#host.credentialsRequest?.(init) ?? init,
+        },
+        ...(this.#host.concurrency !== undefined ? { concurrency: this.#host.concurrency } : {}),
+        ...(this.#host.partSize !== undefined ? { partSize: this.#host.partSize } : {}),
+        keyFor: (file, ctx) => this.#keyFor(file, ctx),
+        // The element starts files itself, so that `auto` can change after the first upload.
+        autoStart: false,
+      });
+    } catch (cause) {
+      throw new S3UploadElementError(
+        'engine',
+        `<s3-upload> could not create its uploader (check the endpoint, concurrency and part-size attributes): ${(cause as Error).message}`,
+        { cause },
+      );
+    }
+    this.#uploaderConfig = config;
+    this.#attach(this.#uploader);
+    return this.#uploader;
+  }
+
+  #keyFor(file: File, ctx: { prefix: string; id: string }): string {
+    if (this.#host.keyFor) return this.#host.keyFor(file, ctx);
+    // Default: the engine's `<prefix><id>/<name>`, keeping the folder path of folder uploads.
+    const clean = relativePathOf(file)
+      .split('/')
+      .map((segment) => segment.replace(/[^\w.\- ()]+/g, '_').replace(/^\.+$/, '_'))
+      .filter(Boolean)
+      .join('/');
+    return `${ctx.prefix}${ctx.id}/${clean || 'file'}`;
+  }
+
+  #busy(uploader: Uploader): boolean {
+    return uploader.tasks.some(
+      (t) => t.state === 'queued' || t.state === 'uploading' || t.state === 'paused',
+    );
+  }
+
+  /**
+   * Adds files: checks the restrictions, lists refused files with their reason, and hands
+   * the others to the engine. `byUser` is false for programmatic calls (no events then).
+   */
+  add(files: readonly File[], byUser: boolean): void {
+    if (files.length === 0) return;
+    const host = this.#host;
+    const known = new Set<string>();
+    let counted = 0;
+    for (const entry of this.#entries.values()) {
+      const status = statusOf(entry);
+      if (status === 'refused' || status === 'cancelled') continue;
+      counted += 1;
+      if (entry.file instanceof File) known.add(fileIdentity(entry.file));
+    }
+    if (!host.multiple && files.length > 0) {
+      // A single-file element behaves like <input type=file>: a new choice replaces the old.
+      for (const entry of this.#entries.values()) this.#forget(entry, byUser);
+      known.clear();
+      counted = 0;
+    }
+    const maxFiles = host.multiple ? host.maxFiles : 1;
+    const { refused } = checkFiles(
+      files,
+      { accept: host.accept, maxFileSize: host.maxFileSize, maxFiles },
+      counted,
+      known,
+    );
+    let uploader: Uploader | undefined;
+    const refusalOf = new Map(refused.map(({ index, refusal }) => [index, refusal]));
+    if (refused.length < files.length) {
+      try {
+        uploader = this.uploader;
+      } catch (error) {
+        // Misconfiguration must be loud for the developer and plain for the user.
+        console.error(error);
+        for (const index of files.keys())
+          if (!refusalOf.has(index)) refusalOf.set(index, { code: 'not-configured' });
+      }
+    }
+    const rejected: { file: File; code: Refusal['code']; message: string }[] = [];
+    const added: File[] = [];
+    // Rows keep the order the user gave the files in, refused ones included.
+    for (const [index, file] of files.entries()) {
+      const refusal = refusalOf.get(index);
+      if (refusal) {
+        const message = host.describeRefusal(refusal);
+        this.#refusedCount += 1;
+        this.#put({
+          id: `refused-${this.#refusedCount}`,
+          file,
+          path: relativePathOf(file),
+          size: file.size,
+          task: undefined,
+          uploader: undefined,
+          refusal,
+          thumbnail: undefined,
+          version: 0,
+        });
+        this.#announcer.announce({ kind: 'refused', name: relativePathOf(file), reason: message });
+        rejected.push({ file, code: refusal.code, message });
+      } else if (uploader) {
+        const task = uploader.add(file);
+        // The engine's `file-added` may already have listed it (#onEngineEvent).
+        if (!this.#entries.has(task.id)) this.#listTask(uploader, task);
+        added.push(file);
+        this.#announcer.announce({ kind: 'added', name: relativePathOf(file) });
+      }
+    }
+    if (host.auto && added.length > 0) uploader!.start();
+    if (byUser && added.length > 0) this.#dispatch('s3-files-added', { files: added });
+    if (byUser && rejected.length > 0) this.#dispatch('s3-files-rejected', { rejected });
+    this.#scheduleRender();
+  }
+
+  /** Starts every queued file (the Upload button when `auto` is off). */
+  start(): void {
+    const uploaders = new Set<Uploader>();
+    for (const entry of this.#entries.values()) if (entry.uploader) uploaders.add(entry.uploader);
+    for (const uploader of uploaders) uploader.start();
+  }
+
+  pause(id: string): void {
+    const entry = this.#entries.get(id);
+    if (entry?.task && entry.uploader) entry.uploader.pause(entry.task.id);
+  }
+
+  resume(id: string): void {
+    const entry = this.#entries.get(id);
+    if (entry?.task && entry.uploader) entry.uploader.resume(entry.task.id);
+  }
+
+  cancel(id: string): void {
+    const entry = this.#entries.get(id);
+    if (entry?.task && entry.uploader) void entry.uploader.cancel(entry.task.id);
+  }
+
+  retry(id: string): void {
+    const entry = this.#entries.get(id);
+    if (entry?.task && entry.uploader) entry.uploader.retry(entry.task.id);
+  }
+
+  /** Takes a row off the list, cancelling its upload if it is still running. */
+  remove(id: string, byUser: boolean): void {
+    const entry = this.#entries.get(id);
+    if (!entry) return;
+    this.#forget(entry, byUser);
+    this.#scheduleRender();
+  }
+
+  /** Empties the list (form reset, `clear()`): cancels running uploads; fires no events. */
+  clear(): void {
+    for (const entry of [...this.#entries.values()]) this.#forget(entry, false);
+    this.#announcer.dispose();
+    this.#scheduleRender();
+  }
+
+  #forget(entry: FileEntry, byUser: boolean): void {
+    const wasValue = entry.task?.state === 'succeeded';
+    this.#entries.delete(entry.id);
+    if (entry.thumbnail) URL.revokeObjectURL(entry.thumbnail);
+    entry.thumbnail = undefined;
+    if (entry.task && entry.uploader) void entry.uploader.remove(entry.task.id);
+    if (byUser && entry.file instanceof File) {
+      this.#dispatch('s3-file-removed', { file: entry.file, key: entry.task?.key });
+    }
+    if (wasValue) this.#host.valueChanged(byUser);
+  }
+
+  #put(entry: FileEntry): void {
+    if (entry.file.type.startsWith('image/')) entry.thumbnail = URL.createObjectURL(entry.file);
+    this.#entries.set(entry.id, entry);
+  }
+
+  #listTask(uploader: Uploader, task: UploadTask): void {
+    const file = task.file;
+    this.#put({
+      id: task.id,
+      file,
+      path: file instanceof File ? relativePathOf(file) : task.name,
+      size: task.size,
+      task,
+      uploader,
+      refusal: undefined,
+      thumbnail: undefined,
+      version: 0,
+    });
+  }
+
+  readonly #listeners = new Map<UploaderEventType, (event: Event) => void>();
+
+  #attach(uploader: Uploader): void {
+    for (const type of ENGINE_EVENTS) {
+      const listener = (event: Event) =>
+        this.#onEngineEvent(uploader, event as UploaderEventMap[typeof type]);
+      this.#listeners.set(type, listener);
+      uploader.addEventListener(type, listener);
+    }
+  }
+
+  #detach(uploader: Uploader): void {
+    for (const [type, listener] of this.#listeners) uploader.removeEventListener(type, listener);
+    this.#listeners.clear();
+  }
+
+  #onEngineEvent(uploader: Uploader, event: UploaderEvent): void {
+    const host = this.#host;
+    if (event.type === 'all-done') {
+      const detail = (event as UploaderEvent<'all-done'>).detail;
+      this.#announcer.announce({ kind: 'all-done' });
+      this.#dispatch('s3-all-done', {
+        keys: this.keys,
+        failed: detail.failed.length,
+        cancelled: detail.cancelled.length,
+      });
+      this.#scheduleRender();
+      return;
+    }
+    const { task } = (event as UploaderEvent<'upload-started'>).detail;
+    const entry = this.#entries.get(task.id);
+    if (!entry) {
+      if (event.type !== 'file-added') return; // a row the user already removed
+      // Also lists files an app adds through element.uploader directly.
+      this.#listTask(uploader, task);
+      this.#scheduleRender();
+      return;
+    }
+    entry.version += 1;
+    switch (event.type) {
+      case 'upload-started':
+        this.#dispatch('s3-upload-started', { task });
+        break;
+      case 'upload-progress':
+        this.#dispatch('s3-upload-progress', { task });
+        break;
+      case 'upload-paused':
+        this.#dispatch('s3-upload-paused', {
+          task,
+          reason: (event as UploaderEvent<'upload-paused'>).detail.reason,
+        });
+        break;
+      case 'upload-resumed':
+        this.#dispatch('s3-upload-resumed', { task });
+        break;
+      case 'upload-succeeded': {
+        const { key } = (event as UploaderEvent<'upload-succeeded'>).detail;
+        this.#announcer.announce({ kind: 'finished', name: entry.path });
+        host.valueChanged(true);
+        this.#dispatch('s3-upload-succeeded', { task, key });
+        break;
+      }
+      case 'upload-failed': {
+        const { error } = (event as UploaderEvent<'upload-failed'>).detail;
+        this.#announcer.announce({ kind: 'failed', name: entry.path, reason: host.describeError(task) });
+        this.#dispatch('s3-upload-failed', { task, error });
+        break;
+      }
+      case 'upload-cancelled':
+        this.#dispatch('s3-upload-cancelled', { task });
+        break;
+    }
+    this.#scheduleRender();
+  }
+
+  #dispatch<K extends S3UploadEventType>(type: K, detail: S3UploadEventDetails[K]): void {
+    this.#host.dispatchEvent(new S3UploadEvent(type, detail));
+  }
+
+  #scheduleRender(): void {
+    if (this.#frame !== undefined) return;
+    // Hidden tabs get no animation frames: fall back to a timer so the list still updates.
+    if (document.visibilityState === 'hidden') {
+      this.#host.requestUpdate();
+      return;
+    }
+    this.#frame = requestAnimationFrame(() => {
+      this.#frame = undefined;
+      this.#host.requestUpdate();
+    });
+  }
+
+  /** Whether any row is still waiting or uploading (the form then refuses to submit). */
+  get pending(): boolean {
+    for (const entry of this.#entries.values()) if (!FINAL.has(statusOf(entry))) return true;
+    return false;
+  }
+
+  /** The live region's news is spoken now, not after the batching delay (tests, teardown). */
+  flushAnnouncements(): void {
+    this.#announcer.flush();
+  }
+}
