@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { roleSessionName, SESSION_NAME_PATTERN, sourceIdentity } from '../../src/index.js';
 
+// biome-ignore lint/suspicious/noTemplateCurlyInString: the literal IAM policy variable is the input under test.
+const AWS_USERNAME = '${aws:username}';
+
 describe('RoleSessionName derivation', () => {
   it('keeps a readable id as is', () => {
     expect(roleSessionName('alice')).toBe('s3up-alice');
@@ -12,9 +15,9 @@ describe('RoleSessionName derivation', () => {
     ['José'],
     ['a b/c*d'],
     ['用户'],
-    ['${aws:username}'],
+    [AWS_USERNAME],
     ['a'],
-    ['h-' + 'f'.repeat(40)],
+    [`h-${'f'.repeat(40)}`],
   ])('always fits STS rules: %j', (id) => {
     const name = roleSessionName(id);
     expect(name).toMatch(SESSION_NAME_PATTERN);

@@ -8,6 +8,9 @@ import {
   userPrefix,
 } from '../../src/index.js';
 
+// biome-ignore lint/suspicious/noTemplateCurlyInString: the literal IAM policy variable is the input under test.
+const AWS_USERNAME = '${aws:username}';
+
 /** IAM resource matching: `*` is any run of characters (slashes included), `?` one character. */
 function iamMatches(pattern: string, value: string): boolean {
   const re = pattern
@@ -131,7 +134,7 @@ describe('buildSessionPolicy', () => {
     ['*'],
     ['a*'],
     ['a?'],
-    ['${aws:username}'],
+    [AWS_USERNAME],
     ['al"ice'],
     ["al'ice"],
     ['al\nice'],
@@ -148,7 +151,7 @@ describe('buildSessionPolicy', () => {
     expect(errorCode(() => resolveUserId(id))).toBe('invalid_user_id');
   });
 
-  it.each([['*'], ['${aws:username}'], ['a?'], ['al"ice'], ['a\nb'], ['José']])(
+  it.each([['*'], [AWS_USERNAME], ['a?'], ['al"ice'], ['a\nb'], ['José']])(
     'refuses %j in a prefix even when the id check is bypassed',
     (id) => {
       expect(
@@ -177,7 +180,7 @@ describe('buildSessionPolicy', () => {
     expect(resolveUserId('José', { mode: 'hash', salt: 's' })).toBe(a);
     expect(resolveUserId('Jose', { mode: 'hash', salt: 's' })).not.toBe(a);
     expect(resolveUserId('José', { mode: 'hash', salt: 'other' })).not.toBe(a);
-    for (const id of ['*', '${aws:username}', 'a\nb', '用户', 'alice']) {
+    for (const id of ['*', AWS_USERNAME, 'a\nb', '用户', 'alice']) {
       const mapped = resolveUserId(id, { mode: 'hash' });
       expect(() =>
         buildSessionPolicy({ bucket: 'b-1', prefix: userPrefix(mapped), scope: 'upload' }),

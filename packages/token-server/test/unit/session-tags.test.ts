@@ -67,6 +67,7 @@ describe('tag mode', () => {
   it('uses policy variables only under Version 2012-10-17 (without it IAM reads them literally)', () => {
     const policy = buildTagRolePolicy({ bucket: 's3up-uploads', scopes: ['upload'] });
     expect(policy.Version).toBe('2012-10-17');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the literal IAM policy variable is what is checked.
     expect(JSON.stringify(policy)).toContain('users/${aws:PrincipalTag/s3up-user}/*');
   });
 

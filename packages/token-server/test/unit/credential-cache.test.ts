@@ -1,0 +1,156 @@
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CredentialCache, CredentialIssuer, isTokenServerError } from '../../src/index.js';
+import { FAKE_STS, fakeSts, ok, stsError } from '../support/fake-sts.js';
+
+interface Value {
+  id: number;
+  expiresAt: number;
+}
+
+describe('CredentialCache', () => {
+  it('concurrent requests for one key share one load', async () => {
+    const cache = new CredentialCache<Value>();
+    let loads = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const load = async () => {
+      loads += 1;
+      await gate;
+      return { id: loads, expiresAt: Date.now() + 3600_000 };
+    };
+    const all = Promise.all(Array.from({ length: 20 }, () => cache.get('alice', (v) => v.expiresAt, load)));
+    release();
+    const results = await all;
+    expect(loads).toBe(1);
+    expect(new Set(results.map((r) => r.value.id))).toEqual(new Set([1]));
+    expect(results.filter((r) => r.outcome === 'miss')).toHaveLength(1);
+    expect(results.filter((r) => r.outcome === 'shared')).toHaveLength(19);
+    expect((await cache.get('alice', (v) => v.expiresAt, load)).outcome).toBe('hit');
+  });
+
+  it('a failed load is shared by its waiters and not cached', async () => {
+    const cache = new CredentialCache<Value>();
+    let loads = 0;
+    const failing = async () => {
+      loads += 1;
+      await new Promise((r) => setTimeout(r, 5));
+      throw new Error('sts down');
+    };
+    const results = await Promise.allSettled(
+      Array.from({ length: 5 }, () => cache.get('k', (v) => v.expiresAt, failing)),
+    );
+    expect(results.every((r) => r.status === 'rejected')).toBe(true);
+    expect(loads).toBe(1);
+    const next = await cache.get(
+      'k',
+      (v) => v.expiresAt,
+      async () => ({ id: 2, expiresAt: Date.now() + 3600_000 }),
+    );
+    expect(next).toEqual({ value: { id: 2, expiresAt: expect.any(Number) }, outcome: 'miss' });
+  });
+
+  it('serves until the refresh window before expiry, then refreshes', async () => {
+    let now = 1_000_000;
+    const cache = new CredentialCache<Value>({ refreshWindowSeconds: 600, now: () => now });
+    let id = 0;
+    const load = async () => ({ id: ++id, expiresAt: now + 3600_000 });
+    expect((await cache.get('k', (v) => v.expiresAt, load)).value.id).toBe(1);
+    now += 2999_000; // 601 s left
+    expect(await cache.get('k', (v) => v.expiresAt, load)).toMatchObject({
+      value: { id: 1 },
+      outcome: 'hit',
+    });
+    now += 2_000; // 599 s left: the SDK would refresh almost at once
+    expect(await cache.get('k', (v) => v.expiresAt, load)).toMatchObject({
+      value: { id: 2 },
+      outcome: 'miss',
+    });
+  });
+
+  it('keys are separate: alice and alice2, upload and read', async () => {
+    const cache = new CredentialCache<Value>();
+    let id = 0;
+    const load = async () => ({ id: ++id, expiresAt: Date.now() + 3600_000 });
+    const ids = [];
+    for (const key of ['alice\0upload', 'alice2\0upload', 'alice\0read']) {
+      ids.push((await cache.get(key, (v) => v.expiresAt, load)).value.id);
+    }
+    expect(ids).toEqual([1, 2, 3]);
+  });
+
+  it('is bounded: the least recently used entry goes first', async () => {
+    const cache = new CredentialCache<Value>({ maxEntries: 2 });
+    let id = 0;
+    const load = async () => ({ id: ++id, expiresAt: Date.now() + 3600_000 });
+    const get = (k: string) => cache.get(k, (v) => v.expiresAt, load);
+    await get('a');
+    await get('b');
+    await get('a'); // a is now the most recent
+    await get('c'); // evicts b
+    expect(cache.size).toBe(2);
+    expect((await get('a')).outcome).toBe('hit');
+    expect((await get('b')).outcome).toBe('miss');
+  });
+});
+
+describe('CredentialIssuer single flight on the wire', () => {
+  const server = setupServer();
+  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+  afterEach(() => server.resetHandlers());
+  afterAll(() => server.close());
+
+  const issuer = () =>
+    new CredentialIssuer({
+      bucket: 's3up-uploads',
+      region: 'eu-west-1',
+      roleArn: 'arn:aws:iam::123456789012:role/s3up-uploader',
+      stsEndpoint: FAKE_STS,
+      credentials: { accessKeyId: 'AKIDSERVER', secretAccessKey: 'x' },
+      retry: { attempts: 2, baseDelayMs: 1 },
+    });
+
+  it('50 concurrent requests from one user make one AssumeRole', async () => {
+    const sts = fakeSts(async () => {
+      await new Promise((r) => setTimeout(r, 20));
+      return ok();
+    });
+    server.use(sts.handler);
+    const i = issuer();
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () => i.issue({ userId: 'alice', scope: 'upload' })),
+    );
+    expect(sts.received).toHaveLength(1);
+    expect(new Set(results.map((r) => r.credentials.accessKeyId)).size).toBe(1);
+    await i.issue({ userId: 'bob', scope: 'upload' });
+    await i.issue({ userId: 'alice', scope: 'read' });
+    expect(sts.received.map((b) => b.get('RoleSessionName'))).toEqual([
+      's3up-alice',
+      's3up-bob',
+      's3up-alice',
+    ]);
+  });
+
+  it('credentials about to expire are not served from the cache', async () => {
+    const sts = fakeSts((n) =>
+      ok({ expiration: new Date(Date.now() + 120_000), accessKeyId: `ASIAKEY${n}` }),
+    );
+    server.use(sts.handler);
+    const i = issuer();
+    const first = await i.issue({ userId: 'alice', scope: 'upload' });
+    const second = await i.issue({ userId: 'alice', scope: 'upload' });
+    expect([first.credentials.accessKeyId, second.credentials.accessKeyId]).toEqual(['ASIAKEY1', 'ASIAKEY2']);
+  });
+
+  it('after a failure the next request calls STS again', async () => {
+    const sts = fakeSts((n) => (n === 1 ? stsError(403, 'AccessDenied', 'no') : ok()));
+    server.use(sts.handler);
+    const i = issuer();
+    const error = await i.issue({ userId: 'alice', scope: 'upload' }).catch((e: unknown) => e);
+    expect(isTokenServerError(error) && error.code).toBe('sts_error');
+    expect((await i.issue({ userId: 'alice', scope: 'upload' })).cache).toBe('miss');
+    expect(sts.received).toHaveLength(2);
+  });
+});

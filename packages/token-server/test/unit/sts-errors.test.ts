@@ -1,0 +1,132 @@
+import express from 'express';
+import { HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import request from 'supertest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createAuditLogger, createTokenRouter } from '../../src/index.js';
+import { FAKE_KEYS, FAKE_STS, fakeSts, ok, stsError } from '../support/fake-sts.js';
+
+// STS is faked here only for faults the local backend cannot produce on demand
+// (throttling, outages, PackedPolicyTooLarge). Requests to the app under test pass through.
+const server = setupServer();
+beforeAll(() =>
+  server.listen({
+    onUnhandledRequest: (req, print) => {
+      if (new URL(req.url).hostname !== '127.0.0.1') print.error();
+    },
+  }),
+);
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+function appWith(lines: string[] = []) {
+  const app = express();
+  app.use(
+    createTokenRouter({
+      bucket: 's3up-uploads',
+      region: 'eu-west-1',
+      roleArn: 'arn:aws:iam::123456789012:role/s3up-uploader',
+      stsEndpoint: FAKE_STS,
+      credentials: { accessKeyId: 'AKIDSERVER', secretAccessKey: 'server-secret-never-logged' },
+      authenticate: () => ({ userId: 'alice' }),
+      retry: { attempts: 3, baseDelayMs: 1 },
+      rateLimit: false,
+      audit: createAuditLogger({ destination: { write: (line: string) => void lines.push(line) } }),
+    }),
+  );
+  return app;
+}
+
+const AWS_MESSAGE =
+  'User arn:aws:iam::123456789012:user/tokensvc is not authorized; policy {"Version":"2012-10-17"}';
+
+describe('STS failures map to generic JSON errors', () => {
+  it.each([
+    [
+      'AWS throttling (400 Throttling)',
+      () => stsError(400, 'Throttling', AWS_MESSAGE),
+      503,
+      'sts_unavailable',
+    ],
+    ['a 429', 503, 'sts_unavailable', () => stsError(429, 'TooManyRequestsException', AWS_MESSAGE)],
+    ['an outage (500)', 503, 'sts_unavailable', () => stsError(500, 'InternalFailure', AWS_MESSAGE)],
+    ['RGW outage (503 Unknown)', 503, 'sts_unavailable', () => stsError(503, 'Unknown', AWS_MESSAGE)],
+    ['a dropped connection', 503, 'sts_unavailable', () => HttpResponse.error()],
+    ['AccessDenied (trust policy)', 500, 'sts_error', () => stsError(403, 'AccessDenied', AWS_MESSAGE)],
+    ['RGW refusal (403 Unknown)', 500, 'sts_error', () => stsError(403, 'Unknown', AWS_MESSAGE)],
+    [
+      'MalformedPolicyDocument',
+      () => stsError(400, 'MalformedPolicyDocument', AWS_MESSAGE),
+      500,
+      'sts_error',
+    ],
+    [
+      'PackedPolicyTooLarge',
+      () => stsError(400, 'PackedPolicyTooLarge', AWS_MESSAGE),
+      500,
+      'policy_too_large',
+    ],
+    [
+      'RegionDisabledException',
+      () => stsError(403, 'RegionDisabledException', AWS_MESSAGE),
+      500,
+      'sts_error',
+    ],
+    ['ExpiredToken (server keys)', 500, 'sts_error', () => stsError(400, 'ExpiredToken', AWS_MESSAGE)],
+  ])('%s → %i %s, without the AWS message', async (_name, status, code, answer) => {
+    const sts = fakeSts(() => answer());
+    server.use(sts.handler);
+    const lines: string[] = [];
+    const res = await request(appWith(lines)).post('/credentials');
+    expect(res.status).toBe(status);
+    expect(res.body.error.code).toBe(code);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(JSON.stringify(res.body)).not.toMatch(/arn:aws|tokensvc|Version|not authorized/);
+    if (status === 503) {
+      expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+      // Throttling and outages are retried, boundedly: three attempts reach STS.
+      expect(sts.received).toHaveLength(3);
+    } else {
+      expect(sts.received).toHaveLength(1);
+    }
+    expect(lines.join('\n')).not.toContain('not authorized');
+    expect(lines.join('\n')).not.toContain('server-secret-never-logged');
+    expect(lines.some((l) => JSON.parse(l).event === 'credentials.refused')).toBe(true);
+  });
+
+  it('succeeds when throttling clears within the retry budget', async () => {
+    const sts = fakeSts((n) => (n < 3 ? stsError(400, 'Throttling', 'Rate exceeded') : ok()));
+    server.use(sts.handler);
+    const res = await request(appWith()).post('/credentials');
+    expect(res.status).toBe(200);
+    expect(res.body.accessKeyId).toBe(FAKE_KEYS.accessKeyId);
+    expect(sts.received).toHaveLength(3);
+  });
+
+  it('sends a regional, per-user AssumeRole with the session policy and a clamped duration', async () => {
+    const sts = fakeSts(() => ok());
+    server.use(sts.handler);
+    const res = await request(appWith()).post('/credentials').send({ durationSeconds: 10 });
+    expect(res.status).toBe(200);
+    const body = sts.received[0]!;
+    expect(body.get('Action')).toBe('AssumeRole');
+    expect(body.get('RoleSessionName')).toBe('s3up-alice');
+    expect(body.get('DurationSeconds')).toBe('900');
+    expect(JSON.parse(body.get('Policy')!).Statement[0].Resource).toEqual([
+      'arn:aws:s3:::s3up-uploads/users/alice/*',
+    ]);
+  });
+
+  it('warns in the audit log when PackedPolicySize passes 80%', async () => {
+    server.use(fakeSts(() => ok({ packedPolicySize: 85 })).handler);
+    const lines: string[] = [];
+    expect((await request(appWith(lines)).post('/credentials')).status).toBe(200);
+    const issued = lines.map((l) => JSON.parse(l)).find((l) => l.event === 'credentials.issued');
+    expect(issued).toMatchObject({
+      level: 'warn',
+      packedPolicySize: 85,
+      userId: 'alice',
+      accessKeyId: FAKE_KEYS.accessKeyId,
+    });
+  });
+});
