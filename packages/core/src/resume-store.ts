@@ -13,6 +13,8 @@ export interface ResumeRecord {
   created: number;
   /** File size when the record was written; a mismatch makes the record corrupt. */
   size?: number;
+  /** Set when the upload was created with CRC32 checksums: every part must then carry one. */
+  checksum?: 'CRC32';
 }
 
 /**
@@ -87,6 +89,7 @@ export function isResumeRecord(value: unknown): value is ResumeRecord {
     r.partSize > 0 &&
     typeof r.created === 'number' &&
     Number.isFinite(r.created) &&
-    (r.size === undefined || (typeof r.size === 'number' && Number.isInteger(r.size)))
+    (r.size === undefined || (typeof r.size === 'number' && Number.isInteger(r.size))) &&
+    (r.checksum === undefined || r.checksum === 'CRC32')
   );
 }

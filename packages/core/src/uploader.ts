@@ -1,12 +1,20 @@
-import { UploadError } from './errors.js';
+import { ConnectionBudget } from './connection-budget.js';
+import { Connectivity } from './connectivity.js';
+import { CredentialsSource } from './credentials-source.js';
+import { isUploadError, UploadError } from './errors.js';
 import {
   UploaderEvent,
   type UploaderEventDetails,
   type UploaderEventMap,
   type UploaderEventType,
 } from './events.js';
+import { FileUpload, type UploadEngine } from './file-upload.js';
+import { IndexedDbResumeStore } from './indexeddb-resume-store.js';
 import { type ResolvedOptions, resolveOptions, type UploaderOptions } from './options.js';
-import type { OverallProgress, UploadState, UploadTask } from './task.js';
+import { MemoryResumeStore, type ResumeStore } from './resume-store.js';
+import { createTransport, type S3Transport } from './s3-transport.js';
+import type { OverallProgress, UploadTask } from './task.js';
+import { newTaskId, TaskModel } from './task-model.js';
 
 /** Options for one file given to `add()`. */
 export interface AddOptions {
@@ -16,32 +24,114 @@ export interface AddOptions {
   type?: string;
 }
 
+/** Why the run of a task was stopped on purpose. */
+class Interruption extends Error {
+  constructor(readonly reason: 'pause' | 'cancel') {
+    super(`upload ${reason}d`);
+    this.name = 'AbortError';
+  }
+}
+
+interface Entry {
+  upload: FileUpload;
+  /** Allowed to start (autoStart, or `start()` was called). */
+  startable: boolean;
+  started: boolean;
+  controller: AbortController | undefined;
+  /** The current run; a new one starts only after it has settled. */
+  running: Promise<void> | undefined;
+  pausedBy: 'user' | 'offline' | undefined;
+  cancelling: Promise<void> | undefined;
+  /** The cancel has finished (remote abort done, event sent). */
+  cancelled: boolean;
+}
+
+const FINAL = new Set(['succeeded', 'failed', 'cancelled']);
+
 /**
  * The upload engine: queues files, uploads them straight to S3 with temporary credentials
  * from the token endpoint (multipart above `multipartThreshold`), and reports progress
  * through typed events. Pause, resume, cancel and retry per task; resume after a reload
- * through the resume store.
+ * through the resume store. The AWS SDK is loaded on the first upload, not before.
  *
  * @example
  * const uploader = new Uploader({
- *   credentials: { url: '/credentials', request: (init) => ({ ...init, headers: { ...init.headers, authorization: `Bearer ${token}` } }) },
+ *   credentials: {
+ *     url: '/credentials',
+ *     request: (init) => ({ ...init, headers: { ...init.headers, authorization: `Bearer ${token}` } }),
+ *   },
  * });
- * uploader.addEventListener('upload-progress', (e) => bar.value = e.detail.task.bytesUploaded / e.detail.task.size);
- * uploader.addEventListener('upload-succeeded', (e) => console.log('stored', e.detail.key));
+ * uploader.addEventListener('upload-progress', (e) => { bar.value = e.detail.task.bytesUploaded / e.detail.task.size; });
+ * uploader.addEventListener('upload-succeeded', (e) => console.log('stored', e.detail.key, e.detail.size));
  * const task = uploader.add(input.files[0]);
+ * uploader.pause(task.id);
+ * uploader.resume(task.id);
  */
 export class Uploader extends EventTarget {
   readonly #options: ResolvedOptions;
-  readonly #tasks = new Map<string, UploadTask>();
+  readonly #entries = new Map<string, Entry>();
+  readonly #engine: UploadEngine;
+  readonly #connectivity: Connectivity;
+  readonly #claimed = new Set<string>();
+  #order = 0;
+  #transport: Promise<S3Transport> | undefined;
+  #readAccess: Promise<{ transport: S3Transport; source: CredentialsSource }> | undefined;
+  #doneAnnounced = true;
 
   constructor(options: UploaderOptions) {
     super();
     this.#options = resolveOptions(options);
+    const o = this.#options;
+    this.#connectivity = new Connectivity(o.network);
+    this.#connectivity.onChange = (online) => this.#onConnectivity(online);
+    const source = new CredentialsSource(o.credentials);
+    this.#engine = {
+      env: {
+        budget: new ConnectionBudget(o.concurrency),
+        connectivity: this.#connectivity,
+        retries: o.retries,
+        baseDelay: o.baseDelay,
+        maxDelay: o.maxDelay,
+        stallTimeout: o.stallTimeout,
+      },
+      options: o,
+      source,
+      store: null,
+      transport: () => {
+        this.#transport ??= source.get().then((first) => createTransport(source, first));
+        // A failed first attempt (no network) must not poison every later one.
+        this.#transport.catch(() => {
+          this.#transport = undefined;
+        });
+        return this.#transport;
+      },
+      readAccess: () => {
+        if (!this.#readAccess) {
+          const read = new CredentialsSource(o.credentials, 'read');
+          this.#readAccess = read
+            .get()
+            .then(async (first) => ({ transport: await createTransport(read, first), source: read }));
+          this.#readAccess.catch(() => {
+            this.#readAccess = undefined;
+          });
+        }
+        return this.#readAccess;
+      },
+      claim: (fingerprint) => {
+        if (this.#claimed.has(fingerprint)) return false;
+        this.#claimed.add(fingerprint);
+        return true;
+      },
+      unclaim: (fingerprint) => {
+        this.#claimed.delete(fingerprint);
+      },
+    };
+    this.#engine.store = o.resumeStore === undefined ? defaultStore() : o.resumeStore;
   }
 
   /** Every task not removed, in the order they were added. */
   get tasks(): readonly UploadTask[] {
-    return [...this.#tasks.values()];
+    return [...this.#entries.values()].map((entry) => entry.upload.task);
   }
 
   /** Bytes and speed over every task that is not cancelled. */
@@ -49,7 +139,8 @@ export class Uploader extends EventTarget {
     let bytesUploaded = 0;
     let totalBytes = 0;
     let speed = 0;
-    for (const task of this.#tasks.values()) {
+    for (const { upload } of this.#entries.values()) {
+      const task = upload.task;
       if (task.state === 'cancelled') continue;
       bytesUploaded += task.bytesUploaded;
       totalBytes += task.size;
@@ -61,54 +152,228 @@ export class Uploader extends EventTarget {
 
   /** The task with this id, if it was not removed. */
   get(id: string): UploadTask | undefined {
-    return this.#tasks.get(id);
+    return this.#entries.get(id)?.upload.task;
   }
 
-  /** Queues a file; starts it at once unless `autoStart` is false. */
+  /**
+   * Queues a file and, with `autoStart` (the default), starts it as soon as the connection
+   * budget allows. A file already added before (same name, size, date and type) continues
+   * from its resume record when there is one.
+   */
   add(file: Blob, options: AddOptions = {}): UploadTask {
-    void file;
-    void options;
-    throw new UploadError('invalid-options', 'not wired yet');
+    if (!(file instanceof Blob)) {
+      throw new UploadError(
+        'invalid-options',
+        'add(file) needs a File or Blob (for Node: fs.openAsBlob(path)).',
+      );
+    }
+    const name = options.name ?? (file instanceof File ? file.name : 'blob');
+    const type = options.type ?? file.type;
+    // A File view of a Blob shares its bytes; it gives keyFor and the fingerprint a name.
+    const asFile =
+      file instanceof File && options.name === undefined
+        ? file
+        : new File([file], name, {
+            type: file.type,
+            lastModified: file instanceof File ? file.lastModified : 0,
+          });
+    const task = new TaskModel(newTaskId(), asFile, name, type);
+    const upload = new FileUpload(this.#engine, task, this.#order++);
+    upload.onProgress = () => this.#emit('upload-progress', { task, overall: this.progress });
+    const entry: Entry = {
+      upload,
+      startable: this.#options.autoStart,
+      started: false,
+      controller: undefined,
+      running: undefined,
+      pausedBy: undefined,
+      cancelling: undefined,
+      cancelled: false,
+    };
+    this.#entries.set(task.id, entry);
+    this.#doneAnnounced = false;
+    this.#emit('file-added', { task });
+    this.#schedule();
+    return task;
   }
 
-  /** Starts every queued task (with `autoStart: false`). */
+  /** Starts every queued task (needed only with `autoStart: false`). */
   start(): void {
-    void this.#options;
+    for (const entry of this.#entries.values()) entry.startable = true;
+    this.#schedule();
   }
 
-  /** Pauses a task: in-flight requests are aborted, finished parts and the UploadId kept. */
+  /** Pauses a task: in-flight parts are aborted; finished parts and the UploadId are kept. */
   pause(id: string): void {
-    void id;
+    const entry = this.#entry(id);
+    this.#pause(entry, 'user');
   }
 
   /** Continues a paused task from its finished parts. */
   resume(id: string): void {
-    void id;
+    const entry = this.#entry(id);
+    if (entry.upload.task.state !== 'paused') return;
+    entry.pausedBy = undefined;
+    entry.startable = true;
+    entry.upload.task.state = 'queued';
+    this.#emit('upload-resumed', { task: entry.upload.task });
+    this.#schedule();
   }
 
-  /** Stops a task for good: in-flight parts settle, then the multipart upload is aborted once. */
+  /**
+   * Stops a task for good. In-flight parts are aborted and allowed to settle, then the
+   * multipart upload is aborted, exactly once, and its resume record forgotten. Resolves
+   * when that is done.
+   */
   cancel(id: string): Promise<void> {
-    void id;
-    return Promise.resolve();
+    const entry = this.#entry(id);
+    const task = entry.upload.task;
+    if (entry.cancelling) return entry.cancelling;
+    if (task.state === 'succeeded' || task.state === 'cancelled') return Promise.resolve();
+    entry.cancelling = (async () => {
+      task.state = 'cancelled';
+      entry.controller?.abort(new Interruption('cancel'));
+      await entry.running;
+      await entry.upload.abortRemote();
+      entry.upload.idle();
+      entry.upload.release();
+      entry.cancelled = true;
+      this.#emit('upload-cancelled', { task });
+      this.#schedule();
+    })();
+    return entry.cancelling;
   }
 
-  /** Tries a failed task again, continuing its multipart upload. */
+  /** Tries a failed task again, continuing its multipart upload where it can. */
   retry(id: string): void {
-    void id;
+    const entry = this.#entry(id);
+    const task = entry.upload.task;
+    if (task.state !== 'failed') return;
+    task.state = 'queued';
+    task.error = undefined;
+    entry.startable = true;
+    this.#doneAnnounced = false;
+    this.#schedule();
   }
 
-  /** Cancels the task if it is still active and forgets it. */
-  remove(id: string): Promise<void> {
-    void id;
-    return Promise.resolve();
+  /** Cancels the task if it is still active, then forgets it. */
+  async remove(id: string): Promise<void> {
+    const entry = this.#entries.get(id);
+    if (!entry) return;
+    const state = entry.upload.task.state;
+    if (state !== 'succeeded' && state !== 'failed') await this.cancel(id);
+    entry.upload.release();
+    this.#entries.delete(id);
+    this.#schedule();
   }
 
-  /** Cancels every task and stops listening for connectivity. */
-  destroy(): Promise<void> {
-    return Promise.resolve();
+  /** Cancels every active task and stops listening for connectivity. */
+  async destroy(): Promise<void> {
+    this.#connectivity.dispose();
+    const active = [...this.#entries.entries()].filter(([, e]) => !FINAL.has(e.upload.task.state));
+    await Promise.all(active.map(([id]) => this.cancel(id)));
+    const transport = await this.#transport?.catch(() => undefined);
+    transport?.client.destroy();
+    const read = await this.#readAccess?.catch(() => undefined);
+    read?.transport.client.destroy();
   }
 
-  protected emit<K extends UploaderEventType>(type: K, detail: UploaderEventDetails[K]): void {
+  #entry(id: string): Entry {
+    const entry = this.#entries.get(id);
+    if (!entry)
+      throw new UploadError('invalid-options', `No upload task with id "${id}" (removed, or never added).`);
+    return entry;
+  }
+
+  #pause(entry: Entry, reason: 'user' | 'offline'): void {
+    const task = entry.upload.task;
+    if (task.state !== 'uploading' && task.state !== 'queued') return;
+    task.state = 'paused';
+    entry.pausedBy = reason;
+    entry.controller?.abort(new Interruption('pause'));
+    entry.upload.idle();
+    this.#emit('upload-paused', { task, reason });
+    this.#schedule();
+  }
+
+  #onConnectivity(online: boolean): void {
+    for (const entry of this.#entries.values()) {
+      if (!online) {
+        if (entry.upload.task.state === 'uploading') this.#pause(entry, 'offline');
+      } else if (entry.pausedBy === 'offline' && entry.upload.task.state === 'paused') {
+        this.resume(entry.upload.task.id);
+      }
+    }
+  }
+
+  /**
+   * Starts queued tasks in the order they were added while fewer than `concurrency` run:
+   * every running file can then have at least one request in flight.
+   */
+  #schedule(): void {
+    let active = 0;
+    for (const entry of this.#entries.values()) if (entry.upload.task.state === 'uploading') active += 1;
+    for (const entry of this.#entries.values()) {
+      if (active >= this.#options.concurrency) break;
+      if (entry.upload.task.state !== 'queued' || !entry.startable) continue;
+      active += 1;
+      this.#launch(entry);
+    }
+    this.#announceDone();
+  }
+
+  #launch(entry: Entry): void {
+    const { upload } = entry;
+    const task = upload.task;
+    task.state = 'uploading';
+    const controller = new AbortController();
+    entry.controller = controller;
+    const previous = entry.running ?? Promise.resolve();
+    const firstStart = !entry.started;
+    entry.started = true;
+    const run = previous.then(async () => {
+      if (controller.signal.aborted) return;
+      if (firstStart) this.#emit('upload-started', { task });
+      try {
+        await upload.run(controller.signal);
+        if (controller.signal.aborted && task.state !== 'uploading') return;
+        task.state = 'succeeded';
+        upload.release();
+        this.#emit('upload-succeeded', { task, key: task.key!, size: task.size });
+      } catch (error) {
+        if (controller.signal.aborted) return; // paused or cancelled: they report themselves
+        const failure = isUploadError(error)
+          ? error
+          : new UploadError('network', `The upload of ${task.name} failed unexpectedly.`, { cause: error });
+        // The multipart upload is gone: the next retry must start over.
+        if (failure.code === 'aborted') upload.reset();
+        upload.idle();
+        task.state = 'failed';
+        task.error = failure;
+        this.#emit('upload-failed', { task, error: failure });
+      } finally {
+        if (entry.controller === controller) entry.controller = undefined;
+      }
+      this.#schedule();
+    });
+    entry.running = run;
+  }
+
+  #announceDone(): void {
+    if (this.#doneAnnounced || this.#entries.size === 0) return;
+    const tasks = this.tasks;
+    if (!tasks.every((task) => FINAL.has(task.state))) return;
+    // A cancel still settling announces all-done itself when it is through.
+    if ([...this.#entries.values()].some((e) => e.cancelling && !e.cancelled)) return;
+    this.#doneAnnounced = true;
+    this.#emit('all-done', {
+      succeeded: tasks.filter((t) => t.state === 'succeeded'),
+      failed: tasks.filter((t) => t.state === 'failed'),
+      cancelled: tasks.filter((t) => t.state === 'cancelled'),
+    });
+  }
+
+  #emit<K extends UploaderEventType>(type: K, detail: UploaderEventDetails[K]): void {
     this.dispatchEvent(new UploaderEvent(type, detail));
   }
 
@@ -155,4 +420,7 @@ export class Uploader extends EventTarget {
   }
 }
 
-export type { UploadState };
+/** IndexedDB where there is one (browsers), else memory (Node: pass a store to survive restarts). */
+function defaultStore(): ResumeStore {
+  return typeof indexedDB !== 'undefined' ? new IndexedDbResumeStore() : new MemoryResumeStore();
+}

@@ -1,0 +1,151 @@
+import { type CredentialsResponse, parseCredentialsResponse } from './credentials-response.js';
+import { UploadError } from './errors.js';
+import type { CredentialsOptions } from './options.js';
+
+/** What the AWS SDK's credential provider returns; `expiration` is on the local clock. */
+export interface SdkIdentity {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  expiration: Date;
+}
+
+/** Fresh credentials plus what came with them (bucket, prefix, endpoint). */
+export interface Credentials {
+  identity: SdkIdentity;
+  response: CredentialsResponse;
+  /** Local-clock epoch ms at which they expire (server lifetime, corrected for skew). */
+  expiresAt: number;
+  /** Local-clock epoch ms at which they were received. */
+  receivedAt: number;
+}
+
+// Refresh this long before expiry, so a part never starts on credentials about to die:
+// five minutes (as the SDK does) for normal sessions, half the lifetime for short ones.
+const REFRESH_AHEAD_MS = 5 * 60 * 1000;
+
+/**
+ * Temporary credentials from the token endpoint: cached, refreshed ahead of expiry, one
+ * request in flight however many parts need them, with the expiry measured on the
+ * server's clock (`expiration - serverTime`) so a wrong browser clock does not matter.
+ * A 401/403 from the endpoint is final (`credentials` error): retrying would not log the
+ * user back in.
+ */
+export class CredentialsSource {
+  readonly #options: CredentialsOptions;
+  readonly #scope: 'upload' | 'read';
+  #current: Credentials | undefined;
+  #inflight: Promise<Credentials> | undefined;
+
+  constructor(options: CredentialsOptions, scope: 'upload' | 'read' = 'upload') {
+    this.#options = options;
+    this.#scope = scope;
+  }
+
+  /** The last credentials received, fresh or not. */
+  get current(): Credentials | undefined {
+    return this.#current;
+  }
+
+  /** Valid credentials, fetching new ones when there are none or they are close to expiry. */
+  get(): Promise<Credentials> {
+    const current = this.#current;
+    if (current && Date.now() < current.expiresAt - refreshMargin(current)) return Promise.resolve(current);
+    return this.refresh();
+  }
+
+  /**
+   * New credentials, whatever the cache holds (after S3 said ExpiredToken). Calls made while
+   * a request is in flight share it.
+   */
+  refresh(): Promise<Credentials> {
+    if (!this.#inflight) {
+      this.#inflight = this.#fetch().finally(() => {
+        this.#inflight = undefined;
+      });
+    }
+    return this.#inflight;
+  }
+
+  /** A credential provider for the AWS SDK; the SDK asks before each request it signs. */
+  readonly provider = async (): Promise<SdkIdentity> => (await this.get()).identity;
+
+  async #fetch(): Promise<Credentials> {
+    const fetcher = this.#options.fetch ?? globalThis.fetch.bind(globalThis);
+    let init: RequestInit = {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ scope: this.#scope }),
+      cache: 'no-store',
+    };
+    if (this.#options.request) init = await this.#options.request(init);
+    const url = typeof this.#options.url === 'string' ? this.#options.url : this.#options.url.href;
+    let response: Response;
+    try {
+      response = await fetcher(url, init);
+    } catch (cause) {
+      throw new UploadError(
+        'network',
+        `Could not reach the credentials endpoint ${url}; check the network.`,
+        {
+          cause,
+        },
+      );
+    }
+    if (!response.ok) {
+      const code = await errorCode(response);
+      const status = response.status;
+      if (status === 401 || status === 403) {
+        throw new UploadError(
+          'credentials',
+          `The credentials endpoint refused the request (${status}${code ? ` ${code}` : ''}): sign in again, or check the auth header credentials.request adds.`,
+          { status },
+        );
+      }
+      // 429 and 5xx are passing troubles (STS throttled, a deploy): the caller retries them.
+      const retryable = status === 429 || status >= 500;
+      throw new UploadError(
+        retryable ? 'server' : 'credentials',
+        `The credentials endpoint answered ${status}${code ? ` ${code}` : ''}.`,
+        { status },
+      );
+    }
+    let body: unknown;
+    try {
+      body = await response.json();
+    } catch (cause) {
+      throw new UploadError('credentials', 'The credentials endpoint did not answer JSON.', { cause });
+    }
+    const parsed = parseCredentialsResponse(body);
+    const receivedAt = Date.now();
+    const serverNow = parsed.serverTime ? Date.parse(parsed.serverTime) : receivedAt;
+    const expiresAt = receivedAt + (Date.parse(parsed.expiration) - serverNow);
+    const credentials: Credentials = {
+      identity: {
+        accessKeyId: parsed.accessKeyId,
+        secretAccessKey: parsed.secretAccessKey,
+        sessionToken: parsed.sessionToken,
+        expiration: new Date(expiresAt),
+      },
+      response: parsed,
+      expiresAt,
+      receivedAt,
+    };
+    this.#current = credentials;
+    return credentials;
+  }
+}
+
+function refreshMargin(credentials: Credentials): number {
+  return Math.min(REFRESH_AHEAD_MS, (credentials.expiresAt - credentials.receivedAt) / 2);
+}
+
+/** The `error.code` of a token server error body, if any (never its message: it is not ours to show). */
+async function errorCode(response: Response): Promise<string | undefined> {
+  try {
+    const body = (await response.json()) as { error?: { code?: unknown } };
+    return typeof body?.error?.code === 'string' ? body.error.code : undefined;
+  } catch {
+    return undefined;
+  }
+}

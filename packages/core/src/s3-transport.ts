@@ -1,0 +1,153 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { Credentials, CredentialsSource } from './credentials-source.js';
+
+/** Called with the bytes of the request body sent so far. */
+export type ProgressListener = (loaded: number) => void;
+
+// The structural slice of @smithy/types' HttpHandler the engine needs; importing the
+// type package would add a dependency for four method signatures.
+interface HttpRequestLike {
+  body?: unknown;
+  headers: Record<string, string>;
+}
+interface HttpHandlerLike {
+  handle(request: HttpRequestLike, options?: { abortSignal?: AbortSignal }): Promise<unknown>;
+  updateHttpClientConfig?(key: never, value: never): void;
+  httpHandlerConfigs?(): unknown;
+  destroy?(): void;
+}
+interface XhrHandlerLike extends HttpHandlerLike {
+  on(event: string, listener: (event: ProgressEvent, request: HttpRequestLike) => void): void;
+}
+
+type NodeStream = typeof import('node:stream');
+type NodeProcess = { getBuiltinModule?: (id: string) => unknown };
+
+/**
+ * Wraps the SDK's HTTP handler to report upload progress per request. The request is
+ * matched through the AbortSignal given to `client.send()`, which the SDK hands to the
+ * handler untouched. In the browser the handler is XhrHttpHandler (fetch has no upload
+ * progress); in Node a Blob body becomes a stream read chunk by chunk as the socket takes
+ * it, so a part is never held in memory whole and its bytes are counted as they leave.
+ */
+class ProgressHttpHandler implements HttpHandlerLike {
+  readonly #inner: HttpHandlerLike;
+  readonly #stream: NodeStream | undefined;
+  readonly #bySignal = new WeakMap<AbortSignal, ProgressListener>();
+  readonly #byRequest = new Map<HttpRequestLike, ProgressListener>();
+
+  constructor(inner: HttpHandlerLike, stream: NodeStream | undefined) {
+    this.#inner = inner;
+    this.#stream = stream;
+    const xhr = inner as Partial<XhrHandlerLike>;
+    if (typeof xhr.on === 'function') {
+      xhr.on('xhr.upload.progress', (event, request) => this.#byRequest.get(request)?.(event.loaded));
+    }
+  }
+
+  track(signal: AbortSignal, listener: ProgressListener): void {
+    this.#bySignal.set(signal, listener);
+  }
+
+  async handle(request: HttpRequestLike, options?: { abortSignal?: AbortSignal }): Promise<unknown> {
+    const listener = options?.abortSignal ? this.#bySignal.get(options.abortSignal) : undefined;
+    const body = request.body;
+    if (this.#stream && typeof Blob !== 'undefined' && body instanceof Blob) {
+      request.body = this.#nodeBody(body, listener);
+    }
+    if (!listener) return this.#inner.handle(request, options);
+    this.#byRequest.set(request, listener);
+    try {
+      return await this.#inner.handle(request, options);
+    } finally {
+      this.#byRequest.delete(request);
+    }
+  }
+
+  #nodeBody(blob: Blob, listener: ProgressListener | undefined): unknown {
+    const { Readable } = this.#stream!;
+    let loaded = 0;
+    const reader = blob.stream().getReader();
+    return new Readable({
+      // 64 KiB reads: small enough for smooth progress, large enough to be cheap.
+      highWaterMark: 64 * 1024,
+      async read() {
+        try {
+          const { done, value } = await reader.read();
+          if (done) {
+            this.push(null);
+            return;
+          }
+          loaded += value.byteLength;
+          listener?.(loaded);
+          this.push(value);
+        } catch (error) {
+          this.destroy(error as Error);
+        }
+      },
+      destroy(error, callback) {
+        reader.cancel().catch(() => {});
+        callback(error);
+      },
+    });
+  }
+
+  updateHttpClientConfig(key: never, value: never): void {
+    this.#inner.updateHttpClientConfig?.(key, value);
+  }
+
+  httpHandlerConfigs(): unknown {
+    return this.#inner.httpHandlerConfigs?.() ?? {};
+  }
+
+  destroy(): void {
+    this.#inner.destroy?.();
+  }
+}
+
+/** An S3 client bound to one credentials source, with per-request progress. */
+export interface S3Transport {
+  client: S3Client;
+  sdk: typeof import('@aws-sdk/client-s3');
+  /** Registers a progress listener for the request that will be sent with `signal`. */
+  track(signal: AbortSignal, listener: ProgressListener): void;
+}
+
+/**
+ * Loads the SDK (a dynamic import: a page that shows the element without uploading never
+ * downloads it) and builds the client from what the credentials endpoint said: region,
+ * endpoint, path style. Checksums are computed by the engine itself (CRC32 per part when
+ * enabled), so the SDK is told to add none: its default CRC32 breaks Blob bodies and
+ * S3-compatible servers.
+ */
+export async function createTransport(source: CredentialsSource, first: Credentials): Promise<S3Transport> {
+  const sdk = await import('@aws-sdk/client-s3');
+  const inBrowser = typeof XMLHttpRequest === 'function';
+  const proc = (globalThis as { process?: NodeProcess }).process;
+  const stream = !inBrowser ? (proc?.getBuiltinModule?.('node:stream') as NodeStream | undefined) : undefined;
+  let inner: HttpHandlerLike | undefined;
+  if (inBrowser) {
+    const { XhrHttpHandler } = await import('@aws-sdk/xhr-http-handler');
+    inner = new XhrHttpHandler({}) as unknown as HttpHandlerLike;
+  }
+  const { response } = first;
+  const client = new sdk.S3Client({
+    region: response.region,
+    ...(response.endpoint ? { endpoint: response.endpoint } : {}),
+    forcePathStyle: response.forcePathStyle ?? false,
+    credentials: source.provider,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    // The engine retries per part itself (backoff, ExpiredToken refresh, offline waits).
+    maxAttempts: 1,
+    // 100-continue would hold each part for a round trip (and up to 6 s where the server
+    // does not answer it); the engine's retry covers the rare early rejection.
+    expectContinueHeader: false,
+    ...(inner ? { requestHandler: inner as never } : {}),
+  });
+  // The SDK picks its default handler (NodeHttpHandler) at construction; wrap whichever it chose.
+  const config = client.config as unknown as { requestHandler: HttpHandlerLike };
+  const handler = new ProgressHttpHandler(config.requestHandler, stream);
+  config.requestHandler = handler;
+  return { client, sdk, track: (signal, listener) => handler.track(signal, listener) };
+}

@@ -1,0 +1,38 @@
+import type { UploadError } from './errors.js';
+import type { UploadState, UploadTask } from './task.js';
+
+/** The engine's writable side of an {@link UploadTask}. */
+export class TaskModel implements UploadTask {
+  readonly id: string;
+  readonly file: File;
+  readonly name: string;
+  readonly size: number;
+  readonly type: string;
+  key: string | undefined = undefined;
+  state: UploadState = 'queued';
+  bytesUploaded = 0;
+  speed = 0;
+  eta: number | null = null;
+  error: UploadError | undefined = undefined;
+  resumed = false;
+
+  constructor(id: string, file: File, name: string, type: string) {
+    this.id = id;
+    this.file = file;
+    this.name = name;
+    this.size = file.size;
+    this.type = type;
+  }
+}
+
+const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
+
+/**
+ * A random task id, 16 characters of [0-9a-z] (82 bits): unguessable enough that two
+ * uploads of one user never collide in `<prefix><id>/`. Uses getRandomValues, not
+ * randomUUID, which pages served over plain http (a LAN address) do not have.
+ */
+export function newTaskId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => ALPHABET[b % 36]).join('');
+}

@@ -1,0 +1,247 @@
+import { HttpResponse, http } from 'msw';
+
+/** Where the fake S3 and token endpoint live (msw intercepts; nothing listens). */
+export const S3_URL = 'http://s3.test';
+export const TOKEN_URL = 'http://token.test/credentials';
+export const BUCKET = 'uploads';
+export const PREFIX = 'users/alice/';
+
+/** One S3 request as seen on the wire. */
+export interface WireCall {
+  op: string;
+  key: string;
+  uploadId?: string;
+  partNumber?: number;
+  /** Bytes received in the body. */
+  size?: number;
+  /** For Complete: the part numbers listed. */
+  parts?: number[];
+  checksum?: string | null;
+}
+
+/** Answer a request differently (a 500, an error in a 200); undefined lets the fake answer. */
+export type Fault = (call: WireCall, attempt: number) => Response | undefined | Promise<Response | undefined>;
+
+const xml = (body: string, status = 200) =>
+  new HttpResponse(`<?xml version="1.0" encoding="UTF-8"?>${body}`, {
+    status,
+    headers: { 'content-type': 'application/xml' },
+  });
+
+/** An S3 error response as S3 sends it. */
+export function s3Error(status: number, code: string, message = code): Response {
+  return xml(
+    `<Error><Code>${code}</Code><Message>${message}</Message><RequestId>r1</RequestId></Error>`,
+    status,
+  );
+}
+
+function concat(chunks: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+/**
+ * A small in-memory S3 (path style, one bucket) plus the token endpoint, for msw. It keeps
+ * what a real server keeps (objects, multipart uploads and their parts) so tests can read
+ * the bytes back, and logs every request so tests can assert the order on the wire.
+ */
+export class FakeS3 {
+  calls: WireCall[] = [];
+  objects = new Map<string, Uint8Array>();
+  uploads = new Map<
+    string,
+    { key: string; parts: Map<number, { bytes: Uint8Array; etag: string; checksum?: string }> }
+  >();
+  fault: Fault | undefined;
+  /** Parts per ListParts page (S3: 1000); small values exercise pagination. */
+  listPageSize = 1000;
+  /** Delay before answering UploadPart, ms (to have parts in flight). */
+  partDelay = 0;
+  /** Highest number of UploadPart/PutObject requests in flight at once. */
+  maxInFlight = 0;
+  #inFlight = 0;
+  #attempts = new Map<string, number>();
+  #uploadCounter = 0;
+
+  /** Token endpoint behaviour. */
+  credentialRequests: { scope: string | undefined; authorization: string | null }[] = [];
+  credentialStatus = 200;
+  credentialTtlSeconds = 900;
+  /** Server clock minus client clock, ms (clock-skew tests). */
+  serverClockOffset = 0;
+  prefix = PREFIX;
+  checksums: 'WHEN_REQUIRED' | 'WHEN_SUPPORTED' = 'WHEN_REQUIRED';
+  #keyCounter = 0;
+
+  ops(): string[] {
+    return this.calls.map((c) => (c.partNumber ? `${c.op} ${c.partNumber}` : c.op));
+  }
+
+  count(op: string): number {
+    return this.calls.filter((c) => c.op === op).length;
+  }
+
+  handlers() {
+    return [
+      http.post(TOKEN_URL, async ({ request }) => {
+        const body = (await request.json().catch(() => ({}))) as { scope?: string };
+        this.credentialRequests.push({
+          scope: body.scope,
+          authorization: request.headers.get('authorization'),
+        });
+        if (this.credentialStatus !== 200) {
+          return HttpResponse.json(
+            { error: { code: 'unauthorized', message: 'no' } },
+            { status: this.credentialStatus },
+          );
+        }
+        const now = Date.now() + this.serverClockOffset;
+        this.#keyCounter += 1;
+        return HttpResponse.json({
+          accessKeyId: `AKIATEST${this.#keyCounter}`,
+          secretAccessKey: 'secret',
+          sessionToken: `token-${this.#keyCounter}`,
+          expiration: new Date(now + this.credentialTtlSeconds * 1000).toISOString(),
+          serverTime: new Date(now).toISOString(),
+          bucket: BUCKET,
+          region: 'us-east-1',
+          endpoint: S3_URL,
+          forcePathStyle: true,
+          requestChecksumCalculation: this.checksums,
+          prefix: this.prefix,
+          scope: body.scope ?? 'upload',
+        });
+      }),
+      http.all(`${S3_URL}/*`, ({ request }) => this.#handle(request)),
+    ];
+  }
+
+  async #handle(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    const [, bucket, ...rest] = url.pathname.split('/');
+    const key = rest.map(decodeURIComponent).join('/');
+    if (bucket !== BUCKET) return s3Error(404, 'NoSuchBucket');
+    const q = url.searchParams;
+    const method = request.method;
+    const uploadId = q.get('uploadId') ?? undefined;
+    const partNumber = q.has('partNumber') ? Number(q.get('partNumber')) : undefined;
+    let op: string;
+    if (method === 'POST' && q.has('uploads')) op = 'CreateMultipartUpload';
+    else if (method === 'PUT' && partNumber !== undefined) op = 'UploadPart';
+    else if (method === 'POST' && uploadId) op = 'CompleteMultipartUpload';
+    else if (method === 'GET' && uploadId) op = 'ListParts';
+    else if (method === 'DELETE' && uploadId) op = 'AbortMultipartUpload';
+    else if (method === 'PUT') op = 'PutObject';
+    else if (method === 'HEAD') op = 'HeadObject';
+    else if (method === 'GET') op = 'GetObject';
+    else return s3Error(400, 'NotImplemented');
+
+    const call: WireCall = { op, key };
+    if (uploadId) call.uploadId = uploadId;
+    if (partNumber !== undefined) call.partNumber = partNumber;
+    let body: Uint8Array | undefined;
+    const isBodyOp = op === 'UploadPart' || op === 'PutObject';
+    if (isBodyOp) {
+      this.#inFlight += 1;
+      this.maxInFlight = Math.max(this.maxInFlight, this.#inFlight);
+    }
+    try {
+      if (isBodyOp || op === 'CompleteMultipartUpload') {
+        body = new Uint8Array(await request.arrayBuffer());
+        call.size = body.length;
+        call.checksum = request.headers.get('x-amz-checksum-crc32');
+      }
+      if (op === 'CompleteMultipartUpload' && body) {
+        const text = new TextDecoder().decode(body);
+        call.parts = [...text.matchAll(/<PartNumber>(\d+)<\/PartNumber>/g)].map((m) => Number(m[1]));
+      }
+      if (op === 'UploadPart' && this.partDelay > 0) await new Promise((r) => setTimeout(r, this.partDelay));
+      if (request.signal.aborted) return s3Error(499, 'ClientClosed');
+      this.calls.push(call);
+      const id = `${op} ${key} ${partNumber ?? ''}`;
+      const attempt = (this.#attempts.get(id) ?? 0) + 1;
+      this.#attempts.set(id, attempt);
+      const injected = await this.fault?.(call, attempt);
+      if (injected) return injected;
+      return this.#answer(call, body ?? new Uint8Array(0), q, request);
+    } finally {
+      if (isBodyOp) this.#inFlight -= 1;
+    }
+  }
+
+  #answer(call: WireCall, body: Uint8Array, q: URLSearchParams, request: Request): Response {
+    const { key, uploadId, partNumber } = call;
+    switch (call.op) {
+      case 'PutObject':
+        this.objects.set(key, body);
+        return new HttpResponse(null, { status: 200, headers: { etag: '"put"' } });
+      case 'CreateMultipartUpload': {
+        const id = `upload-${++this.#uploadCounter}`;
+        this.uploads.set(id, { key, parts: new Map() });
+        return xml(
+          `<InitiateMultipartUploadResult><Bucket>${BUCKET}</Bucket><Key>${key}</Key><UploadId>${id}</UploadId></InitiateMultipartUploadResult>`,
+        );
+      }
+      case 'UploadPart': {
+        const upload = this.uploads.get(uploadId!);
+        if (!upload) return s3Error(404, 'NoSuchUpload');
+        const etag = `"etag-${partNumber}-${body.length}"`;
+        const checksum = request.headers.get('x-amz-checksum-crc32') ?? undefined;
+        upload.parts.set(partNumber!, { bytes: body, etag, ...(checksum ? { checksum } : {}) });
+        return new HttpResponse(null, { status: 200, headers: { etag } });
+      }
+      case 'ListParts': {
+        const upload = this.uploads.get(uploadId!);
+        if (!upload) return s3Error(404, 'NoSuchUpload');
+        const marker = Number(q.get('part-number-marker') ?? 0);
+        const all = [...upload.parts.entries()].sort(([a], [b]) => a - b).filter(([n]) => n > marker);
+        const page = all.slice(0, this.listPageSize);
+        const truncated = all.length > page.length;
+        const last = page.at(-1)?.[0] ?? marker;
+        const parts = page
+          .map(
+            ([n, p]) =>
+              `<Part><PartNumber>${n}</PartNumber><ETag>${p.etag}</ETag><Size>${p.bytes.length}</Size>${p.checksum ? `<ChecksumCRC32>${p.checksum}</ChecksumCRC32>` : ''}</Part>`,
+          )
+          .join('');
+        return xml(
+          `<ListPartsResult><Bucket>${BUCKET}</Bucket><Key>${key}</Key><UploadId>${uploadId}</UploadId><PartNumberMarker>${marker}</PartNumberMarker><NextPartNumberMarker>${last}</NextPartNumberMarker><MaxParts>${this.listPageSize}</MaxParts><IsTruncated>${truncated}</IsTruncated>${parts}</ListPartsResult>`,
+        );
+      }
+      case 'CompleteMultipartUpload': {
+        const upload = this.uploads.get(uploadId!);
+        if (!upload) return s3Error(404, 'NoSuchUpload');
+        const chunks: Uint8Array[] = [];
+        for (const n of call.parts ?? []) {
+          const part = upload.parts.get(n);
+          if (!part) return s3Error(400, 'InvalidPart');
+          chunks.push(part.bytes);
+        }
+        this.objects.set(upload.key, concat(chunks));
+        this.uploads.delete(uploadId!);
+        return xml(
+          `<CompleteMultipartUploadResult><Bucket>${BUCKET}</Bucket><Key>${key}</Key><ETag></ETag></CompleteMultipartUploadResult>`,
+        );
+      }
+      case 'AbortMultipartUpload':
+        if (!this.uploads.delete(uploadId!)) return s3Error(404, 'NoSuchUpload');
+        return new HttpResponse(null, { status: 204 });
+      case 'HeadObject': {
+        const object = this.objects.get(key);
+        if (!object) return new HttpResponse(null, { status: 404 });
+        return new HttpResponse(null, {
+          status: 200,
+          headers: { 'content-length': String(object.length), etag: '"x"' },
+        });
+      }
+      default:
+        return s3Error(400, 'NotImplemented');
+    }
+  }
+}
