@@ -1,56 +1,25 @@
-// Interim: the token server's `createAuditLogger` is not exported yet. Same line shape
-// (`event: "grant.issued"`, one JSON object per line, never a secret); swap for the
-// import once it lands.
-import { createWriteStream } from 'node:fs';
+import { userInfo } from 'node:os';
+import { type AuditLogger, createAuditLogger } from '@s3up/token-server';
 import { pino } from 'pino';
 import type { Output } from './io.js';
 
-export interface GrantRecord {
-  kind: 'grant';
-  userId: string;
-  scope: string;
-  bucket: string;
-  prefix: string;
-  durationSeconds: number;
-  expiration: string;
-  accessKeyId?: string;
-  policySha256?: string;
-  packedPolicySize?: number;
-  operator?: string;
+/**
+ * The token server's audit logger (same JSON line format, `event: "grant.issued"`),
+ * appending to `path`, or writing to `fallback` (standard error) when no path is set:
+ * standard output carries the credentials themselves.
+ */
+export function openAuditTrail(path: string | undefined, fallback: Output): AuditLogger {
+  // Synchronous appends: the CLI exits right after the grant, and the line must be on disk.
+  const destination = path
+    ? pino.destination({ dest: path, append: true, sync: true, mkdir: true })
+    : { write: (line: string) => void fallback.write(line) };
+  return createAuditLogger({ destination, base: { service: 's3up-cli', operator: operator() } });
 }
 
-export interface AuditTrail {
-  issued(record: GrantRecord): void;
-  /** Resolves when the line is on disk (the CLI exits right after). */
-  close(): Promise<void>;
-}
-
-/** Appends audit lines to `path`, or writes them to `fallback` (standard error) when no path is set. */
-export function openAuditTrail(path: string | undefined, fallback: Output): AuditTrail {
-  const stream = path ? createWriteStream(path, { flags: 'a', mode: 0o600 }) : undefined;
-  const destination = stream ?? { write: (line: string) => fallback.write(line) };
-  const logger = pino(
-    {
-      base: { service: 's3up-cli' },
-      timestamp: pino.stdTimeFunctions.isoTime,
-      messageKey: 'msg',
-      formatters: { level: (label) => ({ level: label }) },
-      redact: {
-        paths: ['secretAccessKey', 'sessionToken', '*.secretAccessKey', '*.sessionToken'],
-        censor: '[redacted]',
-      },
-    },
-    destination,
-  );
-  return {
-    issued(record) {
-      logger.info({ event: `${record.kind}.issued`, ...record }, 'issued');
-    },
-    close() {
-      if (!stream) return Promise.resolve();
-      return new Promise((resolve, reject) =>
-        stream.end((error?: Error | null) => (error ? reject(error) : resolve())),
-      );
-    },
-  };
+function operator(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
 }

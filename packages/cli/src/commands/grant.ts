@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
-import { userInfo } from 'node:os';
 import { AssumeRoleCommand, type AssumeRoleCommandOutput } from '@aws-sdk/client-sts';
+import { policyHash } from '@s3up/token-server';
 import { openAuditTrail } from '../audit-trail.js';
 import type { AwsClients } from '../aws-clients.js';
 import { httpStatusOf, toCliError } from '../aws-error.js';
@@ -84,11 +83,9 @@ export async function runGrant(
     durationSeconds: options.expiresSeconds,
     expiration: c.Expiration.toISOString(),
     accessKeyId: c.AccessKeyId,
-    policySha256: createHash('sha256').update(policy).digest('hex'),
+    policySha256: policyHash(policy),
     ...(response.PackedPolicySize !== undefined ? { packedPolicySize: response.PackedPolicySize } : {}),
-    operator: safeUser(),
   });
-  await audit.close();
   ctx.stdout.write(
     formatCredentials(
       options.format,
@@ -105,12 +102,4 @@ export async function runGrant(
     ),
   );
   return EXIT.ok;
-}
-
-function safeUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return 'unknown';
-  }
 }
