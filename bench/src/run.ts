@@ -1,1 +1,117 @@
-export {};
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isBenchError } from './bench-error.js';
+import type { Benchmark, RunSettings } from './benchmark.js';
+import { throughput } from './benchmarks/throughput.js';
+import { type BenchmarkId, parseCliOptions, USAGE } from './cli-options.js';
+import { BenchEnvironment } from './environment.js';
+import { machineInfo } from './machine.js';
+import { renderMarkdown } from './report-markdown.js';
+import { renderSvg } from './report-svg.js';
+import { renderTable } from './report-table.js';
+import { type BenchmarkResult, type RunResult, writeText } from './results.js';
+import { MiB } from './test-file.js';
+
+const BENCHMARKS: Partial<Record<BenchmarkId, Benchmark>> = { throughput };
+
+const benchDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+async function main(): Promise<number> {
+  const options = parseCliOptions(process.argv.slice(2));
+  if (options.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const outDir = resolve(options.outDir ?? join(benchDir, 'results'));
+  const settings: RunSettings = {
+    quick: options.quick,
+    rounds: options.rounds,
+    // The engine's default part size and the browser's per-origin HTTP/1.1 connection limit.
+    partSize: 8 * MiB,
+    concurrency: 6,
+  };
+  const log = (line: string) => console.log(line);
+  const startedAt = new Date();
+  const machine = await machineInfo();
+  log(
+    `s3up bench: ${options.benchmarks.join(', ')}${options.quick ? ' (quick)' : ''}, ${settings.rounds} round(s)`,
+  );
+  log(
+    `  ${machine.cpu} x${machine.cores}, load ${machine.loadAverage}, ${machine.chromium}, node ${machine.node}`,
+  );
+  const workDir = await mkdtemp(join(tmpdir(), 's3up-bench-'));
+  const env = new BenchEnvironment({ workDir, log });
+  const results: BenchmarkResult[] = [];
+  const stopSignals = () => {
+    log('interrupted: stopping the local backend and Chromium');
+    void env.close().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', stopSignals);
+  process.once('SIGTERM', stopSignals);
+  try {
+    for (const id of options.benchmarks) {
+      const benchmark = BENCHMARKS[id];
+      const started = Date.now();
+      if (!benchmark) {
+        results.push({
+          id,
+          title: id,
+          settings: {},
+          comparisons: [],
+          targets: [],
+          notes: [],
+          error: 'not implemented yet',
+          durationMs: 0,
+        });
+        continue;
+      }
+      log(`\n${benchmark.title}`);
+      try {
+        const result = await benchmark.run(env, settings);
+        results.push({ id, title: benchmark.title, ...result, durationMs: Date.now() - started });
+      } catch (error) {
+        const message = isBenchError(error) ? `${error.code}: ${error.message}` : String(error);
+        log(`  FAILED: ${message}`);
+        results.push({
+          id,
+          title: benchmark.title,
+          settings: {},
+          comparisons: [],
+          targets: [],
+          notes: [],
+          error: message,
+          durationMs: Date.now() - started,
+        });
+      }
+    }
+  } finally {
+    await env.close();
+    await rm(workDir, { recursive: true, force: true });
+  }
+  const run: RunResult = {
+    schema: 1,
+    mode: options.quick ? 'quick' : 'full',
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    command: `pnpm bench ${process.argv.slice(2).join(' ')}`.trim(),
+    machine,
+    benchmarks: results,
+  };
+  await mkdir(outDir, { recursive: true });
+  await writeText(join(outDir, 'latest.json'), `${JSON.stringify(run, null, 2)}\n`);
+  await writeText(join(outDir, 'latest.md'), renderMarkdown(run));
+  await writeText(join(outDir, 'latest.svg'), renderSvg(run));
+  log(renderTable(run));
+  log(`\nwrote ${join(outDir, 'latest.json')}, latest.md, latest.svg`);
+  return results.some((r) => r.error) ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(isBenchError(error) ? error.message : error);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,45 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { BenchError } from './bench-error.js';
+
+const pagesDir = join(dirname(fileURLToPath(import.meta.url)), 'pages');
+
+/** The browser contenders, each a page under src/pages/<name>.ts. */
+export type PageName = 'lib-storage' | 'uppy' | 's3up';
+
+/**
+ * Bundles one contender's page for Chromium the way an app would ship it: esbuild, ESM
+ * with code splitting (so s3up's lazy chunks load lazily), workspace packages from their
+ * sources, browser builds of the SDK. Each page is built alone so one contender that does
+ * not build (a package still being written) does not take the others down.
+ */
+export async function bundlePage(name: PageName, outdir?: string): Promise<string> {
+  const dir = outdir ?? (await mkdtemp(join(tmpdir(), `s3up-bench-${name}-`)));
+  try {
+    await build({
+      entryPoints: { [name]: join(pagesDir, `${name}.ts`) },
+      outdir: dir,
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      platform: 'browser',
+      target: 'chrome120',
+      conditions: ['@s3up/source', 'browser'],
+      minify: true,
+      define: { 'process.env.NODE_ENV': '"production"' },
+      logLevel: 'silent',
+    });
+  } catch (error) {
+    throw new BenchError(
+      'bundle',
+      `the ${name} page does not bundle: ${(error as Error).message.slice(0, 500)}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  return dir;
+}

@@ -1,0 +1,144 @@
+import {
+  Agent,
+  createServer,
+  type IncomingMessage,
+  request,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import { assertLoopback } from './loopback.js';
+
+/** What crossed the tap since the last `reset()`. */
+export interface WireStats {
+  /** UploadPart requests seen (including ones cut off by a reload). */
+  uploadParts: number;
+  /** UploadPart body bytes that reached the tap. */
+  uploadPartBytes: number;
+  /** Epoch ms of the first UploadPart body byte. */
+  firstPartByteAt: number | null;
+  /** Every S3 request, by operation-ish label ("PUT part", "POST uploads", ...). */
+  requests: Record<string, number>;
+}
+
+const isAllowedOrigin = (origin: string) => /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?$/.test(origin);
+
+function label(req: IncomingMessage, url: URL): string {
+  if (req.method === 'PUT' && url.searchParams.has('partNumber')) return 'PUT part';
+  if (req.method === 'POST' && url.searchParams.has('uploads')) return 'POST uploads';
+  if (req.method === 'POST' && url.searchParams.has('uploadId')) return 'POST complete';
+  if (req.method === 'GET' && url.searchParams.has('uploadId')) return 'GET parts';
+  return `${req.method} ${url.searchParams.has('uploadId') ? 'upload' : 'object'}`;
+}
+
+/**
+ * A pass-through HTTP tap on 127.0.0.1 between every contender and the local RGW: it
+ * counts the UploadPart bytes that reach the server (resume benchmark) and timestamps the
+ * first one (time to first byte). Every contender, the limit included, goes through it so
+ * conditions stay equal.
+ *
+ * It also answers CORS preflights itself, mirroring the bucket's CORS rule: Ceph RGW 16
+ * answers the preflight of a presigned URL (query-string SigV4, what Uppy sends) with a
+ * bare 403, which AWS S3 does not, and that alone would make Uppy unmeasurable here.
+ * The Host header is forwarded unchanged, so SigV4 signatures made for the tap's address
+ * verify upstream.
+ *
+ * @example
+ * const tap = await startWireTap(() => backend.current.endpoint);
+ * // hand tap.endpoint to the contenders; read tap.stats after the upload
+ */
+export interface WireTap {
+  endpoint: string;
+  stats: WireStats;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export async function startWireTap(upstream: () => string): Promise<WireTap> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const fresh = (): WireStats => ({
+    uploadParts: 0,
+    uploadPartBytes: 0,
+    firstPartByteAt: null,
+    requests: {},
+  });
+  const tap: WireTap = {
+    endpoint: '',
+    stats: fresh(),
+    reset: () => {
+      tap.stats = fresh();
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+        agent.destroy();
+      }),
+  };
+
+  const preflight = (req: IncomingMessage, res: ServerResponse) => {
+    const origin = req.headers.origin ?? '';
+    if (!isAllowedOrigin(origin)) {
+      res.writeHead(403).end();
+      return;
+    }
+    res
+      .writeHead(200, {
+        'access-control-allow-origin': origin,
+        'access-control-allow-methods': 'GET, PUT, POST, HEAD, DELETE',
+        'access-control-allow-headers': req.headers['access-control-request-headers'] ?? '*',
+        'access-control-expose-headers': 'ETag, x-amz-request-id, x-amz-version-id',
+        'access-control-max-age': '3000',
+        vary: 'Origin',
+      })
+      .end();
+  };
+
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://tap');
+    if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) {
+      preflight(req, res);
+      return;
+    }
+    const kind = label(req, url);
+    const stats = tap.stats;
+    stats.requests[kind] = (stats.requests[kind] ?? 0) + 1;
+    if (kind === 'PUT part') {
+      stats.uploadParts++;
+      req.on('data', (chunk: Buffer) => {
+        stats.firstPartByteAt ??= Date.now();
+        stats.uploadPartBytes += chunk.length;
+      });
+    }
+    const target = assertLoopback(upstream(), 'the S3 endpoint');
+    const forward = request(
+      {
+        host: target.hostname,
+        port: target.port,
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+        agent,
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    forward.on('error', () => {
+      if (!res.headersSent) res.writeHead(502);
+      res.end();
+    });
+    // A page reload cuts the browser's side: cut the upstream request too.
+    req.on('aborted', () => forward.destroy());
+    res.on('close', () => {
+      if (!res.writableFinished) forward.destroy();
+    });
+    req.pipe(forward);
+  });
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('the wire tap has no port');
+  tap.endpoint = `http://127.0.0.1:${address.port}`;
+  return tap;
+}
