@@ -145,6 +145,8 @@ export class FakeS3 {
     const call: WireCall = { op, key };
     if (uploadId) call.uploadId = uploadId;
     if (partNumber !== undefined) call.partNumber = partNumber;
+    // Logged on arrival: the order on the wire is the order requests were sent.
+    this.calls.push(call);
     let body: Uint8Array | undefined;
     const isBodyOp = op === 'UploadPart' || op === 'PutObject';
     if (isBodyOp) {
@@ -163,7 +165,6 @@ export class FakeS3 {
       }
       if (op === 'UploadPart' && this.partDelay > 0) await new Promise((r) => setTimeout(r, this.partDelay));
       if (request.signal.aborted) return s3Error(499, 'ClientClosed');
-      this.calls.push(call);
       const id = `${op} ${key} ${partNumber ?? ''}`;
       const attempt = (this.#attempts.get(id) ?? 0) + 1;
       this.#attempts.set(id, attempt);

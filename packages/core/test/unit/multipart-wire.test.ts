@@ -1,55 +1,18 @@
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  isUploadError,
-  MemoryResumeStore,
-  Uploader,
-  type UploaderOptions,
-  type UploadTask,
-} from '../../src/index.js';
-import { BUCKET, FakeS3, PREFIX, s3Error, TOKEN_URL } from '../support/fake-s3.js';
+import { crc32 } from 'node:zlib';
+import { HttpResponse } from 'msw';
+import { describe, expect, it, vi } from 'vitest';
+import { isUploadError } from '../../src/index.js';
+import { PREFIX, s3Error } from '../support/fake-s3.js';
+import { settled, testUploader, useFakeS3 } from '../support/harness.js';
 import { MiB, randomFile, sameBytes } from '../support/random-file.js';
 
-let s3 = new FakeS3();
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+vi.setConfig({ testTimeout: 30_000 });
+const wire = useFakeS3();
 
-function fresh(): FakeS3 {
-  s3 = new FakeS3();
-  server.resetHandlers(...s3.handlers());
-  return s3;
-}
-
-function uploader(options: Partial<UploaderOptions> = {}): Uploader {
-  return new Uploader({
-    credentials: { url: TOKEN_URL },
-    partSize: 5 * MiB,
-    multipartThreshold: 5 * MiB,
-    retry: { retries: 3, baseDelay: 1, maxDelay: 5 },
-    resumeStore: null,
-    network: null,
-    ...options,
-  });
-}
-
-/** Resolves when the task reaches a final state. */
-function settled(up: Uploader, task: UploadTask): Promise<UploadTask> {
-  return new Promise((resolve) => {
-    const check = () => {
-      if (['succeeded', 'failed', 'cancelled'].includes(task.state)) resolve(task);
-    };
-    for (const type of ['upload-succeeded', 'upload-failed', 'upload-cancelled'] as const)
-      up.addEventListener(type, check);
-    check();
-  });
-}
-
-describe('on the wire', () => {
+describe('the order of S3 operations on the wire', () => {
   it('sends a small file in one PutObject and checks its size with HeadObject', async () => {
-    fresh();
-    const up = uploader();
+    const s3 = wire.reset();
+    const up = testUploader();
     const { file, bytes } = randomFile(1000, 'note.txt');
     const task = up.add(file);
     await settled(up, task);
@@ -61,8 +24,8 @@ describe('on the wire', () => {
   });
 
   it('uploads an empty file', async () => {
-    fresh();
-    const up = uploader();
+    const s3 = wire.reset();
+    const up = testUploader();
     const task = up.add(new File([], 'empty.txt'));
     await settled(up, task);
     expect(task.state).toBe('succeeded');
@@ -70,14 +33,13 @@ describe('on the wire', () => {
     expect(s3.objects.get(task.key!)?.length).toBe(0);
   });
 
-  it('creates, sends every part with its size, completes in order, then checks the size', async () => {
-    fresh();
-    const up = uploader();
+  it('creates, sends every part with its size, completes with the parts in order, then checks the size', async () => {
+    const s3 = wire.reset();
+    const up = testUploader();
     const { file, bytes } = randomFile(12 * MiB);
     const task = up.add(file);
     await settled(up, task);
     expect(task.error).toBeUndefined();
-    expect(task.state).toBe('succeeded');
     const ops = s3.ops();
     expect(ops[0]).toBe('CreateMultipartUpload');
     expect(ops.slice(1, 4).sort()).toEqual(['UploadPart 1', 'UploadPart 2', 'UploadPart 3']);
@@ -88,5 +50,234 @@ describe('on the wire', () => {
     expect(sizes).toEqual({ 1: 5 * MiB, 2: 5 * MiB, 3: 2 * MiB });
     expect(s3.calls.find((c) => c.op === 'CompleteMultipartUpload')?.parts).toEqual([1, 2, 3]);
     expect(sameBytes(s3.objects.get(task.key!), bytes)).toBe(true);
+  });
+
+  it('sends a CRC32 with each part when the endpoint says WHEN_SUPPORTED', async () => {
+    const s3 = wire.reset();
+    s3.checksums = 'WHEN_SUPPORTED';
+    const up = testUploader();
+    const task = up.add(new File([new Uint8Array(6 * MiB)], 'zeros.bin'));
+    await settled(up, task);
+    expect(task.state).toBe('succeeded');
+    const parts = s3.calls.filter((c) => c.op === 'UploadPart');
+    // Checked against Node's own CRC-32 (zlib), big-endian, base64, as S3 expects.
+    const crc = (size: number) => {
+      const b = Buffer.alloc(4);
+      b.writeUInt32BE(crc32(new Uint8Array(size)));
+      return b.toString('base64');
+    };
+    expect(parts.map((c) => [c.partNumber, c.checksum]).sort()).toEqual([
+      [1, crc(5 * MiB)],
+      [2, crc(1 * MiB)],
+    ]);
+  });
+
+  it('keeps at most `concurrency` requests in flight across all files', async () => {
+    const s3 = wire.reset();
+    s3.partDelay = 30;
+    const up = testUploader({ concurrency: 3 });
+    const tasks = [up.add(randomFile(16 * MiB, 'a.bin').file), up.add(randomFile(16 * MiB, 'b.bin').file)];
+    await Promise.all(tasks.map((t) => settled(up, t)));
+    expect(tasks.map((t) => t.state)).toEqual(['succeeded', 'succeeded']);
+    expect(s3.maxInFlight).toBe(3);
+  });
+});
+
+describe('retries', () => {
+  it('retries a part that got a 500 and completes with the right bytes', async () => {
+    const s3 = wire.reset();
+    s3.fault = (call, attempt) =>
+      call.op === 'UploadPart' && call.partNumber === 2 && attempt === 1
+        ? s3Error(500, 'InternalError')
+        : undefined;
+    const up = testUploader();
+    const { file, bytes } = randomFile(12 * MiB);
+    const task = up.add(file);
+    await settled(up, task);
+    expect(task.state).toBe('succeeded');
+    expect(s3.ops().filter((op) => op === 'UploadPart 2')).toHaveLength(2);
+    expect(sameBytes(s3.objects.get(task.key!), bytes)).toBe(true);
+  });
+
+  it('gives up after the configured retries on 5xx and SlowDown, without completing', async () => {
+    const s3 = wire.reset();
+    s3.fault = (call) =>
+      call.op === 'UploadPart' && call.partNumber === 3 ? s3Error(503, 'SlowDown') : undefined;
+    const up = testUploader({ retry: { retries: 2, baseDelay: 1, maxDelay: 2 } });
+    const task = up.add(randomFile(12 * MiB).file);
+    await settled(up, task);
+    expect(task.state).toBe('failed');
+    expect(task.error?.code).toBe('server');
+    expect(isUploadError(task.error)).toBe(true);
+    expect(s3.ops().filter((op) => op === 'UploadPart 3')).toHaveLength(3);
+    expect(s3.count('CompleteMultipartUpload')).toBe(0);
+    // Failure keeps the multipart upload for retry(): nothing aborted.
+    expect(s3.count('AbortMultipartUpload')).toBe(0);
+  });
+
+  it('does not retry a 403, and says what to fix', async () => {
+    const s3 = wire.reset();
+    s3.fault = (call) => (call.op === 'UploadPart' ? s3Error(403, 'AccessDenied') : undefined);
+    const up = testUploader({ concurrency: 1 });
+    const task = up.add(randomFile(12 * MiB).file);
+    await settled(up, task);
+    expect(task.error?.code).toBe('access-denied');
+    expect(task.error?.message).toMatch(/prefix/);
+    expect(s3.count('UploadPart')).toBe(1);
+  });
+
+  it('continues with retry() from the parts already stored', async () => {
+    const s3 = wire.reset();
+    let broken = true;
+    s3.fault = (call) =>
+      broken && call.op === 'UploadPart' && call.partNumber === 3
+        ? s3Error(400, 'InvalidArgument')
+        : undefined;
+    const up = testUploader({ concurrency: 1 });
+    const { file, bytes } = randomFile(12 * MiB);
+    const task = up.add(file);
+    await settled(up, task);
+    expect(task.error?.code).toBe('request');
+    broken = false;
+    up.retry(task.id);
+    await settled(up, task);
+    expect(task.state).toBe('succeeded');
+    expect(s3.ops()).toEqual([
+      'CreateMultipartUpload',
+      'UploadPart 1',
+      'UploadPart 2',
+      'UploadPart 3',
+      'UploadPart 3',
+      'CompleteMultipartUpload',
+      'HeadObject',
+    ]);
+    expect(sameBytes(s3.objects.get(task.key!), bytes)).toBe(true);
+  });
+
+  it('refreshes the credentials once on ExpiredToken and resends that part', async () => {
+    const s3 = wire.reset();
+    s3.fault = (call, attempt) =>
+      call.op === 'UploadPart' && call.partNumber === 2 && attempt === 1
+        ? s3Error(400, 'ExpiredToken')
+        : undefined;
+    const up = testUploader({ concurrency: 1 });
+    const task = up.add(randomFile(12 * MiB).file);
+    await settled(up, task);
+    expect(task.state).toBe('succeeded');
+    expect(s3.credentialRequests).toHaveLength(2);
+    expect(s3.ops().filter((op) => op === 'UploadPart 2')).toHaveLength(2);
+    // The same multipart upload to the end.
+    expect(new Set(s3.calls.filter((c) => c.uploadId).map((c) => c.uploadId)).size).toBe(1);
+  });
+
+  it('fails with a credentials error when ExpiredToken persists after the refresh (no refresh loop)', async () => {
+    const s3 = wire.reset();
+    s3.fault = (call) => (call.op === 'PutObject' ? s3Error(400, 'ExpiredToken') : undefined);
+    const up = testUploader();
+    const task = up.add(randomFile(100).file);
+    await settled(up, task);
+    expect(task.error?.code).toBe('credentials');
+    expect(s3.credentialRequests).toHaveLength(2);
+    expect(s3.count('PutObject')).toBe(2);
+  });
+
+  it('treats a 200 with an error body on Complete as a failure: retried, never reported as success', async () => {
+    const s3 = wire.reset();
+    const error200 = () =>
+      s3Error(200, 'InternalError', 'We encountered an internal error. Please try again.');
+    s3.fault = (call) => (call.op === 'CompleteMultipartUpload' ? error200() : undefined);
+    const up = testUploader({ retry: { retries: 1, baseDelay: 1, maxDelay: 2 } });
+    const succeeded = vi.fn();
+    up.addEventListener('upload-succeeded', succeeded);
+    const task = up.add(randomFile(6 * MiB).file);
+    await settled(up, task);
+    expect(task.state).toBe('failed');
+    expect(task.error?.code).toBe('server');
+    // The SDK turns the error body into an error (S3's InternalError); the engine retries it like a 5xx.
+    expect(task.error?.message).toMatch(/CompleteMultipartUpload .* InternalError/);
+    expect(succeeded).not.toHaveBeenCalled();
+    expect(s3.count('CompleteMultipartUpload')).toBe(2);
+    expect(s3.objects.size).toBe(0);
+
+    // Once the server recovers, retry() completes the same upload.
+    s3.fault = (call, attempt) =>
+      call.op === 'CompleteMultipartUpload' && attempt === 1 ? error200() : undefined;
+    up.retry(task.id);
+    await settled(up, task);
+    expect(task.state).toBe('succeeded');
+    expect(s3.objects.has(task.key!)).toBe(true);
+  });
+
+  it('reports a part answer without ETag as the bucket CORS not exposing it', async () => {
+    const s3 = wire.reset();
+    s3.fault = (call) => (call.op === 'UploadPart' ? new HttpResponse(null, { status: 200 }) : undefined);
+    const up = testUploader({ concurrency: 1 });
+    const task = up.add(randomFile(6 * MiB).file);
+    await settled(up, task);
+    expect(task.error?.code).toBe('cors-etag');
+    expect(task.error?.message).toMatch(/CORS must expose the ETag/);
+  });
+
+  it('fails with an integrity error when HeadObject reports another size', async () => {
+    const s3 = wire.reset();
+    s3.fault = (call) =>
+      call.op === 'HeadObject'
+        ? new HttpResponse(null, { status: 200, headers: { 'content-length': '5' } })
+        : undefined;
+    const up = testUploader();
+    const task = up.add(randomFile(100).file);
+    await settled(up, task);
+    expect(task.error?.code).toBe('integrity');
+    expect(task.error?.message).toMatch(/100/);
+  });
+
+  it('asks for read-scope credentials when upload credentials may not HeadObject', async () => {
+    const s3 = wire.reset();
+    s3.fault = (call) => {
+      const scope = s3.credentialRequests.at(-1)?.scope;
+      return call.op === 'HeadObject' && scope !== 'read'
+        ? new HttpResponse(null, { status: 403 })
+        : undefined;
+    };
+    const up = testUploader();
+    const task = up.add(randomFile(100).file);
+    await settled(up, task);
+    expect(task.state).toBe('succeeded');
+    expect(s3.credentialRequests.map((r) => r.scope)).toEqual(['upload', 'read']);
+  });
+});
+
+describe('credentials', () => {
+  it('stops with a credentials error when the endpoint refuses, after one request', async () => {
+    const s3 = wire.reset();
+    s3.credentialStatus = 401;
+    const up = testUploader();
+    const failed = new Promise((resolve) =>
+      up.addEventListener('upload-failed', (e) => resolve(e.detail.error)),
+    );
+    const task = up.add(randomFile(12 * MiB).file);
+    await settled(up, task);
+    expect(await failed).toBe(task.error);
+    expect(task.error?.code).toBe('credentials');
+    expect(task.error?.message).toMatch(/sign in again/);
+    expect(s3.credentialRequests).toHaveLength(1);
+    expect(s3.calls).toHaveLength(0);
+  });
+
+  it('adds the app auth header through credentials.request', async () => {
+    const s3 = wire.reset();
+    const up = testUploader({
+      credentials: {
+        url: 'http://token.test/credentials',
+        request: (init) => ({
+          ...init,
+          headers: { ...(init.headers as Record<string, string>), authorization: 'Bearer t0k' },
+        }),
+      },
+    });
+    const task = up.add(randomFile(10).file);
+    await settled(up, task);
+    expect(task.state).toBe('succeeded');
+    expect(s3.credentialRequests[0]?.authorization).toBe('Bearer t0k');
   });
 });

@@ -1,0 +1,69 @@
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { Uploader, type UploaderOptions, type UploadTask } from '../../src/index.js';
+import { FakeS3, TOKEN_URL } from './fake-s3.js';
+import { MiB } from './random-file.js';
+
+/**
+ * msw for one test file, with a fresh FakeS3 per test: `const wire = useFakeS3();` then
+ * `const s3 = wire.reset()` at the start of each test.
+ */
+export function useFakeS3() {
+  const server = setupServer();
+  let current = new FakeS3();
+  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+  afterEach(() => server.resetHandlers());
+  afterAll(() => server.close());
+  return {
+    reset(): FakeS3 {
+      current = new FakeS3();
+      server.resetHandlers(...current.handlers());
+      return current;
+    },
+    get s3() {
+      return current;
+    },
+  };
+}
+
+/** An uploader for the fake: 5 MiB parts, fast retries, no resume store unless given, no connectivity. */
+export function testUploader(options: Partial<UploaderOptions> = {}): Uploader {
+  return new Uploader({
+    credentials: { url: TOKEN_URL },
+    partSize: 5 * MiB,
+    multipartThreshold: 5 * MiB,
+    retry: { retries: 3, baseDelay: 1, maxDelay: 5 },
+    resumeStore: null,
+    network: null,
+    ...options,
+  });
+}
+
+/** Resolves when the task reaches a final state. */
+export function settled(up: Uploader, task: UploadTask): Promise<UploadTask> {
+  return new Promise((resolve) => {
+    const check = () => {
+      if (['succeeded', 'failed', 'cancelled'].includes(task.state)) resolve(task);
+    };
+    for (const type of ['upload-succeeded', 'upload-failed', 'upload-cancelled'] as const) {
+      up.addEventListener(type, check);
+    }
+    check();
+  });
+}
+
+/** Resolves at the first event of `type` for which `when` holds. */
+export function nextEvent<K extends Parameters<Uploader['addEventListener']>[0]>(
+  up: Uploader,
+  type: K,
+  when: () => boolean = () => true,
+): Promise<void> {
+  return new Promise((resolve) => {
+    const listener = () => {
+      if (!when()) return;
+      up.removeEventListener(type, listener);
+      resolve();
+    };
+    up.addEventListener(type, listener);
+  });
+}

@@ -1,0 +1,229 @@
+import { describe, expect, it, vi } from 'vitest';
+import { fingerprintOf, MemoryResumeStore, type ResumeRecord } from '../../src/index.js';
+import { BUCKET, PREFIX, s3Error } from '../support/fake-s3.js';
+import { nextEvent, settled, testUploader, useFakeS3 } from '../support/harness.js';
+import { MiB, randomFile, sameBytes } from '../support/random-file.js';
+
+vi.setConfig({ testTimeout: 30_000 });
+const wire = useFakeS3();
+
+describe('pause and resume', () => {
+  it('keeps the UploadId and finished parts across a pause', async () => {
+    const s3 = wire.reset();
+    s3.partDelay = 20;
+    const up = testUploader({ concurrency: 1 });
+    const { file, bytes } = randomFile(16 * MiB);
+    const task = up.add(file);
+    const paused = nextEvent(up, 'upload-paused');
+    await nextEvent(up, 'upload-progress', () => task.bytesUploaded >= 10 * MiB);
+    up.pause(task.id);
+    await paused;
+    expect(task.state).toBe('paused');
+    // The aborted request may still reach the server; after that, nothing is sent while paused.
+    await new Promise((r) => setTimeout(r, 100));
+    const before = s3.calls.length;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(s3.calls.length).toBe(before);
+    up.resume(task.id);
+    await settled(up, task);
+    expect(task.state).toBe('succeeded');
+    const after = s3.calls
+      .slice(before)
+      .filter((c) => c.op === 'UploadPart')
+      .map((c) => c.partNumber);
+    // Part 1 had finished before the pause: it is not sent again; the rest is.
+    expect(after).not.toContain(1);
+    expect(after).toEqual(expect.arrayContaining([3, 4]));
+    expect(s3.ops().filter((op) => op === 'UploadPart 1')).toHaveLength(1);
+    expect(s3.count('CreateMultipartUpload')).toBe(1);
+    expect(sameBytes(s3.objects.get(task.key!), bytes)).toBe(true);
+  });
+
+  it('pauses on offline and continues on online', async () => {
+    const s3 = wire.reset();
+    s3.partDelay = 20;
+    const network = new EventTarget();
+    let online = true;
+    const up = testUploader({ concurrency: 1, network: { target: network, isOnline: () => online } });
+    const task = up.add(randomFile(16 * MiB).file);
+    const reasons: string[] = [];
+    up.addEventListener('upload-paused', (e) => reasons.push(e.detail.reason));
+    await nextEvent(up, 'upload-progress', () => task.bytesUploaded >= 5 * MiB);
+    online = false;
+    network.dispatchEvent(new Event('offline'));
+    expect(task.state).toBe('paused');
+    expect(reasons).toEqual(['offline']);
+    online = true;
+    network.dispatchEvent(new Event('online'));
+    await settled(up, task);
+    expect(task.state).toBe('succeeded');
+    expect(s3.count('CreateMultipartUpload')).toBe(1);
+  });
+});
+
+describe('cancel', () => {
+  it('lets in-flight parts settle, then aborts the multipart upload exactly once', async () => {
+    const s3 = wire.reset();
+    s3.partDelay = 50;
+    const up = testUploader({ concurrency: 3 });
+    const task = up.add(randomFile(24 * MiB).file);
+    await nextEvent(up, 'upload-progress', () => task.bytesUploaded >= 5 * MiB);
+    const cancelled = vi.fn();
+    up.addEventListener('upload-cancelled', cancelled);
+    await Promise.all([up.cancel(task.id), up.cancel(task.id)]);
+    await up.cancel(task.id);
+    expect(task.state).toBe('cancelled');
+    expect(cancelled).toHaveBeenCalledTimes(1);
+    expect(s3.count('AbortMultipartUpload')).toBe(1);
+    // The abort is the last request: no part lands after it.
+    expect(s3.ops().at(-1)).toBe('AbortMultipartUpload');
+    await new Promise((r) => setTimeout(r, 150));
+    expect(s3.ops().at(-1)).toBe('AbortMultipartUpload');
+    expect(s3.uploads.size).toBe(0);
+    expect(s3.count('CompleteMultipartUpload')).toBe(0);
+  });
+
+  it('cancels a paused upload with one abort, and a queued one without any request', async () => {
+    const s3 = wire.reset();
+    const up = testUploader({ autoStart: false });
+    const queued = up.add(randomFile(6 * MiB).file);
+    await up.cancel(queued.id);
+    expect(queued.state).toBe('cancelled');
+    expect(s3.calls).toHaveLength(0);
+
+    s3.partDelay = 30;
+    const task = up.add(randomFile(12 * MiB).file);
+    up.start();
+    await nextEvent(up, 'upload-progress', () => task.bytesUploaded > 0);
+    up.pause(task.id);
+    await up.cancel(task.id);
+    expect(s3.count('AbortMultipartUpload')).toBe(1);
+    expect(s3.uploads.size).toBe(0);
+  });
+
+  it('announces all-done once every task is final', async () => {
+    wire.reset();
+    const up = testUploader();
+    const done = new Promise<{ succeeded: number; cancelled: number }>((resolve) =>
+      up.addEventListener('all-done', (e) =>
+        resolve({ succeeded: e.detail.succeeded.length, cancelled: e.detail.cancelled.length }),
+      ),
+    );
+    const a = up.add(randomFile(10, 'a.txt').file);
+    const b = up.add(randomFile(7 * MiB, 'b.bin').file);
+    await up.cancel(b.id);
+    await settled(up, a);
+    expect(await done).toEqual({ succeeded: 1, cancelled: 1 });
+  });
+});
+
+describe('resume from a persisted record', () => {
+  async function interrupted(store: MemoryResumeStore, file: File, failAt: number) {
+    const s3 = wire.reset();
+    s3.fault = (call) =>
+      call.op === 'UploadPart' && call.partNumber! >= failAt ? s3Error(400, 'InvalidArgument') : undefined;
+    const first = testUploader({ concurrency: 1, resumeStore: store });
+    const task = first.add(file);
+    await settled(first, task);
+    expect(task.state).toBe('failed');
+    s3.fault = undefined;
+    return { s3, key: task.key! };
+  }
+
+  it('continues the same UploadId, lists parts page by page and sends only the missing ones', async () => {
+    const store = new MemoryResumeStore();
+    const { file, bytes } = randomFile(26 * MiB);
+    const { s3, key } = await interrupted(store, file, 5);
+    const record = store.list()[0]!;
+    expect(record).toMatchObject({
+      fingerprint: fingerprintOf(file),
+      bucket: BUCKET,
+      key,
+      partSize: 5 * MiB,
+    });
+    s3.listPageSize = 2;
+    const before = s3.calls.length;
+    const second = testUploader({ concurrency: 1, resumeStore: store });
+    const task = second.add(file);
+    await settled(second, task);
+    expect(task.state).toBe('succeeded');
+    expect(task.resumed).toBe(true);
+    expect(task.key).toBe(key);
+    // Four stored parts, two a page.
+    expect(s3.ops().slice(before)).toEqual([
+      'ListParts',
+      'ListParts',
+      'UploadPart 5',
+      'UploadPart 6',
+      'CompleteMultipartUpload',
+      'HeadObject',
+    ]);
+    expect(new Set(s3.calls.filter((c) => c.uploadId).map((c) => c.uploadId))).toEqual(
+      new Set([record.uploadId]),
+    );
+    expect(sameBytes(s3.objects.get(key), bytes)).toBe(true);
+    // A finished upload leaves no record behind.
+    expect(store.list()).toEqual([]);
+  });
+
+  it('uploads a listed part again when its size does not match the plan', async () => {
+    const store = new MemoryResumeStore();
+    const { file, bytes } = randomFile(12 * MiB);
+    const { s3, key } = await interrupted(store, file, 3);
+    const upload = s3.uploads.get(store.list()[0]!.uploadId)!;
+    upload.parts.get(2)!.bytes = new Uint8Array(10);
+    const before = s3.calls.length;
+    const second = testUploader({ concurrency: 1, resumeStore: store });
+    const task = second.add(file);
+    await settled(second, task);
+    expect(s3.ops().slice(before)).toEqual([
+      'ListParts',
+      'UploadPart 2',
+      'UploadPart 3',
+      'CompleteMultipartUpload',
+      'HeadObject',
+    ]);
+    expect(sameBytes(s3.objects.get(key), bytes)).toBe(true);
+  });
+
+  it.each([
+    ['stale', (r: ResumeRecord) => ({ ...r, created: Date.now() - 8 * 24 * 3600 * 1000 }), 1],
+    ['corrupt', (r: ResumeRecord) => ({ ...r, partSize: 'x' }), 1],
+    ['of another size', (r: ResumeRecord) => ({ ...r, size: 1 }), 1],
+    ['foreign (another user)', (r: ResumeRecord) => ({ ...r, key: r.key.replace(PREFIX, 'users/bob/') }), 0],
+  ])(
+    'starts afresh from a %s record (aborting the old upload when it is ours)',
+    async (_name, spoil, aborts) => {
+      const store = new MemoryResumeStore();
+      const { file, bytes } = randomFile(12 * MiB);
+      const { s3 } = await interrupted(store, file, 3);
+      const record = store.list()[0]!;
+      store.set(spoil(record) as ResumeRecord);
+      const before = s3.calls.length;
+      const second = testUploader({ resumeStore: store });
+      const task = second.add(file);
+      await settled(second, task);
+      expect(task.state).toBe('succeeded');
+      expect(task.resumed).toBe(false);
+      const ops = s3.ops().slice(before);
+      expect(ops.filter((op) => op === 'AbortMultipartUpload')).toHaveLength(aborts);
+      expect(ops).not.toContain('ListParts');
+      expect(ops).toContain('CreateMultipartUpload');
+      expect(sameBytes(s3.objects.get(task.key!), bytes)).toBe(true);
+    },
+  );
+
+  it('starts afresh when the recorded upload no longer exists (NoSuchUpload)', async () => {
+    const store = new MemoryResumeStore();
+    const { file } = randomFile(12 * MiB);
+    const { s3 } = await interrupted(store, file, 3);
+    s3.uploads.clear();
+    const before = s3.calls.length;
+    const second = testUploader({ resumeStore: store });
+    const task = second.add(file);
+    await settled(second, task);
+    expect(task.state).toBe('succeeded');
+    expect(s3.ops().slice(before)[0]).toBe('ListParts');
+    expect(s3.ops().slice(before)[1]).toBe('CreateMultipartUpload');
+  });
+});
