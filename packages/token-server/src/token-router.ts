@@ -139,7 +139,12 @@ export function createTokenRouter(options: TokenRouterOptions): Router {
     const incoming = req.get('x-request-id');
     const requestId = incoming && /^[\w.:-]{1,128}$/.test(incoming) ? incoming : randomUUID();
     res.locals.requestId = requestId;
-    res.locals.kind = 'request';
+    // baseUrl is the matched service path (plus wherever the router is mounted).
+    res.locals.kind = req.baseUrl.endsWith('/credentials')
+      ? 'credentials'
+      : req.baseUrl.endsWith('/presign')
+        ? 'presign'
+        : 'request';
     res.set('Cache-Control', 'no-store');
     res.set('X-Request-Id', requestId);
     res.set('X-Content-Type-Options', 'nosniff');
@@ -253,10 +258,6 @@ export function createTokenRouter(options: TokenRouterOptions): Router {
           handler: limited,
         });
 
-  router.post('/credentials', (_req, res, next) => {
-    locals(res).kind = 'credentials';
-    next();
-  });
   router.post('/credentials', authenticate, perUser, async (req, res, next) => {
     try {
       const body = parse(credentialsBody, req.body ?? {});
@@ -307,10 +308,6 @@ export function createTokenRouter(options: TokenRouterOptions): Router {
     }
   });
 
-  router.post('/presign', (_req, res, next) => {
-    locals(res).kind = 'presign';
-    next();
-  });
   router.post('/presign', authenticate, perUser, async (req, res, next) => {
     try {
       if (!presigner)

@@ -42,38 +42,73 @@ const AWS_MESSAGE =
 
 describe('STS failures map to generic JSON errors', () => {
   it.each([
-    [
-      'AWS throttling (400 Throttling)',
-      () => stsError(400, 'Throttling', AWS_MESSAGE),
-      503,
-      'sts_unavailable',
-    ],
-    ['a 429', 503, 'sts_unavailable', () => stsError(429, 'TooManyRequestsException', AWS_MESSAGE)],
-    ['an outage (500)', 503, 'sts_unavailable', () => stsError(500, 'InternalFailure', AWS_MESSAGE)],
-    ['RGW outage (503 Unknown)', 503, 'sts_unavailable', () => stsError(503, 'Unknown', AWS_MESSAGE)],
-    ['a dropped connection', 503, 'sts_unavailable', () => HttpResponse.error()],
-    ['AccessDenied (trust policy)', 500, 'sts_error', () => stsError(403, 'AccessDenied', AWS_MESSAGE)],
-    ['RGW refusal (403 Unknown)', 500, 'sts_error', () => stsError(403, 'Unknown', AWS_MESSAGE)],
-    [
-      'MalformedPolicyDocument',
-      () => stsError(400, 'MalformedPolicyDocument', AWS_MESSAGE),
-      500,
-      'sts_error',
-    ],
-    [
-      'PackedPolicyTooLarge',
-      () => stsError(400, 'PackedPolicyTooLarge', AWS_MESSAGE),
-      500,
-      'policy_too_large',
-    ],
-    [
-      'RegionDisabledException',
-      () => stsError(403, 'RegionDisabledException', AWS_MESSAGE),
-      500,
-      'sts_error',
-    ],
-    ['ExpiredToken (server keys)', 500, 'sts_error', () => stsError(400, 'ExpiredToken', AWS_MESSAGE)],
-  ])('%s → %i %s, without the AWS message', async (_name, status, code, answer) => {
+    {
+      name: 'AWS throttling (400 Throttling)',
+      status: 503,
+      code: 'sts_unavailable',
+      answer: () => stsError(400, 'Throttling', AWS_MESSAGE),
+    },
+    {
+      name: 'a 429',
+      status: 503,
+      code: 'sts_unavailable',
+      answer: () => stsError(429, 'TooManyRequestsException', AWS_MESSAGE),
+    },
+    {
+      name: 'an outage (500)',
+      status: 503,
+      code: 'sts_unavailable',
+      answer: () => stsError(500, 'InternalFailure', AWS_MESSAGE),
+    },
+    {
+      name: 'RGW outage (503 Unknown)',
+      status: 503,
+      code: 'sts_unavailable',
+      answer: () => stsError(503, 'Unknown', AWS_MESSAGE),
+    },
+    {
+      name: 'a dropped connection',
+      status: 503,
+      code: 'sts_unavailable',
+      answer: () => HttpResponse.error(),
+    },
+    {
+      name: 'AccessDenied (trust policy)',
+      status: 500,
+      code: 'sts_error',
+      answer: () => stsError(403, 'AccessDenied', AWS_MESSAGE),
+    },
+    {
+      name: 'RGW refusal (403 Unknown)',
+      status: 500,
+      code: 'sts_error',
+      answer: () => stsError(403, 'Unknown', AWS_MESSAGE),
+    },
+    {
+      name: 'MalformedPolicyDocument',
+      status: 500,
+      code: 'sts_error',
+      answer: () => stsError(400, 'MalformedPolicyDocument', AWS_MESSAGE),
+    },
+    {
+      name: 'PackedPolicyTooLarge',
+      status: 500,
+      code: 'policy_too_large',
+      answer: () => stsError(400, 'PackedPolicyTooLarge', AWS_MESSAGE),
+    },
+    {
+      name: 'RegionDisabledException',
+      status: 500,
+      code: 'sts_error',
+      answer: () => stsError(403, 'RegionDisabledException', AWS_MESSAGE),
+    },
+    {
+      name: 'ExpiredToken (server keys)',
+      status: 500,
+      code: 'sts_error',
+      answer: () => stsError(400, 'ExpiredToken', AWS_MESSAGE),
+    },
+  ])('$name → $status $code, without the AWS message', async ({ status, code, answer }) => {
     const sts = fakeSts(() => answer());
     server.use(sts.handler);
     const lines: string[] = [];
