@@ -24,7 +24,7 @@ export interface UploadInPageOptions extends PageUploadOptions {
   timeoutMs: number;
   /** Sample memory every 250 ms while uploading. */
   sampleMemory?: boolean;
-  /** Called with the page once the file is selected and before the upload is asked for. */
+  /** Run in this context (kept open) instead of a fresh one. */
   context?: BrowserContext;
 }
 
@@ -75,8 +75,8 @@ export class BrowserSession {
     return this.#browser.newContext();
   }
 
-  /** Loads the page, waits for its contender code, and puts the file in `#file`. */
-  async openPage(context: BrowserContext, pageUrl: string, filePath: string): Promise<Page> {
+  /** Loads the page and waits for its contender code. */
+  async openPage(context: BrowserContext, pageUrl: string): Promise<Page> {
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
@@ -92,17 +92,29 @@ export class BrowserSession {
         },
       );
     }
-    await page.setInputFiles('#file', filePath);
     return page;
   }
 
-  /** Starts the upload in the page and waits for it, bounded by `timeoutMs`. */
-  async runUpload(page: Page, options: PageUploadOptions, timeoutMs: number): Promise<PageUploadResult> {
+  /**
+   * Arms the page, gives it the file from disk (the input gets a path, so nothing holds
+   * the whole file in memory by construction), and waits for the upload, bounded by
+   * `timeoutMs`.
+   */
+  async runUpload(
+    page: Page,
+    filePath: string,
+    options: PageUploadOptions,
+    timeoutMs: number,
+  ): Promise<PageUploadResult> {
     const upload = page.evaluate((o) => window.benchUpload!(o), {
       key: options.key,
       partSize: options.partSize,
       concurrency: options.concurrency,
     });
+    // A page that fails while arming must not leave the harness waiting for a file input.
+    upload.catch(() => {});
+    const selector = await page.evaluate(() => window.benchFileInput ?? '#file');
+    await page.setInputFiles(selector, filePath, { timeout: 30_000 });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -124,7 +136,7 @@ export class BrowserSession {
   ): Promise<{ result: PageUploadResult; memory: MemoryPeaks | null }> {
     const context = options.context ?? (await this.newContext());
     try {
-      const page = await this.openPage(context, options.pageUrl, options.filePath);
+      const page = await this.openPage(context, options.pageUrl);
       let memory: MemoryPeaks | null = null;
       let stop = () => {};
       let sampling: Promise<void> = Promise.resolve();
@@ -152,7 +164,7 @@ export class BrowserSession {
         })();
       }
       try {
-        const result = await this.runUpload(page, options, options.timeoutMs);
+        const result = await this.runUpload(page, options.filePath, options, options.timeoutMs);
         return { result, memory };
       } finally {
         stop();

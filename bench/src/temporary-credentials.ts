@@ -13,14 +13,19 @@ export interface BenchCredentials {
   expiration: string;
 }
 
-/** The session policy the token server would give a user: write and resume under the prefix only. */
+/**
+ * The session policy of a user's upload credentials: write and resume under the prefix.
+ * Plus s3:GetObject, because s3up's engine checks each stored object with HeadObject
+ * (`verify`, on by default) and fails the upload without it; the other contenders never
+ * read, so the extra action changes nothing for them.
+ */
 export function benchSessionPolicy(bucket: string, prefix = BENCH_PREFIX): string {
   return JSON.stringify({
     Version: '2012-10-17',
     Statement: [
       {
         Effect: 'Allow',
-        Action: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+        Action: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:GetObject'],
         Resource: [`arn:aws:s3:::${bucket}/${prefix}*`],
       },
     ],
@@ -96,6 +101,6 @@ export function credentialsResponse(
     requestChecksumCalculation: 'WHEN_REQUIRED',
     prefix: BENCH_PREFIX,
     scope: 'upload',
-    actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+    actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:GetObject'],
   };
 }

@@ -1,12 +1,11 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { epochNow, fetchCredentials, selectedFile } from './page-protocol.js';
+import { epochNow, fetchCredentials, nextFile } from './page-protocol.js';
 
 // @aws-sdk/lib-storage as its README shows it, with the same temporary credentials
 // (through a provider, so they could refresh) and the settings the local backend needs.
 window.benchUpload = async ({ key, partSize, concurrency }) => {
-  const file = selectedFile();
-  const startedAt = epochNow();
+  const { file, addedAt: startedAt } = await nextFile();
   const credentials = await fetchCredentials();
   const client = new S3Client({
     region: credentials.region,

@@ -1,4 +1,8 @@
-/** What the harness asks a contender's page to do. The file is already in `<input id="file">`. */
+/**
+ * What the harness asks a contender's page to do: `benchUpload(options)` arms the page and
+ * resolves when the upload is done; the harness then puts the file into the page's file
+ * input (`window.benchFileInput`, default `#file`) the way a user picking a file would.
+ */
 export interface PageUploadOptions {
   /** Full object key, under users/bench/. */
   key: string;
@@ -8,6 +12,7 @@ export interface PageUploadOptions {
 
 /** What a page reports back. Times are epoch milliseconds (performance.timeOrigin + now()), comparable with Node's. */
 export interface PageUploadResult {
+  /** When the file was added (the input's change event). */
   startedAt: number;
   finishedAt: number;
   bytes: number;
@@ -31,15 +36,28 @@ declare global {
     benchUpload?: (options: PageUploadOptions) => Promise<PageUploadResult>;
     /** Bytes the contender reports as sent, for the resume benchmark's "reload at 50%". */
     benchProgress?: number;
+    /** CSS selector of the input the harness gives the file to. Default `#file`. */
+    benchFileInput?: string;
   }
 }
 
 export const epochNow = () => performance.timeOrigin + performance.now();
 
-export function selectedFile(): File {
-  const file = document.querySelector<HTMLInputElement>('#file')?.files?.[0];
-  if (!file) throw new Error('no file in #file: the harness must call setInputFiles first');
-  return file;
+/** Resolves with the file and the moment it was added, when the user (the harness) picks one in `#file`. */
+export function nextFile(): Promise<{ file: File; addedAt: number }> {
+  const input = document.querySelector<HTMLInputElement>('#file');
+  if (!input) throw new Error('the page has no #file input');
+  return new Promise((resolve) => {
+    input.addEventListener(
+      'change',
+      () => {
+        const addedAt = epochNow();
+        const file = input.files?.[0];
+        if (file) resolve({ file, addedAt });
+      },
+      { once: true },
+    );
+  });
 }
 
 /** One credentials request per upload, like every contender does with a token server. */

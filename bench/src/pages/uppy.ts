@@ -1,15 +1,14 @@
 import AwsS3 from '@uppy/aws-s3';
 import Uppy from '@uppy/core';
 import { createPresigner } from './browser-presigner.js';
-import { epochNow, fetchCredentials, selectedFile } from './page-protocol.js';
+import { epochNow, fetchCredentials, nextFile } from './page-protocol.js';
 
 // Uppy 6 + @uppy/aws-s3 with temporary credentials, each request signed in the browser
 // like s3up and lib-storage do. Its getCredentials mode cannot sign UploadPart for RGW's
 // upload IDs (see browser-presigner.ts), so the same credentials go through its
 // signRequest mode with a presigner that encodes `~` as SigV4 requires.
 window.benchUpload = async ({ key, partSize, concurrency }) => {
-  const file = selectedFile();
-  const startedAt = epochNow();
+  const { file, addedAt: startedAt } = await nextFile();
   const credentials = await fetchCredentials();
   const uppy = new Uppy({ autoProceed: false });
   uppy.use(AwsS3, {
