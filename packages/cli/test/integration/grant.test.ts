@@ -1,0 +1,175 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { s3Client } from '@s3up/testkit';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { localClients, localFlags, s3up, statusOf } from '../support/cli-harness.js';
+
+const run = promisify(execFile);
+const local = inject('localS3');
+const clients = localClients(local);
+// Grants are read-only, so the shared bucket and role are safe to use; keys are this run's own.
+const root = `cli-grant-${randomBytes(4).toString('hex')}`;
+const prefix = `${root}/reports/2026-q3/`;
+const inside = `${prefix}summary.txt`;
+const outside = `${root}/payroll/salaries.txt`;
+const deployment = [...localFlags(local), '--bucket', local.bucket, '--role', local.roleArn];
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 's3up-cli-grant-'));
+  const owner = s3Client(local, local.service);
+  await owner.send(new PutObjectCommand({ Bucket: local.bucket, Key: inside, Body: 'quarterly numbers' }));
+  await owner.send(new PutObjectCommand({ Bucket: local.bucket, Key: outside, Body: 'secret' }));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** The temporary keys as a client takes them (the JSON expiration is a string). */
+const keysOf = (g: Granted) => ({
+  accessKeyId: g.accessKeyId,
+  secretAccessKey: g.secretAccessKey,
+  sessionToken: g.sessionToken,
+});
+
+interface Granted {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  expiration: string;
+}
+
+async function grant(extra: string[]) {
+  const audit = join(dir, 'audit.log');
+  const result = await s3up(
+    ['grant', ...deployment, '--prefix', prefix, '--read', '--audit-log', audit, ...extra],
+    {
+      clients,
+    },
+  );
+  return { ...result, audit };
+}
+
+/** rclone as a partner would run it: its own config file, never the user's. */
+async function rclone(config: string, ...args: string[]) {
+  try {
+    const { stdout } = await run(
+      'rclone',
+      ['--config', config, '--retries', '1', '--low-level-retries', '1', ...args],
+      {
+        env: { PATH: process.env.PATH ?? '/usr/bin', HOME: dir },
+      },
+    );
+    return { code: 0, stdout };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+describe('s3up grant', () => {
+  it('issues credentials that read inside the prefix and are refused outside it (AWS SDK)', async () => {
+    const result = await grant(['--list', '--expires', '30m', '--format', 'json', '--for', 'acme-audit']);
+    expect(result.code).toBe(0);
+    const granted = JSON.parse(result.stdout) as Granted;
+    const s3 = s3Client(local, keysOf(granted));
+    const object = await s3.send(new GetObjectCommand({ Bucket: local.bucket, Key: inside }));
+    expect(await object.Body!.transformToString()).toBe('quarterly numbers');
+    expect(await statusOf(s3.send(new GetObjectCommand({ Bucket: local.bucket, Key: outside })))).toBe(403);
+    // Read-only: no writes, not even inside.
+    expect(
+      await statusOf(
+        s3.send(new PutObjectCommand({ Bucket: local.bucket, Key: `${prefix}new.txt`, Body: 'x' })),
+      ),
+    ).toBe(403);
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: local.bucket, Prefix: prefix }));
+    expect(listed.Contents?.map((o) => o.Key)).toEqual([inside]);
+    expect(
+      await statusOf(s3.send(new ListObjectsV2Command({ Bucket: local.bucket, Prefix: `${root}/` }))),
+    ).toBe(403);
+    // About 30 minutes from now.
+    const left = new Date(granted.expiration).getTime() - Date.now();
+    expect(left).toBeGreaterThan(25 * 60_000);
+    expect(left).toBeLessThanOrEqual(31 * 60_000);
+  });
+
+  it('without --list the prefix cannot be listed', async () => {
+    const granted = JSON.parse((await grant(['--format', 'json'])).stdout) as Granted;
+    const s3 = s3Client(local, keysOf(granted));
+    expect(await statusOf(s3.send(new GetObjectCommand({ Bucket: local.bucket, Key: inside })))).toBe(200);
+    expect(await statusOf(s3.send(new ListObjectsV2Command({ Bucket: local.bucket, Prefix: prefix })))).toBe(
+      403,
+    );
+  });
+
+  it('writes one audit line per grant in the token server format, without secrets', async () => {
+    const result = await grant(['--list', '--format', 'json', '--for', 'auditor-7']);
+    const granted = JSON.parse(result.stdout) as Granted;
+    const lines = (await readFile(result.audit, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const line = lines.find((l) => l.accessKeyId === granted.accessKeyId);
+    expect(line).toMatchObject({
+      event: 'grant.issued',
+      kind: 'grant',
+      userId: 'auditor-7',
+      bucket: local.bucket,
+      prefix,
+      expiration: granted.expiration,
+    });
+    expect(line.policySha256).toMatch(/^[0-9a-f]{64}$/);
+    const text = await readFile(result.audit, 'utf8');
+    expect(text).not.toContain(granted.secretAccessKey);
+    expect(text).not.toContain(granted.sessionToken);
+  });
+
+  it('prints an rclone remote that rclone uses to read the prefix and nothing else', async () => {
+    const result = await grant(['--list', '--format', 'rclone', '--name', 'partner']);
+    expect(result.code).toBe(0);
+    const config = join(dir, 'rclone.conf');
+    await writeFile(config, result.stdout, { mode: 0o600 });
+    const cat = await rclone(config, 'cat', `partner:${local.bucket}/${inside}`);
+    expect(cat).toMatchObject({ code: 0, stdout: 'quarterly numbers' });
+    const ls = await rclone(config, 'lsf', `partner:${local.bucket}/${prefix}`);
+    expect(ls).toMatchObject({ code: 0, stdout: 'summary.txt\n' });
+    const denied = await rclone(config, 'cat', `partner:${local.bucket}/${outside}`);
+    expect(denied.code).not.toBe(0);
+    expect(denied.stdout).toBe('');
+    const localFile = join(dir, 'sneaky.txt');
+    await writeFile(localFile, 'should not land');
+    const upload = await rclone(config, 'copyto', localFile, `partner:${local.bucket}/${prefix}sneaky.txt`);
+    expect(upload.code).not.toBe(0);
+  });
+
+  it('prints shell variables and an AWS profile', async () => {
+    const env = await grant(['--format', 'env']);
+    expect(env.stdout).toMatch(/^export AWS_SESSION_TOKEN='.+'$/m);
+    expect(env.stdout).toContain(`export AWS_ENDPOINT_URL_S3='${local.endpoint}'`);
+    expect(env.stdout).toContain(`export S3UP_PREFIX='${prefix}'`);
+    const profile = await grant(['--format', 'aws-profile', '--name', 'acme']);
+    expect(profile.stdout).toContain('[profile acme]');
+    expect(profile.stdout).toMatch(/^aws_session_token = \S+$/m);
+    expect(profile.stdout).toContain('addressing_style = path');
+  });
+
+  it('refuses what it cannot grant, saying what to change', async () => {
+    const write = await s3up(['grant', ...deployment, '--prefix', prefix], { clients });
+    expect(write.code).toBe(2);
+    expect(write.stderr).toContain('pass --read');
+    const wildcard = await s3up(['grant', ...deployment, '--prefix', 'reports/*/', '--read'], { clients });
+    expect(wildcard.code).toBe(2);
+    expect(wildcard.stderr).toContain('--prefix');
+    // The shared role allows 12h sessions.
+    const tooLong = await s3up(['grant', ...deployment, '--prefix', prefix, '--read', '--expires', '13h'], {
+      clients,
+    });
+    expect(tooLong.code).toBe(3);
+    expect(tooLong.stderr).toContain('MaxSessionDuration');
+  });
+});
