@@ -120,7 +120,8 @@ export class GalleryGrid extends LitElement {
     `,
   ];
 
-  override updated(changed: Map<string, unknown>) {
+  // willUpdate, not updated: the state refresh() sets first then joins this update.
+  override willUpdate(changed: Map<string, unknown>) {
     if (changed.has('library')) void this.refresh();
   }
 

@@ -88,18 +88,21 @@ export class ShareView extends LitElement {
     clearInterval(this.#timer);
   }
 
-  /** Asks S3 for the first byte: 200/206 means the link works, 403 that it expired or was refused. */
+  /** Asks S3 for the first byte: 200/206 means the link works; anything else means it does not. */
   async #check() {
-    if (!this.#link) return;
+    const link = this.#link;
+    if (!link) return;
+    let ok = false;
     try {
-      const response = await fetch(this.#link.url, { headers: { range: 'bytes=0-0' }, cache: 'no-store' });
+      const response = await fetch(link.url, { headers: { range: 'bytes=0-0' }, cache: 'no-store' });
       await response.body?.cancel();
-      if (response.ok) this.state = 'ok';
-      else if (this.#link.expiresAt && this.#link.expiresAt.getTime() <= Date.now()) this.state = 'expired';
-      else this.state = 'refused';
+      ok = response.ok;
     } catch {
-      this.state = 'refused';
+      // S3 error answers may lack CORS headers, so a refusal can surface as a network error.
+      ok = false;
     }
+    if (ok) this.state = 'ok';
+    else this.state = link.expiresAt && link.expiresAt.getTime() <= Date.now() ? 'expired' : 'refused';
   }
 
   override render() {
