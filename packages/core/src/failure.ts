@@ -117,7 +117,9 @@ export function classify(error: unknown, operation: string, key: string): Failur
   if (TRANSIENT_4XX.has(code)) {
     return { action: 'retry', error: new UploadError('network', `${what}.`, { cause: error, status }) };
   }
-  if (code === 'NoSuchUpload') {
+  // Ceph RGW answers NoSuchKey where AWS says NoSuchUpload (an aborted or expired upload id).
+  const multipartOperation = /^(UploadPart|ListParts|CompleteMultipartUpload)/.test(operation);
+  if (code === 'NoSuchUpload' || (code === 'NoSuchKey' && multipartOperation)) {
     return {
       action: 'fatal',
       error: new UploadError(

@@ -7,7 +7,7 @@ export function randomFile(
   size: number,
   name = 'data.bin',
   lastModified = 1_700_000_000_000,
-): { file: File; bytes: Uint8Array } {
+): { file: File; bytes: Uint8Array<ArrayBuffer> } {
   const bytes = new Uint8Array(size);
   for (let at = 0; at < size; at += 65536) randomFillSync(bytes, at, Math.min(65536, size - at));
   return { file: new File([bytes], name, { type: 'application/octet-stream', lastModified }), bytes };
