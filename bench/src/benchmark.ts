@@ -8,6 +8,8 @@ export interface RunSettings {
   rounds: number;
   partSize: number;
   concurrency: number;
+  /** Where results go (latest.* and per-benchmark extras such as bundle-size.json). */
+  outDir: string;
 }
 
 export interface Benchmark {

@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isBenchError } from './bench-error.js';
 import type { Benchmark, RunSettings } from './benchmark.js';
+import { bundleSize } from './benchmarks/bundle-size.js';
 import { throughput } from './benchmarks/throughput.js';
 import { type BenchmarkId, parseCliOptions, USAGE } from './cli-options.js';
 import { BenchEnvironment } from './environment.js';
@@ -14,7 +15,7 @@ import { renderTable } from './report-table.js';
 import { type BenchmarkResult, type RunResult, writeText } from './results.js';
 import { MiB } from './test-file.js';
 
-const BENCHMARKS: Partial<Record<BenchmarkId, Benchmark>> = { throughput };
+const BENCHMARKS: Partial<Record<BenchmarkId, Benchmark>> = { throughput, 'bundle-size': bundleSize };
 
 const benchDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -31,6 +32,7 @@ async function main(): Promise<number> {
     // The engine's default part size and the browser's per-origin HTTP/1.1 connection limit.
     partSize: 8 * MiB,
     concurrency: 6,
+    outDir,
   };
   const log = (line: string) => console.log(line);
   const startedAt = new Date();
