@@ -191,7 +191,7 @@ export const bundleSize: Benchmark = {
     const first = get('s3up: everything');
     // Written on its own too: the element's README quotes these figures.
     await writeText(
-      join(resultsDir, 'bundle-size.json'),
+      join(settings.outDir, 'bundle-size.json'),
       `${JSON.stringify({ measuredAt: new Date().toISOString(), sizes }, null, 2)}\n`,
     );
     return {
