@@ -87,7 +87,7 @@ export function png(name: string): File {
 }
 
 /** The object's bytes, read back through a presigned GET from the token server. */
-export async function readBack(key: string, token: string): Promise<Uint8Array> {
+export async function readBack(key: string, token: string): Promise<Uint8Array<ArrayBuffer>> {
   const prefixEnd = key.indexOf('/', 'users/'.length) + 1;
   const response = await fetch(`${tokenServer.url}/presign`, {
     method: 'POST',
@@ -99,6 +99,16 @@ export async function readBack(key: string, token: string): Promise<Uint8Array> 
   const object = await fetch(url);
   expect(object.status).toBe(200);
   return new Uint8Array(await object.arrayBuffer());
+}
+
+/**
+ * SHA-256 of bytes, hex: compare digests, not arrays, because a failing deep-equal of
+ * megabytes makes the reporter print megabytes.
+ */
+export async function digest(data: Blob | Uint8Array<ArrayBuffer>): Promise<string> {
+  const buffer = data instanceof Blob ? await data.arrayBuffer() : data;
+  const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', buffer));
+  return [...hash].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** Shadow-DOM query helpers: tests act like users, on what the element shows. */
@@ -145,10 +155,22 @@ export async function screenshot(el: Element, name: string): Promise<void> {
   await page.screenshot({ element: el, path: `../../../../test-output/element/${name}.png` });
 }
 
-/** Drops files on the drop zone the way a browser does: a `drop` carrying a DataTransfer. */
-export function drop(el: S3Upload, dataTransfer: DataTransfer): void {
+/**
+ * Drops on the drop zone the way a browser does: dragenter, dragover, drop, each a
+ * DragEvent. `items` replaces the DataTransfer's items when the test needs entries script
+ * cannot create (folders).
+ */
+export function drop(el: S3Upload, dataTransfer: DataTransfer, items?: readonly object[]): void {
   const zone = $(el, '[part="dropzone"]');
-  zone.dispatchEvent(new DragEvent('dragenter', { dataTransfer, bubbles: true, cancelable: true }));
-  zone.dispatchEvent(new DragEvent('dragover', { dataTransfer, bubbles: true, cancelable: true }));
-  zone.dispatchEvent(new DragEvent('drop', { dataTransfer, bubbles: true, cancelable: true }));
+  for (const type of ['dragenter', 'dragover', 'drop']) {
+    const event = new DragEvent(type, { dataTransfer, bubbles: true, cancelable: true, composed: true });
+    if (items) {
+      const view = new Proxy(dataTransfer, {
+        get: (target, prop) => (prop === 'items' ? items : Reflect.get(target, prop, target)),
+        set: (target, prop, value) => Reflect.set(target, prop, value, target),
+      });
+      Object.defineProperty(event, 'dataTransfer', { value: view });
+    }
+    zone.dispatchEvent(event);
+  }
 }
