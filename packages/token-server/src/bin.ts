@@ -1,20 +1,23 @@
 import { pathToFileURL } from 'node:url';
 import { configFromEnv } from './env-config.js';
 import { isTokenServerError } from './errors.js';
-import { createTokenServer } from './token-server.js';
+import { createTokenServer, type RunningTokenServer } from './token-server.js';
 
 /**
  * `s3up-token-server`: configuration from the environment (see the README), validated
- * before anything listens; SIGINT/SIGTERM close the server gracefully.
+ * before anything listens; SIGINT/SIGTERM close the server gracefully. Resolves to the
+ * running server, or to `undefined` after printing what is wrong with the configuration.
  */
-export async function main(env: Record<string, string | undefined> = process.env): Promise<void> {
+export async function main(
+  env: Record<string, string | undefined> = process.env,
+  stderr: { write(text: string): unknown } = process.stderr,
+): Promise<RunningTokenServer | undefined> {
   let config: ReturnType<typeof configFromEnv>;
   try {
     config = configFromEnv(env);
   } catch (error) {
-    process.stderr.write(`s3up-token-server: ${isTokenServerError(error) ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-    return;
+    stderr.write(`s3up-token-server: ${isTokenServerError(error) ? error.message : String(error)}\n`);
+    return undefined;
   }
   const running = await createTokenServer(config.options).listen(config.port, config.host);
   const audit = config.options.audit;
@@ -30,14 +33,23 @@ export async function main(env: Record<string, string | undefined> = process.env
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  return running;
 }
 
-// Run when executed (`tsx src/bin.ts` in the workspace); the published bin imports main().
-const invokedDirectly =
-  process.argv[1] !== undefined && pathToFileURL(process.argv[1]).href === import.meta.url;
-if (invokedDirectly) {
-  main().catch((error: unknown) => {
-    process.stderr.write(`s3up-token-server: ${isTokenServerError(error) ? error.message : String(error)}\n`);
-    process.exit(1);
-  });
+/** What the bin runs: exit code 1 on a configuration error, a readable line on a crash. */
+export function runBin(): void {
+  main().then(
+    (running) => {
+      if (!running) process.exitCode = 1;
+    },
+    (error: unknown) => {
+      process.stderr.write(
+        `s3up-token-server: ${isTokenServerError(error) ? error.message : String(error)}\n`,
+      );
+      process.exit(1);
+    },
+  );
 }
+
+// Run when executed (`tsx src/bin.ts` in the workspace); the published bin calls runBin().
+if (process.argv[1] !== undefined && pathToFileURL(process.argv[1]).href === import.meta.url) runBin();

@@ -112,39 +112,43 @@ export const envSchema = z
     HOST: z.string().min(1).optional(),
     NODE_ENV: z.string().optional(),
   })
-  .superRefine((env, ctx) => {
-    if (env.S3UP_DEV_AUTH) {
-      if (env.NODE_ENV === 'production') {
+  .superRefine(
+    (env, ctx) => {
+      if (env.S3UP_DEV_AUTH) {
+        if (env.NODE_ENV === 'production') {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['S3UP_DEV_AUTH'],
+            message: 'must not be set with NODE_ENV=production: it lets anyone claim any user id',
+          });
+        }
+        return;
+      }
+      if (!env.S3UP_JWT_SECRET === !env.S3UP_JWKS_URL) {
         ctx.addIssue({
           code: 'custom',
-          path: ['S3UP_DEV_AUTH'],
-          message: 'must not be set with NODE_ENV=production: it lets anyone claim any user id',
+          path: ['S3UP_JWT_SECRET'],
+          message: 'set exactly one of S3UP_JWT_SECRET (HS256) or S3UP_JWKS_URL',
         });
       }
-      return;
-    }
-    if (!env.S3UP_JWT_SECRET === !env.S3UP_JWKS_URL) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['S3UP_JWT_SECRET'],
-        message: 'set exactly one of S3UP_JWT_SECRET (HS256) or S3UP_JWKS_URL',
-      });
-    }
-    if (!env.S3UP_JWT_ISSUER) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['S3UP_JWT_ISSUER'],
-        message: 'is required: the iss your tokens carry',
-      });
-    }
-    if (!env.S3UP_JWT_AUDIENCE?.length) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['S3UP_JWT_AUDIENCE'],
-        message: 'is required: the aud your tokens carry',
-      });
-    }
-  });
+      if (!env.S3UP_JWT_ISSUER) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['S3UP_JWT_ISSUER'],
+          message: 'is required: the iss your tokens carry',
+        });
+      }
+      if (!env.S3UP_JWT_AUDIENCE?.length) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['S3UP_JWT_AUDIENCE'],
+          message: 'is required: the aud your tokens carry',
+        });
+      }
+    },
+    // Run even when other variables failed, so one start reports every problem.
+    { when: () => true },
+  );
 
 export interface EnvConfig {
   options: TokenServerOptions;

@@ -25,6 +25,7 @@ export {
   ROLE_CHAINING_MAX_SECONDS,
   resolveDurationLimits,
 } from './duration.js';
+export { configFromEnv, type EnvConfig, envSchema } from './env-config.js';
 export { isTokenServerError, TokenServerError, type TokenServerErrorCode } from './errors.js';
 export { type JwtAuthenticatorOptions, jwtAuthenticator } from './jwt-authenticator.js';
 export { MAX_KEY_BYTES, scopedKey } from './object-key.js';
