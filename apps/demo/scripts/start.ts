@@ -15,6 +15,10 @@ import { demoTokenService } from '../src/server/token-service.js';
 
 const say = (line: string) => console.log(`[demo] ${line}`);
 
+// On Ctrl-C, `pnpm demo` exits at once and closes our output: writing to it must not kill
+// the cleanup (EPIPE), or the local backend's daemons would outlive the demo.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
+
 async function main(): Promise<void> {
   const env = process.env;
   const settings = demoSettingsFromEnv(env);
@@ -23,12 +27,17 @@ async function main(): Promise<void> {
   let demo: DemoServer | null = null;
   let stopping = false;
 
+  let stoppingSince = 0;
   const stop = async (signal: string) => {
     if (stopping) {
+      // Ctrl-C reaches every process of the group and tsx relays it too: the same keypress
+      // can arrive twice. Only a deliberate second Ctrl-C skips the cleanup.
+      if (Date.now() - stoppingSince < 1500) return;
       say('second signal: exiting without cleaning up');
       process.exit(130);
     }
     stopping = true;
+    stoppingSince = Date.now();
     say(`${signal}: stopping`);
     await demo?.close().catch((error: Error) => say(`demo server: ${error.message}`));
     if (owned) {
