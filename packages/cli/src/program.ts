@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { type AwsClients, createAwsClients } from './aws-clients.js';
 import { runDoctor } from './commands/doctor.js';
@@ -25,6 +26,17 @@ S3UP_FORCE_PATH_STYLE, S3UP_CHECKSUMS, S3UP_ORIGINS, S3UP_TOKEN_SERVICE_PRINCIPA
 config file (--config, S3UP_CONFIG, or ./s3up.config.json). AWS credentials come from the SDK's
 chain (AWS_PROFILE, AWS_ACCESS_KEY_ID..., instance or task role) or --profile.`;
 
+/** From package.json, found relative to this file in src/ and in dist/ alike. */
+function packageVersion(): string {
+  try {
+    return (
+      JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+    ).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /**
@@ -37,6 +49,7 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 export async function runCli(argv: string[], ctx: CommandContext): Promise<number> {
   let exitCode: number = EXIT.ok;
   const program = new Command('s3up')
+    .version(packageVersion(), '-V, --version')
     .description(
       'Set up, check and operate an s3up deployment (direct-to-S3 uploads with scoped temporary credentials).',
     )
