@@ -34,7 +34,8 @@ describe('openapi.yaml', () => {
     for (const code of Object.keys(CODES) as TokenServerErrorCode[]) {
       expect(spec).toMatch(new RegExp(`^\\s+- ${code}$`, 'm'));
       const status = new TokenServerError(code, 'x').status;
-      if (code !== 'invalid_config') expect(spec, `${code} → ${status}`).toMatch(new RegExp(`['"]${status}['"]:`));
+      if (code !== 'invalid_config')
+        expect(spec, `${code} → ${status}`).toMatch(new RegExp(`['"]${status}['"]:`));
     }
   });
 });
