@@ -18,7 +18,11 @@ function postForm(presigned: PresignedPost, file: Uint8Array, override: Record<s
   const form = new FormData();
   for (const [name, value] of Object.entries({ ...presigned.fields, ...override })) form.append(name, value);
   // The file goes last: S3 ignores fields after it.
-  form.append('file', new Blob([new Uint8Array(file)], { type: override['Content-Type'] ?? 'image/png' }), 'cat.png');
+  form.append(
+    'file',
+    new Blob([new Uint8Array(file)], { type: override['Content-Type'] ?? 'image/png' }),
+    'cat.png',
+  );
   return fetch(presigned.url, { method: 'POST', body: form });
 }
 

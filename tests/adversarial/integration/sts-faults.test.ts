@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Fault } from '../support/fault-proxy.js';
+import { TokenServerUnderTest } from '../support/token-server-under-test.js';
+
+// Case 11: STS down, slow or throttling. The token server retries a bounded number of
+// times (3 attempts by default), then answers 503 sts_unavailable with Retry-After;
+// concurrent requests share one STS call, so a burst never becomes a retry storm.
+const local = inject('localS3');
+
+const stsError = (status: number, code: string): Fault => ({
+  status,
+  headers: { 'content-type': 'text/xml' },
+  body: `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>${code}</Code><Message>injected by the adversarial suite</Message></Error><RequestId>adv</RequestId></ErrorResponse>`,
+});
+
+const MODES: Record<string, Fault> = {
+  down: stsError(503, 'ServiceUnavailable'),
+  throttling: stsError(400, 'Throttling'),
+  'throttling (429)': stsError(429, 'TooManyRequestsException'),
+  'dropping connections': { destroy: true },
+};
+
+describe('case 11: STS down, slow or throttling', () => {
+  let server: TokenServerUnderTest;
+  let mode: Fault | 'forward' = 'forward';
+
+  beforeAll(async () => {
+    server = await TokenServerUnderTest.start(local, {
+      stsFaults: (request) => (request.operation === 'AssumeRole' && mode !== 'forward' ? mode : undefined),
+    });
+  });
+  afterAll(async () => server?.close());
+
+  it.each(Object.keys(MODES))(
+    'STS %s: 503 sts_unavailable with Retry-After after exactly 3 attempts',
+    async (name) => {
+      mode = MODES[name];
+      const before = server.sts.count('AssumeRole');
+      const answer = await server.post('/credentials', `user-${name.replace(/\W/g, '')}`, {});
+      expect(answer.status).toBe(503);
+      expect(answer.json.error?.code).toBe('sts_unavailable');
+      expect(Number(answer.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(answer.json.error?.message).not.toMatch(/injected|ServiceUnavailable|Throttling/);
+      expect(server.sts.count('AssumeRole') - before).toBe(3);
+    },
+  );
+
+  it('no retry storm: 40 concurrent requests from 4 users while STS throttles cost at most 3 calls per user', async () => {
+    mode = MODES.throttling;
+    const before = server.sts.count('AssumeRole');
+    const users = ['storm-a', 'storm-b', 'storm-c', 'storm-d'];
+    // Tokens first, so the 40 requests really arrive together (as 10 tabs per user would).
+    const tokens = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => server.token(users[i % users.length]!)),
+    );
+    const answers = await Promise.all(tokens.map((token) => server.post('/credentials', `raw:${token}`, {})));
+    expect(answers.map((a) => a.status)).toEqual(Array(40).fill(503));
+    expect(server.sts.count('AssumeRole') - before).toBeLessThanOrEqual(3 * users.length);
+  });
+
+  it('a failed issuance is not cached: when STS recovers the next request gets credentials', async () => {
+    mode = 'forward';
+    const answer = await server.post('/credentials', 'user-down', {});
+    expect(answer.status).toBe(200);
+    expect(answer.json.prefix).toBe('users/user-down/');
+  });
+
+  it('STS refusing (403) is not retried: one call, then 500 sts_error without the AWS message', async () => {
+    mode = stsError(403, 'AccessDenied');
+    const before = server.sts.count('AssumeRole');
+    const answer = await server.post('/credentials', 'user-refused', {});
+    expect(answer.status).toBe(500);
+    expect(answer.json.error?.code).toBe('sts_error');
+    expect(answer.text).not.toMatch(/injected|AccessDenied/);
+    expect(server.sts.count('AssumeRole') - before).toBe(1);
+  });
+
+  it('every STS failure was logged by name and status only, and nothing leaked', () => {
+    const stsLines = server.log.records().filter((r) => r.event === 'sts.error');
+    expect(stsLines.length).toBeGreaterThan(0);
+    for (const line of stsLines)
+      expect(JSON.stringify(line)).not.toMatch(/injected by the adversarial suite/);
+    expect(server.leaks()).toEqual([]);
+  });
+});
