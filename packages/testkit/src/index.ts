@@ -13,4 +13,10 @@ export {
   stopLocalS3,
 } from './local-s3.js';
 export { freePort, freePorts } from './ports.js';
-export { browserCors, ROLE_ACTIONS, uploaderRolePolicy, uploaderTrustPolicy } from './provision.js';
+export {
+  browserCors,
+  denyAclUploadsPolicy,
+  ROLE_ACTIONS,
+  uploaderRolePolicy,
+  uploaderTrustPolicy,
+} from './provision.js';

@@ -1,5 +1,5 @@
 import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
-import { CreateBucketCommand, PutBucketCorsCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutBucketCorsCommand, PutBucketPolicyCommand } from '@aws-sdk/client-s3';
 import { iamClient, s3Client } from './clients.js';
 import type { LocalS3 } from './local-s3.js';
 
@@ -48,6 +48,40 @@ export function browserCors(origins: string[]) {
   };
 }
 
+/** Request headers that ask S3 to attach an ACL to a new object. */
+const ACL_HEADERS = [
+  's3:x-amz-acl',
+  's3:x-amz-grant-read',
+  's3:x-amz-grant-read-acp',
+  's3:x-amz-grant-write-acp',
+  's3:x-amz-grant-full-control',
+];
+
+/**
+ * Refuses uploads that carry an ACL, so upload credentials cannot publish an object
+ * (x-amz-acl: public-read). On AWS, Object Ownership BucketOwnerEnforced does this (`s3up
+ * setup`); Ceph RGW 16 has no such setting, and its Block Public Access also refuses plain
+ * uploads by temporary credentials, so the local bucket gets this policy instead.
+ * `StringLike "?*"` matches only a non-empty value: RGW reports a missing header as "", AWS
+ * as absent (no match), so plain uploads pass on both.
+ *
+ * Known RGW 16 gap: it does not evaluate these keys for CreateMultipartUpload, so a
+ * multipart upload can still carry an ACL locally.
+ */
+export function denyAclUploadsPolicy(bucket: string) {
+  return {
+    Version: '2012-10-17',
+    Statement: ACL_HEADERS.map((key, i) => ({
+      Sid: `DenyObjectAcl${i}`,
+      Effect: 'Deny',
+      Principal: '*',
+      Action: ['s3:PutObject'],
+      Resource: [`arn:aws:s3:::${bucket}/*`],
+      Condition: { StringLike: { [key]: ['?*'] } },
+    })),
+  };
+}
+
 /** Bucket (owned by the token service's user), CORS, and the uploader role. */
 export async function provision(local: LocalS3): Promise<void> {
   const s3 = s3Client(local, local.service);
@@ -56,6 +90,12 @@ export async function provision(local: LocalS3): Promise<void> {
     await s3.send(new CreateBucketCommand({ Bucket: local.bucket }));
     await s3.send(
       new PutBucketCorsCommand({ Bucket: local.bucket, CORSConfiguration: browserCors(local.corsOrigins) }),
+    );
+    await s3.send(
+      new PutBucketPolicyCommand({
+        Bucket: local.bucket,
+        Policy: JSON.stringify(denyAclUploadsPolicy(local.bucket)),
+      }),
     );
     await iam.send(
       new CreateRoleCommand({
