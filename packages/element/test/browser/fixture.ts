@@ -53,6 +53,10 @@ export async function mount(
     ...init,
     headers: { ...(init.headers as Record<string, string> | undefined), authorization: `Bearer ${token}` },
   });
+  // A failed upload's cause belongs in the log of a failing test.
+  el.addEventListener('s3-upload-failed', (e) =>
+    console.warn(`upload of ${e.detail.task.name} failed: ${e.detail.error.code}: ${e.detail.error.message}`),
+  );
   parent.append(el);
   await el.updateComplete;
   return { el, user, token };
