@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import {
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
   GetRoleCommand,
   GetRolePolicyCommand,
+  ListAttachedRolePoliciesCommand,
   ListRolePoliciesCommand,
   type Role,
 } from '@aws-sdk/client-iam';
@@ -102,11 +105,13 @@ export async function runDoctor(
     });
   }
   if (reachable) {
-    await checkCors(bucket, settings, s3, add, fetchImpl);
-    await checkLifecycle(bucket, s3, add);
-    await checkPublicAccess(bucket, s3, add);
-    await checkOwnership(bucket, s3, add);
-    await checkEncryption(bucket, s3, add);
+    await guarded('cors', 'CORS', add, () => checkCors(bucket, settings, s3, add, fetchImpl));
+    await guarded('lifecycle-abort-incomplete', 'Lifecycle rule', add, () => checkLifecycle(bucket, s3, add));
+    await guarded('public-access-block', 'Block Public Access', add, () =>
+      checkPublicAccess(bucket, s3, add),
+    );
+    await guarded('object-ownership', 'Object Ownership', add, () => checkOwnership(bucket, s3, add));
+    await guarded('default-encryption', 'Default encryption', add, () => checkEncryption(bucket, s3, add));
   } else {
     for (const id of [
       'cors',
@@ -125,7 +130,9 @@ export async function runDoctor(
     const current = (await iam.send(new GetRoleCommand({ RoleName: roleNameOf(role) }))).Role;
     if (current?.Arn) roleArn = current.Arn;
     roleOk = checkTrust(current, settings, add) && checkSessionLength(current, settings, add);
-    await checkRolePermissions(roleNameOf(role), bucket, iam, add);
+    await guarded('role-permissions', 'Role permissions', add, () =>
+      checkRolePermissions(roleNameOf(role), bucket, iam, add),
+    );
   } catch (error) {
     const status = httpStatusOf(error);
     add({
@@ -176,6 +183,25 @@ function label(r: CheckResult): string {
 }
 
 type Add = (r: CheckResult) => void;
+
+/** A check that cannot even read its setting is a failure on the list, not a crash of the whole report. */
+async function guarded(id: string, what: string, add: Add, check: () => Promise<unknown>) {
+  try {
+    await check();
+  } catch (error) {
+    const status = httpStatusOf(error);
+    add({
+      id,
+      title: `${what} could be read`,
+      status: 'fail',
+      detail: status ? `${awsErrorName(error)} (HTTP ${status})` : `no answer (${awsErrorName(error)})`,
+      fix:
+        status === 403
+          ? 'run doctor with credentials that may read bucket settings and IAM roles (--profile)'
+          : 'check --endpoint, --region and the network',
+    });
+  }
+}
 
 function ruleForOrigin(rules: CORSRule[], origin: string): CORSRule | undefined {
   return rules.find((r) => (r.AllowedOrigins ?? []).some((o) => o === '*' || wildcardMatch(o, origin)));
@@ -518,6 +544,27 @@ async function checkRolePermissions(roleName: string, bucket: string, iam: AwsCl
       for (const action of needed) if (coversAction(s, action)) covered.add(action);
     }
   }
+  if (needed.some((a) => !covered.has(a))) {
+    // Managed policies too (AWS); endpoints without the API (Ceph answers 405) have only inline ones.
+    try {
+      const { AttachedPolicies } = await iam.send(
+        new ListAttachedRolePoliciesCommand({ RoleName: roleName }),
+      );
+      for (const { PolicyArn } of AttachedPolicies ?? []) {
+        if (!PolicyArn) continue;
+        const { Policy } = await iam.send(new GetPolicyCommand({ PolicyArn }));
+        const { PolicyVersion } = await iam.send(
+          new GetPolicyVersionCommand({ PolicyArn, VersionId: Policy?.DefaultVersionId }),
+        );
+        for (const s of statementsOf(parsePolicyDocument(PolicyVersion?.Document))) {
+          if (s.Effect !== 'Allow' || !asList(s.Resource).some((r) => wildcardMatch(r, objectArn))) continue;
+          for (const action of needed) if (coversAction(s, action)) covered.add(action);
+        }
+      }
+    } catch (error) {
+      if (!isUnsupportedByEndpoint(error)) throw error;
+    }
+  }
   const missing = needed.filter((a) => !covered.has(a));
   add({
     id: 'role-permissions',
@@ -525,7 +572,7 @@ async function checkRolePermissions(roleName: string, bucket: string, iam: AwsCl
     status: missing.length ? 'fail' : 'pass',
     ...(missing.length
       ? {
-          detail: `no inline policy allows ${missing.join(', ')} on ${bucket}/* (managed policies are not read)`,
+          detail: `no inline or attached policy allows ${missing.join(', ')} on ${bucket}/*`,
           fix: SETUP_FIX,
         }
       : {}),

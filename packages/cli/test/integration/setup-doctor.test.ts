@@ -178,6 +178,15 @@ describe('s3up setup and doctor on the local backend', () => {
     expect((await doctor(accepted)).code).toBe(0);
   });
 
+  it('names a role that may not upload: the permission check and the live multipart probe both fail', async () => {
+    await clients.iam.send(new DeleteRolePolicyCommand({ RoleName: role, PolicyName: 's3up-bucket-access' }));
+    const broken = await doctor(accepted);
+    expect(broken.code).toBe(1);
+    expect(broken.failing).toEqual(['role-permissions', 'probe-multipart']);
+    expect((await s3up(['setup', ...deployment, '--apply'], { clients })).code).toBe(0);
+    expect((await doctor(accepted)).code).toBe(0);
+  });
+
   it('names a role whose MaxSessionDuration is shorter than the session the token server asks for', async () => {
     const short = `${role}-short`;
     await clients.iam.send(
