@@ -21,6 +21,8 @@ interface XhrHandlerLike extends HttpHandlerLike {
 }
 
 type NodeStream = typeof import('node:stream');
+
+const CHUNK = 64 * 1024;
 type NodeProcess = { getBuiltinModule?: (id: string) => unknown };
 
 /**
@@ -67,20 +69,26 @@ class ProgressHttpHandler implements HttpHandlerLike {
   #nodeBody(blob: Blob, listener: ProgressListener | undefined): unknown {
     const { Readable } = this.#stream!;
     let loaded = 0;
+    let pending: Uint8Array | undefined;
     const reader = blob.stream().getReader();
     return new Readable({
-      // 64 KiB reads: small enough for smooth progress, large enough to be cheap.
-      highWaterMark: 64 * 1024,
       async read() {
         try {
-          const { done, value } = await reader.read();
-          if (done) {
-            this.push(null);
-            return;
+          if (!pending || pending.length === 0) {
+            const { done, value } = await reader.read();
+            if (done) {
+              this.push(null);
+              return;
+            }
+            pending = value;
           }
-          loaded += value.byteLength;
+          // In-memory Blobs yield the whole slice at once: hand it over in 64 KiB pieces so
+          // the count follows the socket (small enough for smooth progress, large enough to be cheap).
+          const chunk = pending.subarray(0, CHUNK);
+          pending = pending.subarray(chunk.length);
+          loaded += chunk.length;
           listener?.(loaded);
-          this.push(value);
+          this.push(chunk);
         } catch (error) {
           this.destroy(error as Error);
         }
