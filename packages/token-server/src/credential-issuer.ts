@@ -167,10 +167,12 @@ export class CredentialIssuer {
       this.durations,
     );
     const key = `${request.userId}\0${request.scope}\0${request.durationSeconds === undefined ? '' : durationSeconds}`;
+    // Never below 5 s, even when the configured sessions are very short: an entry about to
+    // expire (or already expired) must not be served.
     const minRemainingMs =
       request.minRemainingSeconds === undefined
         ? undefined
-        : Math.min(request.minRemainingSeconds, durationSeconds - 30) * 1000;
+        : Math.max(5, Math.min(request.minRemainingSeconds, durationSeconds - 30)) * 1000;
     const { value, outcome } = await this.#cache.get(
       key,
       (v) => v.credentials.expiration.getTime(),
@@ -191,7 +193,7 @@ export class CredentialIssuer {
       '\0signing',
       (v) => v.credentials.expiration.getTime(),
       () => this.#assume(undefined, 'upload', durationSeconds),
-      { minRemainingMs: Math.min(minRemainingSeconds, durationSeconds - 30) * 1000 },
+      { minRemainingMs: Math.max(5, Math.min(minRemainingSeconds, durationSeconds - 30)) * 1000 },
     );
     return value.credentials;
   }

@@ -144,6 +144,27 @@ describe('CredentialIssuer single flight on the wire', () => {
     expect([first.credentials.accessKeyId, second.credentials.accessKeyId]).toEqual(['ASIAKEY1', 'ASIAKEY2']);
   });
 
+  it('never serves an entry with less than 5 s left, even with very short sessions', async () => {
+    const sts = fakeSts((n) =>
+      ok({ expiration: new Date(Date.now() + 3_000), accessKeyId: `ASIASHORT${n}` }),
+    );
+    server.use(sts.handler);
+    const short = new CredentialIssuer({
+      bucket: 's3up-uploads',
+      region: 'eu-west-1',
+      roleArn: 'arn:aws:iam::123456789012:role/s3up-uploader',
+      stsEndpoint: FAKE_STS,
+      credentials: { accessKeyId: 'AKIDSERVER', secretAccessKey: 'x' },
+      duration: { minSeconds: 1, maxSeconds: 20 },
+    });
+    const first = await short.issue({ userId: 'alice', scope: 'read', minRemainingSeconds: 1 });
+    const second = await short.issue({ userId: 'alice', scope: 'read', minRemainingSeconds: 1 });
+    expect([first.credentials.accessKeyId, second.credentials.accessKeyId]).toEqual([
+      'ASIASHORT1',
+      'ASIASHORT2',
+    ]);
+  });
+
   it('after a failure the next request calls STS again', async () => {
     const sts = fakeSts((n) => (n === 1 ? stsError(403, 'AccessDenied', 'no') : ok()));
     server.use(sts.handler);
