@@ -31,6 +31,12 @@ export class BenchEnvironment {
   #credentials: { generation: number; value: BenchCredentials } | null = null;
   #keySeq = 0;
   #tap: WireTap | null = null;
+  /**
+   * `cached`: /credentials answers the cluster's current credentials (a token server's
+   * cache hit). `fresh`: every /credentials request makes its own AssumeRole call (a
+   * cache miss: what a user's first request costs).
+   */
+  credentialMode: 'cached' | 'fresh' = 'cached';
 
   constructor(options: EnvironmentOptions) {
     this.workDir = options.workDir;
@@ -86,7 +92,13 @@ export class BenchEnvironment {
       const tap = await this.tap();
       this.#pageServer = await startPageServer(this.#bundles);
       this.#pageServer.credentials = async () =>
-        credentialsResponse(this.backend.current, await this.credentials(), tap.endpoint);
+        credentialsResponse(
+          this.backend.current,
+          this.credentialMode === 'fresh'
+            ? await assumeBenchRole(this.backend.current)
+            : await this.credentials(),
+          tap.endpoint,
+        );
     }
     return this.#pageServer;
   }

@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { isBenchError } from './bench-error.js';
 import type { Benchmark, RunSettings } from './benchmark.js';
 import { bundleSize } from './benchmarks/bundle-size.js';
+import { firstByte } from './benchmarks/first-byte.js';
+import { memory } from './benchmarks/memory.js';
 import { throughput } from './benchmarks/throughput.js';
 import { type BenchmarkId, parseCliOptions, USAGE } from './cli-options.js';
 import { BenchEnvironment } from './environment.js';
@@ -15,7 +17,12 @@ import { renderTable } from './report-table.js';
 import { type BenchmarkResult, type RunResult, writeText } from './results.js';
 import { MiB } from './test-file.js';
 
-const BENCHMARKS: Partial<Record<BenchmarkId, Benchmark>> = { throughput, 'bundle-size': bundleSize };
+const BENCHMARKS: Partial<Record<BenchmarkId, Benchmark>> = {
+  throughput,
+  memory,
+  'bundle-size': bundleSize,
+  'first-byte': firstByte,
+};
 
 const benchDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 

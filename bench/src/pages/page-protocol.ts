@@ -53,6 +53,8 @@ export function nextFile(): Promise<{ file: File; addedAt: number }> {
       () => {
         const addedAt = epochNow();
         const file = input.files?.[0];
+        // Cleared, as apps do, so picking the same file again is a change again.
+        input.value = '';
         if (file) resolve({ file, addedAt });
       },
       { once: true },
@@ -60,9 +62,19 @@ export function nextFile(): Promise<{ file: File; addedAt: number }> {
   });
 }
 
-/** One credentials request per upload, like every contender does with a token server. */
-export async function fetchCredentials(): Promise<PageCredentials> {
-  const response = await fetch('/credentials', { method: 'POST' });
-  if (!response.ok) throw new Error(`/credentials answered ${response.status}`);
-  return (await response.json()) as PageCredentials;
+let cached: Promise<PageCredentials> | null = null;
+
+/**
+ * The credentials, fetched once per page load and reused by later uploads in the same
+ * page (as an app would keep its client), like s3up's engine caches them until expiry.
+ */
+export function fetchCredentials(): Promise<PageCredentials> {
+  cached ??= fetch('/credentials', { method: 'POST' }).then(async (response) => {
+    if (!response.ok) throw new Error(`/credentials answered ${response.status}`);
+    return (await response.json()) as PageCredentials;
+  });
+  cached.catch(() => {
+    cached = null;
+  });
+  return cached;
 }
