@@ -7,6 +7,7 @@ import type { Benchmark, RunSettings } from './benchmark.js';
 import { bundleSize } from './benchmarks/bundle-size.js';
 import { firstByte } from './benchmarks/first-byte.js';
 import { memory } from './benchmarks/memory.js';
+import { resume } from './benchmarks/resume.js';
 import { throughput } from './benchmarks/throughput.js';
 import { type BenchmarkId, parseCliOptions, USAGE } from './cli-options.js';
 import { BenchEnvironment } from './environment.js';
@@ -22,6 +23,7 @@ const BENCHMARKS: Partial<Record<BenchmarkId, Benchmark>> = {
   memory,
   'bundle-size': bundleSize,
   'first-byte': firstByte,
+  resume,
 };
 
 const benchDir = join(dirname(fileURLToPath(import.meta.url)), '..');

@@ -41,7 +41,7 @@ function contender(
             page,
             file,
             { key: env.key(name), partSize, concurrency },
-            120_000,
+            180_000,
           );
           if (tap.stats.firstPartByteAt === null)
             throw new BenchError('upload', 'no UploadPart reached the tap');
