@@ -161,10 +161,11 @@ export async function runDoctor(
       `${JSON.stringify({ ok: exit === EXIT.ok, bucket, role: roleArn, checks: results }, null, 2)}\n`,
     );
   } else {
+    const width = Math.max(...results.map((r) => label(r).length));
     for (const r of results) {
-      ctx.stdout.write(`${label(r).padEnd(32)} ${r.title}${r.detail ? ` (${r.detail})` : ''}\n`);
+      ctx.stdout.write(`${label(r).padEnd(width)}  ${r.title}${r.detail ? ` (${r.detail})` : ''}\n`);
       if (r.fix && (r.status === 'fail' || (r.status === 'unsupported' && !r.accepted)))
-        ctx.stdout.write(`${''.padEnd(32)}   fix: ${r.fix}\n`);
+        ctx.stdout.write(`${''.padEnd(width)}  fix: ${r.fix}\n`);
     }
     ctx.stdout.write(
       failed.length
@@ -643,7 +644,7 @@ async function probe(
         title: `Start and abort a multipart upload under ${prefix}`,
         status: 'fail',
         detail: `${awsErrorName(error)} (${httpStatusOf(error) ?? 'no answer'})`,
-        fix: 'the role must allow s3:PutObject and s3:AbortMultipartUpload on the bucket; ' + SETUP_FIX,
+        fix: `the role must allow s3:PutObject and s3:AbortMultipartUpload on the bucket; ${SETUP_FIX}`,
       });
     }
     const outside = `s3up-doctor/outside-${randomBytes(6).toString('hex')}`;

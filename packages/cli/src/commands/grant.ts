@@ -1,3 +1,4 @@
+import { GetRoleCommand } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, type AssumeRoleCommandOutput } from '@aws-sdk/client-sts';
 import { policyHash } from '@s3up/token-server';
 import { openAuditTrail } from '../audit-trail.js';
@@ -9,6 +10,21 @@ import { formatDuration } from '../duration.js';
 import { CliError, EXIT } from '../errors.js';
 import type { CommandContext } from '../io.js';
 import { buildSessionPolicy, type Scope, serializeSessionPolicy } from '../session-policy.js';
+
+/**
+ * A bare role name needs the account id on AWS: ask IAM for the ARN. Without IAM read
+ * access, fall back to the account-less form (which Ceph RGW accepts) and let STS judge.
+ */
+async function resolveRoleArn(role: string, clients: AwsClients): Promise<string> {
+  if (role.startsWith('arn:')) return role;
+  try {
+    const { Role } = await clients.iam.send(new GetRoleCommand({ RoleName: role }));
+    if (Role?.Arn) return Role.Arn;
+  } catch {
+    // fall through: STS gives the definitive answer, and its error names the fix
+  }
+  return roleArnOf(role);
+}
 
 export interface GrantOptions {
   prefix: string;
@@ -51,7 +67,7 @@ export async function runGrant(
   try {
     response = await clients.sts.send(
       new AssumeRoleCommand({
-        RoleArn: roleArnOf(role),
+        RoleArn: await resolveRoleArn(role, clients),
         RoleSessionName: `s3up-grant-${options.for}`,
         DurationSeconds: options.expiresSeconds,
         Policy: policy,

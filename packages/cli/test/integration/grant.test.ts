@@ -107,6 +107,16 @@ describe('s3up grant', () => {
     );
   });
 
+  it('accepts a bare role name and resolves its ARN through IAM', async () => {
+    const flags = [...localFlags(local), '--bucket', local.bucket, '--role', local.roleName];
+    const result = await s3up(['grant', ...flags, '--prefix', prefix, '--read', '--format', 'json'], {
+      clients,
+    });
+    expect(result.code).toBe(0);
+    const s3 = s3Client(local, keysOf(JSON.parse(result.stdout) as Granted));
+    expect(await statusOf(s3.send(new GetObjectCommand({ Bucket: local.bucket, Key: inside })))).toBe(200);
+  });
+
   it('writes one audit line per grant in the token server format, without secrets', async () => {
     const result = await grant(['--list', '--format', 'json', '--for', 'auditor-7']);
     const granted = JSON.parse(result.stdout) as Granted;

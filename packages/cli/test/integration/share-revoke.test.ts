@@ -87,23 +87,19 @@ describe('s3up share', () => {
   });
 
   it('runs as a real process through tsx, configured from the environment', async () => {
-    const { stdout } = await exec(
-      'npx',
-      ['tsx', '--conditions=@s3up/source', bin, 'share', key, '--expires', '5m'],
-      {
-        env: {
-          PATH: process.env.PATH ?? '/usr/bin',
-          HOME: process.env.HOME ?? '/tmp',
-          S3UP_BUCKET: local.bucket,
-          S3UP_ENDPOINT: local.endpoint,
-          S3UP_REGION: local.region,
-          S3UP_FORCE_PATH_STYLE: 'true',
-          S3UP_CHECKSUMS: 'WHEN_REQUIRED',
-          AWS_ACCESS_KEY_ID: local.service.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: local.service.secretAccessKey,
-        },
+    const { stdout } = await exec(tsx, ['--conditions=@s3up/source', bin, 'share', key, '--expires', '5m'], {
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin',
+        HOME: process.env.HOME ?? '/tmp',
+        S3UP_BUCKET: local.bucket,
+        S3UP_ENDPOINT: local.endpoint,
+        S3UP_REGION: local.region,
+        S3UP_FORCE_PATH_STYLE: 'true',
+        S3UP_CHECKSUMS: 'WHEN_REQUIRED',
+        AWS_ACCESS_KEY_ID: local.service.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: local.service.secretAccessKey,
       },
-    );
+    });
     const response = await fetch(stdout.trim());
     expect(await response.text()).toBe('shared with a link');
   });
