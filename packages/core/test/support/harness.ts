@@ -1,6 +1,6 @@
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { Uploader, type UploaderOptions, type UploadTask } from '../../src/index.js';
+import { Uploader, type UploaderOptions } from '../../src/index.js';
 import { FakeS3, TOKEN_URL } from './fake-s3.js';
 import { MiB } from './random-file.js';
 
