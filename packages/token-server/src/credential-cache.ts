@@ -106,6 +106,11 @@ export class CredentialCache<T> {
     else this.#entries.delete(key);
   }
 
+  /** Drops every key the predicate selects (e.g. all scopes of one user). */
+  clearWhere(predicate: (key: string) => boolean): void {
+    for (const key of [...this.#entries.keys()]) if (predicate(key)) this.#entries.delete(key);
+  }
+
   #store(key: string, entry: Entry<T>): void {
     if (this.#maxEntries === 0) return;
     this.#entries.delete(key);

@@ -198,10 +198,10 @@ export class CredentialIssuer {
     return value.credentials;
   }
 
-  /** Forget cached credentials (all, or one user's). */
+  /** Forget cached credentials (all, or one user's in every scope and duration). */
   clearCache(userId?: string): void {
     if (userId === undefined) this.#cache.clear();
-    else for (const scope of ['upload', 'read', 'list']) this.#cache.clear(`${userId}\0${scope}\0`);
+    else this.#cache.clearWhere((key) => key.startsWith(`${userId}\0`));
   }
 
   destroy(): void {

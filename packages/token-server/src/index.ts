@@ -62,7 +62,12 @@ export {
   USER_TAG,
 } from './session-tags.js';
 export { classifyStsError, type StsFailureKind } from './sts-errors.js';
-export { createTokenRouter, type RateLimitOptions, type TokenRouterOptions } from './token-router.js';
+export {
+  createTokenRouter,
+  type RateLimitOptions,
+  type TokenRouter,
+  type TokenRouterOptions,
+} from './token-router.js';
 export {
   createTokenServer,
   type RunningTokenServer,

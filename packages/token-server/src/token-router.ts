@@ -107,7 +107,16 @@ interface Locals {
  * }));
  * ```
  */
-export function createTokenRouter(options: TokenRouterOptions): Router {
+export type TokenRouter = Router & {
+  /**
+   * Forgets cached credentials (one user's, or everyone's). Call it after revoking sessions
+   * (a deny on `aws:TokenIssueTime`): cached keys issued before the revocation would
+   * otherwise be served, and refused by S3, until their refresh window.
+   */
+  clearCache(userId?: string): void;
+};
+
+export function createTokenRouter(options: TokenRouterOptions): TokenRouter {
   const auth = toAuthenticator(options.authenticate);
   const audit = isAuditLogger(options.audit) ? options.audit : createAuditLogger(options.audit);
   const now = options.now ?? Date.now;
@@ -129,6 +138,10 @@ export function createTokenRouter(options: TokenRouterOptions): Router {
           now,
         );
 
+  const idOptions = {
+    ...(options.userIdMode ? { mode: options.userIdMode } : {}),
+    ...(options.userIdSalt ? { salt: options.userIdSalt } : {}),
+  };
   const router = express.Router();
   // Every middleware is bound to the service's own paths, so mounting the router at `/`
   // never adds CORS refusals, limits or body parsing to the host app's other routes.
@@ -237,10 +250,7 @@ export function createTokenRouter(options: TokenRouterOptions): Router {
     }
     // The id is validated (or hashed) before it can reach a policy or a log line.
     try {
-      locals(res).userId = resolveUserId(result.userId, {
-        ...(options.userIdMode ? { mode: options.userIdMode } : {}),
-        ...(options.userIdSalt ? { salt: options.userIdSalt } : {}),
-      });
+      locals(res).userId = resolveUserId(result.userId, idOptions);
     } catch (error) {
       return next(error);
     }
@@ -360,7 +370,11 @@ export function createTokenRouter(options: TokenRouterOptions): Router {
     res.status(mapped.status).json(mapped.toJSON());
   });
 
-  return router;
+  return Object.assign(router, {
+    clearCache(userId?: string) {
+      issuer.clearCache(userId === undefined ? undefined : resolveUserId(userId, idOptions));
+    },
+  });
 }
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {

@@ -23,6 +23,8 @@ export interface RunningTokenServer {
 
 export interface TokenServer {
   app: Express;
+  /** Forgets cached credentials (one user's or all); see TokenRouter.clearCache. */
+  clearCache(userId?: string): void;
   /** Listens on `port` (default 0: a free one) and `host` (default 127.0.0.1: not exposed unless asked). */
   listen(port?: number, host?: string): Promise<RunningTokenServer>;
 }
@@ -44,13 +46,15 @@ export function createTokenServer(options: TokenServerOptions): TokenServer {
   app.disable('x-powered-by');
   app.set('trust proxy', options.trustProxy ?? false);
   const base = options.basePath ?? '/';
-  app.use(base, createTokenRouter(options));
+  const router = createTokenRouter(options);
+  app.use(base, router);
   app.use((_req, res) => {
     res.set('Cache-Control', 'no-store');
     res.status(404).json({ error: { code: 'not_found', message: 'No such endpoint: see openapi.yaml.' } });
   });
   return {
     app,
+    clearCache: (userId) => router.clearCache(userId),
     listen(port = 0, host = '127.0.0.1') {
       return new Promise((resolve, reject) => {
         const server = app.listen(port, host);
@@ -64,8 +68,11 @@ export function createTokenServer(options: TokenServerOptions): TokenServer {
             server,
             close: () =>
               new Promise<void>((done, fail) => {
+                // Graceful: finish requests in flight, drop idle keep-alive sockets at once,
+                // and cut whatever is left after 5 s.
                 server.close((error) => (error ? fail(error) : done()));
-                server.closeAllConnections();
+                server.closeIdleConnections();
+                setTimeout(() => server.closeAllConnections(), 5000).unref();
               }),
           });
         });

@@ -177,6 +177,27 @@ describe('requests', () => {
     expect(outcomes).toEqual(['miss', 'hit']);
   });
 
+  it('clearCache() (after a revocation) makes the next request fetch a new session', async () => {
+    const service = createTokenServer({
+      bucket: local.bucket,
+      region: local.region,
+      roleArn: local.roleArn,
+      endpoint: local.endpoint,
+      forcePathStyle: true,
+      credentials: local.service,
+      authenticate: jwtAuthenticator(jwt),
+      audit: createAuditLogger({ level: 'silent' }),
+    });
+    const auth = `Bearer ${await token('revoked')}`;
+    const first = await request(service.app).post('/credentials').set('Authorization', auth);
+    const cached = await request(service.app).post('/credentials').set('Authorization', auth);
+    expect(cached.body.accessKeyId).toBe(first.body.accessKeyId);
+    service.clearCache('revoked');
+    const fresh = await request(service.app).post('/credentials').set('Authorization', auth);
+    expect(fresh.status).toBe(200);
+    expect(fresh.body.accessKeyId).not.toBe(first.body.accessKeyId);
+  });
+
   it('413 above 16 KiB', async () => {
     const res = await request(server)
       .post('/credentials')
