@@ -9,6 +9,7 @@ import { firstByte } from './benchmarks/first-byte.js';
 import { memory } from './benchmarks/memory.js';
 import { resume } from './benchmarks/resume.js';
 import { throughput } from './benchmarks/throughput.js';
+import { tokenServer } from './benchmarks/token-server.js';
 import { type BenchmarkId, parseCliOptions, USAGE } from './cli-options.js';
 import { BenchEnvironment } from './environment.js';
 import { machineInfo } from './machine.js';
@@ -24,6 +25,7 @@ const BENCHMARKS: Partial<Record<BenchmarkId, Benchmark>> = {
   'bundle-size': bundleSize,
   'first-byte': firstByte,
   resume,
+  'token-server': tokenServer,
 };
 
 const benchDir = join(dirname(fileURLToPath(import.meta.url)), '..');

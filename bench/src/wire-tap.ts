@@ -27,6 +27,7 @@ function label(req: IncomingMessage, url: URL): string {
   if (req.method === 'POST' && url.searchParams.has('uploads')) return 'POST uploads';
   if (req.method === 'POST' && url.searchParams.has('uploadId')) return 'POST complete';
   if (req.method === 'GET' && url.searchParams.has('uploadId')) return 'GET parts';
+  if (req.method === 'POST' && url.pathname === '/') return 'POST sts';
   return `${req.method} ${url.searchParams.has('uploadId') ? 'upload' : 'object'}`;
 }
 

@@ -64,8 +64,9 @@ export const firstByte: Benchmark = {
   id: 'first-byte',
   title: '4. Time to first byte',
   async run(env, settings) {
-    // Two parts: above every contender's multipart threshold, small enough for slow contenders to finish.
-    const size = 16 * MiB;
+    // Two parts (8 MiB + 1 MiB): above every contender's multipart threshold, small enough
+    // for the slowest contender to finish both uploads of a round.
+    const size = 9 * MiB;
     const names: PageName[] = ['s3up', 'lib-storage', 'uppy'];
     await env.pages(names);
     await env.backend.restart();
