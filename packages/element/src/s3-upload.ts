@@ -72,6 +72,12 @@ function drawIcon(path: ReturnType<typeof svg>) {
   >${path}</svg>`;
 }
 
+/**
+ * Rows rendered at first, and added each time the user scrolls to the end or presses
+ * "Show more": 200 keeps a first render of a dropped folder with thousands of files short.
+ */
+const PAGE = 200;
+
 interface Action {
   kind: 'pause' | 'resume' | 'cancel' | 'retry' | 'remove';
   label: string;
@@ -135,6 +141,7 @@ interface Action {
  * @csspart reason - Why a file was refused or failed.
  * @csspart actions - The row's buttons.
  * @csspart button - Every row button; also `pause-button`, `resume-button`, `cancel-button`, `retry-button`, `remove-button`.
+ * @csspart more-button - "Show 200 more of 2,800": long lists render in pages of 200 rows.
  * @csspart empty - The empty-state container.
  *
  * @cssproperty [--s3-upload-font=inherit] - Font shorthand.
@@ -184,6 +191,7 @@ export class S3Upload extends LitElement {
     _dragover: { state: true },
     _formDisabled: { state: true },
     _announcement: { state: true },
+    _shown: { state: true },
   };
 
   /**
@@ -230,6 +238,8 @@ export class S3Upload extends LitElement {
   declare private _dragover: boolean;
   declare private _formDisabled: boolean;
   declare private _announcement: string;
+  /** Rows rendered so far; long lists grow by PAGE as the user scrolls or asks for more. */
+  declare private _shown: number;
 
   readonly #internals: ElementInternals;
   readonly #controller = new UploadController(this);
@@ -246,6 +256,7 @@ export class S3Upload extends LitElement {
     this._dragover = false;
     this._formDisabled = false;
     this._announcement = '';
+    this._shown = PAGE;
     updateWhenLocaleChanges(this);
   }
 
@@ -426,6 +437,7 @@ export class S3Upload extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.#moreObserver?.disconnect();
     this.removeEventListener('paste', this.#onPaste);
   }
 
@@ -438,6 +450,7 @@ export class S3Upload extends LitElement {
     this.#syncForm();
     this.#syncStates();
     this.#keepFocus();
+    this.#observeMore();
   }
 
   get #locale(): SupportedLocale {
@@ -608,19 +621,43 @@ export class S3Upload extends LitElement {
           entries.length > 0
             ? html`<ul part="list" class="list" aria-label=${msg('Files')}>
               ${repeat(
-                entries,
+                entries.length > this._shown ? entries.slice(0, this._shown) : entries,
                 (entry) => entry.id,
                 (entry) =>
                   guard([entry.version, statusOf(entry), disabled, this.auto, getLocale()], () =>
                     this.#renderItem(entry, disabled),
                   ),
               )}
-            </ul>`
+            </ul>
+            ${entries.length > this._shown ? this.#renderMore(entries.length - this._shown) : nothing}`
             : html`<div part="empty" class="empty"><slot name="empty"></slot></div>`
         }
         <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this._announcement}</div>
       </div>
     `;
+  }
+
+  #renderMore(hidden: number) {
+    return html`<button part="more-button" class="more" type="button" @click=${this.#showMore}>
+      ${msg(str`Show ${formatCount(Math.min(hidden, PAGE), this.#locale)} more of ${formatCount(hidden, this.#locale)}`)}
+    </button>`;
+  }
+
+  #showMore = (): void => {
+    this._shown += PAGE;
+  };
+
+  // Scrolling the "Show more" button into view shows more, so mouse and touch users never
+  // need it; keyboard and screen-reader users press it.
+  #moreObserver: IntersectionObserver | undefined;
+  #observeMore(): void {
+    const more = this.renderRoot.querySelector('.more');
+    this.#moreObserver?.disconnect();
+    if (!more) return;
+    this.#moreObserver ??= new IntersectionObserver((seen) => {
+      if (seen.some((entry) => entry.isIntersecting)) this.#showMore();
+    });
+    this.#moreObserver.observe(more);
   }
 
   #hint() {

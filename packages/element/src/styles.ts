@@ -85,8 +85,18 @@ export const styles = css`
     color: var(--s3-upload-accent-contrast);
     font-weight: 600;
   }
-  .start {
+  .start,
+  .more {
     justify-self: start;
+  }
+  .more {
+    padding: 0.5rem 1rem;
+    border: 1px solid var(--s3-upload-border-color);
+    background: var(--s3-upload-background);
+    color: var(--s3-upload-color);
+  }
+  .base {
+    background: var(--s3-upload-background);
   }
   .summary {
     display: grid;

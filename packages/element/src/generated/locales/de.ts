@@ -15,6 +15,7 @@ export const templates = {
   s138d59193eacfe7b: str`${0} hinzugefügt.`,
   s160ef4012bb389f7: `Dateien hierher ziehen, einfügen oder`,
   s1c9c735a014f51de: str`${0} fehlgeschlagen: ${1}`,
+  s20963cb04d41f0ee: str`${0} weitere von ${1} anzeigen`,
   s21b3f029702d4038: `Laden Sie mindestens eine Datei hoch.`,
   s22077b4483bc69ba: str`Höchstens ${0} Dateien`,
   s22a492951bdb501c: `Uploads sind auf dieser Website falsch eingerichtet.`,

@@ -15,6 +15,7 @@ export const templates = {
   s138d59193eacfe7b: str`${0} ajouté.`,
   s160ef4012bb389f7: `Déposez des fichiers ici, collez-les, ou`,
   s1c9c735a014f51de: str`Échec de ${0} : ${1}`,
+  s20963cb04d41f0ee: str`Afficher ${0} de plus sur ${1}`,
   s21b3f029702d4038: `Téléversez au moins un fichier.`,
   s22077b4483bc69ba: str`${0} fichiers au plus`,
   s22a492951bdb501c: `Les téléversements sont mal configurés sur ce site.`,
