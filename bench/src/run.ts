@@ -57,6 +57,22 @@ async function main(): Promise<number> {
   const workDir = await mkdtemp(join(tmpdir(), 's3up-bench-'));
   const env = new BenchEnvironment({ workDir, log });
   const results: BenchmarkResult[] = [];
+  const report = async (): Promise<RunResult> => {
+    const run: RunResult = {
+      schema: 1,
+      mode: options.quick ? 'quick' : 'full',
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      command: `pnpm bench ${process.argv.slice(2).join(' ')}`.trim(),
+      machine,
+      benchmarks: results,
+    };
+    await mkdir(outDir, { recursive: true });
+    await writeText(join(outDir, 'latest.json'), `${JSON.stringify(run, null, 2)}\n`);
+    await writeText(join(outDir, 'latest.md'), renderMarkdown(run));
+    await writeText(join(outDir, 'latest.svg'), renderSvg(run));
+    return run;
+  };
   const stopSignals = () => {
     log('interrupted: stopping the local backend and Chromium');
     void env.close().finally(() => process.exit(130));
@@ -84,6 +100,8 @@ async function main(): Promise<number> {
       try {
         const result = await benchmark.run(env, settings);
         results.push({ id, title: benchmark.title, ...result, durationMs: Date.now() - started });
+        // Written after every benchmark, so an interrupted run still leaves what it measured.
+        await report();
       } catch (error) {
         const message = isBenchError(error) ? `${error.code}: ${error.message}` : String(error);
         log(`  FAILED: ${message}`);
@@ -103,19 +121,7 @@ async function main(): Promise<number> {
     await env.close();
     await rm(workDir, { recursive: true, force: true });
   }
-  const run: RunResult = {
-    schema: 1,
-    mode: options.quick ? 'quick' : 'full',
-    startedAt: startedAt.toISOString(),
-    finishedAt: new Date().toISOString(),
-    command: `pnpm bench ${process.argv.slice(2).join(' ')}`.trim(),
-    machine,
-    benchmarks: results,
-  };
-  await mkdir(outDir, { recursive: true });
-  await writeText(join(outDir, 'latest.json'), `${JSON.stringify(run, null, 2)}\n`);
-  await writeText(join(outDir, 'latest.md'), renderMarkdown(run));
-  await writeText(join(outDir, 'latest.svg'), renderSvg(run));
+  const run = await report();
   log(renderTable(run));
   log(`\nwrote ${join(outDir, 'latest.json')}, latest.md, latest.svg`);
   return results.some((r) => r.error) ? 1 : 0;
