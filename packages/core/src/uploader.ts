@@ -256,22 +256,33 @@ export class Uploader extends EventTarget {
     this.#schedule();
   }
 
-  /** Cancels the task if it is still active, then forgets it. */
+  /**
+   * Forgets the task. One that has not succeeded is cancelled first (a failed one too: its
+   * stored parts would otherwise wait for the bucket's lifecycle rule).
+   */
   async remove(id: string): Promise<void> {
     const entry = this.#entries.get(id);
     if (!entry) return;
-    const state = entry.upload.task.state;
-    if (state !== 'succeeded' && state !== 'failed') await this.cancel(id);
+    if (entry.upload.task.state !== 'succeeded') await this.cancel(id);
     entry.upload.release();
     this.#entries.delete(id);
     this.#schedule();
   }
 
-  /** Cancels every active task and stops listening for connectivity. */
-  async destroy(): Promise<void> {
+  /**
+   * Shuts the uploader down and stops listening for connectivity. By default every
+   * unfinished task is cancelled (its multipart upload aborted). With `{ keepResumable: true }`
+   * they are only paused, so their resume records survive for the next page load.
+   */
+  async destroy(options: { keepResumable?: boolean } = {}): Promise<void> {
     this.#connectivity.dispose();
     const active = [...this.#entries.entries()].filter(([, e]) => !FINAL.has(e.upload.task.state));
-    await Promise.all(active.map(([id]) => this.cancel(id)));
+    if (options.keepResumable) {
+      for (const [, entry] of active) this.#pause(entry, 'user');
+      await Promise.all(active.map(([, entry]) => entry.running));
+    } else {
+      await Promise.all(active.map(([id]) => this.cancel(id)));
+    }
     const transport = await this.#transport?.catch(() => undefined);
     transport?.client.destroy();
     const read = await this.#readAccess?.catch(() => undefined);

@@ -101,6 +101,37 @@ describe('cancel', () => {
     expect(s3.uploads.size).toBe(0);
   });
 
+  it('remove() of a failed task aborts its multipart upload and forgets it', async () => {
+    const s3 = wire.reset();
+    s3.fault = (call) =>
+      call.op === 'UploadPart' && call.partNumber === 2 ? s3Error(400, 'InvalidArgument') : undefined;
+    const store = new MemoryResumeStore();
+    const up = testUploader({ concurrency: 1, resumeStore: store });
+    const task = up.add(randomFile(12 * MiB).file);
+    await settled(up, task);
+    expect(task.state).toBe('failed');
+    expect(store.list()).toHaveLength(1);
+    await up.remove(task.id);
+    expect(up.tasks).toEqual([]);
+    expect(s3.count('AbortMultipartUpload')).toBe(1);
+    expect(s3.uploads.size).toBe(0);
+    expect(store.list()).toEqual([]);
+  });
+
+  it('destroy({ keepResumable: true }) pauses instead of aborting, so the record survives', async () => {
+    const s3 = wire.reset();
+    s3.partDelay = 30;
+    const store = new MemoryResumeStore();
+    const up = testUploader({ concurrency: 1, resumeStore: store });
+    const task = up.add(randomFile(12 * MiB).file);
+    await nextEvent(up, 'upload-progress', () => task.bytesUploaded >= 5 * MiB);
+    await up.destroy({ keepResumable: true });
+    expect(task.state).toBe('paused');
+    expect(s3.count('AbortMultipartUpload')).toBe(0);
+    expect(store.list()).toHaveLength(1);
+    expect(s3.uploads.size).toBe(1);
+  });
+
   it('announces all-done once every task is final', async () => {
     wire.reset();
     const up = testUploader();
