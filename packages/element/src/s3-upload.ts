@@ -227,7 +227,7 @@ export class S3Upload extends LitElement {
   /**
    * Language of the texts (`en`, `fr`, `de`; regional tags fall back to the language).
    * Default: the nearest `lang` attribute, then the browser's language. One language per
-   * page: @lit/localize keeps a single active locale.
+   * page, as Lit Localize keeps a single active locale.
    */
   declare locale: string | undefined;
   /** Adjusts the credentials request, e.g. adds `Authorization`. Default: a plain JSON POST. */
@@ -280,10 +280,12 @@ export class S3Upload extends LitElement {
     return this.#internals.form;
   }
 
+  /** The form validity: `valueMissing` while `required` and nothing is uploaded, `customError` while uploads run. */
   get validity(): ValidityState {
     return this.#internals.validity;
   }
 
+  /** Why the element is invalid, in its language. */
   get validationMessage(): string {
     return this.#internals.validationMessage;
   }
@@ -337,7 +339,10 @@ export class S3Upload extends LitElement {
     return this.disabled || this._formDisabled;
   }
 
-  /** Called by the controller whenever the set of uploaded keys changed. */
+  /**
+   * Called by the controller whenever the set of uploaded keys changed.
+   * @internal
+   */
   valueChanged(byUser: boolean): void {
     this.#syncForm();
     if (byUser) this.dispatchEvent(new S3UploadEvent('s3-change', { value: this.value }));
@@ -365,6 +370,7 @@ export class S3Upload extends LitElement {
 
   // --- the controller's questions -------------------------------------------------------
 
+  /** @internal */
   announce(batch: readonly Announcement[]): void {
     const locale = this.#locale;
     const count = (kind: Announcement['kind']) => batch.filter((a) => a.kind === kind);
@@ -386,6 +392,7 @@ export class S3Upload extends LitElement {
     this._announcement = parts.join(' ');
   }
 
+  /** @internal */
   describeRefusal(refusal: Refusal): string {
     const locale = this.#locale;
     switch (refusal.code) {
@@ -404,6 +411,7 @@ export class S3Upload extends LitElement {
     }
   }
 
+  /** @internal */
   describeError(task: UploadTask): string {
     switch (task.error?.code) {
       case 'credentials':
