@@ -260,10 +260,13 @@ describe('the photo-sharing demo, end to end in Chromium', () => {
     await alicePage.screenshot({ path: join(shots, '06-audit-panel.png'), fullPage: true });
     await alicePage.emulateMedia({ colorScheme: 'dark' });
     await alicePage.screenshot({ path: join(shots, '07-alice-dark.png'), fullPage: true });
-    const phone = await page({ width: 390, height: 844 });
-    await signIn(phone, alice);
-    await expect.poll(() => galleryItem(phone, 'photo.bmp').count(), { timeout: 30_000 }).toBe(1);
-    await phone.screenshot({ path: join(shots, '08-alice-phone.png'), fullPage: true });
+    // Phone width: the same page reflows to one column.
+    await alicePage.setViewportSize({ width: 390, height: 844 });
+    await expect
+      .poll(() => alicePage.locator('demo-gallery').evaluate((el) => el.getBoundingClientRect().width))
+      .toBeLessThan(390);
+    await alicePage.screenshot({ path: join(shots, '08-alice-phone.png'), fullPage: true });
+    await alicePage.setViewportSize({ width: 1280, height: 900 });
   });
 
   it('the share link stops working once it expires', async () => {
