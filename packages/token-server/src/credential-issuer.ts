@@ -45,6 +45,12 @@ export interface RetryOptions {
   attempts?: number;
   /** First backoff; doubles each time, with full jitter. Default 200 ms. */
   baseDelayMs?: number;
+  /**
+   * Each attempt is abandoned after this long. Default 5000 ms: STS answers in well under a
+   * second; a hung connection must end in a 503, not hold the browser (and, through single
+   * flight, every request of the same user) forever.
+   */
+  attemptTimeoutMs?: number;
 }
 
 export interface CredentialIssuerOptions {
@@ -119,6 +125,7 @@ export class CredentialIssuer {
   readonly #cache: CredentialCache<Issued>;
   readonly #attempts: number;
   readonly #baseDelayMs: number;
+  readonly #attemptTimeoutMs: number;
   readonly #sleep: (ms: number) => Promise<void>;
 
   constructor(options: CredentialIssuerOptions) {
@@ -142,6 +149,7 @@ export class CredentialIssuer {
     this.#options = options;
     this.#attempts = Math.max(1, options.retry?.attempts ?? 3);
     this.#baseDelayMs = options.retry?.baseDelayMs ?? 200;
+    this.#attemptTimeoutMs = options.retry?.attemptTimeoutMs ?? 5000;
     this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.#cache = new CredentialCache<Issued>(options.cache);
     this.#sts =
@@ -152,7 +160,7 @@ export class CredentialIssuer {
         ...(options.credentials ? { credentials: options.credentials } : {}),
         // Retries are ours (bounded, with jitter, and classified for RGW's unnamed errors).
         maxAttempts: 1,
-        requestHandler: { connectionTimeout: 3000, requestTimeout: 5000 },
+        requestHandler: { connectionTimeout: 3000 },
       });
   }
 
@@ -238,7 +246,11 @@ export class CredentialIssuer {
     }
     for (let attempt = 1; ; attempt++) {
       try {
-        const out = await this.#sts.send(new AssumeRoleCommand(input));
+        // An abort signal per attempt works with an injected client too (requestTimeout in
+        // the Node handler only logs unless told to throw).
+        const out = await this.#sts.send(new AssumeRoleCommand(input), {
+          abortSignal: AbortSignal.timeout(this.#attemptTimeoutMs),
+        });
         const c = out.Credentials;
         if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
           throw new TokenServerError('sts_error', 'The credential service returned an incomplete answer.');

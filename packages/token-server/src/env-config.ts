@@ -91,6 +91,7 @@ export const envSchema = z
     S3UP_DURATION_MAX: seconds.optional(),
     S3UP_DURATION_DEFAULT: seconds.optional(),
     S3UP_ROLE_CHAINING: bool.optional(),
+    S3UP_ALLOW_CLIENT_DURATION: bool.optional(),
     S3UP_CACHE_MAX_ENTRIES: count.optional(),
     S3UP_CACHE_REFRESH_WINDOW: seconds.optional(),
     S3UP_RATE_LIMIT_WINDOW: seconds.optional(),
@@ -204,6 +205,7 @@ export function configFromEnv(env: Record<string, string | undefined>): EnvConfi
     ...(e.S3UP_USER_ID_SALT ? { userIdSalt: e.S3UP_USER_ID_SALT } : {}),
     ...(e.S3UP_POLICY_MODE ? { policyMode: e.S3UP_POLICY_MODE } : {}),
     ...(e.S3UP_SOURCE_IDENTITY ? { sourceIdentity: true } : {}),
+    ...(e.S3UP_ALLOW_CLIENT_DURATION ? { allowClientDuration: true } : {}),
     duration: {
       ...(e.S3UP_DURATION_MIN ? { minSeconds: e.S3UP_DURATION_MIN } : {}),
       ...(e.S3UP_DURATION_MAX ? { maxSeconds: e.S3UP_DURATION_MAX } : {}),

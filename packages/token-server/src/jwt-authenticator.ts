@@ -90,6 +90,7 @@ export function jwtAuthenticator(options: JwtAuthenticatorOptions): Authenticato
     ...(options.maxTokenAge === undefined ? {} : { maxTokenAge: options.maxTokenAge }),
   };
   const cookieName = options.cookieName;
+  const toleranceSeconds = options.clockToleranceSeconds ?? 5;
   return {
     usesCookies: cookieName !== undefined,
     async authenticate(req: Request) {
@@ -100,6 +101,10 @@ export function jwtAuthenticator(options: JwtAuthenticatorOptions): Authenticato
           typeof key === 'function'
             ? await jwtVerify(token, key, verifyOptions)
             : await jwtVerify(token, key, verifyOptions);
+        // jose checks iat only with maxTokenAge: a token "issued" in the future comes from a
+        // broken or forged issuer clock and would outlive the window the issuer meant.
+        if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + toleranceSeconds)
+          return null;
         const userId = payload[claim];
         return typeof userId === 'string' && userId.length > 0 ? { userId } : null;
       } catch {

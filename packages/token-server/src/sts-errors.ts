@@ -21,6 +21,7 @@ const NETWORK = new Set([
   'ENOTFOUND',
   'EAI_AGAIN',
   'TimeoutError',
+  'AbortError',
   'RequestTimeout',
   'RequestTimeoutException',
 ]);

@@ -46,6 +46,12 @@ export interface TokenRouterOptions
   forcePathStyle?: boolean;
   /** Told to clients as `requestChecksumCalculation`. Default `WHEN_SUPPORTED` (AWS); `WHEN_REQUIRED` for S3-compatible servers. */
   checksums?: 'WHEN_SUPPORTED' | 'WHEN_REQUIRED';
+  /**
+   * Let clients ask for a *shorter* session with `durationSeconds` in the body (clamped to
+   * `[duration.minSeconds, duration.defaultSeconds]`). Default false: the field is refused
+   * (400) and only the operator chooses durations, so a stolen token cannot stretch them.
+   */
+  allowClientDuration?: boolean;
   /** Scopes clients may request. Default `['upload']`: reading and listing are opt-in. */
   scopes?: Scope[];
   /** Default `strict`; see resolveUserId. */
@@ -67,6 +73,8 @@ export interface TokenRouterOptions
 
 const credentialsBody = z.strictObject({
   scope: z.enum(['upload', 'read', 'list']).optional(),
+});
+const credentialsBodyWithDuration = credentialsBody.extend({
   durationSeconds: z.number().int().positive().max(43_200).optional(),
 });
 const presignBody = z.strictObject({
@@ -270,7 +278,10 @@ export function createTokenRouter(options: TokenRouterOptions): TokenRouter {
 
   router.post('/credentials', authenticate, perUser, async (req, res, next) => {
     try {
-      const body = parse(credentialsBody, req.body ?? {});
+      const body: { scope?: Scope | undefined; durationSeconds?: number | undefined } =
+        options.allowClientDuration
+          ? parse(credentialsBodyWithDuration, req.body ?? {})
+          : parse(credentialsBody, req.body ?? {});
       const scope = body.scope ?? 'upload';
       locals(res).scope = scope;
       if (!scopes.has(scope)) {
@@ -280,7 +291,10 @@ export function createTokenRouter(options: TokenRouterOptions): TokenRouter {
       const issued = await issuer.issue({
         userId,
         scope,
-        ...(body.durationSeconds === undefined ? {} : { durationSeconds: body.durationSeconds }),
+        // Only ever shorter than the operator's default.
+        ...(body.durationSeconds === undefined
+          ? {}
+          : { durationSeconds: Math.min(body.durationSeconds, issuer.durations.defaultSeconds) }),
       });
       const c = issued.credentials;
       audit.issued({

@@ -242,6 +242,40 @@ describe('requests', () => {
     );
   });
 
+  it('refuses durationSeconds unless the operator allows it, and then only shortens', async () => {
+    const auth = `Bearer ${await token('duration')}`;
+    const refused = await request(server)
+      .post('/credentials')
+      .set('Authorization', auth)
+      .send({ durationSeconds: 1000 });
+    expectJsonError(refused, 400, 'bad_request');
+    expect(refused.body.error.message).toContain('durationSeconds');
+    const allowing = app({
+      allowClientDuration: true,
+      duration: { minSeconds: 900, maxSeconds: 3600, defaultSeconds: 1800 },
+    });
+    const longer = await request(allowing)
+      .post('/credentials')
+      .set('Authorization', auth)
+      .send({ durationSeconds: 3600 });
+    const shorter = await request(allowing)
+      .post('/credentials')
+      .set('Authorization', auth)
+      .send({ durationSeconds: 1000 });
+    issuedSecrets.push(
+      longer.body.secretAccessKey,
+      longer.body.sessionToken,
+      shorter.body.secretAccessKey,
+      shorter.body.sessionToken,
+    );
+    const lifetime = (r: request.Response) =>
+      (Date.parse(r.body.expiration) - Date.parse(r.body.serverTime)) / 1000;
+    expect(lifetime(longer)).toBeGreaterThan(1700);
+    expect(lifetime(longer)).toBeLessThanOrEqual(1801);
+    expect(lifetime(shorter)).toBeGreaterThan(900);
+    expect(lifetime(shorter)).toBeLessThanOrEqual(1001);
+  });
+
   it('403 for a scope the operator has not enabled', async () => {
     const res = await request(server)
       .post('/credentials')

@@ -44,6 +44,7 @@ async function start(): Promise<{ server: RunningTokenServer; provided: Provided
     allowedOrigins: ['http://localhost:*', 'http://127.0.0.1:*'],
     // The local backend accepts sessions as short as 1 s, so tests can ask for short ones.
     duration: { minSeconds: local.minSessionSeconds, maxSeconds: 3600, defaultSeconds: 900 },
+    allowClientDuration: true,
     // A short cache: tests that want fresh sessions get them after 2 s.
     cache: { maxAgeSeconds: 2, refreshWindowSeconds: 60 },
     // Many test files share this server from one IP.

@@ -72,6 +72,28 @@ describe('jwtAuthenticator with an HS256 secret', () => {
     }
   });
 
+  it('refuses a token issued in the future (beyond the clock tolerance)', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const future = await new SignJWT({ sub: 'alice' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt(now + 3600)
+      .setExpirationTime(now + 7200)
+      .sign(new TextEncoder().encode(SECRET));
+    expect(await auth.authenticate(req({ authorization: `Bearer ${future}` }))).toBeNull();
+    const slightlyAhead = await new SignJWT({ sub: 'alice' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt(now + 2)
+      .setExpirationTime(now + 600)
+      .sign(new TextEncoder().encode(SECRET));
+    expect(await auth.authenticate(req({ authorization: `Bearer ${slightlyAhead}` }))).toEqual({
+      userId: 'alice',
+    });
+  });
+
   it('refuses a token without a sub, and reads another claim when configured', async () => {
     const noSub = await new SignJWT({ uid: 'bob' })
       .setProtectedHeader({ alg: 'HS256' })

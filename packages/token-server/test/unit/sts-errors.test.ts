@@ -129,6 +129,29 @@ describe('STS failures map to generic JSON errors', () => {
     expect(lines.some((l) => JSON.parse(l).event === 'credentials.refused')).toBe(true);
   });
 
+  it('an STS that never answers ends in a 503 after the bounded attempts', async () => {
+    const sts = fakeSts(() => new Promise<Response>(() => {}));
+    server.use(sts.handler);
+    const app = express();
+    app.use(
+      createTokenRouter({
+        bucket: 's3up-uploads',
+        region: 'eu-west-1',
+        roleArn: 'arn:aws:iam::123456789012:role/s3up-uploader',
+        stsEndpoint: FAKE_STS,
+        credentials: { accessKeyId: 'AKIDSERVER', secretAccessKey: 'x' },
+        authenticate: () => ({ userId: 'alice' }),
+        retry: { attempts: 2, baseDelayMs: 1, attemptTimeoutMs: 300 },
+        rateLimit: false,
+        audit: createAuditLogger({ level: 'silent' }),
+      }),
+    );
+    const res = await request(app).post('/credentials');
+    expect(res.status).toBe(503);
+    expect(res.body.error.code).toBe('sts_unavailable');
+    expect(sts.received).toHaveLength(2);
+  });
+
   it('succeeds when throttling clears within the retry budget', async () => {
     const sts = fakeSts((n) => (n < 3 ? stsError(400, 'Throttling', 'Rate exceeded') : ok()));
     server.use(sts.handler);
@@ -141,12 +164,12 @@ describe('STS failures map to generic JSON errors', () => {
   it('sends a regional, per-user AssumeRole with the session policy and a clamped duration', async () => {
     const sts = fakeSts(() => ok());
     server.use(sts.handler);
-    const res = await request(appWith()).post('/credentials').send({ durationSeconds: 10 });
+    const res = await request(appWith()).post('/credentials');
     expect(res.status).toBe(200);
     const body = sts.received[0]!;
     expect(body.get('Action')).toBe('AssumeRole');
     expect(body.get('RoleSessionName')).toBe('s3up-alice');
-    expect(body.get('DurationSeconds')).toBe('900');
+    expect(body.get('DurationSeconds')).toBe('3600');
     expect(JSON.parse(body.get('Policy')!).Statement[0].Resource).toEqual([
       'arn:aws:s3:::s3up-uploads/users/alice/*',
     ]);
