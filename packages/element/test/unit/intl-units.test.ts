@@ -1,0 +1,49 @@
+import { describe, expect, it, vi } from 'vitest';
+import { Announcer } from '../../src/announcer.js';
+import { formatBytes, formatDuration, formatSpeed } from '../../src/intl-units.js';
+
+describe('Intl formatting', () => {
+  it('sizes in decimal units, in the locale', () => {
+    expect(formatBytes(999, 'en')).toBe('999B');
+    expect(formatBytes(1_500_000, 'en')).toBe('1.5 MB');
+    expect(formatBytes(1_500_000, 'fr')).toBe('1,5\u202fMo');
+    expect(formatBytes(1_500_000, 'de')).toBe('1,5 MB');
+    expect(formatBytes(25_000_000_000, 'en')).toBe('25 GB');
+  });
+
+  it('speeds per second', () => {
+    expect(formatSpeed(2_300_000, 'en')).toBe('2.3 MB/s');
+    expect(formatSpeed(2_300_000, 'fr')).toBe('2,3\u202fMo/s');
+  });
+
+  it('durations with at most two units', () => {
+    expect(formatDuration(45, 'en')).toBe('45 sec');
+    expect(formatDuration(125, 'en')).toBe('2 min, 5 sec');
+    expect(formatDuration(3 * 3600 + 5 * 60 + 7, 'en')).toBe('3 hr, 5 min');
+    expect(formatDuration(1800, 'de')).toBe('30 Min.');
+  });
+});
+
+describe('Announcer', () => {
+  it('batches news within its delay into one message', () => {
+    vi.useFakeTimers();
+    try {
+      const spoken: string[][] = [];
+      const announcer = new Announcer(
+        (batch) => spoken.push(batch.map((a) => `${a.kind}:${a.name ?? ''}`)),
+        400,
+      );
+      announcer.announce({ kind: 'added', name: 'a' });
+      announcer.announce({ kind: 'added', name: 'b' });
+      expect(spoken).toEqual([]);
+      vi.advanceTimersByTime(400);
+      expect(spoken).toEqual([['added:a', 'added:b']]);
+      announcer.announce({ kind: 'finished', name: 'a' });
+      announcer.dispose();
+      vi.advanceTimersByTime(1000);
+      expect(spoken).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
