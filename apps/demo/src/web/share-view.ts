@@ -127,7 +127,7 @@ export class ShareView extends LitElement {
           this.state === 'ok'
             ? html`
               ${image ? html`<img src=${link.url} alt=${link.name} data-testid="shared-image" @error=${() => void this.#check()} />` : null}
-              <a class="button primary" href=${link.url} download=${link.name}>Download</a>`
+              <a class="button primary" href=${link.url} target="_blank" rel="noopener">Open original</a>`
             : null
         }
         ${
