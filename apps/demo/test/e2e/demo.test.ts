@@ -22,6 +22,8 @@ const run = randomBytes(3).toString('hex');
 const alice = `alice-${run}`;
 const bob = `bob-${run}`;
 const MiB = 1024 * 1024;
+// expect.poll gives up after 1 s by default; a page load on a busy CI machine can take longer.
+const patient = { timeout: 30_000 };
 const photo = gradientBitmap(20 * MiB);
 const notes = Buffer.from(`Shopping list ${run}\n- film\n- batteries\n`);
 
@@ -42,7 +44,9 @@ async function signIn(p: Page, user: string) {
   await p.goto(demo.url);
   await p.locator('demo-sign-in input#name').fill(user);
   await p.locator('demo-sign-in button[type=submit]').click();
-  await expect.poll(() => p.locator('[data-testid=user]').textContent()).toMatch(new RegExp(user, 'i'));
+  await expect
+    .poll(() => p.locator('[data-testid=user]').textContent(), patient)
+    .toMatch(new RegExp(user, 'i'));
 }
 
 // Files on disk, not buffers: Chromium reads them itself instead of receiving 20 MiB over CDP.
@@ -107,7 +111,9 @@ describe('the photo-sharing demo, end to end in Chromium', () => {
   it('shows a sign-in screen offering the demo users', async () => {
     const p = await page();
     await p.goto(demo.url);
-    await expect.poll(() => p.locator('demo-sign-in button[data-user]').count()).toBeGreaterThanOrEqual(2);
+    await expect
+      .poll(() => p.locator('demo-sign-in button[data-user]').count(), patient)
+      .toBeGreaterThanOrEqual(2);
     await p.screenshot({ path: join(shots, '01-sign-in.png') });
     await p.emulateMedia({ colorScheme: 'dark' });
     await p.screenshot({ path: join(shots, '01-sign-in-dark.png') });
@@ -136,7 +142,9 @@ describe('the photo-sharing demo, end to end in Chromium', () => {
 
     // The session panel shows the upload credential's scope: Alice's prefix only.
     const uploadCred = alicePage.locator('demo-session-panel .cred[data-scope=upload]');
-    await expect.poll(() => uploadCred.locator('[data-testid=prefix]').textContent()).toBe(`users/${alice}/`);
+    await expect
+      .poll(() => uploadCred.locator('[data-testid=prefix]').textContent(), patient)
+      .toBe(`users/${alice}/`);
     expect(await uploadCred.textContent()).toContain('s3:PutObject');
     expect(await uploadCred.locator('[data-testid=countdown]').textContent()).toMatch(/expires in \d+ min/);
     await alicePage.screenshot({ path: join(shots, '02-alice-gallery.png'), fullPage: true });
@@ -145,7 +153,7 @@ describe('the photo-sharing demo, end to end in Chromium', () => {
   it('Alice creates a share link with a chosen expiry, and it opens the photo without signing in', async () => {
     await galleryItem(alicePage, 'photo.bmp').locator('[data-testid=share]').click();
     const dialog = alicePage.locator('demo-share-dialog dialog');
-    await expect.poll(() => dialog.isVisible()).toBe(true);
+    await expect.poll(() => dialog.isVisible(), patient).toBe(true);
     // The limit is stated: presigned URLs die with the credentials that sign them.
     expect(await dialog.locator('[data-testid=share-bounds]').textContent()).toMatch(/at most|1 minute to/);
     await dialog.getByText('Custom').click();
@@ -263,7 +271,10 @@ describe('the photo-sharing demo, end to end in Chromium', () => {
     // Phone width: the same page reflows to one column.
     await alicePage.setViewportSize({ width: 390, height: 844 });
     await expect
-      .poll(() => alicePage.locator('demo-gallery').evaluate((el) => el.getBoundingClientRect().width))
+      .poll(
+        () => alicePage.locator('demo-gallery').evaluate((el) => el.getBoundingClientRect().width),
+        patient,
+      )
       .toBeLessThan(390);
     await alicePage.screenshot({ path: join(shots, '08-alice-phone.png'), fullPage: true });
     await alicePage.setViewportSize({ width: 1280, height: 900 });
@@ -276,7 +287,9 @@ describe('the photo-sharing demo, end to end in Chromium', () => {
     expect((await fetch(direct)).status).toBe(403);
     const visitor = await page();
     await visitor.goto(shareUrl);
-    await expect.poll(() => visitor.locator('[data-testid=share-state]').textContent()).toMatch(/expired/);
+    await expect
+      .poll(() => visitor.locator('[data-testid=share-state]').textContent(), patient)
+      .toMatch(/expired/);
     expect(await visitor.locator('[data-testid=shared-image]').count()).toBe(0);
     await visitor.screenshot({ path: join(shots, '09-share-expired.png') });
   }, 120_000);
