@@ -355,7 +355,11 @@ export class Uploader extends EventTarget {
         if (controller.signal.aborted) return; // paused or cancelled: they report themselves
         const failure = isUploadError(error)
           ? error
-          : new UploadError('network', `The upload of ${task.name} failed unexpectedly.`, { cause: error });
+          : new UploadError(
+              'network',
+              `The upload of ${task.name} failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`,
+              { cause: error },
+            );
         // The multipart upload is gone: the next retry must start over.
         if (failure.code === 'aborted') upload.reset();
         upload.idle();

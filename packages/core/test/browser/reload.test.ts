@@ -1,0 +1,72 @@
+// Resume after a real page reload: an iframe uploads part of a file, is reloaded (its JS
+// heap is gone, IndexedDB stays), and the same file picked again continues the upload.
+import type {} from '@vitest/browser-playwright';
+import { expect, inject, it } from 'vitest';
+import { cdp } from 'vitest/browser';
+import type {} from '../../../token-server/test/support/token-server.global-setup.js';
+import { mintJwt, testUser } from '../support/token.js';
+import type { ReloadCommand, ReloadReport } from './fixtures/reload-page.js';
+
+const tokenServer = inject('tokenServer');
+const MiB = 1024 * 1024;
+
+function nextMessage<T>(test: (data: unknown) => boolean): Promise<T> {
+  return new Promise((resolve) => {
+    const listener = (event: MessageEvent) => {
+      if (event.origin !== location.origin || !test(event.data)) return;
+      window.removeEventListener('message', listener);
+      resolve(event.data as T);
+    };
+    window.addEventListener('message', listener);
+  });
+}
+
+async function uplink(bytesPerSecond: number): Promise<void> {
+  const session = cdp();
+  await session.send('Network.enable');
+  await session.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: 0,
+    downloadThroughput: -1,
+    uploadThroughput: bytesPerSecond,
+  });
+}
+
+it('resumes from IndexedDB after a real reload of the page, sending only the missing parts', async () => {
+  const user = testUser('reload');
+  const command: Omit<ReloadCommand, 'phase'> = {
+    url: `${tokenServer.url}/credentials`,
+    token: await mintJwt(tokenServer.jwt, user),
+    dbName: `s3up-reload-${user}`,
+    size: 20 * MiB,
+    seed: 5,
+  };
+  const frame = document.createElement('iframe');
+  const ready = () => nextMessage<{ ready: true }>((d) => (d as { ready?: boolean })?.ready === true);
+  let loaded = ready();
+  frame.src = new URL('./fixtures/reload-page.html', import.meta.url).href;
+  document.body.append(frame);
+  await loaded;
+
+  await uplink(10 * MiB);
+  const interrupted = nextMessage<ReloadReport>((d) => (d as ReloadReport)?.phase === 'interrupt');
+  frame.contentWindow!.postMessage({ ...command, phase: 'interrupt' }, location.origin);
+  const first = await interrupted;
+  expect(first.error).toBeUndefined();
+  expect(first.state).toBe('paused');
+  await uplink(-1);
+
+  loaded = ready();
+  frame.contentWindow!.location.reload();
+  await loaded;
+  const resumed = nextMessage<ReloadReport>((d) => (d as ReloadReport)?.phase === 'resume');
+  frame.contentWindow!.postMessage({ ...command, phase: 'resume' }, location.origin);
+  const second = await resumed;
+  expect(second.error).toBeUndefined();
+  expect(second.state).toBe('succeeded');
+  expect(second.resumed).toBe(true);
+  expect(second.key).toBe(first.key);
+  // Resource timing starts empty after the reload: these are the new page's requests only.
+  expect(second.parts).toEqual([3, 4]);
+  frame.remove();
+});
