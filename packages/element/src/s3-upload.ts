@@ -454,6 +454,7 @@ export class S3Upload extends LitElement {
   }
 
   protected override updated(): void {
+    this.#renderLocale = undefined;
     // Cheap, and the list changes without property changes (the controller's renders).
     this.#syncForm();
     this.#syncStates();
@@ -461,7 +462,10 @@ export class S3Upload extends LitElement {
     this.#observeMore();
   }
 
+  // Resolved once per render: rows of a long list would otherwise walk up the DOM each.
+  #renderLocale: SupportedLocale | undefined;
   get #locale(): SupportedLocale {
+    if (this.#renderLocale) return this.#renderLocale;
     const lang = this.closest('[lang]')?.getAttribute('lang');
     return matchLocale([this.locale, lang, ...(navigator.languages ?? [navigator.language])]);
   }
@@ -579,6 +583,8 @@ export class S3Upload extends LitElement {
   // --- rendering ------------------------------------------------------------------------
 
   override render() {
+    this.#renderLocale = undefined;
+    this.#renderLocale = this.#locale;
     const disabled = this.#isDisabled;
     const entries = this.#controller.entries;
     const queued = entries.some((e) => statusOf(e) === 'queued');

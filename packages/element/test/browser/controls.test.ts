@@ -91,11 +91,15 @@ describe('per-file controls against the real backend', () => {
     el.addEventListener('s3-upload-failed', (e) => failures.push(e.detail.error.code));
     const good = el.credentialsRequest!;
     // The real token server answers 401 to a bad token: the engine reports `credentials`.
-    el.credentialsRequest = (init) => ({ ...init, headers: { authorization: 'Bearer not-a-jwt' } });
+    el.credentialsRequest = (init) => ({
+      ...init,
+      headers: { ...(init.headers as Record<string, string>), authorization: 'Bearer not-a-jwt' },
+    });
     const f = file('retry.bin', 5000);
     el.addFiles([f]);
     await expect.poll(() => statusOfRow(el, 'retry.bin'), { timeout: 20_000 }).toBe('failed');
     expect(failures).toEqual(['credentials']);
+    expect(el.uploader.tasks[0]!.error?.status).toBe(401);
     expect(rowOf(el, 'retry.bin').querySelector('[part="reason"]')!.textContent).toBe(
       'Not allowed to upload: sign in again.',
     );

@@ -27,7 +27,7 @@ describe('uploads through the real token server into the local S3', () => {
     const succeeded: string[] = [];
     el.addEventListener('s3-upload-succeeded', (e) => succeeded.push(e.detail.key));
     const small = file('notes.txt', 2000, 'text/plain');
-    const medium = file('video.bin', 300_000);
+    const medium = file('video.bin', 120_000);
     const picture = png('cat.png');
     // Playwright's setInputFiles: what a user's choice in the file dialog does to the input.
     await userEvent.upload(el.shadowRoot!.querySelector('input')!, [small, medium, picture]);
