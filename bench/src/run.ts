@@ -36,7 +36,10 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const outDir = resolve(options.outDir ?? join(benchDir, 'results'));
+  // pnpm runs the script in bench/: a relative --out is meant from where the user typed it.
+  const outDir = options.outDir
+    ? resolve(process.env.INIT_CWD ?? process.cwd(), options.outDir)
+    : join(benchDir, 'results');
   const settings: RunSettings = {
     quick: options.quick,
     rounds: options.rounds,
