@@ -18,6 +18,13 @@ export interface CredentialCacheOptions {
    * the refresh window. Tests and demos set it low to see fresh sessions.
    */
   maxAgeSeconds?: number;
+  /**
+   * After a load fails (STS down or throttling, once its own retries are spent), answer the
+   * same error for this long without calling STS again. Default 2 s: clients that retry at
+   * once, or many tabs of one user arriving a moment apart, would otherwise turn an STS
+   * outage into a retry storm that keeps it throttled. 0 turns it off.
+   */
+  failureHoldSeconds?: number;
   /** Clock, injectable for tests. Default `Date.now`. */
   now?: () => number;
 }
@@ -42,6 +49,8 @@ interface Entry<T> {
 export class CredentialCache<T> {
   readonly #entries = new Map<string, Entry<T>>();
   readonly #inflight = new Map<string, Promise<Entry<T>>>();
+  readonly #failures = new Map<string, { error: unknown; until: number }>();
+  readonly #failureHoldMs: number;
   readonly #maxEntries: number;
   readonly #refreshWindowMs: number;
   readonly #maxAgeMs: number;
@@ -53,6 +62,7 @@ export class CredentialCache<T> {
     this.#maxAgeMs =
       options.maxAgeSeconds === undefined ? Number.POSITIVE_INFINITY : options.maxAgeSeconds * 1000;
     this.#now = options.now ?? Date.now;
+    this.#failureHoldMs = (options.failureHoldSeconds ?? 2) * 1000;
     if (!Number.isInteger(this.#maxEntries) || this.#maxEntries < 0) {
       throw new RangeError(`cache.maxEntries must be a non-negative integer, got ${options.maxEntries}`);
     }
@@ -86,8 +96,23 @@ export class CredentialCache<T> {
     }
     const pending = this.#inflight.get(key);
     if (pending) return { value: (await pending).value, outcome: 'shared' };
+    const failure = this.#failures.get(key);
+    if (failure) {
+      if (failure.until > now) throw failure.error;
+      this.#failures.delete(key);
+    }
     const call = (async () => {
-      const value = await load();
+      let value: T;
+      try {
+        value = await load();
+      } catch (error) {
+        if (this.#failureHoldMs > 0) {
+          // Bounded like the entries: a flood of failing keys must not grow memory.
+          if (this.#failures.size >= Math.max(this.#maxEntries, 1)) this.#failures.clear();
+          this.#failures.set(key, { error, until: this.#now() + this.#failureHoldMs });
+        }
+        throw error;
+      }
       const fresh: Entry<T> = { value, expiresAt: expiresAt(value), issuedAt: this.#now() };
       this.#store(key, fresh);
       return fresh;
@@ -100,15 +125,21 @@ export class CredentialCache<T> {
     }
   }
 
-  /** Drops one key (e.g. after a revocation) or everything. */
+  /** Drops one key (e.g. after a revocation) or everything, with any failure held for it. */
   clear(key?: string): void {
-    if (key === undefined) this.#entries.clear();
-    else this.#entries.delete(key);
+    if (key === undefined) {
+      this.#entries.clear();
+      this.#failures.clear();
+    } else {
+      this.#entries.delete(key);
+      this.#failures.delete(key);
+    }
   }
 
   /** Drops every key the predicate selects (e.g. all scopes of one user). */
   clearWhere(predicate: (key: string) => boolean): void {
     for (const key of [...this.#entries.keys()]) if (predicate(key)) this.#entries.delete(key);
+    for (const key of [...this.#failures.keys()]) if (predicate(key)) this.#failures.delete(key);
   }
 
   #store(key: string, entry: Entry<T>): void {

@@ -31,8 +31,9 @@ describe('CredentialCache', () => {
     expect((await cache.get('alice', (v) => v.expiresAt, load)).outcome).toBe('hit');
   });
 
-  it('a failed load is shared by its waiters and not cached', async () => {
-    const cache = new CredentialCache<Value>();
+  it('a failed load is shared by its waiters, held for a moment, then tried again', async () => {
+    let clock = 1_000_000;
+    const cache = new CredentialCache<Value>({ now: () => clock });
     let loads = 0;
     const failing = async () => {
       loads += 1;
@@ -44,12 +45,39 @@ describe('CredentialCache', () => {
     );
     expect(results.every((r) => r.status === 'rejected')).toBe(true);
     expect(loads).toBe(1);
+    // Within the hold (2 s by default) the same error comes back without a new load...
+    clock += 1_500;
+    await expect(cache.get('k', (v) => v.expiresAt, failing)).rejects.toThrow('sts down');
+    expect(loads).toBe(1);
+    // ...and another key is not held.
+    await expect(cache.get('other', (v) => v.expiresAt, failing)).rejects.toThrow('sts down');
+    expect(loads).toBe(2);
+    // After it, the next request loads again, and a success is cached as usual.
+    clock += 1_000;
     const next = await cache.get(
       'k',
       (v) => v.expiresAt,
-      async () => ({ id: 2, expiresAt: Date.now() + 3600_000 }),
+      async () => ({ id: 2, expiresAt: clock + 3600_000 }),
     );
     expect(next).toEqual({ value: { id: 2, expiresAt: expect.any(Number) }, outcome: 'miss' });
+  });
+
+  it('clear() drops a held failure, so a fixed STS is used at once', async () => {
+    const cache = new CredentialCache<Value>();
+    await expect(
+      cache.get(
+        'k',
+        (v) => v.expiresAt,
+        async () => Promise.reject(new Error('sts down')),
+      ),
+    ).rejects.toThrow();
+    cache.clear('k');
+    const fresh = await cache.get(
+      'k',
+      (v) => v.expiresAt,
+      async () => ({ id: 3, expiresAt: Date.now() + 3600_000 }),
+    );
+    expect(fresh.outcome).toBe('miss');
   });
 
   it('serves until the refresh window before expiry, then refreshes', async () => {
@@ -102,6 +130,16 @@ describe('CredentialIssuer single flight on the wire', () => {
   afterEach(() => server.resetHandlers());
   afterAll(() => server.close());
 
+  const issuerWith = (extra: Partial<ConstructorParameters<typeof CredentialIssuer>[0]>) =>
+    new CredentialIssuer({
+      bucket: 's3up-uploads',
+      region: 'eu-west-1',
+      roleArn: 'arn:aws:iam::123456789012:role/s3up-uploader',
+      stsEndpoint: FAKE_STS,
+      credentials: { accessKeyId: 'AKIDSERVER', secretAccessKey: 'x' },
+      retry: { attempts: 2, baseDelayMs: 1 },
+      ...extra,
+    });
   const issuer = () =>
     new CredentialIssuer({
       bucket: 's3up-uploads',
@@ -165,12 +203,17 @@ describe('CredentialIssuer single flight on the wire', () => {
     ]);
   });
 
-  it('after a failure the next request calls STS again', async () => {
+  it('after a failure STS is not called again during the hold, then is', async () => {
     const sts = fakeSts((n) => (n === 1 ? stsError(403, 'AccessDenied', 'no') : ok()));
     server.use(sts.handler);
-    const i = issuer();
+    let clock = Date.now();
+    const i = issuerWith({ cache: { now: () => clock } });
     const error = await i.issue({ userId: 'alice', scope: 'upload' }).catch((e: unknown) => e);
     expect(isTokenServerError(error) && error.code).toBe('sts_error');
+    const held = await i.issue({ userId: 'alice', scope: 'upload' }).catch((e: unknown) => e);
+    expect(isTokenServerError(held) && held.code).toBe('sts_error');
+    expect(sts.received).toHaveLength(1);
+    clock += 2_001;
     expect((await i.issue({ userId: 'alice', scope: 'upload' })).cache).toBe('miss');
     expect(sts.received).toHaveLength(2);
   });
