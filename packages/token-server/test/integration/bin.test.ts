@@ -6,11 +6,13 @@ import { mintToken } from '../support/tokens.js';
 
 const local = inject('localS3');
 const bin = fileURLToPath(new URL('../../src/bin.ts', import.meta.url));
-const tsx = fileURLToPath(new URL('../../../../node_modules/.bin/tsx', import.meta.url));
 const children: ChildProcess[] = [];
 
 function run(env: Record<string, string>) {
-  const child = spawn(tsx, ['--conditions=@s3up/source', bin], {
+  // Node itself with tsx's loader, not the tsx CLI: the CLI is a second process that relays
+  // signals, and under load its relay made SIGTERM end the pair with 143 instead of letting
+  // the server close gracefully.
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@s3up/source', bin], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
