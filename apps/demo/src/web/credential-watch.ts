@@ -1,3 +1,5 @@
+import type { CredentialsResponse } from '@s3up/core';
+
 /** One credentials answer of the token server, as the session panel shows it. */
 export interface IssuedCredential {
   scope: string;
@@ -14,21 +16,7 @@ export interface IssuedCredential {
 }
 
 /** The full answer, for the AWS SDK (it needs the keys; the panel must not show them). */
-export interface CredentialAnswer {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken: string;
-  expiration: string;
-  serverTime?: string;
-  bucket: string;
-  region: string;
-  endpoint?: string;
-  forcePathStyle?: boolean;
-  requestChecksumCalculation?: 'WHEN_SUPPORTED' | 'WHEN_REQUIRED';
-  prefix: string;
-  scope?: string;
-  actions?: string[];
-}
+export type CredentialAnswer = CredentialsResponse;
 
 /**
  * Sees every credentials answer the page receives, whoever asked: the gallery's own
