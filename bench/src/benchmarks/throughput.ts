@@ -124,7 +124,7 @@ export const throughput: Benchmark = {
       comparisons,
       targets,
       notes: [
-        'Timed from the call that starts the upload (credentials fetch included) to CompleteMultipartUpload; every object is then checked in the bucket (HeadObject size) before the round counts.',
+        "Browser contenders are timed from the file being added (the input's change event; credentials fetch included) to the end of the upload (for s3up, after its own HeadObject check); the limit from CreateMultipartUpload to CompleteMultipartUpload. Every object is then checked in the bucket (HeadObject size) before the round counts.",
         "Every contender, the limit included, reaches RGW through the same pass-through tap on 127.0.0.1 (it answers CORS preflights, which RGW 16 refuses for presigned URLs such as Uppy's).",
         'The limit sends the same parts from Node with hand-signed SigV4 over keep-alive HTTP (no SDK, no retries, UNSIGNED-PAYLOAD): what the local RGW can take with this part size and concurrency.',
         "A round that runs under ~2 MiB/s is cut off (60 s + size at 2 MiB/s) and that contender's later rounds and larger files are skipped: they are reported as failures, not figures.",
