@@ -110,6 +110,18 @@ describe('case 17: a part answering 500 or SlowDown is retried; a 403 is not', (
 });
 
 describe('case 18: a part failing for good', () => {
+  it('remove() of a failed multipart task aborts it exactly once (fixed by core d8fc843; FINDINGS.md F5)', async () => {
+    const from = s3.seen.length;
+    s3.rule = (r) =>
+      r.operation === 'UploadPart' && partNumber(r) === 2 ? s3Error(403, 'AccessDenied') : undefined;
+    const { uploader } = engineFor(server, `remove${run}`);
+    const task = await settled(uploader, uploader.add(randomFile(12 * MiB).file));
+    expect(task.state).toBe('failed');
+    await uploader.remove(task.id);
+    expect(s3.seen.slice(from).filter((c) => c.operation === 'AbortMultipartUpload')).toHaveLength(1);
+    await uploader.destroy();
+  });
+
   it('500 on every attempt of part 2: failed (server) after 4 attempts; cancel() aborts exactly once, then ListParts answers NoSuchUpload', async () => {
     const from = s3.seen.length;
     s3.rule = (r) =>

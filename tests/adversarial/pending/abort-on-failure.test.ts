@@ -42,18 +42,4 @@ describe('cases 17 and 18 (pending): a failed upload is aborted without the app 
     expect(s3.seen.slice(from).filter((c) => c.operation === 'AbortMultipartUpload')).toHaveLength(1);
     await uploader.destroy();
   });
-
-  it('remove() of a failed multipart task aborts it (exactly one AbortMultipartUpload)', async () => {
-    const from = s3.seen.length;
-    s3.rule = (r) =>
-      r.operation === 'UploadPart' && partNumber(r) === 2
-        ? { status: 403, body: '<Error><Code>AccessDenied</Code><Message>injected</Message></Error>' }
-        : undefined;
-    const { uploader } = engineFor(server, `remove${run}`);
-    const task = await settled(uploader, uploader.add(randomFile(12 * MiB).file));
-    expect(task.state).toBe('failed');
-    await uploader.remove(task.id);
-    expect(s3.seen.slice(from).filter((c) => c.operation === 'AbortMultipartUpload')).toHaveLength(1);
-    await uploader.destroy();
-  });
 });
