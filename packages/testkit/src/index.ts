@@ -20,3 +20,4 @@ export {
   uploaderRolePolicy,
   uploaderTrustPolicy,
 } from './provision.js';
+export { runShared } from './run-shared.js';

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
 import { currentLocalS3 } from '../../../testkit/src/global-setup.js';
+import { runShared } from '../../../testkit/src/run-shared.js';
 import { createAuditLogger } from '../../src/audit-log.js';
 import { jwtAuthenticator } from '../../src/jwt-authenticator.js';
 import { createTokenServer, type RunningTokenServer } from '../../src/token-server.js';
@@ -17,15 +18,6 @@ declare module 'vitest' {
     tokenServer: ProvidedTokenServer;
   }
 }
-
-interface Shared {
-  running: Promise<{ server: RunningTokenServer; provided: ProvidedTokenServer }>;
-  users: number;
-}
-// One token server per run, shared by every project that lists this setup (they all run
-// in the vitest main process), like the testkit's cluster.
-const KEY = Symbol.for('s3up.token-server.test-server');
-const store = globalThis as unknown as Record<symbol, Shared | undefined>;
 
 async function start(): Promise<{ server: RunningTokenServer; provided: ProvidedTokenServer }> {
   const local = await currentLocalS3();
@@ -55,26 +47,14 @@ async function start(): Promise<{ server: RunningTokenServer; provided: Provided
   return { server, provided: { url: server.url, jwt } };
 }
 
+const testServer = runShared('token-server', start, ({ server }) => server.close());
+
 /**
  * vitest globalSetup: a real token server on the run's local cluster (listed after the
- * testkit's setup), provided as `inject('tokenServer')`.
+ * testkit's setup), one per run, provided as `inject('tokenServer')`.
  */
 export default async function setup(project: TestProject) {
-  let shared = store[KEY];
-  if (!shared) {
-    shared = { running: start(), users: 0 };
-    store[KEY] = shared;
-  }
-  shared.users += 1;
-  const { provided } = await shared.running;
-  project.provide('tokenServer', provided);
-  return async () => {
-    const current = store[KEY];
-    if (!current) return;
-    current.users -= 1;
-    if (current.users > 0) return;
-    store[KEY] = undefined;
-    const { server } = await current.running;
-    await server.close();
-  };
+  const { value, release } = await testServer.acquire();
+  project.provide('tokenServer', value.provided);
+  return release;
 }
