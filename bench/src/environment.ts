@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { type LocalS3, s3Client } from '@s3up/testkit';
 import { BenchError } from './bench-error.js';
@@ -131,6 +132,7 @@ export class BenchEnvironment {
     await this.#browser?.close().catch(() => {});
     await this.#pageServer?.close().catch(() => {});
     await this.#tap?.close().catch(() => {});
+    for (const dir of Object.values(this.#bundles)) await rm(dir, { recursive: true, force: true });
     await this.backend.stop();
   }
 }
