@@ -15,6 +15,7 @@ export class TaskModel implements UploadTask {
   eta: number | null = null;
   error: UploadError | undefined = undefined;
   resumed = false;
+  verified: boolean | undefined = undefined;
 
   constructor(id: string, file: File, name: string, type: string) {
     this.id = id;

@@ -32,6 +32,12 @@ export interface UploadTask {
   readonly error: UploadError | undefined;
   /** True when this upload continues a multipart upload found in the resume store. */
   readonly resumed: boolean;
+  /**
+   * After success: true when HeadObject confirmed the stored size; false when that check
+   * could not run because the token endpoint does not offer the `read` scope (the object is
+   * what S3 accepted part by part and on completion); undefined before, or with `verify: false`.
+   */
+  readonly verified: boolean | undefined;
 }
 
 /** Progress of every task that is not cancelled. */

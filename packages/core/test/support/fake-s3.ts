@@ -72,6 +72,8 @@ export class FakeS3 {
   /** Token endpoint behaviour. */
   credentialRequests: { scope: string | undefined; authorization: string | null }[] = [];
   credentialStatus = 200;
+  /** Scopes the fake token server refuses with 403 scope_disabled, like a server without them. */
+  disabledScopes = new Set<string>();
   credentialTtlSeconds = 900;
   /** Server clock minus client clock, ms (clock-skew tests). */
   serverClockOffset = 0;
@@ -95,6 +97,12 @@ export class FakeS3 {
           scope: body.scope,
           authorization: request.headers.get('authorization'),
         });
+        if (this.disabledScopes.has(body.scope ?? 'upload')) {
+          return HttpResponse.json(
+            { error: { code: 'scope_disabled', message: 'not enabled' } },
+            { status: 403 },
+          );
+        }
         if (this.credentialStatus !== 200) {
           return HttpResponse.json(
             { error: { code: 'unauthorized', message: 'no' } },

@@ -243,7 +243,34 @@ describe('retries', () => {
     const task = up.add(randomFile(100).file);
     await settled(up, task);
     expect(task.state).toBe('succeeded');
+    expect(task.verified).toBe(true);
     expect(s3.credentialRequests.map((r) => r.scope)).toEqual(['upload', 'read']);
+  });
+
+  it('succeeds unverified, not failed, when the token server does not offer the read scope', async () => {
+    const s3 = wire.reset();
+    s3.disabledScopes.add('read');
+    s3.fault = (call) => (call.op === 'HeadObject' ? new HttpResponse(null, { status: 403 }) : undefined);
+    const up = testUploader();
+    const { file, bytes } = randomFile(6 * MiB);
+    const task = up.add(file);
+    await settled(up, task);
+    expect(task.state).toBe('succeeded');
+    expect(task.verified).toBe(false);
+    expect(s3.credentialRequests.map((r) => r.scope)).toEqual(['upload', 'read']);
+    expect(s3.ops().slice(-2)).toEqual(['CompleteMultipartUpload', 'HeadObject']);
+    expect(sameBytes(s3.objects.get(task.key!), bytes)).toBe(true);
+  });
+
+  it('still fails when read credentials are issued but HeadObject is refused with them', async () => {
+    const s3 = wire.reset();
+    s3.fault = (call) => (call.op === 'HeadObject' ? new HttpResponse(null, { status: 403 }) : undefined);
+    const up = testUploader();
+    const task = up.add(randomFile(100).file);
+    await settled(up, task);
+    expect(task.state).toBe('failed');
+    expect(task.error?.code).toBe('access-denied');
+    expect(task.error?.message).toMatch(/s3:GetObject/);
   });
 });
 
