@@ -100,7 +100,11 @@ export class FileUpload {
    * the resume record.
    */
   abortRemote(): Promise<void> {
-    this.#abortPromise ??= this.#abortRemote();
+    // Concurrent callers share one request; once it has run the UploadId is forgotten, so a
+    // later call sends nothing for it, and one after a retry aborts the retry's new upload.
+    this.#abortPromise ??= this.#abortRemote().finally(() => {
+      this.#abortPromise = undefined;
+    });
     return this.#abortPromise;
   }
 

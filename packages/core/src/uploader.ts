@@ -244,7 +244,7 @@ export class Uploader extends EventTarget {
     return entry.cancelling;
   }
 
-  /** Tries a failed task again, continuing its multipart upload where it can. */
+  /** Tries a failed task again, with a new multipart upload (the failed one was aborted). */
   retry(id: string): void {
     const entry = this.#entry(id);
     const task = entry.upload.task;
@@ -360,9 +360,12 @@ export class Uploader extends EventTarget {
               `The upload of ${task.name} failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`,
               { cause: error },
             );
-        // The multipart upload is gone: the next retry must start over.
-        if (failure.code === 'aborted') upload.reset();
         upload.idle();
+        // A failure is final for its multipart upload: run() has let the in-flight parts
+        // settle, so abort it now, exactly once, rather than leave stored parts behind for a
+        // lifecycle rule; retry() then starts a new one.
+        await upload.abortRemote();
+        upload.reset();
         task.state = 'failed';
         task.error = failure;
         this.#emit('upload-failed', { task, error: failure });

@@ -111,8 +111,10 @@ describe('retries', () => {
     expect(isUploadError(task.error)).toBe(true);
     expect(s3.ops().filter((op) => op === 'UploadPart 3')).toHaveLength(3);
     expect(s3.count('CompleteMultipartUpload')).toBe(0);
-    // Failure keeps the multipart upload for retry(): nothing aborted.
-    expect(s3.count('AbortMultipartUpload')).toBe(0);
+    // A failure for good aborts the multipart upload, once, after the in-flight parts settled.
+    expect(s3.count('AbortMultipartUpload')).toBe(1);
+    expect(s3.ops().at(-1)).toBe('AbortMultipartUpload');
+    expect(s3.uploads.size).toBe(0);
   });
 
   it('does not retry a 403, and says what to fix', async () => {
@@ -126,7 +128,7 @@ describe('retries', () => {
     expect(s3.count('UploadPart')).toBe(1);
   });
 
-  it('continues with retry() from the parts already stored', async () => {
+  it('aborts a failed multipart upload once, and retry() starts a new one', async () => {
     const s3 = wire.reset();
     let broken = true;
     s3.fault = (call) =>
@@ -138,19 +140,27 @@ describe('retries', () => {
     const task = up.add(file);
     await settled(up, task);
     expect(task.error?.code).toBe('request');
-    broken = false;
-    up.retry(task.id);
-    await settled(up, task);
-    expect(task.state).toBe('succeeded');
+    // Failed means the server holds nothing for it any more: parts 1 and 2 were not left behind.
     expect(s3.ops()).toEqual([
       'CreateMultipartUpload',
       'UploadPart 1',
       'UploadPart 2',
       'UploadPart 3',
+      'AbortMultipartUpload',
+    ]);
+    broken = false;
+    up.retry(task.id);
+    await settled(up, task);
+    expect(task.state).toBe('succeeded');
+    expect(s3.ops().slice(5)).toEqual([
+      'CreateMultipartUpload',
+      'UploadPart 1',
+      'UploadPart 2',
       'UploadPart 3',
       'CompleteMultipartUpload',
       'HeadObject',
     ]);
+    expect(s3.count('AbortMultipartUpload')).toBe(1);
     expect(sameBytes(s3.objects.get(task.key!), bytes)).toBe(true);
   });
 

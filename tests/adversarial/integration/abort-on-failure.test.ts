@@ -4,9 +4,8 @@ import { engineFor, MiB, randomFile, settled } from '../support/engine-under-tes
 import { FaultProxy, type SeenRequest } from '../support/fault-proxy.js';
 import { TokenServerUnderTest } from '../support/token-server-under-test.js';
 
-// FINDINGS.md F5: a part that fails for good (or a 403 on a part) leaves the multipart
-// upload on the server until the app calls remove(). Move into
-// integration/engine-faults.test.ts once the engine aborts on failure.
+// FINDINGS.md F5 (fixed): a part that fails for good, or a 403 on a part, aborts the
+// multipart upload once the in-flight parts have settled, without the app asking.
 const local = inject('localS3');
 const run = randomBytes(4).toString('hex');
 const partNumber = (r: SeenRequest) => Number(new URL(r.url, 'http://x').searchParams.get('partNumber'));
@@ -24,7 +23,7 @@ afterAll(async () => {
   await s3?.close();
 });
 
-describe('cases 17 and 18 (pending): a failed upload is aborted without the app asking', () => {
+describe('cases 17 and 18 a failed upload is aborted without the app asking', () => {
   it.each([
     ['a 403 on part 2', 403, 'AccessDenied'],
     ['a 500 on every attempt of part 2', 500, 'InternalError'],

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TokenServerUnderTest } from '../support/token-server-under-test.js';
 
-// FINDINGS.md F4: an STS that accepts the connection and never answers hangs the request
+// FINDINGS.md F4 (fixed in the token server): an STS that accepts the connection and never answers hangs the request
 // for good. Move to integration/sts-faults.test.ts once the issuer's timeout fires.
 const local = inject('localS3');
 

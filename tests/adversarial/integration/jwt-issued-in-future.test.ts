@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TokenServerUnderTest } from '../support/token-server-under-test.js';
 
-// FINDINGS.md F2: a JWT whose `iat` lies an hour in the future is accepted.
+// FINDINGS.md F2 (fixed in the token server): a JWT whose `iat` lies an hour in the future is accepted.
 // Move to integration/ once jwtAuthenticator refuses it.
 const local = inject('localS3');
 
-describe('case 5 (pending): a JWT issued in the future', () => {
+describe('case 5 a JWT issued in the future', () => {
   let server: TokenServerUnderTest;
   beforeAll(async () => {
     server = await TokenServerUnderTest.start(local);

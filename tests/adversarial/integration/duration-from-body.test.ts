@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TokenServerUnderTest } from '../support/token-server-under-test.js';
 
-// FINDINGS.md F1: `durationSeconds` in the POST /credentials body sets the session length.
+// FINDINGS.md F1 (fixed in the token server): `durationSeconds` in the POST /credentials body sets the session length.
 // Move to integration/ once the body field is refused (or ignored).
 const local = inject('localS3');
 
-describe('case 3 (pending): a client-supplied duration is never used', () => {
+describe('case 3 a client-supplied duration is never used', () => {
   let server: TokenServerUnderTest;
   beforeAll(async () => {
     server = await TokenServerUnderTest.start(local);
