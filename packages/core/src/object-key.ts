@@ -6,9 +6,11 @@ export const MAX_KEY_BYTES = 1024;
 const encoder = new TextEncoder();
 const byteLength = (text: string) => encoder.encode(text).length;
 
-// C0 and C1 controls and DEL: invisible in consoles, rejected or mangled by tools.
+// C0 and C1 controls and DEL: invisible in consoles, rejected or mangled by tools. Also the
+// invisible formatting characters (zero-width, bidi marks, embeddings, overrides, isolates,
+// BOM): a right-to-left override makes "photo\u202Egpj.exe" read as "photoexe.jpg".
 // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 
 /** Cuts `text` to at most `max` UTF-8 bytes without splitting a character. */
 function truncateBytes(text: string, max: number): string {
@@ -26,7 +28,7 @@ function truncateBytes(text: string, max: number): string {
 
 /**
  * A file name made safe for a key: NFC (macOS gives NFD, so the same name would make two
- * keys), no control characters, `/`-separated segments without empty, `.` or `..` ones
+ * keys), no control or invisible formatting characters (bidi overrides disguise extensions), `/`-separated segments without empty, `.` or `..` ones
  * (a name must never climb out of its prefix), `\` treated as a separator (Windows paths).
  * Empty results become `file`.
  */
@@ -78,7 +80,10 @@ export function checkKey(key: unknown, prefix: string): string {
   }
   if (CONTROL.test(key)) {
     CONTROL.lastIndex = 0;
-    throw new UploadError('invalid-key', 'keyFor returned a key with control characters; remove them.');
+    throw new UploadError(
+      'invalid-key',
+      'keyFor returned a key with control or invisible formatting characters (e.g. U+202E); remove them.',
+    );
   }
   const segments = key.split('/');
   if (

@@ -1,4 +1,5 @@
 import {
+  defaultKey,
   Uploader,
   type UploaderEvent,
   type UploaderEventMap,
@@ -136,13 +137,9 @@ export class UploadController implements ReactiveController {
 
   #keyFor(file: File, ctx: { prefix: string; id: string }): string {
     if (this.#host.keyFor) return this.#host.keyFor(file, ctx);
-    // Default: the engine's `<prefix><id>/<name>`, keeping the folder path of folder uploads.
-    const clean = relativePathOf(file)
-      .split('/')
-      .map((segment) => segment.replace(/[^\w.\- ()]+/g, '_').replace(/^\.+$/, '_'))
-      .filter(Boolean)
-      .join('/');
-    return `${ctx.prefix}${ctx.id}/${clean || 'file'}`;
+    // Default: the engine's `<prefix><id>/<name>` with its own name cleaning (NFC, no control
+    // or bidi characters, no dot segments, 1024 bytes), keeping the folder path of folder uploads.
+    return defaultKey(ctx.prefix, ctx.id, relativePathOf(file));
   }
 
   #busy(uploader: Uploader): boolean {

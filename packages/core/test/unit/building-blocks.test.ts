@@ -16,6 +16,9 @@ describe('keys', () => {
     expect(cleanFileName('..\\..\\win.ini')).toBe('win.ini');
     expect(cleanFileName('./a//b/.')).toBe('a/b');
     expect(cleanFileName('..')).toBe('file');
+    // A right-to-left override would show "photo\u202Egpj.exe" as "photoexe.jpg".
+    expect(cleanFileName('photo\u202Egpj.exe')).toBe('photogpj.exe');
+    expect(cleanFileName('\ufeffa\u200bb\u2066c\u2069.txt')).toBe('abc.txt');
   });
 
   it('builds <prefix><id>/<name> within 1024 bytes, keeping the extension', () => {
@@ -29,6 +32,7 @@ describe('keys', () => {
     expect(() => checkKey('users/bob/x', 'users/alice/')).toThrow(/outside the user's prefix/);
     expect(() => checkKey('users/alice/../bob/x', 'users/alice/')).toThrow(/"\.\."/);
     expect(() => checkKey(`users/alice/${'a'.repeat(1100)}`, 'users/alice/')).toThrow(/1024/);
+    expect(() => checkKey('users/alice/photo\u202Egpj.exe', 'users/alice/')).toThrow(/invisible formatting/);
     expect(checkKey('users/alice/a/b.txt', 'users/alice/')).toBe('users/alice/a/b.txt');
   });
 });
