@@ -139,7 +139,11 @@ export async function createTransport(source: CredentialsSource, first: Credenti
     inner = new XhrHttpHandler({}) as unknown as HttpHandlerLike;
   }
   const { response } = first;
+  // SigV4 tolerates 15 minutes of clock skew: sign on the token server's clock, not a
+  // browser clock that may be hours off (the offset is measured when the answer arrived).
+  const systemClockOffset = response.serverTime ? Date.parse(response.serverTime) - first.receivedAt : 0;
   const client = new sdk.S3Client({
+    systemClockOffset: Number.isFinite(systemClockOffset) ? systemClockOffset : 0,
     region: response.region,
     ...(response.endpoint ? { endpoint: response.endpoint } : {}),
     forcePathStyle: response.forcePathStyle ?? false,
