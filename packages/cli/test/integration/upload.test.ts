@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,8 +121,35 @@ describe('s3up upload with credentials that expire during the run', () => {
   const token = randomBytes(16).toString('hex');
   const sessions = new Set<string>();
   let server: Server;
+  let slowS3: Server;
   let url: string;
+  let slowEndpoint: string;
   beforeAll(async () => {
+    // S3 through a proxy that holds each request 300 ms: the 12 requests of a 50 MiB upload
+    // in 5 MiB parts, one at a time, then take over 3.6 s on any machine, well past a 2 s
+    // session, so the run must refresh (a fast idle machine finished within one session).
+    const target = new URL(local.endpoint);
+    slowS3 = createServer((req, res) => {
+      setTimeout(() => {
+        const upstream = request(
+          {
+            host: target.hostname,
+            port: target.port,
+            method: req.method,
+            path: req.url,
+            headers: req.headers,
+          },
+          (answer) => {
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(res);
+          },
+        );
+        upstream.on('error', () => res.destroy());
+        req.pipe(upstream);
+      }, 300);
+    });
+    await new Promise<void>((r) => slowS3.listen(0, '127.0.0.1', r));
+    slowEndpoint = `http://127.0.0.1:${(slowS3.address() as AddressInfo).port}`;
     const sts = stsClient(local, local.service);
     const policy = serializeSessionPolicy(
       buildSessionPolicy({ bucket: local.bucket, prefix, scope: 'upload' }),
@@ -156,7 +183,7 @@ describe('s3up upload with credentials that expire during the run', () => {
           serverTime: new Date().toISOString(),
           bucket: local.bucket,
           region: local.region,
-          endpoint: local.endpoint,
+          endpoint: slowEndpoint,
           forcePathStyle: true,
           requestChecksumCalculation: 'WHEN_REQUIRED',
           prefix,
@@ -169,10 +196,11 @@ describe('s3up upload with credentials that expire during the run', () => {
   });
   afterAll(async () => {
     await new Promise((r) => server.close(r));
+    await new Promise((r) => slowS3.close(r));
   });
 
   it('refreshes them and still completes byte-exact', async () => {
-    // One part at a time: the run outlasts a 2 s session on any machine this suite runs on.
+    // One part at a time through the slow proxy: the run outlasts a 2 s session.
     const result = await s3up(['upload', big, '--part-size', '5', '--concurrency', '1', '--json'], {
       env: { S3UP_TOKEN_URL: url, S3UP_TOKEN: token },
     });
