@@ -172,3 +172,23 @@ describe('case 19: Complete answering 200 with an error body', () => {
     await uploader.destroy();
   });
 });
+
+describe('cases 17 and 18: a failed upload is aborted without the app asking', () => {
+  it.each([
+    ['a 403 on part 2', 403, 'AccessDenied'],
+    ['a 500 on every attempt of part 2', 500, 'InternalError'],
+  ])(
+    '%s: exactly one AbortMultipartUpload, done before the failure is reported',
+    async (_name, status, code) => {
+      const from = s3.seen.length;
+      s3.rule = (r) =>
+        r.operation === 'UploadPart' && partNumber(r) === 2 ? s3Error(status, code) : undefined;
+      const { uploader } = engineFor(server, `abort${status}${run}`);
+      const task = await settled(uploader, uploader.add(randomFile(12 * MiB).file));
+      expect(task.state).toBe('failed');
+      expect(s3.seen.slice(from).filter((c) => c.operation === 'AbortMultipartUpload')).toHaveLength(1);
+      await uploader.destroy();
+      expect(s3.seen.slice(from).filter((c) => c.operation === 'AbortMultipartUpload')).toHaveLength(1);
+    },
+  );
+});
