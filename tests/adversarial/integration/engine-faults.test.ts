@@ -192,3 +192,11 @@ describe('cases 17 and 18: a failed upload is aborted without the app asking', (
     },
   );
 });
+
+describe('case 10: what the engine reported', () => {
+  it('no failure, cause or task the engine reported carries a secret, a JWT or policy text', () => {
+    // Every test above ran engines on this server: their failures (with causes) are here.
+    expect(server.engineOutput.filter((r) => r.includes('UploadError')).length).toBeGreaterThan(3);
+    expect(server.leaks()).toEqual([]);
+  });
+});

@@ -89,3 +89,10 @@ describe('case 4: hostile object keys and file names', () => {
     },
   );
 });
+
+describe('case 10: what the engine reported', () => {
+  it('no failure, cause or task the engine reported carries a secret, a JWT or policy text', () => {
+    expect(server.engineOutput.filter((r) => r.includes('invalid-key')).length).toBeGreaterThan(3);
+    expect(server.leaks()).toEqual([]);
+  });
+});

@@ -13,16 +13,20 @@ export interface SeenRequest {
   bodyBytes: number;
   /** Form-encoded bodies (STS) only, for assertions on parameters. */
   form?: URLSearchParams;
+  /** The status the client was answered (faulted or forwarded); unset until then. */
+  status?: number;
 }
 
 /**
  * What to do with one request: `undefined` forwards it untouched; otherwise answer with a
- * status and body, wait first, cut the connection, or hang until the client gives up.
+ * status and body, wait first, forward at once but hold the answer (a slow transfer whose
+ * request was authenticated on arrival), cut the connection, or hang until the client gives up.
  */
 export type Fault =
   | undefined
   | { status: number; body?: string; headers?: Record<string, string> }
   | { delayMs: number }
+  | { delayAnswerMs: number }
   | { destroy: true }
   | { hang: true };
 
@@ -109,6 +113,7 @@ export class FaultProxy {
     }
     if (fault && 'delayMs' in fault) await new Promise((r) => setTimeout(r, fault.delayMs));
     if (fault && 'status' in fault) {
+      seen.status = fault.status;
       res.writeHead(fault.status, {
         'content-type': 'application/xml',
         // Browsers need CORS on the faulted answer too, or they see a network error.
@@ -118,10 +123,16 @@ export class FaultProxy {
       res.end(fault.body ?? '');
       return;
     }
-    await this.#forward(req, res, body);
+    await this.#forward(req, res, body, seen, fault && 'delayAnswerMs' in fault ? fault.delayAnswerMs : 0);
   }
 
-  #forward(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
+  #forward(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Buffer,
+    seen: SeenRequest,
+    delayAnswerMs: number,
+  ): Promise<void> {
     return new Promise((resolve) => {
       const upstream = httpRequest(
         {
@@ -133,7 +144,12 @@ export class FaultProxy {
           // RGW checks the signature against the Host it receives.
           headers: req.headers,
         },
-        (answer) => {
+        async (answer) => {
+          seen.status = answer.statusCode ?? 502;
+          if (delayAnswerMs > 0) {
+            answer.pause();
+            await new Promise((r) => setTimeout(r, delayAnswerMs));
+          }
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(res);
           answer.on('end', resolve);

@@ -40,6 +40,8 @@ export class TokenServerUnderTest {
   readonly ledger = new LeakLedger();
   /** Every non-2xx answer body, for the leak scan. */
   readonly errorBodies: string[] = [];
+  /** What engines on this server reported to the app (errors, tasks, events), for the leak scan. */
+  readonly engineOutput: string[] = [];
   readonly jwt: JwtSettings;
   readonly sts: FaultProxy;
   readonly running: RunningTokenServer;
@@ -148,7 +150,10 @@ export class TokenServerUnderTest {
     return { status: response.status, headers: response.headers, text, json };
   }
 
-  /** Every captured log line and error answer that leaks a secret, a JWT or policy text. */
+  /**
+   * Every captured log line, error answer and engine report (see `engineFor`) that leaks a
+   * secret, a JWT or policy text.
+   */
   leaks(): { where: string; what: string[] }[] {
     const found: { where: string; what: string[] }[] = [];
     for (const line of this.log.lines) {
@@ -158,6 +163,10 @@ export class TokenServerUnderTest {
     for (const body of this.errorBodies) {
       const what = this.ledger.leaksIn(body);
       if (what.length > 0) found.push({ where: `answer: ${body.slice(0, 120)}`, what });
+    }
+    for (const report of this.engineOutput) {
+      const what = this.ledger.leaksIn(report);
+      if (what.length > 0) found.push({ where: `engine: ${report.slice(0, 120)}`, what });
     }
     return found;
   }
