@@ -151,6 +151,55 @@ export async function stopLocalS3(local: Pick<LocalS3, 'dir'>, options: { keepDi
   if (!options.keepDir) await rm(local.dir, { recursive: true, force: true });
 }
 
+export interface RestartGatewayOptions {
+  /** How long radosgw stays down between the kill and the new start; default 0. */
+  downMs?: number;
+  /** Called once radosgw is dead and its port refuses connections (before the wait). */
+  onDown?: () => void | Promise<void>;
+}
+
+async function gateway(local: Pick<LocalS3, 'dir'>, mode: 'kill' | 'start'): Promise<void> {
+  try {
+    await run('bash', [join(scripts, 'restart-rgw.sh'), mode], {
+      env: { ...process.env, CEPH_DIR: local.dir },
+    });
+  } catch (error) {
+    const e = error as { stdout?: string; stderr?: string };
+    throw new Error(`restart-rgw.sh ${mode} failed:\n${e.stdout ?? ''}${e.stderr ?? ''}`, { cause: error });
+  }
+}
+
+/**
+ * Kills the cluster's radosgw with SIGKILL, as a crash would (only the PID it started,
+ * checked to still be its radosgw), and waits until its port refuses connections. The mon
+ * and the memstore OSD keep running, so objects and in-progress multipart uploads survive.
+ */
+export function killGateway(local: Pick<LocalS3, 'dir'>): Promise<void> {
+  return gateway(local, 'kill');
+}
+
+/** Starts the cluster's radosgw again (same ceph.conf, same port) and waits until it answers. */
+export function startGateway(local: Pick<LocalS3, 'dir'>): Promise<void> {
+  return gateway(local, 'start');
+}
+
+/**
+ * A gateway crash and restart: {@link killGateway}, `downMs` of outage, {@link startGateway}.
+ * Data, multipart uploads, users, keys and STS sessions survive (the STS key is in ceph.conf).
+ *
+ * @example
+ * await restartGateway(local, { downMs: 2000, onDown: () => console.log('down') });
+ */
+export async function restartGateway(
+  local: Pick<LocalS3, 'dir'>,
+  options: RestartGatewayOptions = {},
+): Promise<void> {
+  await killGateway(local);
+  await options.onDown?.();
+  if (options.downMs) await new Promise((resolve) => setTimeout(resolve, options.downMs));
+  await startGateway(local);
+}
+
 /** Reads the description a running cluster left in its directory, or null. */
 export async function readLocalS3(dir: string): Promise<LocalS3 | null> {
   try {
