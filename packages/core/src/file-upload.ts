@@ -51,6 +51,13 @@ export class FileUpload {
   #lastActual = 0;
   readonly #inflight = new Map<number, number>();
   #abortPromise: Promise<void> | undefined;
+  /**
+   * Multipart uploads whose abort could not reach S3 (network error or 5xx after every retry:
+   * the server was down). Their UploadIds are kept and the abort is sent again before the next
+   * run (retry) and by the next cancel or remove, instead of leaving their parts to a
+   * lifecycle rule.
+   */
+  readonly #unaborted: { bucket: string; key: string; uploadId: string }[] = [];
   /** CompleteMultipartUpload succeeded: only the check remains (a pause there must not restart). */
   #completed = false;
   /** Called after each progress change. */
@@ -70,6 +77,7 @@ export class FileUpload {
     const transport = await this.#engine.transport();
     const { bucket, prefix } = credentials.response;
     this.#bucket ??= bucket;
+    if (this.#unaborted.length > 0) await this.#abortUnaborted(transport);
     const plan = planUpload(
       this.task.size,
       this.#engine.options.partSize,
@@ -548,28 +556,40 @@ export class FileUpload {
   async #abortRemote(): Promise<void> {
     const uploadId = this.#uploadId;
     const key = this.task.key;
-    if (uploadId && key && this.#bucket) {
-      const transport = await this.#engine.transport();
-      const { sdk, client } = transport;
+    if (uploadId && key && this.#bucket) this.#unaborted.push({ bucket: this.#bucket, key, uploadId });
+    if (this.#unaborted.length > 0) await this.#abortUnaborted(await this.#engine.transport());
+    this.#uploadId = undefined;
+    this.#parts.clear();
+    await this.#forget();
+  }
+
+  /**
+   * Sends AbortMultipartUpload for each upload in `#unaborted`; those S3 could not be reached
+   * for (network, 5xx) stay for the next attempt. NoSuchUpload means already gone; other
+   * refusals (403) cannot be mended by sending again and are left to the lifecycle rule.
+   */
+  async #abortUnaborted(transport: S3Transport): Promise<void> {
+    const { sdk, client } = transport;
+    for (const upload of this.#unaborted.splice(0)) {
       try {
         await this.#request(transport, new AbortController().signal, {
           operation: 'AbortMultipartUpload',
           abortable: false,
           send: (abortSignal) =>
             client.send(
-              new sdk.AbortMultipartUploadCommand({ Bucket: this.#bucket, Key: key, UploadId: uploadId }),
-              {
-                abortSignal,
-              },
+              new sdk.AbortMultipartUploadCommand({
+                Bucket: upload.bucket,
+                Key: upload.key,
+                UploadId: upload.uploadId,
+              }),
+              { abortSignal },
             ),
         });
-      } catch {
-        // NoSuchUpload means it is already gone; anything else is left to the lifecycle rule.
+      } catch (error) {
+        if (isUploadError(error) && (error.code === 'network' || error.code === 'server'))
+          this.#unaborted.push(upload);
       }
     }
-    this.#uploadId = undefined;
-    this.#parts.clear();
-    await this.#forget();
   }
 
   // ---- integrity ----

@@ -1,3 +1,4 @@
+import { HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
 import { fingerprintOf, MemoryResumeStore, type ResumeRecord } from '../../src/index.js';
 import { BUCKET, PREFIX, s3Error } from '../support/fake-s3.js';
@@ -118,6 +119,51 @@ describe('cancel', () => {
     expect(s3.uploads.size).toBe(0);
     expect(store.list()).toEqual([]);
   });
+
+  it.each([
+    ['retry()', 'retry'],
+    ['remove()', 'remove'],
+  ] as const)(
+    'an abort that could not reach a server that went down is sent again by %s once it is back (case 21, finding F6)',
+    async (_name, how) => {
+      const s3 = wire.reset();
+      let down = false;
+      let crashed = false;
+      // The server dies while part 2 is sent and stays unreachable (a network error, no answer).
+      s3.fault = (call) => {
+        if (!crashed && call.op === 'UploadPart' && call.partNumber === 2) down = crashed = true;
+        return down ? HttpResponse.error() : undefined;
+      };
+      const up = testUploader({ concurrency: 1 });
+      const { file, bytes } = randomFile(12 * MiB);
+      const task = up.add(file);
+      await settled(up, task);
+      expect(task.state).toBe('failed');
+      expect(task.error?.code).toBe('network');
+      const failedId = [...s3.uploads.keys()][0]!;
+      // Every attempt of the abort failed: the upload is still open on the server.
+      expect(s3.calls.filter((c) => c.op === 'AbortMultipartUpload')).toHaveLength(4);
+      expect([...s3.uploads.keys()]).toEqual([failedId]);
+
+      down = false;
+      const from = s3.calls.length;
+      if (how === 'retry') {
+        up.retry(task.id);
+        await settled(up, task);
+        expect(task.state).toBe('succeeded');
+        expect(sameBytes(s3.objects.get(task.key!), bytes)).toBe(true);
+      } else {
+        await up.remove(task.id);
+      }
+      const after = s3.calls.slice(from);
+      // The old upload is aborted first (before a new one is created), once.
+      expect(after[0]).toMatchObject({ op: 'AbortMultipartUpload', uploadId: failedId });
+      expect(after.filter((c) => c.op === 'AbortMultipartUpload')).toHaveLength(1);
+      expect(s3.uploads.size).toBe(0);
+      await up.remove(task.id);
+      expect(s3.calls.slice(from).filter((c) => c.op === 'AbortMultipartUpload')).toHaveLength(1);
+    },
+  );
 
   it('destroy({ keepResumable: true }) pauses instead of aborting, so the record survives', async () => {
     const s3 = wire.reset();
