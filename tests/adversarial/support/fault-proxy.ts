@@ -20,13 +20,16 @@ export interface SeenRequest {
 /**
  * What to do with one request: `undefined` forwards it untouched; otherwise answer with a
  * status and body, wait first, forward at once but hold the answer (a slow transfer whose
- * request was authenticated on arrival), cut the connection, or hang until the client gives up.
+ * request was authenticated on arrival), forward it and cut the connection instead of
+ * answering (the server acted, the client never hears: a crash before the answer), cut the
+ * connection, or hang until the client gives up.
  */
 export type Fault =
   | undefined
   | { status: number; body?: string; headers?: Record<string, string> }
   | { delayMs: number }
   | { delayAnswerMs: number }
+  | { dropAnswer: true }
   | { destroy: true }
   | { hang: true };
 
@@ -123,7 +126,14 @@ export class FaultProxy {
       res.end(fault.body ?? '');
       return;
     }
-    await this.#forward(req, res, body, seen, fault && 'delayAnswerMs' in fault ? fault.delayAnswerMs : 0);
+    await this.#forward(
+      req,
+      res,
+      body,
+      seen,
+      fault && 'delayAnswerMs' in fault ? fault.delayAnswerMs : 0,
+      fault !== undefined && 'dropAnswer' in fault,
+    );
   }
 
   #forward(
@@ -132,6 +142,7 @@ export class FaultProxy {
     body: Buffer,
     seen: SeenRequest,
     delayAnswerMs: number,
+    dropAnswer = false,
   ): Promise<void> {
     return new Promise((resolve) => {
       const upstream = httpRequest(
@@ -145,6 +156,15 @@ export class FaultProxy {
           headers: req.headers,
         },
         async (answer) => {
+          if (dropAnswer) {
+            // Read the whole answer first, so the server has finished acting.
+            answer.resume();
+            answer.on('close', () => {
+              req.socket.destroy();
+              resolve();
+            });
+            return;
+          }
           seen.status = answer.statusCode ?? 502;
           if (delayAnswerMs > 0) {
             answer.pause();
