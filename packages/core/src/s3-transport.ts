@@ -57,10 +57,10 @@ class ProgressHttpHandler implements HttpHandlerLike {
     if (this.#stream && typeof Blob !== 'undefined' && body instanceof Blob) {
       request.body = this.#nodeBody(body, listener);
     }
-    if (!listener) return this.#inner.handle(request, options);
+    if (!listener) return answered(await this.#inner.handle(request, options), options?.abortSignal);
     this.#byRequest.set(request, listener);
     try {
-      return await this.#inner.handle(request, options);
+      return answered(await this.#inner.handle(request, options), options?.abortSignal);
     } finally {
       this.#byRequest.delete(request);
     }
@@ -111,6 +111,30 @@ class ProgressHttpHandler implements HttpHandlerLike {
   destroy(): void {
     this.#inner.destroy?.();
   }
+}
+
+/**
+ * Refuses a response with HTTP status 0: no server answered. XMLHttpRequest reports a
+ * failed request (connection reset mid-body, network gone, CORS refusal) and an aborted
+ * one as state DONE with status 0 *before* its `error`/`abort` event, and the SDK's
+ * XhrHttpHandler resolves on that first signal. Passed on, such a non-answer reads as a
+ * success with no headers: an UploadPart "without ETag" (a false `cors-etag` failure), or
+ * an empty 200 for PutObject and CompleteMultipartUpload. It becomes an AbortError when
+ * the request was aborted, else a network error the engine retries.
+ */
+function answered(result: unknown, signal: AbortSignal | undefined): unknown {
+  const status = (result as { response?: { statusCode?: unknown } } | undefined)?.response?.statusCode;
+  if (status !== 0) return result;
+  if (signal?.aborted) {
+    const abort = new Error('Request aborted');
+    abort.name = 'AbortError';
+    throw abort;
+  }
+  const error = new Error(
+    'No answer from the server (XMLHttpRequest status 0): the connection was lost, the browser is offline, or CORS refused the request.',
+  );
+  error.name = 'NetworkingError';
+  throw error;
 }
 
 /** An S3 client bound to one credentials source, with per-request progress. */
