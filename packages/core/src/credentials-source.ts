@@ -23,19 +23,25 @@ export interface Credentials {
 // Refresh this long before expiry, so a part never starts on credentials about to die:
 // five minutes (as the SDK does) for normal sessions, half the lifetime for short ones.
 const REFRESH_AHEAD_MS = 5 * 60 * 1000;
+// Once the endpoint refused, credentials are used until this close to expiry, no closer:
+// a request signed now must still be valid when S3 reads it.
+const LAST_USE_MARGIN_MS = 1000;
 
 /**
  * Temporary credentials from the token endpoint: cached, refreshed ahead of expiry, one
  * request in flight however many parts need them, with the expiry measured on the
  * server's clock (`expiration - serverTime`) so a wrong browser clock does not matter.
  * A 401/403 from the endpoint is final (`credentials` error): retrying would not log the
- * user back in.
+ * user back in. After one, the source does not ask again until `forgetRefusal()` (the app
+ * retried or added a file): it answers the same error, or the credentials it still holds
+ * while they are valid, so an abort can still clean up with them.
  */
 export class CredentialsSource {
   readonly #options: CredentialsOptions;
   readonly #scope: 'upload' | 'read';
   #current: Credentials | undefined;
   #inflight: Promise<Credentials> | undefined;
+  #refusal: UploadError | undefined;
 
   constructor(options: CredentialsOptions, scope: 'upload' | 'read' = 'upload') {
     this.#options = options;
@@ -51,7 +57,16 @@ export class CredentialsSource {
   get(): Promise<Credentials> {
     const current = this.#current;
     if (current && Date.now() < current.expiresAt - refreshMargin(current)) return Promise.resolve(current);
+    // Signed out: what is left of the current session still serves (an abort, say).
+    if (this.#refusal && current && Date.now() < current.expiresAt - LAST_USE_MARGIN_MS) {
+      return Promise.resolve(current);
+    }
     return this.refresh();
+  }
+
+  /** Ask the endpoint again after a 401/403: the app says the user may be signed in again. */
+  forgetRefusal(): void {
+    this.#refusal = undefined;
   }
 
   /**
@@ -59,6 +74,7 @@ export class CredentialsSource {
    * a request is in flight share it.
    */
   refresh(): Promise<Credentials> {
+    if (this.#refusal) return Promise.reject(this.#refusal);
     if (!this.#inflight) {
       this.#inflight = this.#fetch().finally(() => {
         this.#inflight = undefined;
@@ -96,11 +112,12 @@ export class CredentialsSource {
       const code = await errorCode(response);
       const status = response.status;
       if (status === 401 || status === 403) {
-        throw new UploadError(
+        this.#refusal = new UploadError(
           'credentials',
           `The credentials endpoint refused the request (${status}${code ? ` ${code}` : ''}): sign in again, or check the auth header credentials.request adds.`,
           { status },
         );
+        throw this.#refusal;
       }
       // 429 and 5xx are passing troubles (STS throttled, a deploy): the caller retries them.
       const retryable = status === 429 || status >= 500;

@@ -178,6 +178,8 @@ export class Uploader extends EventTarget {
             lastModified: file instanceof File ? file.lastModified : 0,
           });
     const task = new TaskModel(newTaskId(), asFile, name, type);
+    // A new file is a new attempt: the user may have signed in again since a refusal.
+    this.#engine.source.forgetRefusal();
     const upload = new FileUpload(this.#engine, task, this.#order++);
     upload.onProgress = () => this.#emit('upload-progress', { task, overall: this.progress });
     const entry: Entry = {
@@ -249,6 +251,8 @@ export class Uploader extends EventTarget {
     const entry = this.#entry(id);
     const task = entry.upload.task;
     if (task.state !== 'failed') return;
+    // The user may have signed in again since the token endpoint refused.
+    this.#engine.source.forgetRefusal();
     task.state = 'queued';
     task.error = undefined;
     entry.startable = true;

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ConnectionBudget } from '../../src/connection-budget.js';
 import { CredentialsSource } from '../../src/credentials-source.js';
 import { cleanFileName, defaultKey, isUploadError, planUpload, Uploader } from '../../src/index.js';
@@ -160,8 +160,46 @@ describe('credentials source', () => {
         Response.json({ error: { code: 'unauthorized', message: 'x' } }, { status: status.value }),
     });
     await expect(source.get()).rejects.toMatchObject({ code: 'credentials', status: 401 });
+    source.forgetRefusal();
     status.value = 503;
     await expect(source.get()).rejects.toMatchObject({ code: 'server', status: 503 });
+  });
+
+  it('after a 401 asks no more until forgetRefusal(), and uses what is left of the current session', async () => {
+    let calls = 0;
+    let refuse = false;
+    const source = new CredentialsSource({
+      url: 'http://token.test/credentials',
+      fetch: async () => {
+        calls += 1;
+        return refuse
+          ? Response.json({ error: { code: 'unauthorized', message: 'x' } }, { status: 401 })
+          : Response.json(answer(Date.now(), 4));
+      },
+    });
+    const first = await source.get();
+    refuse = true;
+    await expect(source.refresh()).rejects.toMatchObject({ code: 'credentials', status: 401 });
+    expect(calls).toBe(2);
+    // Signed out: no further request, however often the engine asks...
+    await expect(source.refresh()).rejects.toMatchObject({ code: 'credentials', status: 401 });
+    // ...and the session it holds still serves while it is valid (past its refresh point).
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(first.receivedAt + 2500);
+      expect(await source.get()).toBe(first);
+      expect(calls).toBe(2);
+      // Within a second of expiry it no longer does.
+      vi.setSystemTime(first.expiresAt - 500);
+      await expect(source.get()).rejects.toMatchObject({ code: 'credentials', status: 401 });
+      expect(calls).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
+    source.forgetRefusal();
+    refuse = false;
+    expect(await source.refresh()).not.toBe(first);
+    expect(calls).toBe(3);
   });
 
   it('names the missing field of a malformed answer', async () => {
