@@ -60,6 +60,12 @@ export class FileUpload {
   readonly #unaborted: { bucket: string; key: string; uploadId: string }[] = [];
   /** CompleteMultipartUpload succeeded: only the check remains (a pause there must not restart). */
   #completed = false;
+  /**
+   * The last run failed on a 403 from S3. The session may be dead on the server (revoked, or
+   * the backend restarted and lost its roles) while it looks valid here: the next run (retry)
+   * asks the endpoint for new credentials instead of reusing the cached ones.
+   */
+  #sessionRefused = false;
   /** Called after each progress change. */
   onProgress: () => void = () => {};
 
@@ -72,8 +78,20 @@ export class FileUpload {
 
   /** Uploads until success; throws an UploadError, or the signal's reason when paused or cancelled. */
   async run(signal: AbortSignal): Promise<void> {
+    const fresh = this.#sessionRefused;
+    this.#sessionRefused = false;
+    try {
+      await this.#run(signal, fresh);
+    } catch (error) {
+      if (isUploadError(error) && error.code === 'access-denied' && error.status === 403)
+        this.#sessionRefused = true;
+      throw error;
+    }
+  }
+
+  async #run(signal: AbortSignal, freshCredentials: boolean): Promise<void> {
     this.#meter.reset();
-    const credentials = await this.#credentials(signal);
+    const credentials = await this.#credentials(signal, freshCredentials);
     const transport = await this.#engine.transport();
     const { bucket, prefix } = credentials.response;
     this.#bucket ??= bucket;
@@ -166,13 +184,13 @@ export class FileUpload {
     });
   }
 
-  /** Credentials for the start of a run, with the same retries as a request. */
-  async #credentials(signal: AbortSignal): Promise<Credentials> {
+  /** Credentials for the start of a run (`fresh`: new ones, not the cache), with the same retries as a request. */
+  async #credentials(signal: AbortSignal, fresh = false): Promise<Credentials> {
     const { env } = this.#engine;
     for (let attempt = 0; ; attempt++) {
       signal.throwIfAborted();
       try {
-        return await this.#engine.source.get();
+        return await (fresh ? this.#engine.source.refresh() : this.#engine.source.get());
       } catch (error) {
         const failure = classify(error, 'Getting credentials', this.task.name);
         if (failure.action !== 'retry' || attempt >= env.retries) throw failure.error;

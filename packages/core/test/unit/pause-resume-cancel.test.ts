@@ -165,6 +165,25 @@ describe('cancel', () => {
     },
   );
 
+  it('retry() after S3 refused a session that looked valid (backend restarted, roles lost) asks for new credentials instead of reusing it (case 21, finding F7)', async () => {
+    const s3 = wire.reset();
+    // Every request signed with the first session is refused, as by a backend that lost it.
+    s3.fault = () => (s3.credentialRequests.length === 1 ? s3Error(403, 'AccessDenied') : undefined);
+    const up = testUploader({ concurrency: 1 });
+    const { file, bytes } = randomFile(12 * MiB);
+    const task = up.add(file);
+    await settled(up, task);
+    expect(task.state).toBe('failed');
+    expect(task.error?.code).toBe('access-denied');
+    expect(s3.credentialRequests).toHaveLength(1);
+
+    up.retry(task.id);
+    await settled(up, task);
+    expect(task.state).toBe('succeeded');
+    expect(s3.credentialRequests).toHaveLength(2);
+    expect(sameBytes(s3.objects.get(task.key!), bytes)).toBe(true);
+  });
+
   it('destroy({ keepResumable: true }) pauses instead of aborting, so the record survives', async () => {
     const s3 = wire.reset();
     s3.partDelay = 30;
