@@ -3,11 +3,10 @@ import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TokenServerUnderTest } from '../support/token-server-under-test.js';
 
-// Case 22: several users hammering the token server. The issue allows 30 s; the suite runs
-// 10 s (same intent: sustained, past several rate-limit windows and cache periods) to keep
-// CI short. Loopback only.
+// Case 22: several users hammering the token server for 30 s, past many rate-limit windows
+// and cache periods. Loopback only.
 const local = inject('localS3');
-const SECONDS = 10;
+const SECONDS = 30;
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -20,7 +19,7 @@ describe('case 22: sustained load from several users', () => {
   let server: TokenServerUnderTest;
   beforeAll(async () => {
     server = await TokenServerUnderTest.start(local, {
-      // 2 s windows of 5 per user: every user crosses the limit many times in 10 s.
+      // 2 s windows of 5 per user: every user crosses the limit many times.
       server: {
         rateLimit: { windowMs: 2000, perUser: 5, perIp: 1_000_000 },
         cache: { maxAgeSeconds: 2, refreshWindowSeconds: 60 },
@@ -82,5 +81,5 @@ describe('case 22: sustained load from several users', () => {
     // Credentials were served from the cache: far fewer AssumeRole calls than 200s.
     expect(server.sts.count('AssumeRole')).toBeLessThan(byStatus['200']!.length);
     expect(server.leaks()).toEqual([]);
-  }, 60_000);
+  }, (SECONDS + 60) * 1000);
 });
