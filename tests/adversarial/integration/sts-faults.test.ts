@@ -58,10 +58,28 @@ describe('case 11: STS down, slow or throttling', () => {
     expect(server.sts.count('AssumeRole') - before).toBeLessThanOrEqual(3 * users.length);
   });
 
-  it('a failed issuance is not cached: when STS recovers the next request gets credentials', async () => {
+  it('requests one after another while STS throttles: the failure is held, not retried per request', async () => {
+    mode = MODES.throttling;
+    const before = server.sts.count('AssumeRole');
+    const started = Date.now();
+    const statuses: number[] = [];
+    // One impatient client: 20 requests, each sent the moment the previous one is answered.
+    for (let i = 0; i < 20; i++)
+      statuses.push((await server.post('/credentials', 'user-impatient', {})).status);
+    const holds = Math.ceil((Date.now() - started) / 2000);
+    expect(statuses).toEqual(Array(20).fill(503));
+    // One flight of 3 attempts, then the same answer for the 2 s hold: at most one flight per
+    // hold period, far fewer than the 60 calls of 3 attempts per request.
+    const calls = server.sts.count('AssumeRole') - before;
+    expect(calls).toBeGreaterThanOrEqual(3);
+    expect(calls).toBeLessThanOrEqual(3 * holds);
+    expect(calls).toBeLessThan(60);
+  });
+
+  it('a failed issuance is not cached for long: when STS recovers, a request gets credentials', async () => {
     mode = 'forward';
-    // A client honouring Retry-After tries again; one run saw a single fast 503 here right
-    // after the storm (README, "weak spots"), so allow three tries a second apart.
+    // The failure of this user's request in the "down" test is held for 2 s: a client that
+    // honours Retry-After and tries again gets credentials.
     let answer = await server.post('/credentials', 'user-down', {});
     for (let i = 0; i < 2 && answer.status === 503; i++) {
       await new Promise((r) => setTimeout(r, 1000));
