@@ -83,8 +83,15 @@ export class CredentialsSource {
     return this.#inflight;
   }
 
-  /** A credential provider for the AWS SDK; the SDK asks before each request it signs. */
-  readonly provider = async (): Promise<SdkIdentity> => (await this.get()).identity;
+  /**
+   * A credential provider for the AWS SDK; the SDK asks before each request it signs.
+   * `memoized` tells the SDK this provider caches by itself: otherwise the SDK keeps the
+   * identity until 5 minutes before its expiry and never sees a `refresh()` (new credentials
+   * after S3 refused a session that looked valid would not be used).
+   */
+  readonly provider = Object.assign(async (): Promise<SdkIdentity> => (await this.get()).identity, {
+    memoized: true,
+  });
 
   async #fetch(): Promise<Credentials> {
     const fetcher = this.#options.fetch ?? globalThis.fetch.bind(globalThis);

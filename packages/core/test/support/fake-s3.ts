@@ -17,6 +17,8 @@ export interface WireCall {
   /** For Complete: the part numbers listed. */
   parts?: number[];
   checksum?: string | null;
+  /** The access key that signed the request (from its SigV4 Authorization header). */
+  accessKeyId?: string;
 }
 
 /** Answer a request differently (a 500, an error in a 200); undefined lets the fake answer. */
@@ -153,6 +155,8 @@ export class FakeS3 {
     const call: WireCall = { op, key };
     if (uploadId) call.uploadId = uploadId;
     if (partNumber !== undefined) call.partNumber = partNumber;
+    const signedBy = /Credential=([^/]+)\//.exec(request.headers.get('authorization') ?? '')?.[1];
+    if (signedBy) call.accessKeyId = signedBy;
     // Logged on arrival: the order on the wire is the order requests were sent.
     this.calls.push(call);
     let body: Uint8Array | undefined;

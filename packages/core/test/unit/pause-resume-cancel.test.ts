@@ -165,10 +165,11 @@ describe('cancel', () => {
     },
   );
 
-  it('retry() after S3 refused a session that looked valid (backend restarted, roles lost) asks for new credentials instead of reusing it (case 21, finding F7)', async () => {
+  it('retry() after S3 refused a session that looked valid (backend restarted, roles lost) asks for new credentials instead of reusing it (case 21, finding F8)', async () => {
     const s3 = wire.reset();
-    // Every request signed with the first session is refused, as by a backend that lost it.
-    s3.fault = () => (s3.credentialRequests.length === 1 ? s3Error(403, 'AccessDenied') : undefined);
+    // Every request signed with the first session (900 s, far from expiry) is refused, as by a
+    // backend that lost it.
+    s3.fault = (call) => (call.accessKeyId === 'AKIATEST1' ? s3Error(403, 'AccessDenied') : undefined);
     const up = testUploader({ concurrency: 1 });
     const { file, bytes } = randomFile(12 * MiB);
     const task = up.add(file);
@@ -181,6 +182,10 @@ describe('cancel', () => {
     await settled(up, task);
     expect(task.state).toBe('succeeded');
     expect(s3.credentialRequests).toHaveLength(2);
+    // Every request of the retry was signed with the new session.
+    expect(new Set(s3.calls.filter((c) => c.accessKeyId !== 'AKIATEST1').map((c) => c.accessKeyId))).toEqual(
+      new Set(['AKIATEST2']),
+    );
     expect(sameBytes(s3.objects.get(task.key!), bytes)).toBe(true);
   });
 
