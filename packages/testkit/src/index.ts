@@ -11,6 +11,7 @@ export {
   type RestartGatewayOptions,
   readLocalS3,
   restartGateway,
+  restartLocalS3,
   type StartOptions,
   startGateway,
   startLocalS3,

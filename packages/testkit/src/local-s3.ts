@@ -56,6 +56,14 @@ export interface StartOptions {
   memstoreBytes?: number;
   /** Progress lines (boot steps); default silent. */
   log?: (line: string) => void;
+  /**
+   * A full restart of a cluster, as when its machine reboots: stops every daemon of `reuse`
+   * (SIGKILL), wipes its directory (memstore: every object and upload is lost) and boots
+   * a new cluster in the same directory, on the same ports, with the same keys, bucket,
+   * role and STS key, provisioned afresh. Clients configured for `reuse` keep working
+   * against the new one. The other options are ignored, except `log` and `memstoreBytes`.
+   */
+  reuse?: LocalS3;
 }
 
 export const DEFAULT_CORS_ORIGINS = ['http://localhost:*', 'http://127.0.0.1:*'];
@@ -80,19 +88,27 @@ const secretKey = () => randomBytes(30).toString('base64url').slice(0, 40);
 export async function startLocalS3(options: StartOptions = {}): Promise<LocalS3> {
   const log = options.log ?? (() => {});
   ensureBackendPackages(log);
-  const dir = options.dir ?? (await mkdtemp(join(tmpdir().length < 40 ? tmpdir() : '/tmp', 's3up-')));
+  const { reuse } = options;
+  const dir =
+    reuse?.dir ?? options.dir ?? (await mkdtemp(join(tmpdir().length < 40 ? tmpdir() : '/tmp', 's3up-')));
   if (dir.length > 60)
     throw new Error(`local S3 directory ${dir} is too long for unix sockets; pick a shorter one`);
-  const [p1, p2, p3] = await freePorts(3);
-  const ports = { rgw: options.port ?? p1!, monV2: p2!, monV1: p3! };
+  const [p1, p2, p3] = reuse ? [] : await freePorts(3);
+  const ports = reuse ? { ...reuse.ports } : { rgw: options.port ?? p1!, monV2: p2!, monV1: p3! };
   const minSessionSeconds = 1;
-  const admin = { userId: 'admin', accessKeyId: accessKey(), secretAccessKey: secretKey() };
-  const service = {
-    userId: 'tokensvc',
-    arn: 'arn:aws:iam:::user/tokensvc',
-    accessKeyId: accessKey(),
-    secretAccessKey: secretKey(),
-  };
+  const admin = reuse
+    ? { ...reuse.admin }
+    : { userId: 'admin', accessKeyId: accessKey(), secretAccessKey: secretKey() };
+  const service = reuse
+    ? { ...reuse.service }
+    : {
+        userId: 'tokensvc',
+        arn: 'arn:aws:iam:::user/tokensvc',
+        accessKeyId: accessKey(),
+        secretAccessKey: secretKey(),
+      };
+  // The same STS key keeps session tokens of the old cluster decodable (start-rgw.sh wipes the dir).
+  const stsKey = (reuse && (await stsKeyOf(reuse.dir))) || randomBytes(8).toString('hex');
   const env = {
     ...process.env,
     CEPH_DIR: dir,
@@ -105,23 +121,25 @@ export async function startLocalS3(options: StartOptions = {}): Promise<LocalS3>
     SERVICE_UID: service.userId,
     SERVICE_ACCESS_KEY: service.accessKeyId,
     SERVICE_SECRET_KEY: service.secretAccessKey,
-    STS_KEY: randomBytes(8).toString('hex'),
+    STS_KEY: stsKey,
     STS_MIN_DURATION: String(minSessionSeconds),
     MEMSTORE_BYTES: String(options.memstoreBytes ?? 4 * 1024 ** 3),
   };
-  const local: LocalS3 = {
-    endpoint: `http://127.0.0.1:${ports.rgw}`,
-    region: 'us-east-1',
-    bucket: options.bucket ?? 's3up-uploads',
-    roleName: options.roleName ?? 's3up-uploader',
-    roleArn: `arn:aws:iam:::role/${options.roleName ?? 's3up-uploader'}`,
-    service,
-    admin,
-    corsOrigins: options.corsOrigins ?? DEFAULT_CORS_ORIGINS,
-    dir,
-    ports,
-    minSessionSeconds,
-  };
+  const local: LocalS3 = reuse
+    ? { ...reuse, service, admin, ports, dir, minSessionSeconds }
+    : {
+        endpoint: `http://127.0.0.1:${ports.rgw}`,
+        region: 'us-east-1',
+        bucket: options.bucket ?? 's3up-uploads',
+        roleName: options.roleName ?? 's3up-uploader',
+        roleArn: `arn:aws:iam:::role/${options.roleName ?? 's3up-uploader'}`,
+        service,
+        admin,
+        corsOrigins: options.corsOrigins ?? DEFAULT_CORS_ORIGINS,
+        dir,
+        ports,
+        minSessionSeconds,
+      };
   try {
     const { stdout } = await run('bash', [join(scripts, 'start-rgw.sh')], { env, maxBuffer: 16 << 20 });
     for (const line of stdout.split('\n')) if (line) log(line);
@@ -140,6 +158,24 @@ export async function startLocalS3(options: StartOptions = {}): Promise<LocalS3>
   await writeFile(join(dir, STATE_FILE), `${JSON.stringify(local, null, 2)}\n`, { mode: 0o600 });
   log(`ready: ${local.endpoint} bucket ${local.bucket} role ${local.roleArn}`);
   return local;
+}
+
+/**
+ * A full restart, as when the machine reboots: every daemon killed, every object and upload
+ * lost (memstore), then the same endpoint, keys, bucket, role and STS key provisioned
+ * afresh. Shorthand for `startLocalS3({ reuse: local })`.
+ */
+export function restartLocalS3(local: LocalS3, options: Pick<StartOptions, 'log' | 'memstoreBytes'> = {}) {
+  return startLocalS3({ ...options, reuse: local });
+}
+
+/** The `rgw sts key` of a cluster's ceph.conf, if it has one. */
+async function stsKeyOf(dir: string): Promise<string | undefined> {
+  try {
+    return /^rgw sts key = (\S{16})$/m.exec(await readFile(join(dir, 'ceph.conf'), 'utf8'))?.[1];
+  } catch {
+    return undefined;
+  }
 }
 
 /** Stops only the daemons this cluster started, and removes its directory. */

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   CreateMultipartUploadCommand,
+  GetBucketCorsCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   ListPartsCommand,
   PutObjectCommand,
   UploadPartCommand,
@@ -14,6 +16,7 @@ import {
   killGateway,
   type LocalS3,
   restartGateway,
+  restartLocalS3,
   s3Client,
   startGateway,
   startLocalS3,
@@ -100,4 +103,41 @@ describe('restartGateway: a radosgw crash and restart on a live cluster', () => 
     await expect(startGateway(local)).rejects.toThrow(/already running/);
     expect(await isLocalS3Up(local)).toBe(true);
   });
+});
+
+describe('restartLocalS3: a full restart (memstore: everything lost)', () => {
+  // Last in the file: it wipes the cluster.
+  it('same endpoint and keys, bucket and role provisioned afresh; objects and sessions of before are gone', async () => {
+    const owner = s3Client(local, local.service);
+    await owner.send(new PutObjectCommand({ Bucket: local.bucket, Key: 'full/before.txt', Body: 'b' }));
+    const { Credentials } = await stsClient(local, local.service).send(
+      new AssumeRoleCommand({ RoleArn: local.roleArn, RoleSessionName: 'before-full', DurationSeconds: 900 }),
+    );
+    const [mon, osd] = [pidOf('mon.a'), pidOf('osd.0')];
+
+    const again = await restartLocalS3(local);
+
+    expect(again).toEqual(local);
+    expect([pidOf('mon.a'), pidOf('osd.0')]).not.toEqual([mon, osd]);
+    const after = s3Client(local, local.service);
+    const head = after.send(new HeadObjectCommand({ Bucket: local.bucket, Key: 'full/before.txt' }));
+    await expect(head).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
+    await after.send(new PutObjectCommand({ Bucket: local.bucket, Key: 'full/after.txt', Body: 'a' }));
+    const cors = await after.send(new GetBucketCorsCommand({ Bucket: local.bucket }));
+    expect(cors.CORSRules?.[0]?.ExposeHeaders).toContain('ETag');
+    const fresh = await stsClient(local, local.service).send(
+      new AssumeRoleCommand({ RoleArn: local.roleArn, RoleSessionName: 'after-full', DurationSeconds: 900 }),
+    );
+    expect(fresh.Credentials?.SessionToken).toBeTruthy();
+    // A session of the old cluster: its role is gone (the new one has a new id).
+    const old = s3Client(local, {
+      accessKeyId: Credentials!.AccessKeyId!,
+      secretAccessKey: Credentials!.SecretAccessKey!,
+      sessionToken: Credentials!.SessionToken!,
+    });
+    const put = old.send(
+      new PutObjectCommand({ Bucket: local.bucket, Key: 'full/old-session.txt', Body: 'o' }),
+    );
+    await expect(put).rejects.toMatchObject({ $metadata: { httpStatusCode: 403 } });
+  }, 120_000);
 });
