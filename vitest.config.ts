@@ -2,6 +2,7 @@ import { playwright } from '@vitest/browser-playwright';
 import { defaultClientConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 import { chromiumArgs, chromiumPath } from './packages/testkit/src/chromium.ts';
+import { networkDropCommands } from './tests/adversarial/support/network-drop-commands.ts';
 
 // Node 20 is this project's floor; the SDK's reminder that later SDKs want Node 22 would
 // otherwise repeat in every test worker's output.
@@ -65,6 +66,8 @@ export default defineConfig({
             screenshotFailures: false,
             provider: playwright({ launchOptions: { executablePath: chromiumPath(), args: chromiumArgs } }),
             instances: [{ browser: 'chromium' }],
+            // Adversarial case 16: a real proxy and Chromium's offline switch, driven from the page.
+            commands: networkDropCommands,
           },
         },
       },
