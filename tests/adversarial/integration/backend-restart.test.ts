@@ -8,6 +8,7 @@ import {
   killGateway,
   type LocalS3,
   restartGateway,
+  restartLocalS3,
   startGateway,
   startLocalS3,
   stopLocalS3,
@@ -248,4 +249,51 @@ describe('case 21: the local backend restarted mid-upload', () => {
     expect(server.leaks()).toEqual([]);
     await uploader.destroy();
   }, 120_000);
+});
+
+describe('case 21: the whole local backend restarted mid-upload (memstore: everything lost)', () => {
+  // Last in the file: the restart wipes every object of this file's cluster.
+  it('fails with access-denied (the session died with the backend), nothing stored or announced; after the token server forgets its cache, retry() gets a new session and stores the exact bytes', async () => {
+    const from = s3.seen.length;
+    const assumed = server.sts.count('AssumeRole');
+    let restarted = false;
+    s3.rule = async (r) => {
+      if (!restarted && r.operation === 'UploadPart' && partNumber(r) === 2) {
+        restarted = true;
+        // Same endpoint, keys, bucket and role, provisioned afresh; part 2 waits here meanwhile.
+        await restartLocalS3(local);
+      }
+      return undefined;
+    };
+    // One part at a time: part 1 is stored before the restart, nothing else is in flight.
+    const { uploader } = engineFor(server, `full${run}`, { concurrency: 1 });
+    const said = announced(uploader);
+    const { file, bytes } = randomFile(16 * MiB, 'full-restart.bin');
+    const task = await settled(uploader, uploader.add(file));
+
+    expect(restarted).toBe(true);
+    expect(task.state).toBe('failed');
+    expect(task.error?.code).toBe('access-denied');
+    expect(task.error?.status).toBe(403);
+    expect(said).toEqual({ succeeded: [], failed: ['access-denied'] });
+    const key = task.key!;
+    expect(await exists(local, key)).toBe(false);
+    expect(await openUploads(key)).toEqual([]);
+
+    // The token server still caches the dead session (token-server README, "Revocation and
+    // the cache"); its operator clears it, then the user retries.
+    server.clearCache();
+    uploader.retry(task.id);
+    const retried = await settled(uploader, task);
+    expect(retried.error).toBeUndefined();
+    expect(retried.state).toBe('succeeded');
+    expect(retried.verified).toBe(true);
+    expect(said).toEqual({ succeeded: [key], failed: ['access-denied'] });
+    expect(server.sts.count('AssumeRole')).toBeGreaterThan(assumed + 1);
+    expect((await bytesOf(local, key)).equals(bytes)).toBe(true);
+    expect(s3.seen.slice(from).filter((c) => c.operation === 'CreateMultipartUpload')).toHaveLength(2);
+    expect(await openUploads(key)).toEqual([]);
+    expect(server.leaks()).toEqual([]);
+    await uploader.destroy();
+  }, 180_000);
 });

@@ -45,6 +45,8 @@ export class TokenServerUnderTest {
   readonly jwt: JwtSettings;
   readonly sts: FaultProxy;
   readonly running: RunningTokenServer;
+  /** Forgets the server's cached credentials (createTokenServer's `clearCache`), as an operator would. */
+  clearCache: (userId?: string) => void = () => {};
   readonly local: LocalS3;
 
   private constructor(
@@ -72,7 +74,7 @@ export class TokenServerUnderTest {
     };
     const sts = await FaultProxy.start(local.endpoint, options.stsFaults);
     const log = new LogCapture();
-    const { listen } = createTokenServer({
+    const { listen, clearCache } = createTokenServer({
       bucket: local.bucket,
       region: local.region,
       roleArn: local.roleArn,
@@ -89,7 +91,9 @@ export class TokenServerUnderTest {
       ...options.server,
     });
     const running = await listen(0, '127.0.0.1');
-    return new TokenServerUnderTest(local, jwt, sts, running, log);
+    const server = new TokenServerUnderTest(local, jwt, sts, running, log);
+    server.clearCache = clearCache;
+    return server;
   }
 
   get url(): string {
