@@ -143,7 +143,7 @@ export function classify(error: unknown, operation: string, key: string): Failur
       action: 'fatal',
       error: new UploadError(
         'access-denied',
-        `${what}. The key must lie inside the user's prefix and the role's session policy must allow the action (s3:PutObject, s3:AbortMultipartUpload, s3:ListMultipartUploadParts${operation === 'HeadObject' ? ', s3:GetObject' : ''}).`,
+        `${what}. The key must lie inside the user's prefix and the role's session policy must allow the action (s3:PutObject, s3:AbortMultipartUpload, s3:ListMultipartUploadParts${operation === 'HeadObject' ? ', s3:GetObject' : ''}); or the session is no longer valid on the server (revoked, or the backend restarted), which retry() mends with new credentials.`,
         { cause: error, status },
       ),
     };

@@ -275,6 +275,7 @@ describe('case 21: the whole local backend restarted mid-upload (memstore: every
     expect(task.state).toBe('failed');
     expect(task.error?.code).toBe('access-denied');
     expect(task.error?.status).toBe(403);
+    expect(task.error?.message).toMatch(/no longer valid on the server .* retry\(\) mends/);
     expect(said).toEqual({ succeeded: [], failed: ['access-denied'] });
     const key = task.key!;
     expect(await exists(local, key)).toBe(false);
