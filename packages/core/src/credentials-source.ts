@@ -71,12 +71,15 @@ export class CredentialsSource {
 
   /**
    * New credentials, whatever the cache holds (after S3 said ExpiredToken). Calls made while
-   * a request is in flight share it.
+   * a request is in flight share it. `{ refused: true }`: S3 refused the current session
+   * before it expired; the endpoint is told its access key id, so a token server that cached
+   * it hands out a new one instead.
    */
-  refresh(): Promise<Credentials> {
+  refresh(options: { refused?: boolean } = {}): Promise<Credentials> {
     if (this.#refusal) return Promise.reject(this.#refusal);
     if (!this.#inflight) {
-      this.#inflight = this.#fetch().finally(() => {
+      const refused = options.refused ? this.#current?.identity.accessKeyId : undefined;
+      this.#inflight = this.#fetch(refused).finally(() => {
         this.#inflight = undefined;
       });
     }
@@ -93,12 +96,12 @@ export class CredentialsSource {
     memoized: true,
   });
 
-  async #fetch(): Promise<Credentials> {
+  async #fetch(refusedAccessKeyId: string | undefined): Promise<Credentials> {
     const fetcher = this.#options.fetch ?? globalThis.fetch.bind(globalThis);
     let init: RequestInit = {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ scope: this.#scope }),
+      body: JSON.stringify({ scope: this.#scope, ...(refusedAccessKeyId ? { refusedAccessKeyId } : {}) }),
       cache: 'no-store',
     };
     if (this.#options.request) init = await this.#options.request(init);

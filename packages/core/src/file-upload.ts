@@ -190,7 +190,7 @@ export class FileUpload {
     for (let attempt = 0; ; attempt++) {
       signal.throwIfAborted();
       try {
-        return await (fresh ? this.#engine.source.refresh() : this.#engine.source.get());
+        return await (fresh ? this.#engine.source.refresh({ refused: true }) : this.#engine.source.get());
       } catch (error) {
         const failure = classify(error, 'Getting credentials', this.task.name);
         if (failure.action !== 'retry' || attempt >= env.retries) throw failure.error;

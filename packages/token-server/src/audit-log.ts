@@ -18,6 +18,8 @@ export interface IssuanceRecord {
   policySha256?: string;
   packedPolicySize?: number;
   cache?: 'hit' | 'miss' | 'shared';
+  /** The client said S3 refused this cached session (`refusedAccessKeyId`); it was replaced. */
+  replacedAccessKeyId?: string;
   ip?: string;
   userAgent?: string;
 }

@@ -136,6 +136,14 @@ export class CredentialCache<T> {
     }
   }
 
+  /** Drops `key`'s entry when `predicate` says so of its value; whether it did. */
+  evictIf(key: string, predicate: (value: T) => boolean): boolean {
+    const entry = this.#entries.get(key);
+    if (!entry || !predicate(entry.value)) return false;
+    this.#entries.delete(key);
+    return true;
+  }
+
   /** Drops every key the predicate selects (e.g. all scopes of one user). */
   clearWhere(predicate: (key: string) => boolean): void {
     for (const key of [...this.#entries.keys()]) if (predicate(key)) this.#entries.delete(key);

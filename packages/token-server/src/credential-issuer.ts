@@ -38,6 +38,8 @@ export interface Issued {
   /** Percent of STS's packed policy limit, as STS reports it. */
   packedPolicySize: number | undefined;
   cache: CacheOutcome;
+  /** Set when the request's `refusedAccessKeyId` matched the cached session, which was dropped. */
+  replacedAccessKeyId?: string;
 }
 
 export interface RetryOptions {
@@ -103,6 +105,11 @@ export interface IssueRequest {
   durationSeconds?: number;
   /** Only serve cached credentials with at least this long left (presigned URLs need it). */
   minRemainingSeconds?: number;
+  /**
+   * The client's S3 refused the session with this access key id although it had not expired
+   * (revoked, or the backend lost it): a cached entry with this key is dropped, not served again.
+   */
+  refusedAccessKeyId?: string;
 }
 
 /**
@@ -181,13 +188,20 @@ export class CredentialIssuer {
       request.minRemainingSeconds === undefined
         ? undefined
         : Math.max(5, Math.min(request.minRemainingSeconds, durationSeconds - 30)) * 1000;
+    const replaced =
+      request.refusedAccessKeyId !== undefined &&
+      this.#cache.evictIf(key, (v) => v.credentials.accessKeyId === request.refusedAccessKeyId);
     const { value, outcome } = await this.#cache.get(
       key,
       (v) => v.credentials.expiration.getTime(),
       () => this.#assume(request.userId, request.scope, durationSeconds),
       minRemainingMs === undefined ? {} : { minRemainingMs },
     );
-    return { ...value, cache: outcome };
+    return {
+      ...value,
+      cache: outcome,
+      ...(replaced ? { replacedAccessKeyId: request.refusedAccessKeyId } : {}),
+    };
   }
 
   /**

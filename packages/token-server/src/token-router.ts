@@ -73,6 +73,15 @@ export interface TokenRouterOptions
 
 const credentialsBody = z.strictObject({
   scope: z.enum(['upload', 'read', 'list']).optional(),
+  // S3 refused a session that had not expired (revoked, or the backend lost it): the client
+  // names its access key id so a cached copy is replaced instead of handed out again.
+  refusedAccessKeyId: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9]{4,128}$/,
+      'refusedAccessKeyId must be the access key id S3 refused (letters and digits)',
+    )
+    .optional(),
 });
 const credentialsBodyWithDuration = credentialsBody.extend({
   durationSeconds: z.number().int().positive().max(43_200).optional(),
@@ -278,10 +287,13 @@ export function createTokenRouter(options: TokenRouterOptions): TokenRouter {
 
   router.post('/credentials', authenticate, perUser, async (req, res, next) => {
     try {
-      const body: { scope?: Scope | undefined; durationSeconds?: number | undefined } =
-        options.allowClientDuration
-          ? parse(credentialsBodyWithDuration, req.body ?? {})
-          : parse(credentialsBody, req.body ?? {});
+      const body: {
+        scope?: Scope | undefined;
+        durationSeconds?: number | undefined;
+        refusedAccessKeyId?: string | undefined;
+      } = options.allowClientDuration
+        ? parse(credentialsBodyWithDuration, req.body ?? {})
+        : parse(credentialsBody, req.body ?? {});
       const scope = body.scope ?? 'upload';
       locals(res).scope = scope;
       if (!scopes.has(scope)) {
@@ -295,6 +307,7 @@ export function createTokenRouter(options: TokenRouterOptions): TokenRouter {
         ...(body.durationSeconds === undefined
           ? {}
           : { durationSeconds: Math.min(body.durationSeconds, issuer.durations.defaultSeconds) }),
+        ...(body.refusedAccessKeyId === undefined ? {} : { refusedAccessKeyId: body.refusedAccessKeyId }),
       });
       const c = issued.credentials;
       audit.issued({
@@ -310,6 +323,7 @@ export function createTokenRouter(options: TokenRouterOptions): TokenRouter {
         ...(issued.policySha256 ? { policySha256: issued.policySha256 } : {}),
         ...(issued.packedPolicySize === undefined ? {} : { packedPolicySize: issued.packedPolicySize }),
         cache: issued.cache,
+        ...(issued.replacedAccessKeyId ? { replacedAccessKeyId: issued.replacedAccessKeyId } : {}),
         ...client(req),
       });
       res.json({

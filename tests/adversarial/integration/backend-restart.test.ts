@@ -253,7 +253,7 @@ describe('case 21: the local backend restarted mid-upload', () => {
 
 describe('case 21: the whole local backend restarted mid-upload (memstore: everything lost)', () => {
   // Last in the file: the restart wipes every object of this file's cluster.
-  it('fails with access-denied (the session died with the backend), nothing stored or announced; after the token server forgets its cache, retry() gets a new session and stores the exact bytes', async () => {
+  it('fails with access-denied (the session died with the backend), nothing stored or announced; retry() has the token server replace the dead session it cached, and stores the exact bytes', async () => {
     const from = s3.seen.length;
     const assumed = server.sts.count('AssumeRole');
     let restarted = false;
@@ -281,9 +281,8 @@ describe('case 21: the whole local backend restarted mid-upload (memstore: every
     expect(await exists(local, key)).toBe(false);
     expect(await openUploads(key)).toEqual([]);
 
-    // The token server still caches the dead session (token-server README, "Revocation and
-    // the cache"); its operator clears it, then the user retries.
-    server.clearCache();
+    // The token server still caches the dead session; nobody clears it. The retry tells the
+    // endpoint which session S3 refused (`refusedAccessKeyId`), and the token server replaces it.
     uploader.retry(task.id);
     const retried = await settled(uploader, task);
     expect(retried.error).toBeUndefined();
@@ -291,6 +290,10 @@ describe('case 21: the whole local backend restarted mid-upload (memstore: every
     expect(retried.verified).toBe(true);
     expect(said).toEqual({ succeeded: [key], failed: ['access-denied'] });
     expect(server.sts.count('AssumeRole')).toBeGreaterThan(assumed + 1);
+    const replaced = server.log
+      .records()
+      .filter((l) => l.event === 'credentials.issued' && l.userId === `full${run}` && l.replacedAccessKeyId);
+    expect(replaced).toHaveLength(1);
     expect((await bytesOf(local, key)).equals(bytes)).toBe(true);
     expect(s3.seen.slice(from).filter((c) => c.operation === 'CreateMultipartUpload')).toHaveLength(2);
     expect(await openUploads(key)).toEqual([]);

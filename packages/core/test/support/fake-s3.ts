@@ -72,7 +72,11 @@ export class FakeS3 {
   #uploadCounter = 0;
 
   /** Token endpoint behaviour. */
-  credentialRequests: { scope: string | undefined; authorization: string | null }[] = [];
+  credentialRequests: {
+    scope: string | undefined;
+    authorization: string | null;
+    refusedAccessKeyId?: string | undefined;
+  }[] = [];
   credentialStatus = 200;
   /** Scopes the fake token server refuses with 403 scope_disabled, like a server without them. */
   disabledScopes = new Set<string>();
@@ -94,10 +98,14 @@ export class FakeS3 {
   handlers() {
     return [
       http.post(TOKEN_URL, async ({ request }) => {
-        const body = (await request.json().catch(() => ({}))) as { scope?: string };
+        const body = (await request.json().catch(() => ({}))) as {
+          scope?: string;
+          refusedAccessKeyId?: string;
+        };
         this.credentialRequests.push({
           scope: body.scope,
           authorization: request.headers.get('authorization'),
+          refusedAccessKeyId: body.refusedAccessKeyId,
         });
         if (this.disabledScopes.has(body.scope ?? 'upload')) {
           return HttpResponse.json(

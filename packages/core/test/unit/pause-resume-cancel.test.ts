@@ -182,6 +182,8 @@ describe('cancel', () => {
     await settled(up, task);
     expect(task.state).toBe('succeeded');
     expect(s3.credentialRequests).toHaveLength(2);
+    // The endpoint is told which session S3 refused, so a cached copy is not handed out again.
+    expect(s3.credentialRequests.map((r) => r.refusedAccessKeyId)).toEqual([undefined, 'AKIATEST1']);
     // Every request of the retry was signed with the new session.
     expect(new Set(s3.calls.filter((c) => c.accessKeyId !== 'AKIATEST1').map((c) => c.accessKeyId))).toEqual(
       new Set(['AKIATEST2']),

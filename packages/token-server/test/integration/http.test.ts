@@ -198,6 +198,46 @@ describe('requests', () => {
     expect(fresh.body.accessKeyId).not.toBe(first.body.accessKeyId);
   });
 
+  it('refusedAccessKeyId naming the cached session replaces it (and is audited); any other key changes nothing', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const service = createTokenServer({
+      bucket: local.bucket,
+      region: local.region,
+      roleArn: local.roleArn,
+      endpoint: local.endpoint,
+      forcePathStyle: true,
+      credentials: local.service,
+      authenticate: jwtAuthenticator(jwt),
+      audit: createAuditLogger({
+        destination: { write: (line: string) => void lines.push(JSON.parse(line)) },
+      }),
+    });
+    const auth = `Bearer ${await token('refused')}`;
+    const ask = (body?: object) =>
+      request(service.app)
+        .post('/credentials')
+        .set('Authorization', auth)
+        .send(body ?? {});
+    const first = await ask();
+    // S3 refused some other session (an older one, another tab's): the cached one still serves.
+    const other = await ask({ refusedAccessKeyId: 'AKIDNOTCACHED0000' });
+    expect(other.body.accessKeyId).toBe(first.body.accessKeyId);
+    // S3 refused the cached one: it is replaced, not handed out again.
+    const fresh = await ask({ refusedAccessKeyId: first.body.accessKeyId });
+    expect(fresh.status).toBe(200);
+    expect(fresh.body.sessionToken).not.toBe(first.body.sessionToken);
+    expect(fresh.body.prefix).toBe('users/refused/');
+    const issued = lines.filter((l) => l.event === 'credentials.issued');
+    expect(issued.map((l) => [l.cache, l.replacedAccessKeyId])).toEqual([
+      ['miss', undefined],
+      ['hit', undefined],
+      ['miss', first.body.accessKeyId],
+    ]);
+    for (const value of ['', 'has spaces', 'x'.repeat(200), 42]) {
+      expectJsonError(await ask({ refusedAccessKeyId: value }), 400, 'bad_request');
+    }
+  });
+
   it('413 above 16 KiB', async () => {
     const res = await request(server)
       .post('/credentials')
