@@ -28,58 +28,63 @@ describe('case 22: sustained load from several users', () => {
   });
   afterAll(async () => server?.close());
 
-  it(`${SECONDS} s, 6 users x 3 connections: only 200s and 429s, memory flat, one audit line per answer`, async () => {
-    const users = ['load-a', 'load-b', 'load-c', 'load-d', 'load-e', 'load-f'];
-    const tokens = new Map(
-      await Promise.all(users.map(async (u) => [u, await server.token(u, { expiresIn: '10m' })] as const)),
-    );
-    const answers: { status: number; requestId: string | null }[] = [];
-    const stop = Date.now() + SECONDS * 1000;
-    let baseline = 0;
-    const warmup = setTimeout(() => {
-      baseline = heapAfterGc();
-    }, 2000);
-    await Promise.all(
-      users.flatMap((user) =>
-        Array.from({ length: 3 }, async () => {
-          while (Date.now() < stop) {
-            const response = await fetch(`${server.url}/credentials`, {
-              method: 'POST',
-              headers: { authorization: `Bearer ${tokens.get(user)}`, 'content-type': 'application/json' },
-              body: '{}',
-            });
-            const text = await response.text();
-            if (!response.ok) server.errorBodies.push(text);
-            answers.push({ status: response.status, requestId: response.headers.get('x-request-id') });
-          }
-        }),
-      ),
-    );
-    clearTimeout(warmup);
-    const end = heapAfterGc();
+  it(
+    `${SECONDS} s, 6 users x 3 connections: only 200s and 429s, memory flat, one audit line per answer`,
+    async () => {
+      const users = ['load-a', 'load-b', 'load-c', 'load-d', 'load-e', 'load-f'];
+      const tokens = new Map(
+        await Promise.all(users.map(async (u) => [u, await server.token(u, { expiresIn: '10m' })] as const)),
+      );
+      const answers: { status: number; requestId: string | null }[] = [];
+      const stop = Date.now() + SECONDS * 1000;
+      let baseline = 0;
+      const warmup = setTimeout(() => {
+        baseline = heapAfterGc();
+      }, 2000);
+      await Promise.all(
+        users.flatMap((user) =>
+          Array.from({ length: 3 }, async () => {
+            while (Date.now() < stop) {
+              const response = await fetch(`${server.url}/credentials`, {
+                method: 'POST',
+                headers: { authorization: `Bearer ${tokens.get(user)}`, 'content-type': 'application/json' },
+                body: '{}',
+              });
+              const text = await response.text();
+              if (!response.ok) server.errorBodies.push(text);
+              answers.push({ status: response.status, requestId: response.headers.get('x-request-id') });
+            }
+          }),
+        ),
+      );
+      clearTimeout(warmup);
+      const end = heapAfterGc();
 
-    // Node 20: no Object.groupBy.
-    const byStatus: Record<string, typeof answers> = {};
-    for (const a of answers) {
-      const group = byStatus[String(a.status)] ?? [];
-      group.push(a);
-      byStatus[String(a.status)] = group;
-    }
-    expect(Object.keys(byStatus).sort()).toEqual(['200', '429']);
-    expect(byStatus['200']!.length).toBeGreaterThan(0);
-    // Heap after GC may wobble by a few MB; a leak of one entry per request would not.
-    expect(baseline).toBeGreaterThan(0);
-    expect(end - baseline).toBeLessThan(32 * 1024 * 1024);
-    // The audit log: exactly one line per answered request, by request id.
-    const lines = server.log
-      .records()
-      .filter((r) => r.event === 'credentials.issued' || String(r.event).endsWith('.refused'));
-    const perId = new Map<string, number>();
-    for (const line of lines) perId.set(String(line.requestId), (perId.get(String(line.requestId)) ?? 0) + 1);
-    for (const answer of answers) expect(perId.get(String(answer.requestId))).toBe(1);
-    expect(lines.length).toBe(answers.length);
-    // Credentials were served from the cache: far fewer AssumeRole calls than 200s.
-    expect(server.sts.count('AssumeRole')).toBeLessThan(byStatus['200']!.length);
-    expect(server.leaks()).toEqual([]);
-  }, (SECONDS + 60) * 1000);
+      // Node 20: no Object.groupBy.
+      const byStatus: Record<string, typeof answers> = {};
+      for (const a of answers) {
+        const group = byStatus[String(a.status)] ?? [];
+        group.push(a);
+        byStatus[String(a.status)] = group;
+      }
+      expect(Object.keys(byStatus).sort()).toEqual(['200', '429']);
+      expect(byStatus['200']!.length).toBeGreaterThan(0);
+      // Heap after GC may wobble by a few MB; a leak of one entry per request would not.
+      expect(baseline).toBeGreaterThan(0);
+      expect(end - baseline).toBeLessThan(32 * 1024 * 1024);
+      // The audit log: exactly one line per answered request, by request id.
+      const lines = server.log
+        .records()
+        .filter((r) => r.event === 'credentials.issued' || String(r.event).endsWith('.refused'));
+      const perId = new Map<string, number>();
+      for (const line of lines)
+        perId.set(String(line.requestId), (perId.get(String(line.requestId)) ?? 0) + 1);
+      for (const answer of answers) expect(perId.get(String(answer.requestId))).toBe(1);
+      expect(lines.length).toBe(answers.length);
+      // Credentials were served from the cache: far fewer AssumeRole calls than 200s.
+      expect(server.sts.count('AssumeRole')).toBeLessThan(byStatus['200']!.length);
+      expect(server.leaks()).toEqual([]);
+    },
+    (SECONDS + 60) * 1000,
+  );
 });
