@@ -21,6 +21,7 @@ export { freePort, freePorts } from './ports.js';
 export {
   browserCors,
   denyAclUploadsPolicy,
+  IGNORE_PUBLIC_ACLS,
   ROLE_ACTIONS,
   uploaderRolePolicy,
   uploaderTrustPolicy,

@@ -1,5 +1,10 @@
 import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
-import { CreateBucketCommand, PutBucketCorsCommand, PutBucketPolicyCommand } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  PutBucketCorsCommand,
+  PutBucketPolicyCommand,
+  PutPublicAccessBlockCommand,
+} from '@aws-sdk/client-s3';
 import { iamClient, s3Client } from './clients.js';
 import type { LocalS3 } from './local-s3.js';
 
@@ -65,8 +70,8 @@ const ACL_HEADERS = [
  * `StringLike "?*"` matches only a non-empty value: RGW reports a missing header as "", AWS
  * as absent (no match), so plain uploads pass on both.
  *
- * Known RGW 16 gap: it does not evaluate these keys for CreateMultipartUpload, so a
- * multipart upload can still carry an ACL locally.
+ * RGW 16 does not evaluate these keys for CreateMultipartUpload, so a multipart upload can
+ * still carry an ACL locally; `IGNORE_PUBLIC_ACLS` makes such an ACL grant nothing.
  */
 export function denyAclUploadsPolicy(bucket: string) {
   return {
@@ -82,7 +87,15 @@ export function denyAclUploadsPolicy(bucket: string) {
   };
 }
 
-/** Bucket (owned by the token service's user), CORS, and the uploader role. */
+/**
+ * The part of Block Public Access that RGW 16 applies without refusing plain uploads by
+ * temporary credentials (BlockPublicAcls does refuse them): public ACLs, however they were
+ * set (a multipart upload's `ACL: public-read`, which the policy above cannot see), grant
+ * nothing, and a public bucket policy would not open the bucket.
+ */
+export const IGNORE_PUBLIC_ACLS = { IgnorePublicAcls: true, RestrictPublicBuckets: true } as const;
+
+/** Bucket (owned by the token service's user), CORS, its ACL guards, and the uploader role. */
 export async function provision(local: LocalS3): Promise<void> {
   const s3 = s3Client(local, local.service);
   const iam = iamClient(local, local.admin);
@@ -95,6 +108,12 @@ export async function provision(local: LocalS3): Promise<void> {
       new PutBucketPolicyCommand({
         Bucket: local.bucket,
         Policy: JSON.stringify(denyAclUploadsPolicy(local.bucket)),
+      }),
+    );
+    await s3.send(
+      new PutPublicAccessBlockCommand({
+        Bucket: local.bucket,
+        PublicAccessBlockConfiguration: IGNORE_PUBLIC_ACLS,
       }),
     );
     await iam.send(
