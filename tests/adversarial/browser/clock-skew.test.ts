@@ -1,12 +1,10 @@
 // Case 15: a browser whose clock is two hours off still uploads. The token server's
 // `serverTime` lets the engine correct credential expiry and request signing; SigV4 allows
 // only 15 minutes of skew, so an uncorrected signature would be refused.
-import { Uploader, type UploadTask } from '@s3up/core';
-import { SignJWT } from 'jose';
-import { afterEach, describe, expect, inject, it } from 'vitest';
-import type {} from '../../../packages/token-server/test/support/token-server.global-setup.js';
+import { Uploader } from '@s3up/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { jwtFor, readBack, settled, tokenServer } from './browser-support.js';
 
-const tokenServer = inject('tokenServer');
 const RealDate = Date;
 const MiB = 1024 * 1024;
 
@@ -26,41 +24,6 @@ function skewClock(offsetMs: number): void {
 afterEach(() => {
   globalThis.Date = RealDate;
 });
-
-async function jwtFor(user: string): Promise<string> {
-  // Minted on the real clock, as the app's backend would.
-  return new SignJWT({})
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(user)
-    .setIssuer(tokenServer.jwt.issuer)
-    .setAudience(tokenServer.jwt.audience)
-    .setIssuedAt()
-    .setExpirationTime('1h')
-    .sign(new TextEncoder().encode(tokenServer.jwt.secret));
-}
-
-function settled(uploader: Uploader, task: UploadTask): Promise<UploadTask> {
-  return new Promise((resolve) => {
-    const done = () => {
-      if (['succeeded', 'failed', 'cancelled'].includes(task.state)) resolve(task);
-    };
-    for (const type of ['upload-succeeded', 'upload-failed', 'upload-cancelled'] as const) {
-      uploader.addEventListener(type, done);
-    }
-    done();
-  });
-}
-
-async function readBack(token: string, prefix: string, key: string): Promise<Uint8Array> {
-  const answer = await fetch(`${tokenServer.url}/presign`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ method: 'GET', key: key.slice(prefix.length) }),
-  });
-  expect(answer.status).toBe(200);
-  const { url } = (await answer.json()) as { url: string };
-  return new Uint8Array(await (await fetch(url)).arrayBuffer());
-}
 
 describe('case 15: a browser clock two hours off', () => {
   it.each([

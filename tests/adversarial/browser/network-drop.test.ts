@@ -5,11 +5,12 @@
 // context.setOffline: the window gets a real `offline` event and requests fail with
 // net::ERR_INTERNET_DISCONNECTED). Five seconds later the network comes back. The upload
 // must carry on with the same UploadId, never report failure, and store the file's bytes.
-import { Uploader, type UploadTask } from '@s3up/core';
+import { Uploader } from '@s3up/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { commands } from 'vitest/browser';
 import type {} from '../support/network-drop-commands.js';
 import type { DropOptions, WireRecord } from '../support/network-drop-rig.js';
+import { settled } from './browser-support.js';
 
 const MiB = 1024 * 1024;
 
@@ -27,18 +28,6 @@ function randomBytes(size: number): Uint8Array<ArrayBuffer> {
 async function sha256(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-function settled(uploader: Uploader, task: UploadTask): Promise<UploadTask> {
-  return new Promise((resolve) => {
-    const done = () => {
-      if (['succeeded', 'failed', 'cancelled'].includes(task.state)) resolve(task);
-    };
-    for (const type of ['upload-succeeded', 'upload-failed', 'upload-cancelled'] as const) {
-      uploader.addEventListener(type, done);
-    }
-    done();
-  });
 }
 
 const isPart = (r: WireRecord, n: number) => r.operation === 'UploadPart' && r.partNumber === n;

@@ -3,11 +3,8 @@
 // in-flight parts die with the page, as when a tab is reloaded or crashes), then picks the
 // same file again. Real Chromium, the real engine and its IndexedDB record, the real token
 // server and backend.
-import type {} from '@vitest/browser-playwright';
-import { SignJWT } from 'jose';
-import { expect, inject, it } from 'vitest';
-import { cdp } from 'vitest/browser';
-import type {} from '../../../packages/token-server/test/support/token-server.global-setup.js';
+import { expect, it } from 'vitest';
+import { jwtFor, readBack, tokenServer, uplink } from './browser-support.js';
 import {
   type MidFlightCommand,
   type MidFlightReport,
@@ -15,32 +12,9 @@ import {
   type WireNote,
 } from './fixtures/reload-mid-flight.js';
 
-const tokenServer = inject('tokenServer');
 const MiB = 1024 * 1024;
 const PARTS = 10;
 const CONCURRENCY = 3;
-
-async function jwtFor(user: string): Promise<string> {
-  return new SignJWT({})
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(user)
-    .setIssuer(tokenServer.jwt.issuer)
-    .setAudience(tokenServer.jwt.audience)
-    .setIssuedAt()
-    .setExpirationTime('1h')
-    .sign(new TextEncoder().encode(tokenServer.jwt.secret));
-}
-
-async function uplink(bytesPerSecond: number): Promise<void> {
-  const session = cdp();
-  await session.send('Network.enable');
-  await session.send('Network.emulateNetworkConditions', {
-    offline: false,
-    latency: 0,
-    downloadThroughput: -1,
-    uploadThroughput: bytesPerSecond,
-  });
-}
 
 function next<T>(test: (data: Record<string, unknown>) => boolean): Promise<T> {
   return new Promise((resolve) => {
@@ -135,14 +109,7 @@ it('resumes on the same UploadId, re-sending at most one part per connection, an
     }),
   );
 
-  const presigned = await fetch(`${tokenServer.url}/presign`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ method: 'GET', key: report.key!.slice(`users/${user}/`.length) }),
-  });
-  expect(presigned.status).toBe(200);
-  const { url } = (await presigned.json()) as { url: string };
-  const stored = new Uint8Array(await (await fetch(url)).arrayBuffer());
+  const stored = await readBack(token, `users/${user}/`, report.key!);
   const expected = seededBytes(command.size, command.seed);
   expect(stored.length).toBe(expected.length);
   expect(stored.every((byte, i) => byte === expected[i])).toBe(true);

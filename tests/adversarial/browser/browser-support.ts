@@ -1,0 +1,61 @@
+// What the adversarial browser cases share: the run's token server, a signed-in user's JWT
+// (minted on the real clock, as the app's backend would), the uplink throttle, and waiting
+// for a task to settle.
+
+import type { Uploader, UploadTask } from '@s3up/core';
+import type {} from '@vitest/browser-playwright';
+import { SignJWT } from 'jose';
+import { expect, inject } from 'vitest';
+import { cdp } from 'vitest/browser';
+import type {} from '../../../packages/token-server/test/support/token-server.global-setup.js';
+
+export const tokenServer = inject('tokenServer');
+
+/** An HS256 token for `user` from the run's token server's issuer, valid for an hour. */
+export async function jwtFor(user: string): Promise<string> {
+  return new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(user)
+    .setIssuer(tokenServer.jwt.issuer)
+    .setAudience(tokenServer.jwt.audience)
+    .setIssuedAt()
+    .setExpirationTime('1h')
+    .sign(new TextEncoder().encode(tokenServer.jwt.secret));
+}
+
+/** Throttles the page's uplink (DevTools network emulation); -1 lifts the limit. */
+export async function uplink(bytesPerSecond: number): Promise<void> {
+  const session = cdp();
+  await session.send('Network.enable');
+  await session.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: 0,
+    downloadThroughput: -1,
+    uploadThroughput: bytesPerSecond,
+  });
+}
+
+/** Resolves with the task once it succeeded, failed or was cancelled. */
+export function settled(uploader: Uploader, task: UploadTask): Promise<UploadTask> {
+  return new Promise((resolve) => {
+    const done = () => {
+      if (['succeeded', 'failed', 'cancelled'].includes(task.state)) resolve(task);
+    };
+    for (const type of ['upload-succeeded', 'upload-failed', 'upload-cancelled'] as const) {
+      uploader.addEventListener(type, done);
+    }
+    done();
+  });
+}
+
+/** The stored bytes of `key` (under `prefix`), through a presigned GET from the token server. */
+export async function readBack(token: string, prefix: string, key: string): Promise<Uint8Array> {
+  const answer = await fetch(`${tokenServer.url}/presign`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ method: 'GET', key: key.slice(prefix.length) }),
+  });
+  expect(answer.status).toBe(200);
+  const { url } = (await answer.json()) as { url: string };
+  return new Uint8Array(await (await fetch(url)).arrayBuffer());
+}
