@@ -60,6 +60,8 @@ export class FileUpload {
   readonly #unaborted: { bucket: string; key: string; uploadId: string }[] = [];
   /** CompleteMultipartUpload succeeded: only the check remains (a pause there must not restart). */
   #completed = false;
+  /** CompleteMultipartUpload requests sent for an UploadId, across retries and runs. */
+  #completeSent = { uploadId: '', count: 0 };
   /**
    * The last run failed on a 403 from S3. The session may be dead on the server (revoked, or
    * the backend restarted and lost its roles) while it looks valid here: the next run (retry)
@@ -400,22 +402,34 @@ export class FileUpload {
     const key = this.task.key!;
     const uploadId = this.#uploadId!;
     const parts = [...this.#parts.values()].sort((a, b) => a.PartNumber! - b.PartNumber!);
-    await this.#request(transport, signal, {
-      operation: 'CompleteMultipartUpload',
-      abortable: false,
-      // S3 may take minutes to assemble thousands of parts.
-      stallFactor: 10,
-      send: (abortSignal) =>
-        client.send(
-          new sdk.CompleteMultipartUploadCommand({
-            Bucket: this.#bucket,
-            Key: key,
-            UploadId: uploadId,
-            MultipartUpload: { Parts: parts },
-          }),
-          { abortSignal },
-        ),
-    });
+    try {
+      await this.#request(transport, signal, {
+        operation: 'CompleteMultipartUpload',
+        abortable: false,
+        // S3 may take minutes to assemble thousands of parts.
+        stallFactor: 10,
+        send: (abortSignal) => {
+          if (this.#completeSent.uploadId !== uploadId) this.#completeSent = { uploadId, count: 0 };
+          this.#completeSent.count += 1;
+          return client.send(
+            new sdk.CompleteMultipartUploadCommand({
+              Bucket: this.#bucket,
+              Key: key,
+              UploadId: uploadId,
+              MultipartUpload: { Parts: parts },
+            }),
+            { abortSignal },
+          );
+        },
+      });
+    } catch (error) {
+      // A Complete sent again after one whose answer was lost (network, stall): S3 may have
+      // completed the first and now answers NoSuchUpload. The object then is in the bucket,
+      // whole: check before reporting a stored file as failed.
+      const resent = this.#completeSent.uploadId === uploadId && this.#completeSent.count > 1;
+      if (!(resent && isUploadError(error) && error.code === 'aborted')) throw error;
+      if (!(await this.#storedWhole(transport, parts.length, signal))) throw error;
+    }
     // The ETag it returns is not checked: Ceph RGW leaves it empty. HeadObject checks instead.
     this.#uploadId = undefined;
     this.#parts.clear();
@@ -652,11 +666,46 @@ export class FileUpload {
     );
   }
 
+  /**
+   * Whether the key holds this file as a multipart object of `partCount` parts (size, and the
+   * `-N` suffix of a multipart ETag when S3 gives one), asked with upload credentials, then
+   * read ones. False when it cannot tell.
+   */
+  async #storedWhole(transport: S3Transport, partCount: number, signal: AbortSignal): Promise<boolean> {
+    const matches = ({ length, etag }: { length: number | undefined; etag: string | undefined }) => {
+      if (length !== this.task.size) return false;
+      // A multipart ETag ends in "-<parts>": another count means another upload wrote the key.
+      const count = etag ? /-(\d+)"?$/.exec(etag)?.[1] : undefined;
+      return count === undefined || Number(count) === partCount;
+    };
+    try {
+      return matches(await this.#headObject(transport, this.#engine.source, signal));
+    } catch (error) {
+      if (isAbort(error)) throw error;
+      if (!(isUploadError(error) && error.code === 'access-denied')) return false;
+    }
+    try {
+      const read = await this.#engine.readAccess();
+      return matches(await this.#headObject(read.transport, read.source, signal));
+    } catch (error) {
+      if (isAbort(error)) throw error;
+      return false;
+    }
+  }
+
   async #head(
     transport: S3Transport,
     source: CredentialsSource,
     signal: AbortSignal,
   ): Promise<number | undefined> {
+    return (await this.#headObject(transport, source, signal)).length;
+  }
+
+  async #headObject(
+    transport: S3Transport,
+    source: CredentialsSource,
+    signal: AbortSignal,
+  ): Promise<{ length: number | undefined; etag: string | undefined }> {
     const { sdk, client } = transport;
     const head = await runRequest(this.#engine.env, {
       operation: 'HeadObject',
@@ -669,6 +718,6 @@ export class FileUpload {
       send: (abortSignal) =>
         client.send(new sdk.HeadObjectCommand({ Bucket: this.#bucket, Key: this.task.key }), { abortSignal }),
     });
-    return head.ContentLength;
+    return { length: head.ContentLength, etag: head.ETag };
   }
 }

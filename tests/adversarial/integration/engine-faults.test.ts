@@ -193,6 +193,34 @@ describe('cases 17 and 18: a failed upload is aborted without the app asking', (
   );
 });
 
+describe('case 21, as AWS answers it: a Complete sent again after its answer was lost', () => {
+  it('RGW stored the object, the re-sent Complete is answered NoSuchUpload: succeeded once HeadObject finds it whole, bytes exact', async () => {
+    // RGW answers a re-sent Complete with 200; AWS answers NoSuchUpload. The proxy plays AWS.
+    const from = s3.seen.length;
+    let completes = 0;
+    s3.rule = (r) => {
+      if (r.operation !== 'CompleteMultipartUpload') return undefined;
+      completes += 1;
+      return completes === 1 ? { dropAnswer: true } : s3Error(404, 'NoSuchUpload');
+    };
+    const { uploader } = engineFor(server, `lostcomplete${run}`);
+    const { file, bytes } = randomFile(11 * MiB, 'lost-complete.bin');
+    const task = await settled(uploader, uploader.add(file));
+    expect(task.error).toBeUndefined();
+    expect(task.state).toBe('succeeded');
+    expect(task.verified).toBe(true);
+    const calls = s3.seen.slice(from);
+    // The first Complete was answered to nobody (the proxy cut it); the second got AWS's 404.
+    expect(calls.filter((c) => c.operation === 'CompleteMultipartUpload').map((c) => c.status)).toEqual([
+      undefined,
+      404,
+    ]);
+    expect(calls.filter((c) => c.operation === 'HeadObject').length).toBeGreaterThanOrEqual(1);
+    expect((await bytesOf(local, task.key!)).equals(bytes)).toBe(true);
+    await uploader.destroy();
+  });
+});
+
 describe('case 10: what the engine reported', () => {
   it('no failure, cause or task the engine reported carries a secret, a JWT or policy text', () => {
     // Every test above ran engines on this server: their failures (with causes) are here.

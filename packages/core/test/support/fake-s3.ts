@@ -61,6 +61,8 @@ export class FakeS3 {
     { key: string; parts: Map<number, { bytes: Uint8Array; etag: string; checksum?: string }> }
   >();
   fault: Fault | undefined;
+  /** Acts on the request, then drops the connection instead of answering (the answer is lost). */
+  loseAnswer: ((call: WireCall, attempt: number) => boolean) | undefined;
   /** Parts per ListParts page (S3: 1000); small values exercise pagination. */
   listPageSize = 1000;
   /** Delay before answering UploadPart, ms (to have parts in flight). */
@@ -190,7 +192,8 @@ export class FakeS3 {
       this.#attempts.set(id, attempt);
       const injected = await this.fault?.(call, attempt);
       if (injected) return injected;
-      return this.#answer(call, body ?? new Uint8Array(0), q, request);
+      const answer = this.#answer(call, body ?? new Uint8Array(0), q, request);
+      return this.loseAnswer?.(call, attempt) ? HttpResponse.error() : answer;
     } finally {
       if (isBodyOp) this.#inFlight -= 1;
     }

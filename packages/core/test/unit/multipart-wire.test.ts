@@ -218,6 +218,49 @@ describe('retries', () => {
     expect(s3.objects.has(task.key!)).toBe(true);
   });
 
+  it("Complete's answer lost, the re-sent Complete answered NoSuchUpload: the whole object is there, so succeeded", async () => {
+    // AWS answers a Complete sent again for an upload it already completed with NoSuchUpload.
+    const s3 = wire.reset();
+    s3.loseAnswer = (call, attempt) => call.op === 'CompleteMultipartUpload' && attempt === 1;
+    const up = testUploader();
+    const { file, bytes } = randomFile(12 * MiB);
+    const task = up.add(file);
+    await settled(up, task);
+    expect(task.error).toBeUndefined();
+    expect(task.state).toBe('succeeded');
+    expect(s3.count('CompleteMultipartUpload')).toBe(2);
+    expect(sameBytes(s3.objects.get(task.key!), bytes)).toBe(true);
+  });
+
+  it('a re-sent Complete answered NoSuchUpload while the key holds something else: failed (aborted), never succeeded', async () => {
+    const s3 = wire.reset();
+    s3.loseAnswer = (call, attempt) => {
+      if (call.op !== 'CompleteMultipartUpload' || attempt !== 1) return false;
+      // Another writer replaces the object before the engine looks.
+      s3.objects.set(call.key, new Uint8Array(10));
+      return true;
+    };
+    const up = testUploader();
+    const succeeded = vi.fn();
+    up.addEventListener('upload-succeeded', succeeded);
+    const task = up.add(randomFile(12 * MiB).file);
+    await settled(up, task);
+    expect(task.state).toBe('failed');
+    expect(task.error?.code).toBe('aborted');
+    expect(succeeded).not.toHaveBeenCalled();
+  });
+
+  it('a first Complete answered NoSuchUpload (the upload is gone) fails as aborted without asking HeadObject', async () => {
+    const s3 = wire.reset();
+    s3.fault = (call) => (call.op === 'CompleteMultipartUpload' ? s3Error(404, 'NoSuchUpload') : undefined);
+    const up = testUploader();
+    const task = up.add(randomFile(12 * MiB).file);
+    await settled(up, task);
+    expect(task.state).toBe('failed');
+    expect(task.error?.code).toBe('aborted');
+    expect(s3.count('HeadObject')).toBe(0);
+  });
+
   it('reports a part answer without ETag as the bucket CORS not exposing it', async () => {
     const s3 = wire.reset();
     s3.fault = (call) => (call.op === 'UploadPart' ? new HttpResponse(null, { status: 200 }) : undefined);
