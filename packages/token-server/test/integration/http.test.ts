@@ -22,7 +22,7 @@ const logLines: string[] = [];
 const issuedSecrets: string[] = [];
 const tokensSent: string[] = [];
 
-function app(overrides: Partial<TokenServerOptions> = {}) {
+function service(overrides: Partial<TokenServerOptions> = {}) {
   return createTokenServer({
     bucket: local.bucket,
     region: local.region,
@@ -36,7 +36,11 @@ function app(overrides: Partial<TokenServerOptions> = {}) {
     duration: { minSeconds: 900, maxSeconds: 3600 },
     audit: createAuditLogger({ destination: { write: (line: string) => void logLines.push(line) } }),
     ...overrides,
-  }).app;
+  });
+}
+
+function app(overrides: Partial<TokenServerOptions> = {}) {
+  return service(overrides).app;
 }
 
 async function token(sub: string, options?: Parameters<typeof mintToken>[2]) {
@@ -178,43 +182,22 @@ describe('requests', () => {
   });
 
   it('clearCache() (after a revocation) makes the next request fetch a new session', async () => {
-    const service = createTokenServer({
-      bucket: local.bucket,
-      region: local.region,
-      roleArn: local.roleArn,
-      endpoint: local.endpoint,
-      forcePathStyle: true,
-      credentials: local.service,
-      authenticate: jwtAuthenticator(jwt),
-      audit: createAuditLogger({ level: 'silent' }),
-    });
+    const revoking = service();
     const auth = `Bearer ${await token('revoked')}`;
-    const first = await request(service.app).post('/credentials').set('Authorization', auth);
-    const cached = await request(service.app).post('/credentials').set('Authorization', auth);
+    const first = await request(revoking.app).post('/credentials').set('Authorization', auth);
+    const cached = await request(revoking.app).post('/credentials').set('Authorization', auth);
     expect(cached.body.accessKeyId).toBe(first.body.accessKeyId);
-    service.clearCache('revoked');
-    const fresh = await request(service.app).post('/credentials').set('Authorization', auth);
+    revoking.clearCache('revoked');
+    const fresh = await request(revoking.app).post('/credentials').set('Authorization', auth);
     expect(fresh.status).toBe(200);
     expect(fresh.body.accessKeyId).not.toBe(first.body.accessKeyId);
   });
 
   it('refusedAccessKeyId naming the cached session replaces it (and is audited); any other key changes nothing', async () => {
-    const lines: Record<string, unknown>[] = [];
-    const service = createTokenServer({
-      bucket: local.bucket,
-      region: local.region,
-      roleArn: local.roleArn,
-      endpoint: local.endpoint,
-      forcePathStyle: true,
-      credentials: local.service,
-      authenticate: jwtAuthenticator(jwt),
-      audit: createAuditLogger({
-        destination: { write: (line: string) => void lines.push(JSON.parse(line)) },
-      }),
-    });
+    const mending = service().app;
     const auth = `Bearer ${await token('refused')}`;
     const ask = (body?: object) =>
-      request(service.app)
+      request(mending)
         .post('/credentials')
         .set('Authorization', auth)
         .send(body ?? {});
@@ -227,7 +210,9 @@ describe('requests', () => {
     expect(fresh.status).toBe(200);
     expect(fresh.body.sessionToken).not.toBe(first.body.sessionToken);
     expect(fresh.body.prefix).toBe('users/refused/');
-    const issued = lines.filter((l) => l.event === 'credentials.issued');
+    const issued = logLines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((l) => l.event === 'credentials.issued' && l.userId === 'refused');
     expect(issued.map((l) => [l.cache, l.replacedAccessKeyId])).toEqual([
       ['miss', undefined],
       ['hit', undefined],
