@@ -3,14 +3,10 @@
 // in-flight parts die with the page, as when a tab is reloaded or crashes), then picks the
 // same file again. Real Chromium, the real engine and its IndexedDB record, the real token
 // server and backend.
+import { seededBytes } from '@s3up/testkit/seeded-bytes';
 import { expect, it } from 'vitest';
 import { jwtFor, readBack, tokenServer, uplink } from './browser-support.js';
-import {
-  type MidFlightCommand,
-  type MidFlightReport,
-  seededBytes,
-  type WireNote,
-} from './fixtures/reload-mid-flight.js';
+import type { MidFlightCommand, MidFlightReport, WireNote } from './fixtures/reload-mid-flight.js';
 
 const MiB = 1024 * 1024;
 const PARTS = 10;

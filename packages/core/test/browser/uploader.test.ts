@@ -2,6 +2,7 @@
 // against the run's real backend and token server. The uplink is slowed with the DevTools
 // protocol (not a mock) so that progress has something to report between part boundaries.
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { seededBytes as bytes } from '@s3up/testkit/seeded-bytes';
 import type {} from '@vitest/browser-playwright';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { cdp } from 'vitest/browser';
@@ -12,18 +13,6 @@ import { testUser, tokenCredentials } from '../support/token.js';
 
 const tokenServer = inject('tokenServer');
 const MiB = 1024 * 1024;
-
-function bytes(size: number, seed: number): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(size);
-  let x = seed * 2654435761;
-  for (let i = 0; i < size; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
 
 async function throttleUpload(bytesPerSecond: number | null): Promise<void> {
   const session = cdp();

@@ -2,6 +2,7 @@
 // token server (JWT minted here with jose), files with known bytes, reading objects back
 // from the bucket, the axe audit and screenshots.
 
+import { seededBytes } from '@s3up/testkit/seeded-bytes';
 import axe from 'axe-core';
 import { SignJWT } from 'jose';
 import { expect, inject } from 'vitest';
@@ -63,17 +64,7 @@ export async function mount(
 }
 
 /** Deterministic pseudo-random bytes: a mismatch in the bucket shows as different bytes. */
-export function bytes(size: number, seed = 1): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(size);
-  let x = seed * 2654435761;
-  for (let i = 0; i < size; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
+export const bytes = seededBytes;
 
 export function file(name: string, size: number, type = 'application/octet-stream', seed = size): File {
   return new File([bytes(size, seed)], name, { type, lastModified: 1_700_000_000_000 + seed });
