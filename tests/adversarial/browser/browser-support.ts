@@ -3,11 +3,11 @@
 // for a task to settle.
 
 import type { Uploader, UploadTask } from '@s3up/core';
-import type {} from '@vitest/browser-playwright';
 import { SignJWT } from 'jose';
 import { expect, inject } from 'vitest';
-import { cdp } from 'vitest/browser';
 import type {} from '../../../packages/token-server/test/support/token-server.global-setup.js';
+
+export { throttleUplink } from '../../../packages/core/test/support/chromium-network.js';
 
 export const tokenServer = inject('tokenServer');
 
@@ -21,18 +21,6 @@ export async function jwtFor(user: string): Promise<string> {
     .setIssuedAt()
     .setExpirationTime('1h')
     .sign(new TextEncoder().encode(tokenServer.jwt.secret));
-}
-
-/** Throttles the page's uplink (DevTools network emulation); -1 lifts the limit. */
-export async function uplink(bytesPerSecond: number): Promise<void> {
-  const session = cdp();
-  await session.send('Network.enable');
-  await session.send('Network.emulateNetworkConditions', {
-    offline: false,
-    latency: 0,
-    downloadThroughput: -1,
-    uploadThroughput: bytesPerSecond,
-  });
 }
 
 /** Resolves with the task once it succeeded, failed or was cancelled. */

@@ -5,7 +5,7 @@
 // server and backend.
 import { seededBytes } from '@s3up/testkit/seeded-bytes';
 import { expect, it } from 'vitest';
-import { jwtFor, readBack, tokenServer, uplink } from './browser-support.js';
+import { jwtFor, readBack, throttleUplink, tokenServer } from './browser-support.js';
 import type { MidFlightCommand, MidFlightReport, WireNote } from './fixtures/reload-mid-flight.js';
 
 const MiB = 1024 * 1024;
@@ -47,14 +47,14 @@ it('resumes on the same UploadId, re-sending at most one part per connection, an
   const first = await ready;
 
   // About 25 MiB/s: the reload lands while parts are on the wire, not between them.
-  await uplink(25 * MiB);
+  await throttleUplink(25 * MiB);
   const sixtyPercent = next<{ progress: number }>((d) => d.page === first.page && Number(d.progress) >= 0.6);
   frame.contentWindow!.postMessage(command, location.origin);
   await sixtyPercent;
   ready = next<{ page: string }>((d) => d.ready === true);
   frame.contentWindow!.location.reload();
   const second = await ready;
-  await uplink(-1);
+  await throttleUplink(null);
 
   const before = wire.filter((n) => n.page === first.page);
   const finishedBefore = new Set(

@@ -1,9 +1,8 @@
 // Resume after a real page reload: an iframe uploads part of a file, is reloaded (its JS
 // heap is gone, IndexedDB stays), and the same file picked again continues the upload.
-import type {} from '@vitest/browser-playwright';
 import { expect, inject, it } from 'vitest';
-import { cdp } from 'vitest/browser';
 import type {} from '../../../token-server/test/support/token-server.global-setup.js';
+import { throttleUplink } from '../support/chromium-network.js';
 import { mintJwt, testUser } from '../support/token.js';
 import type { ReloadCommand, ReloadReport } from './fixtures/reload-page.js';
 
@@ -18,17 +17,6 @@ function nextMessage<T>(test: (data: unknown) => boolean): Promise<T> {
       resolve(event.data as T);
     };
     window.addEventListener('message', listener);
-  });
-}
-
-async function uplink(bytesPerSecond: number): Promise<void> {
-  const session = cdp();
-  await session.send('Network.enable');
-  await session.send('Network.emulateNetworkConditions', {
-    offline: false,
-    latency: 0,
-    downloadThroughput: -1,
-    uploadThroughput: bytesPerSecond,
   });
 }
 
@@ -48,13 +36,13 @@ it('resumes from IndexedDB after a real reload of the page, sending only the mis
   document.body.append(frame);
   await loaded;
 
-  await uplink(10 * MiB);
+  await throttleUplink(10 * MiB);
   const interrupted = nextMessage<ReloadReport>((d) => (d as ReloadReport)?.phase === 'interrupt');
   frame.contentWindow!.postMessage({ ...command, phase: 'interrupt' }, location.origin);
   const first = await interrupted;
   expect(first.error).toBeUndefined();
   expect(first.state).toBe('paused');
-  await uplink(-1);
+  await throttleUplink(null);
 
   loaded = ready();
   frame.contentWindow!.location.reload();

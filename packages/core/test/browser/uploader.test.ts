@@ -3,30 +3,19 @@
 // protocol (not a mock) so that progress has something to report between part boundaries.
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { seededBytes as bytes } from '@s3up/testkit/seeded-bytes';
-import type {} from '@vitest/browser-playwright';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { cdp } from 'vitest/browser';
 import type {} from '../../../token-server/test/support/token-server.global-setup.js';
 import { IndexedDbResumeStore, Uploader, type UploaderOptions, type UploadTask } from '../../src/index.js';
+import { throttleUplink } from '../support/chromium-network.js';
 import { settled } from '../support/harness-events.js';
+import { partRequests } from '../support/part-requests.js';
 import { testUser, tokenCredentials } from '../support/token.js';
 
 const tokenServer = inject('tokenServer');
 const MiB = 1024 * 1024;
 
-async function throttleUpload(bytesPerSecond: number | null): Promise<void> {
-  const session = cdp();
-  await session.send('Network.enable');
-  await session.send('Network.emulateNetworkConditions', {
-    offline: false,
-    latency: 0,
-    downloadThroughput: -1,
-    uploadThroughput: bytesPerSecond ?? -1,
-  });
-}
-
 afterEach(async () => {
-  await throttleUpload(null);
+  await throttleUplink(null);
 });
 
 async function uploaderFor(user: string, options: Partial<UploaderOptions> = {}): Promise<Uploader> {
@@ -68,21 +57,12 @@ async function readBack(user: string, key: string): Promise<Uint8Array> {
 
 const equal = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((v, i) => v === b[i]);
 
-/** UploadPart requests the page sent, from the browser's own resource timing. */
-function partRequests(): number[] {
-  return performance
-    .getEntriesByType('resource')
-    .map((entry) => new URL(entry.name).searchParams.get('partNumber'))
-    .filter((n): n is string => n !== null)
-    .map(Number);
-}
-
 describe('in Chromium', () => {
   it('reports progress byte by byte through XHR, monotonic and never above the size', async () => {
     const user = testUser('progress');
     const up = await uploaderFor(user, { concurrency: 2 });
     const data = bytes(12 * MiB, 7);
-    await throttleUpload(8 * MiB);
+    await throttleUplink(8 * MiB);
     const seen: number[] = [];
     let overallMax = 0;
     up.addEventListener('upload-progress', (e) => {
@@ -109,7 +89,7 @@ describe('in Chromium', () => {
     const user = testUser('offline');
     const up = await uploaderFor(user, { concurrency: 1 });
     const data = bytes(11 * MiB, 3);
-    await throttleUpload(4 * MiB);
+    await throttleUplink(4 * MiB);
     const reasons: string[] = [];
     up.addEventListener('upload-paused', (e) => reasons.push(e.detail.reason));
     const task = up.add(new File([data], 'offline.bin', { lastModified: 2 }));
@@ -123,7 +103,7 @@ describe('in Chromium', () => {
     window.dispatchEvent(new Event('offline'));
     await expect.poll(() => task.state).toBe('paused');
     expect(reasons).toEqual(['offline']);
-    await throttleUpload(null);
+    await throttleUplink(null);
     window.dispatchEvent(new Event('online'));
     await settled(up, task);
     expect(task.state).toBe('succeeded');
@@ -137,7 +117,7 @@ describe('in Chromium', () => {
     const data = bytes(20 * MiB, 11);
     const pick = () => new File([data], 'idb.bin', { type: 'application/octet-stream', lastModified: 3 });
 
-    await throttleUpload(10 * MiB);
+    await throttleUplink(10 * MiB);
     const firstStore = new IndexedDbResumeStore(dbName);
     const first = await uploaderFor(user, { concurrency: 1, resumeStore: firstStore });
     const interrupted = first.add(pick());
@@ -154,7 +134,7 @@ describe('in Chromium', () => {
     expect(record?.key).toBe(interrupted.key);
     // What a reload leaves: nothing in memory, the database on disk.
     await firstStore.close();
-    await throttleUpload(null);
+    await throttleUplink(null);
 
     performance.clearResourceTimings();
     const second = await uploaderFor(user, { concurrency: 1, resumeStore: new IndexedDbResumeStore(dbName) });
