@@ -631,29 +631,23 @@ export class FileUpload {
     const key = this.task.key!;
     let length: number | undefined;
     try {
-      length = await this.#head(transport, this.#engine.source, signal);
+      length = (await this.#headStored(transport, signal)).length;
     } catch (error) {
-      if (!(isUploadError(error) && error.code === 'access-denied')) throw error;
-      // Upload credentials often may not read (no s3:GetObject): ask for read ones.
-      let read: { transport: S3Transport; source: CredentialsSource };
-      try {
-        read = await this.#engine.readAccess();
-        length = await this.#head(read.transport, read.source, signal);
-      } catch (cause) {
-        if (isAbort(cause)) throw cause;
-        if (isUploadError(cause) && cause.code === 'credentials' && cause.status === 403) {
-          // The token server does not offer the read scope (its default): S3 accepted every
-          // part and the completion, so the object is stored as sent. Failing here would
-          // report a stored file as failed; only the extra check is skipped, and said so.
-          this.task.verified = false;
-          return;
-        }
+      if (isUploadError(error) && error.code === 'credentials' && error.status === 403) {
+        // The token server does not offer the read scope (its default): S3 accepted every
+        // part and the completion, so the object is stored as sent. Failing here would
+        // report a stored file as failed; only the extra check is skipped, and said so.
+        this.task.verified = false;
+        return;
+      }
+      if (isUploadError(error) && error.code === 'access-denied') {
         throw new UploadError(
           'access-denied',
           `Stored ${key} but could not check its size: HeadObject needs s3:GetObject on the key (with upload or "read" scope credentials). Allow it, or set verify: false.`,
-          { cause },
+          { cause: error },
         );
       }
+      throw error;
     }
     if (length === this.task.size) {
       this.task.verified = true;
@@ -679,26 +673,28 @@ export class FileUpload {
       return count === undefined || Number(count) === partCount;
     };
     try {
-      return matches(await this.#headObject(transport, this.#engine.source, signal));
-    } catch (error) {
-      if (isAbort(error)) throw error;
-      if (!(isUploadError(error) && error.code === 'access-denied')) return false;
-    }
-    try {
-      const read = await this.#engine.readAccess();
-      return matches(await this.#headObject(read.transport, read.source, signal));
+      return matches(await this.#headStored(transport, signal));
     } catch (error) {
       if (isAbort(error)) throw error;
       return false;
     }
   }
 
-  async #head(
+  /**
+   * HeadObject of the task's key with the upload credentials, or, when they may not read it
+   * (no s3:GetObject, usual for upload scope), with read-scope ones from the endpoint.
+   */
+  async #headStored(
     transport: S3Transport,
-    source: CredentialsSource,
     signal: AbortSignal,
-  ): Promise<number | undefined> {
-    return (await this.#headObject(transport, source, signal)).length;
+  ): Promise<{ length: number | undefined; etag: string | undefined }> {
+    try {
+      return await this.#headObject(transport, this.#engine.source, signal);
+    } catch (error) {
+      if (!(isUploadError(error) && error.code === 'access-denied')) throw error;
+    }
+    const read = await this.#engine.readAccess();
+    return this.#headObject(read.transport, read.source, signal);
   }
 
   async #headObject(
