@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need, when any is missing: Ceph RGW (the local
 # S3+STS+IAM backend), Chromium (browser and end-to-end tests; test tools never download a
-# browser) and rclone (a real third-party S3 client for the CLI's tests).
+# browser), rclone and the AWS CLI (real third-party S3 clients for the CLI's tests) and Redis
+# (the shared store of several token-server instances).
 # apt-get update runs once, and only when something is missing. Needs root.
 set -euo pipefail
-PKGS=(ceph-mon ceph-osd radosgw ceph-common uuid-runtime curl chromium rclone)
+PKGS=(ceph-mon ceph-osd radosgw ceph-common uuid-runtime curl chromium rclone redis-server awscli)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
