@@ -1,0 +1,269 @@
+import { MIN_PART_SIZE } from './options.js';
+
+// Five seconds of history: long enough to average out the bursts of progress events a
+// browser sends, short enough to follow a link that changes (a train leaving Wi-Fi).
+const WINDOW_MS = 5000;
+// Below this much measured time the figure is noise (the first progress events of a
+// request arrive in a burst as the socket buffer fills).
+const MIN_SPAN_MS = 750;
+// Nothing in flight for longer than this: the next bytes start a new measurement.
+const IDLE_GAP_MS = 2000;
+
+/**
+ * The uplink's throughput, in bytes per second, over a sliding window of the bytes the
+ * engine has seen leave (request body progress, all files together: they share one link).
+ * Only time with bytes in flight counts: an idle gap between files does not read as a slow link.
+ */
+export class ThroughputEstimator {
+  readonly #windowMs: number;
+  readonly #minSpanMs: number;
+  /** (time, bytes) in arrival order, within the window. */
+  readonly #samples: { at: number; bytes: number }[] = [];
+  /** When the current busy stretch began (the first bytes after idle). */
+  #since: number | undefined;
+  /** Set while nothing is in flight: the figure is frozen, not decayed. */
+  #idleSince: number | undefined;
+  #last: number | undefined;
+
+  constructor(windowMs = WINDOW_MS, minSpanMs = MIN_SPAN_MS) {
+    this.#windowMs = windowMs;
+    this.#minSpanMs = minSpanMs;
+  }
+
+  /** Counts `bytes` that just left; `now` in ms on a monotonic clock. */
+  record(bytes: number, now: number): void {
+    if (bytes <= 0) return;
+    if (this.#idleSince !== undefined) {
+      // A short gap (one part ended, the next is starting) is part of the stretch; after a
+      // longer one the link may have changed: measure afresh.
+      if (now - this.#idleSince > IDLE_GAP_MS) {
+        this.#samples.length = 0;
+        this.#since = undefined;
+      }
+      this.#idleSince = undefined;
+    }
+    this.#since ??= now;
+    this.#samples.push({ at: now, bytes });
+    this.#trim(now);
+  }
+
+  /** Nothing is in flight any more: the figure holds until bytes move again. */
+  idle(now: number): void {
+    if (this.#idleSince !== undefined) return;
+    const rate = this.#measure(now);
+    if (rate !== undefined) this.#last = rate;
+    this.#idleSince = now;
+  }
+
+  /**
+   * Bytes per second over the window; the last figure while idle or when the current
+   * stretch is too short to tell; undefined when nothing has been measured yet.
+   */
+  rate(now: number): number | undefined {
+    if (this.#idleSince !== undefined) return this.#last;
+    const rate = this.#measure(now);
+    if (rate !== undefined) this.#last = rate;
+    return rate ?? this.#last;
+  }
+
+  #measure(now: number): number | undefined {
+    if (this.#since === undefined) return undefined;
+    this.#trim(now);
+    const start = Math.max(this.#since, now - this.#windowMs);
+    const span = now - start;
+    if (span < this.#minSpanMs) return undefined;
+    let bytes = 0;
+    for (const sample of this.#samples) if (sample.at > start) bytes += sample.bytes;
+    return (bytes * 1000) / span;
+  }
+
+  #trim(now: number): void {
+    const horizon = now - this.#windowMs;
+    let drop = 0;
+    while (drop < this.#samples.length && this.#samples[drop]!.at < horizon) drop++;
+    if (drop > 0) this.#samples.splice(0, drop);
+  }
+}
+
+export interface FlightSettings {
+  /** Seconds of measured uplink the bytes in flight may hold (0: no time bound). */
+  seconds: number;
+  /** The configured `concurrency`: never more parts in flight. */
+  maxParts: number;
+  /** The configured `partSize`: the largest part size chosen. */
+  maxPartSize: number;
+}
+
+/**
+ * How many bytes may be in flight: `seconds` of the measured uplink, and always room for
+ * one part (else nothing could move). Before anything is measured: one part, so a slow link
+ * is not flooded before the engine knows it is slow.
+ */
+export function flightBudget(rate: number | undefined, settings: FlightSettings, partBytes: number): number {
+  if (settings.seconds <= 0) return Number.POSITIVE_INFINITY;
+  if (rate === undefined) return partBytes;
+  return Math.max(partBytes, rate * settings.seconds);
+}
+
+/**
+ * The part size of an upload about to be created. It is fixed for the whole upload (so the
+ * parts S3 stores are all the same size but the last, which resume relies on), and chosen
+ * from the uplink measured at that moment: half the flight budget, so at least two parts
+ * fit in it (one finishing while the next is sent), between 5 MiB (S3's smallest) and the
+ * configured part size. Before anything is measured (the page's first file): the configured
+ * size. `planUpload` still grows it for files over 10,000 parts.
+ */
+export function choosePartSize(rate: number | undefined, settings: FlightSettings): number {
+  if (settings.seconds <= 0 || rate === undefined) return settings.maxPartSize;
+  const half = Math.floor((rate * settings.seconds) / 2);
+  // Whole MiB: part sizes in logs and resume records stay readable.
+  const rounded = Math.floor(half / (1024 * 1024)) * 1024 * 1024;
+  return Math.min(settings.maxPartSize, Math.max(MIN_PART_SIZE, rounded));
+}
+
+/**
+ * Which in-flight parts a pause lets finish: those that all complete within `graceSeconds`
+ * at `rate`. Parts share the link, so keeping the k parts with the fewest bytes left ends
+ * when all their bytes are sent: the largest such set whose total fits in the grace.
+ * Returns the indexes (into `remaining`) to keep; the others are aborted.
+ */
+export function partsToKeep(
+  remaining: readonly number[],
+  rate: number | undefined,
+  graceSeconds: number,
+): number[] {
+  if (graceSeconds <= 0 || rate === undefined || rate <= 0) return [];
+  const order = remaining.map((bytes, index) => ({ bytes, index })).sort((a, b) => a.bytes - b.bytes);
+  const keep: number[] = [];
+  let total = 0;
+  for (const { bytes, index } of order) {
+    total += bytes;
+    if (total > rate * graceSeconds) break;
+    keep.push(index);
+  }
+  return keep;
+}
+
+interface Waiter {
+  bytes: number;
+  priority: number;
+  order: number;
+  admit: () => void;
+}
+
+/**
+ * Admits parts into flight across every file of an uploader so that the bytes in flight
+ * stay within {@link flightBudget}: a part starts when it fits, or when nothing else is in
+ * flight. Waiters go in priority order (the file added first), like the connection budget.
+ * It re-checks as bytes leave (the rate moves) and as parts end.
+ *
+ * @example
+ * const flight = new FlightController({ seconds: 10, maxParts: 6, maxPartSize: 8 * MiB });
+ * const release = await flight.admit(partBytes, priority, signal);
+ * try { ...send the part, calling flight.sent(delta) on progress... } finally { release(); }
+ */
+export class FlightController {
+  readonly settings: FlightSettings;
+  readonly estimator: ThroughputEstimator;
+  readonly #now: () => number;
+  readonly #waiters: Waiter[] = [];
+  #inFlight = 0;
+  #parts = 0;
+  #order = 0;
+
+  constructor(
+    settings: FlightSettings,
+    now: () => number = defaultClock,
+    estimator = new ThroughputEstimator(),
+  ) {
+    this.settings = settings;
+    this.#now = now;
+    this.estimator = estimator;
+  }
+
+  /** Bytes per second measured now (undefined before the first measurement). */
+  get rate(): number | undefined {
+    return this.estimator.rate(this.#now());
+  }
+
+  /** Body bytes of the parts in flight. */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  /** The bytes that may be in flight now. */
+  budget(partBytes = this.settings.maxPartSize): number {
+    return flightBudget(this.rate, this.settings, partBytes);
+  }
+
+  /** The part size for an upload created now (see {@link choosePartSize}). */
+  partSize(): number {
+    return choosePartSize(this.rate, this.settings);
+  }
+
+  /** Body bytes just sent (progress of any part). */
+  sent(bytes: number): void {
+    this.estimator.record(bytes, this.#now());
+    this.#wake();
+  }
+
+  /** Waits until a part of `bytes` may start; the returned function ends it (twice is harmless). */
+  admit(bytes: number, priority: number, signal?: AbortSignal): Promise<() => void> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (this.#waiters.length === 0 && this.#fits(bytes)) return Promise.resolve(this.#take(bytes));
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        bytes,
+        priority,
+        order: this.#order++,
+        admit: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(this.#take(bytes));
+        },
+      };
+      const onAbort = () => {
+        const index = this.#waiters.indexOf(waiter);
+        if (index >= 0) this.#waiters.splice(index, 1);
+        reject(signal?.reason);
+        this.#wake();
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const at = this.#waiters.findIndex(
+        (w) => w.priority > priority || (w.priority === priority && w.order > waiter.order),
+      );
+      if (at < 0) this.#waiters.push(waiter);
+      else this.#waiters.splice(at, 0, waiter);
+    });
+  }
+
+  #fits(bytes: number): boolean {
+    if (this.#parts === 0) return true;
+    if (this.#parts >= this.settings.maxParts) return false;
+    return this.#inFlight + bytes <= flightBudget(this.rate, this.settings, bytes);
+  }
+
+  #take(bytes: number): () => void {
+    this.#inFlight += bytes;
+    this.#parts += 1;
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.#inFlight -= bytes;
+      this.#parts -= 1;
+      this.#wake();
+      if (this.#parts === 0) this.estimator.idle(this.#now());
+    };
+  }
+
+  #wake(): void {
+    // In order: a later, smaller part does not overtake the first file's next part.
+    while (this.#waiters.length > 0 && this.#fits(this.#waiters[0]!.bytes)) {
+      this.#waiters.shift()!.admit();
+    }
+  }
+}
+
+function defaultClock(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
+}

@@ -1,0 +1,181 @@
+import { describe, expect, it } from 'vitest';
+import {
+  choosePartSize,
+  FlightController,
+  type FlightSettings,
+  flightBudget,
+  partsToKeep,
+  ThroughputEstimator,
+} from '../../src/flight-controller.js';
+
+const MiB = 1024 * 1024;
+const settings: FlightSettings = { seconds: 10, maxParts: 6, maxPartSize: 8 * MiB };
+
+/** Feeds `rate` bytes/s to the estimator in 100 ms steps from `from` for `ms`; returns the end time. */
+function feed(
+  estimator: { record(bytes: number, now: number): void },
+  rate: number,
+  from: number,
+  ms: number,
+) {
+  for (let t = from + 100; t <= from + ms; t += 100) estimator.record(rate / 10, t);
+  return from + ms;
+}
+
+describe('ThroughputEstimator', () => {
+  it('knows nothing before enough time has been measured, then gives the rate of the window', () => {
+    const e = new ThroughputEstimator(5000, 750);
+    expect(e.rate(0)).toBeUndefined();
+    e.record(100_000, 0);
+    expect(e.rate(500)).toBeUndefined();
+    const end = feed(e, 2 * MiB, 0, 3000);
+    expect(e.rate(end)).toBeGreaterThan(1.9 * MiB);
+    expect(e.rate(end)).toBeLessThan(2.1 * MiB);
+  });
+
+  it('follows a link that slows down within the window', () => {
+    const e = new ThroughputEstimator(5000, 750);
+    let t = feed(e, 4 * MiB, 0, 6000);
+    t = feed(e, 1 * MiB, t, 6000);
+    expect(e.rate(t)).toBeCloseTo(1 * MiB, -4);
+  });
+
+  it('reads a stall as a falling rate while parts are in flight', () => {
+    const e = new ThroughputEstimator(5000, 750);
+    const t = feed(e, 2 * MiB, 0, 5000);
+    expect(e.rate(t + 4000)).toBeLessThan(0.5 * MiB);
+  });
+
+  it('holds the figure while idle, and measures afresh after a long gap', () => {
+    const e = new ThroughputEstimator(5000, 750);
+    let t = feed(e, 2 * MiB, 0, 3000);
+    e.idle(t);
+    expect(e.rate(t + 60_000)).toBeCloseTo(2 * MiB, -4);
+    t += 60_000;
+    // The first bytes after the gap are too few to tell: the old figure stands until then.
+    e.record(1000, t);
+    expect(e.rate(t + 100)).toBeCloseTo(2 * MiB, -4);
+    t = feed(e, 0.5 * MiB, t, 3000);
+    expect(e.rate(t)).toBeCloseTo(0.5 * MiB, -4);
+  });
+});
+
+describe('choosing the flight', () => {
+  it('allows about `seconds` of the uplink in flight, never less than one part', () => {
+    expect(flightBudget(1 * MiB, settings, 5 * MiB)).toBe(10 * MiB);
+    expect(flightBudget(4 * MiB, settings, 8 * MiB)).toBe(40 * MiB);
+    expect(flightBudget(0.1 * MiB, settings, 5 * MiB)).toBe(5 * MiB);
+    // Unmeasured: one part, so a slow link is not flooded before it is known to be slow.
+    expect(flightBudget(undefined, settings, 8 * MiB)).toBe(8 * MiB);
+    expect(flightBudget(1 * MiB, { ...settings, seconds: 0 }, 5 * MiB)).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('fixes the part size of a new upload from the uplink: 5 MiB on slow links, the configured size on fast ones', () => {
+    expect(choosePartSize(0.2 * MiB, settings)).toBe(5 * MiB);
+    expect(choosePartSize(1 * MiB, settings)).toBe(5 * MiB);
+    expect(choosePartSize(1.4 * MiB, settings)).toBe(7 * MiB);
+    expect(choosePartSize(2 * MiB, settings)).toBe(8 * MiB);
+    expect(choosePartSize(100 * MiB, settings)).toBe(8 * MiB);
+    expect(choosePartSize(undefined, settings)).toBe(8 * MiB);
+    expect(choosePartSize(100 * MiB, { ...settings, maxPartSize: 64 * MiB })).toBe(64 * MiB);
+  });
+
+  it('lets a pause finish the parts that all end within the grace, fewest bytes left first', () => {
+    // 1 MiB/s, 5 s of grace: 1 + 2.5 MiB fit (3.5 s), adding 3 MiB would not (6.5 s).
+    expect(partsToKeep([3 * MiB, 6 * MiB, 1 * MiB, 2.5 * MiB], 1 * MiB, 5).sort()).toEqual([2, 3]);
+    expect(partsToKeep([3 * MiB], 1 * MiB, 5)).toEqual([0]);
+    expect(partsToKeep([8 * MiB], 1 * MiB, 5)).toEqual([]);
+    expect(partsToKeep([1 * MiB], undefined, 5)).toEqual([]);
+    expect(partsToKeep([1], 1 * MiB, 0)).toEqual([]);
+  });
+});
+
+describe('FlightController', () => {
+  function controller() {
+    let now = 0;
+    const flight = new FlightController(settings, () => now);
+    return {
+      flight,
+      advance(rate: number, ms: number) {
+        for (let i = 0; i < ms / 100; i++) {
+          now += 100;
+          flight.sent(rate / 10);
+        }
+      },
+    };
+  }
+
+  it('sends one part until the link is measured, then opens up to the budget', async () => {
+    const { flight, advance } = controller();
+    const first = await flight.admit(5 * MiB, 0);
+    let second = false;
+    const waiting = flight.admit(5 * MiB, 0).then((release) => {
+      second = true;
+      return release;
+    });
+    await Promise.resolve();
+    expect(second).toBe(false);
+    // 1 MiB/s measured: 10 s = 10 MiB fits two 5 MiB parts.
+    advance(1 * MiB, 2000);
+    await Promise.resolve();
+    expect(second).toBe(true);
+    let third = false;
+    void flight.admit(5 * MiB, 0).then(() => {
+      third = true;
+    });
+    advance(1 * MiB, 2000);
+    await Promise.resolve();
+    expect(third).toBe(false);
+    expect(flight.inFlight).toBe(10 * MiB);
+    first();
+    await Promise.resolve();
+    expect(third).toBe(true);
+    (await waiting)();
+  });
+
+  it('never admits more than the configured number of parts on a fast link', async () => {
+    const { flight, advance } = controller();
+    const releases = [await flight.admit(8 * MiB, 0)];
+    advance(500 * MiB, 1000);
+    for (let i = 1; i < 6; i++) releases.push(await flight.admit(8 * MiB, 0));
+    let seventh = false;
+    void flight.admit(8 * MiB, 0).then(() => {
+      seventh = true;
+    });
+    await Promise.resolve();
+    expect(seventh).toBe(false);
+    releases[0]!();
+    await Promise.resolve();
+    expect(seventh).toBe(true);
+  });
+
+  it('admits waiters in priority order, and an aborted waiter leaves the queue', async () => {
+    const { flight } = controller();
+    const first = await flight.admit(5 * MiB, 5);
+    const order: number[] = [];
+    const gone = new AbortController();
+    const late = flight.admit(5 * MiB, 9).then((r) => {
+      order.push(9);
+      return r;
+    });
+    const dropped = flight.admit(5 * MiB, 1, gone.signal);
+    const early = flight.admit(5 * MiB, 2).then((r) => {
+      order.push(2);
+      return r;
+    });
+    gone.abort(new Error('paused'));
+    await expect(dropped).rejects.toThrow('paused');
+    first();
+    (await early)();
+    (await late)();
+    expect(order).toEqual([2, 9]);
+  });
+
+  it('chooses 5 MiB parts for a file created after a slow link was measured', () => {
+    const { flight, advance } = controller();
+    expect(flight.partSize()).toBe(8 * MiB);
+    void flight.admit(5 * MiB, 0);
+    advance(0.5 * MiB, 3000);
+    expect(flight.partSize()).toBe(5 * MiB);
+  });
+});
