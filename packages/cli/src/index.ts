@@ -1,5 +1,5 @@
 export { type AwsClients, createAwsClients, s3ClientConfig } from './aws-clients.js';
-export { type CheckResult, type CheckStatus, runDoctor } from './commands/doctor.js';
+export { type CheckResult, type CheckStatus, runDoctor } from './commands/doctor/index.js';
 export { runGrant } from './commands/grant.js';
 export { REVOKE_POLICY_NAME, revokePolicy, runRevoke } from './commands/revoke.js';
 export { runSetup, type StepResult } from './commands/setup.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { type AwsClients, createAwsClients } from './aws-clients.js';
-import { runDoctor } from './commands/doctor.js';
+import { runDoctor } from './commands/doctor/index.js';
 import { runGrant } from './commands/grant.js';
 import { runRevoke } from './commands/revoke.js';
 import { runSetup } from './commands/setup.js';

@@ -10,31 +10,28 @@ import {
 import {
   CreateBucketCommand,
   DeleteObjectCommand,
-  GetBucketCorsCommand,
   GetBucketEncryptionCommand,
-  GetBucketLifecycleConfigurationCommand,
   GetBucketOwnershipControlsCommand,
-  GetBucketTaggingCommand,
-  GetPublicAccessBlockCommand,
   HeadBucketCommand,
   type LifecycleRule,
   PutBucketCorsCommand,
   PutBucketEncryptionCommand,
   PutBucketLifecycleConfigurationCommand,
   PutBucketOwnershipControlsCommand,
-  PutBucketTaggingCommand,
   PutObjectCommand,
   PutPublicAccessBlockCommand,
 } from '@aws-sdk/client-s3';
 import type { AwsClients } from '../aws-clients.js';
 import { httpStatusOf, toCliError } from '../aws-error.js';
-import { required, roleNameOf, type Settings } from '../config.js';
 import {
-  type DeploymentPlan,
-  deploymentPlan,
-  LIFECYCLE_RULE_ID,
-  UNSUPPORTED_TAG,
-} from '../deployment-plan.js';
+  readCorsRules,
+  readLifecycleRules,
+  readPublicAccessBlock,
+  readUnsupportedTag,
+  recordUnsupported,
+} from '../bucket-settings.js';
+import { required, roleNameOf, type Settings } from '../config.js';
+import { type DeploymentPlan, deploymentPlan, LIFECYCLE_RULE_ID } from '../deployment-plan.js';
 import { isUnsupportedByEndpoint, UNSUPPORTED_LABEL } from '../endpoint-support.js';
 import { EXIT, type ExitCode } from '../errors.js';
 import type { CommandContext } from '../io.js';
@@ -239,12 +236,7 @@ function setupSteps(plan: DeploymentPlan, roleName: string, { s3, iam }: AwsClie
       title: 'Bucket CORS (app origins, x-amz-* headers, ETag exposed)',
       document: plan.cors,
       async apply() {
-        try {
-          const { CORSRules } = await s3.send(new GetBucketCorsCommand({ Bucket }));
-          if (sameCors(CORSRules ?? [], plan.cors.CORSRules)) return { status: 'unchanged' };
-        } catch (error) {
-          if (httpStatusOf(error) !== 404) throw error;
-        }
+        if (sameCors(await readCorsRules(s3, Bucket), plan.cors.CORSRules)) return { status: 'unchanged' };
         await s3.send(new PutBucketCorsCommand({ Bucket, CORSConfiguration: plan.cors }));
         return { status: 'applied' };
       },
@@ -254,12 +246,7 @@ function setupSteps(plan: DeploymentPlan, roleName: string, { s3, iam }: AwsClie
       title: 'Lifecycle rule aborting incomplete multipart uploads',
       document: plan.lifecycle,
       async apply() {
-        let rules: LifecycleRule[] = [];
-        try {
-          rules = (await s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket }))).Rules ?? [];
-        } catch (error) {
-          if (httpStatusOf(error) !== 404) throw error;
-        }
+        const rules = (await readLifecycleRules(s3, Bucket)) ?? [];
         const wanted = plan.lifecycle.Rules[0]!;
         const mine = rules.find((r) => r.ID === LIFECYCLE_RULE_ID);
         if (
@@ -397,51 +384,6 @@ function sameCors(a: unknown[], b: unknown[]): boolean {
       return out;
     });
   return canonicalJson(norm(a)) === canonicalJson(norm(b));
-}
-
-export async function readPublicAccessBlock(s3: AwsClients['s3'], Bucket: string) {
-  try {
-    const { PublicAccessBlockConfiguration: c } = await s3.send(new GetPublicAccessBlockCommand({ Bucket }));
-    return {
-      BlockPublicAcls: c?.BlockPublicAcls === true,
-      IgnorePublicAcls: c?.IgnorePublicAcls === true,
-      BlockPublicPolicy: c?.BlockPublicPolicy === true,
-      RestrictPublicBuckets: c?.RestrictPublicBuckets === true,
-    };
-  } catch (error) {
-    if (httpStatusOf(error) !== 404) throw error;
-    return {
-      BlockPublicAcls: false,
-      IgnorePublicAcls: false,
-      BlockPublicPolicy: false,
-      RestrictPublicBuckets: false,
-    };
-  }
-}
-
-export async function readUnsupportedTag(s3: AwsClients['s3'], Bucket: string): Promise<string[]> {
-  try {
-    const { TagSet } = await s3.send(new GetBucketTaggingCommand({ Bucket }));
-    return (TagSet?.find((t) => t.Key === UNSUPPORTED_TAG)?.Value ?? '').split('+').filter(Boolean);
-  } catch (error) {
-    if (httpStatusOf(error) === 404) return [];
-    throw error;
-  }
-}
-
-async function recordUnsupported(s3: AwsClients['s3'], Bucket: string, name: string) {
-  let tags: { Key: string; Value: string }[] = [];
-  try {
-    const { TagSet } = await s3.send(new GetBucketTaggingCommand({ Bucket }));
-    tags = (TagSet ?? []).map((t) => ({ Key: t.Key ?? '', Value: t.Value ?? '' }));
-  } catch (error) {
-    if (httpStatusOf(error) !== 404) throw error;
-  }
-  const current = (tags.find((t) => t.Key === UNSUPPORTED_TAG)?.Value ?? '').split('+').filter(Boolean);
-  const value = [...new Set([...current, name])].join('+');
-  // PutBucketTagging replaces the whole set: keep the owner's other tags.
-  const TagSet = [...tags.filter((t) => t.Key !== UNSUPPORTED_TAG), { Key: UNSUPPORTED_TAG, Value: value }];
-  await s3.send(new PutBucketTaggingCommand({ Bucket, Tagging: { TagSet } }));
 }
 
 async function writesWork(s3: AwsClients['s3'], Bucket: string): Promise<boolean> {

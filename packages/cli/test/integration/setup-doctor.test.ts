@@ -14,7 +14,7 @@ import {
   PutBucketCorsCommand,
 } from '@aws-sdk/client-s3';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import type { CheckResult } from '../../src/commands/doctor.js';
+import type { CheckResult } from '../../src/commands/doctor/index.js';
 import type { StepResult } from '../../src/commands/setup.js';
 import { localClients, localFlags, s3up, statusOf } from '../support/cli-harness.js';
 
