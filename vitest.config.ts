@@ -1,6 +1,7 @@
 import { playwright } from '@vitest/browser-playwright';
 import { defaultClientConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
+import { wireMeterCommands } from './packages/core/test/support/wire-meter-commands.ts';
 import { chromiumArgs, chromiumPath } from './packages/testkit/src/chromium.ts';
 import { networkDropCommands } from './tests/adversarial/support/network-drop-commands.ts';
 
@@ -67,7 +68,8 @@ export default defineConfig({
             provider: playwright({ launchOptions: { executablePath: chromiumPath(), args: chromiumArgs } }),
             instances: [{ browser: 'chromium' }],
             // Adversarial case 16: a real proxy and Chromium's offline switch, driven from the page.
-            commands: networkDropCommands,
+            // Uploads on real links: a proxy that counts the bytes each request carried.
+            commands: { ...networkDropCommands, ...wireMeterCommands },
           },
         },
       },
