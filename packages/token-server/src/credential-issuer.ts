@@ -17,6 +17,7 @@ import {
   userPrefix,
 } from './session-policy.js';
 import { sessionTags } from './session-tags.js';
+import { LocalPurgeSignal, type PurgeSignal } from './stores/purge-signal.js';
 import { classifyStsError, describeStsError, type StsFailureKind, toClientError } from './sts-errors.js';
 
 export interface TemporaryCredentials {
@@ -79,7 +80,12 @@ export interface CredentialIssuerOptions {
   sessionNamePrefix?: string;
   /** Default `aws`. */
   partition?: string;
-  cache?: CredentialCacheOptions;
+  cache?: CredentialCacheOptions<Issued>;
+  /**
+   * Carries `clearCache()` and revocations to every instance. Default in-process only; with
+   * several instances use the Redis one (`@s3up/token-server/redis`).
+   */
+  purge?: PurgeSignal;
   retry?: RetryOptions;
   /** Called on every failed STS attempt, with only the error name and status (for the server log). */
   onStsError?: (info: {
@@ -134,6 +140,8 @@ export class CredentialIssuer {
   readonly #baseDelayMs: number;
   readonly #attemptTimeoutMs: number;
   readonly #sleep: (ms: number) => Promise<void>;
+  readonly #purge: PurgeSignal;
+  readonly #unsubscribe: () => void;
 
   constructor(options: CredentialIssuerOptions) {
     if (!/^arn:aws[\w-]*:iam::[^:]*:role\/.+$/.test(options.roleArn)) {
@@ -159,6 +167,11 @@ export class CredentialIssuer {
     this.#attemptTimeoutMs = options.retry?.attemptTimeoutMs ?? 5000;
     this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.#cache = new CredentialCache<Issued>(options.cache);
+    this.#purge = options.purge ?? new LocalPurgeSignal();
+    // Another instance's clearCache() or a revocation: stop serving what it covers here too.
+    this.#unsubscribe = this.#purge.subscribe((message) =>
+      this.#cache.forget(message.userId === undefined ? undefined : `${message.userId}\0`, message.before),
+    );
     this.#sts =
       options.sts ??
       new STSClient({
@@ -190,7 +203,7 @@ export class CredentialIssuer {
         : Math.max(5, Math.min(request.minRemainingSeconds, durationSeconds - 30)) * 1000;
     const replaced =
       request.refusedAccessKeyId !== undefined &&
-      this.#cache.evictIf(key, (v) => v.credentials.accessKeyId === request.refusedAccessKeyId);
+      (await this.#cache.evictIf(key, (v) => v.credentials.accessKeyId === request.refusedAccessKeyId));
     const { value, outcome } = await this.#cache.get(
       key,
       (v) => v.credentials.expiration.getTime(),
@@ -220,13 +233,27 @@ export class CredentialIssuer {
     return value.credentials;
   }
 
-  /** Forget cached credentials (all, or one user's in every scope and duration). */
-  clearCache(userId?: string): void {
-    if (userId === undefined) this.#cache.clear();
-    else this.#cache.clearWhere((key) => key.startsWith(`${userId}\0`));
+  /**
+   * Forget cached credentials (all, or one user's in every scope and duration), on every
+   * instance sharing the purge signal: none serves a session issued before this call.
+   */
+  async clearCache(userId?: string): Promise<void> {
+    await this.revoke(new Date(), userId);
+  }
+
+  /**
+   * After a revocation (`s3up revoke --before T`): no instance serves a cached session of
+   * the user (or anyone's) issued before `before` again.
+   */
+  async revoke(before: Date, userId?: string): Promise<void> {
+    const prefix = userId === undefined ? undefined : `${userId}\0`;
+    await this.#cache.clear(prefix, { prefix: true });
+    this.#cache.forget(prefix, before.getTime());
+    await this.#purge.publish({ ...(userId === undefined ? {} : { userId }), before: before.getTime() });
   }
 
   destroy(): void {
+    this.#unsubscribe();
     if (!this.#options.sts) this.#sts.destroy();
   }
 

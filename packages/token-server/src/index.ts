@@ -27,6 +27,7 @@ export {
 } from './duration.js';
 export { configFromEnv, type EnvConfig, envSchema } from './env-config.js';
 export { isTokenServerError, TokenServerError, type TokenServerErrorCode } from './errors.js';
+export { ExpressRateLimitStore } from './express-rate-limit-store.js';
 export { type JwtAuthenticatorOptions, jwtAuthenticator } from './jwt-authenticator.js';
 export { MAX_KEY_BYTES, scopedKey } from './object-key.js';
 export { originAllowlist } from './origin-allowlist.js';
@@ -61,6 +62,7 @@ export {
   type TagRolePolicyInput,
   USER_TAG,
 } from './session-tags.js';
+export * from './stores/index.js';
 export { classifyStsError, type StsFailureKind } from './sts-errors.js';
 export {
   createTokenRouter,

@@ -5,11 +5,13 @@ import { z } from 'zod';
 import { type AuditLogger, type AuditLoggerOptions, createAuditLogger } from './audit-log.js';
 import { type AuthenticateFn, type Authenticator, toAuthenticator } from './authenticator.js';
 import type { CredentialCacheOptions } from './credential-cache.js';
-import { CredentialIssuer, type CredentialIssuerOptions } from './credential-issuer.js';
+import { CredentialIssuer, type CredentialIssuerOptions, type Issued } from './credential-issuer.js';
 import { isTokenServerError, TokenServerError } from './errors.js';
+import { ExpressRateLimitStore } from './express-rate-limit-store.js';
 import { originAllowlist } from './origin-allowlist.js';
 import { Presigner, type PresignOptions } from './presigner.js';
 import type { Scope } from './session-policy.js';
+import { MemoryRateLimitStore, type RateLimitStore } from './stores/rate-limit-store.js';
 import { resolveUserId, type UserIdMode } from './user-id.js';
 
 export interface RateLimitOptions {
@@ -19,6 +21,11 @@ export interface RateLimitOptions {
   perUser?: number;
   /** Requests per IP per window. Default 120: an office behind one NAT is many users. */
   perIp?: number;
+  /**
+   * Where requests are counted. Default in this process's memory; with several instances
+   * share one (`RedisRateLimitStore` from `@s3up/token-server/redis`).
+   */
+  store?: RateLimitStore;
 }
 
 export interface TokenRouterOptions
@@ -37,6 +44,7 @@ export interface TokenRouterOptions
     | 'sessionNamePrefix'
     | 'partition'
     | 'retry'
+    | 'purge'
   > {
   /** Required: who is asking. `jwtAuthenticator(...)`, `devAuthenticator()` or your own `(req) => ({ userId }) | null`. */
   authenticate: AuthenticateFn | Authenticator;
@@ -60,7 +68,8 @@ export interface TokenRouterOptions
   userIdSalt?: string;
   /** Browser origins allowed by CORS. Default none: only same-origin and non-browser clients. */
   allowedOrigins?: string[];
-  cache?: CredentialCacheOptions;
+  /** Credential cache settings, and its stores (`store`, `failures`) when instances share them. */
+  cache?: CredentialCacheOptions<Issued>;
   /** Default on with the defaults of RateLimitOptions; `false` turns it off (e.g. behind an API gateway that limits). */
   rateLimit?: RateLimitOptions | false;
   /** Presigned URLs; `false` disables POST /presign. Default on (see PresignOptions). */
@@ -128,9 +137,10 @@ export type TokenRouter = Router & {
   /**
    * Forgets cached credentials (one user's, or everyone's). Call it after revoking sessions
    * (a deny on `aws:TokenIssueTime`): cached keys issued before the revocation would
-   * otherwise be served, and refused by S3, until their refresh window.
+   * otherwise be served, and refused by S3, until their refresh window. With a shared purge
+   * signal (Redis), every instance stops serving them.
    */
-  clearCache(userId?: string): void;
+  clearCache(userId?: string): Promise<void>;
 };
 
 export function createTokenRouter(options: TokenRouterOptions): TokenRouter {
@@ -212,6 +222,8 @@ export function createTokenRouter(options: TokenRouterOptions): TokenRouter {
 
   const limits = options.rateLimit === false ? undefined : options.rateLimit;
   const windowMs = limits?.windowMs ?? 60_000;
+  const limitStore = limits?.store ?? new MemoryRateLimitStore({ now });
+  const localKeys = limitStore instanceof MemoryRateLimitStore;
   const limited = (req: Request, _res: Response, next: NextFunction) => {
     const reset = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
     const seconds = Math.max(1, Math.ceil(((reset?.getTime() ?? now() + windowMs) - now()) / 1000));
@@ -228,6 +240,7 @@ export function createTokenRouter(options: TokenRouterOptions): TokenRouter {
         standardHeaders: 'draft-8',
         legacyHeaders: false,
         skip: (req) => req.method === 'OPTIONS',
+        store: new ExpressRateLimitStore(limitStore, 'ip:', localKeys),
         handler: limited,
       }),
     );
@@ -281,7 +294,8 @@ export function createTokenRouter(options: TokenRouterOptions): TokenRouter {
           limit: limits?.perUser ?? 30,
           standardHeaders: 'draft-8',
           legacyHeaders: false,
-          keyGenerator: (_req, res) => `user:${locals(res).userId}`,
+          keyGenerator: (_req, res) => `${locals(res).userId}`,
+          store: new ExpressRateLimitStore(limitStore, 'user:', localKeys),
           handler: limited,
         });
 
@@ -400,7 +414,7 @@ export function createTokenRouter(options: TokenRouterOptions): TokenRouter {
 
   return Object.assign(router, {
     clearCache(userId?: string) {
-      issuer.clearCache(userId === undefined ? undefined : resolveUserId(userId, idOptions));
+      return issuer.clearCache(userId === undefined ? undefined : resolveUserId(userId, idOptions));
     },
   });
 }

@@ -24,7 +24,7 @@ export interface RunningTokenServer {
 export interface TokenServer {
   app: Express;
   /** Forgets cached credentials (one user's or all); see TokenRouter.clearCache. */
-  clearCache(userId?: string): void;
+  clearCache(userId?: string): Promise<void>;
   /** Listens on `port` (default 0: a free one) and `host` (default 127.0.0.1: not exposed unless asked). */
   listen(port?: number, host?: string): Promise<RunningTokenServer>;
 }

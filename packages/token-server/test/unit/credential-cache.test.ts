@@ -71,7 +71,7 @@ describe('CredentialCache', () => {
         async () => Promise.reject(new Error('sts down')),
       ),
     ).rejects.toThrow();
-    cache.clear('k');
+    await cache.clear('k');
     const fresh = await cache.get(
       'k',
       (v) => v.expiresAt,
