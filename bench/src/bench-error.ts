@@ -1,6 +1,7 @@
 /** What went wrong, so the run can say which benchmark to fix or skip. */
 export type BenchErrorCode =
   | 'invalid-option'
+  | 'invalid-benchmark'
   | 'backend'
   | 'credentials'
   | 'upload'

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { chromiumArgs, chromiumPath } from '@s3up/testkit';
-import { type Browser, type BrowserContext, type CDPSession, chromium, type Page } from 'playwright-core';
 import { BenchError } from './bench-error.js';
+import { CdpPipe } from './cdp-pipe.js';
 import type { PageUploadOptions, PageUploadResult } from './pages/page-protocol.js';
 
 /** Peak memory seen while a page uploaded, in bytes. */
@@ -26,6 +26,24 @@ export interface UploadInPageOptions extends PageUploadOptions {
   sampleMemory?: boolean;
   /** Run in this context (kept open) instead of a fresh one. */
   context?: BrowserContext;
+  /** Called when the upload is done, before the page's context closes (and its renderer exits). */
+  done?: () => Promise<void>;
+}
+
+/** A browser context (its own cache, cookies and IndexedDB), as an incognito window. */
+export interface BrowserContext {
+  readonly id: string;
+  close(): Promise<void>;
+}
+
+/** One tab, attached over the pipe (flat session). */
+export interface BenchPage {
+  readonly sessionId: string;
+  /** Evaluates `expression` in the page (awaiting a promise) and returns its JSON value. */
+  evaluate<T>(expression: string, timeoutMs?: number): Promise<T>;
+  reload(): Promise<void>;
+  /** Polls `expression` until it is truthy, bounded by `timeoutMs`. */
+  waitFor(expression: string, timeoutMs: number): Promise<void>;
 }
 
 async function rssOf(pid: number): Promise<number> {
@@ -34,32 +52,34 @@ async function rssOf(pid: number): Promise<number> {
   return kib ? Number(kib) * 1024 : 0;
 }
 
+interface EvaluateAnswer {
+  result: { value?: unknown; objectId?: string; description?: string };
+  exceptionDetails?: { text: string; exception?: { description?: string } };
+}
+
 /**
- * Debian's Chromium, headless, driven by playwright-core: one browser for a whole
- * benchmark, a fresh context (no cache, no IndexedDB) for every round.
+ * Debian's Chromium, headless, driven over `--remote-debugging-pipe` by `CdpPipe` (no
+ * DevTools Network domain, see cdp-pipe.ts): one browser for a whole benchmark, a fresh
+ * context (no cache, no IndexedDB) for every round.
  *
  * @example
  * const browser = await BrowserSession.launch();
  * const { result } = await browser.upload({ pageUrl, filePath, key, partSize, concurrency, timeoutMs: 60_000 });
  */
 export class BrowserSession {
-  readonly #browser: Browser;
-  #browserCdp: CDPSession | null = null;
+  readonly #cdp: CdpPipe;
+  readonly #version: string;
 
-  private constructor(browser: Browser) {
-    this.#browser = browser;
+  private constructor(cdp: CdpPipe, version: string) {
+    this.#cdp = cdp;
+    this.#version = version;
   }
 
   static async launch(): Promise<BrowserSession> {
     try {
-      return new BrowserSession(
-        await chromium.launch({
-          executablePath: chromiumPath(),
-          args: chromiumArgs,
-          headless: true,
-          timeout: 60_000,
-        }),
-      );
+      const cdp = await CdpPipe.launch(chromiumPath(), chromiumArgs);
+      const { product } = await cdp.send<{ product: string }>('Browser.getVersion');
+      return new BrowserSession(cdp, product);
     } catch (error) {
       throw new BenchError('browser', `Chromium did not start: ${(error as Error).message}`, {
         cause: error,
@@ -68,30 +88,76 @@ export class BrowserSession {
   }
 
   get version(): string {
-    return this.#browser.version();
+    return this.#version;
   }
 
-  newContext(): Promise<BrowserContext> {
-    return this.#browser.newContext();
+  /** The browser process: its descendants are the renderers, the network service and the GPU process. */
+  get pid(): number {
+    return this.#cdp.pid;
+  }
+
+  async newContext(): Promise<BrowserContext> {
+    const { browserContextId } = await this.#cdp.send<{ browserContextId: string }>(
+      'Target.createBrowserContext',
+      { disposeOnDetach: false },
+    );
+    return {
+      id: browserContextId,
+      close: async () => {
+        await this.#cdp.send('Target.disposeBrowserContext', { browserContextId }).catch(() => {});
+      },
+    };
   }
 
   /** Loads the page and waits for its contender code. */
-  async openPage(context: BrowserContext, pageUrl: string): Promise<Page> {
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(pageUrl, { timeout: 30_000 });
-    try {
-      await page.waitForFunction(() => typeof window.benchUpload === 'function', null, { timeout: 30_000 });
-    } catch (error) {
-      throw new BenchError(
-        'browser',
-        `${pageUrl} never became ready: ${errors.join('; ') || 'no page error'}`,
-        {
-          cause: error,
-        },
-      );
-    }
+  async openPage(context: BrowserContext, pageUrl: string): Promise<BenchPage> {
+    const { targetId } = await this.#cdp.send<{ targetId: string }>('Target.createTarget', {
+      url: 'about:blank',
+      browserContextId: context.id,
+    });
+    const { sessionId } = await this.#cdp.send<{ sessionId: string }>('Target.attachToTarget', {
+      targetId,
+      flatten: true,
+    });
+    const cdp = this.#cdp;
+    const page: BenchPage = {
+      sessionId,
+      async evaluate<T>(expression: string, timeoutMs = 30_000): Promise<T> {
+        const answer = await cdp.send<EvaluateAnswer>(
+          'Runtime.evaluate',
+          { expression, awaitPromise: true, returnByValue: true },
+          sessionId,
+          timeoutMs,
+        );
+        if (answer.exceptionDetails)
+          throw new BenchError(
+            'browser',
+            answer.exceptionDetails.exception?.description?.split('\n')[0] ?? answer.exceptionDetails.text,
+          );
+        return answer.result.value as T;
+      },
+      async reload() {
+        // Gone from the old document first, so waiting for it cannot see the page before the reload.
+        await page.evaluate('delete window.benchUpload');
+        await cdp.send('Page.reload', {}, sessionId);
+      },
+      async waitFor(expression: string, timeoutMs: number) {
+        const deadline = Date.now() + timeoutMs;
+        while (!(await page.evaluate<boolean>(`!!(${expression})`).catch(() => false))) {
+          if (Date.now() > deadline) {
+            const errors = await page.evaluate<string[]>('window.benchErrors ?? []').catch(() => []);
+            throw new BenchError(
+              'browser',
+              `${expression} never became true within ${timeoutMs / 1000} s: ${errors.join('; ') || 'no page error'}`,
+            );
+          }
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      },
+    };
+    const navigation = await cdp.send<{ errorText?: string }>('Page.navigate', { url: pageUrl }, sessionId);
+    if (navigation.errorText) throw new BenchError('browser', `${pageUrl}: ${navigation.errorText}`);
+    await page.waitFor("typeof window.benchUpload === 'function'", 30_000);
     return page;
   }
 
@@ -101,33 +167,33 @@ export class BrowserSession {
    * `timeoutMs`.
    */
   async runUpload(
-    page: Page,
+    page: BenchPage,
     filePath: string,
     options: PageUploadOptions,
     timeoutMs: number,
   ): Promise<PageUploadResult> {
-    const upload = page.evaluate((o) => window.benchUpload!(o), {
-      key: options.key,
-      partSize: options.partSize,
-      concurrency: options.concurrency,
-    });
+    const upload = page.evaluate<PageUploadResult>(
+      `window.benchUpload(${JSON.stringify({
+        key: options.key,
+        partSize: options.partSize,
+        concurrency: options.concurrency,
+      })})`,
+      timeoutMs,
+    );
     // A page that fails while arming must not leave the harness waiting for a file input.
     upload.catch(() => {});
-    const selector = await page.evaluate(() => window.benchFileInput ?? '#file');
-    await page.setInputFiles(selector, filePath, { timeout: 30_000 });
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(new BenchError('timeout', `upload did not finish within ${Math.round(timeoutMs / 1000)} s`)),
-        timeoutMs,
-      );
-    });
-    try {
-      return await Promise.race([upload, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+    const input = await this.#cdp.send<EvaluateAnswer>(
+      'Runtime.evaluate',
+      { expression: 'window.benchFileInput ? window.benchFileInput() : document.querySelector("#file")' },
+      page.sessionId,
+    );
+    if (!input.result.objectId) throw new BenchError('browser', 'the page has no file input');
+    await this.#cdp.send(
+      'DOM.setFileInputFiles',
+      { files: [filePath], objectId: input.result.objectId },
+      page.sessionId,
+    );
+    return upload;
   }
 
   /** One measured upload in a fresh context; with `sampleMemory`, the peaks seen meanwhile. */
@@ -141,9 +207,8 @@ export class BrowserSession {
       let stop = () => {};
       let sampling: Promise<void> = Promise.resolve();
       if (options.sampleMemory) {
-        const cdp = await context.newCDPSession(page);
-        await cdp.send('Performance.enable');
-        const baseline = await this.#sample(cdp);
+        await this.#cdp.send('Performance.enable', {}, page.sessionId);
+        const baseline = await this.#sample(page.sessionId);
         memory = { ...baseline, baseline, samples: 0 };
         let running = true;
         stop = () => {
@@ -152,7 +217,7 @@ export class BrowserSession {
         const peaks = memory;
         sampling = (async () => {
           while (running) {
-            const s = await this.#sample(cdp).catch(() => null);
+            const s = await this.#sample(page.sessionId).catch(() => null);
             if (s) {
               peaks.jsHeapUsed = Math.max(peaks.jsHeapUsed, s.jsHeapUsed);
               peaks.rendererRss = Math.max(peaks.rendererRss, s.rendererRss);
@@ -165,6 +230,7 @@ export class BrowserSession {
       }
       try {
         const result = await this.runUpload(page, options.filePath, options, options.timeoutMs);
+        await options.done?.();
         return { result, memory };
       } finally {
         stop();
@@ -175,13 +241,18 @@ export class BrowserSession {
     }
   }
 
-  async #sample(cdp: CDPSession): Promise<{ jsHeapUsed: number; rendererRss: number; chromiumRss: number }> {
-    const { metrics } = await cdp.send('Performance.getMetrics');
+  async #sample(
+    sessionId: string,
+  ): Promise<{ jsHeapUsed: number; rendererRss: number; chromiumRss: number }> {
+    const { metrics } = await this.#cdp.send<{ metrics: { name: string; value: number }[] }>(
+      'Performance.getMetrics',
+      {},
+      sessionId,
+    );
     const jsHeapUsed = metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0;
-    this.#browserCdp ??= await this.#browser.newBrowserCDPSession();
-    const info = (await this.#browserCdp.send('SystemInfo.getProcessInfo')) as {
-      processInfo: { type: string; id: number }[];
-    };
+    const info = await this.#cdp.send<{ processInfo: { type: string; id: number }[] }>(
+      'SystemInfo.getProcessInfo',
+    );
     let rendererRss = 0;
     let chromiumRss = 0;
     for (const process of info.processInfo) {
@@ -194,6 +265,6 @@ export class BrowserSession {
   }
 
   async close(): Promise<void> {
-    await this.#browser.close();
+    await this.#cdp.close();
   }
 }

@@ -1,18 +1,8 @@
 import { BenchError } from './bench-error.js';
 
-export const BENCHMARK_IDS = [
-  'throughput',
-  'memory',
-  'bundle-size',
-  'first-byte',
-  'token-server',
-  'resume',
-] as const;
-export type BenchmarkId = (typeof BENCHMARK_IDS)[number];
-
 export interface CliOptions {
-  /** Which benchmarks to run, in this order. Default: all. */
-  benchmarks: BenchmarkId[];
+  /** Which benchmarks to run, in this order. Default: all, in their `order`. */
+  benchmarks: string[];
   /** --quick: small files and 1 round, for a smoke test in minutes. Default off. */
   quick: boolean;
   /** --rounds N: rounds per contender. Default 3 (1 with --quick): the median of 3 survives one disturbed round. */
@@ -22,15 +12,20 @@ export interface CliOptions {
   help: boolean;
 }
 
-export const USAGE = `usage: pnpm bench [benchmark...] [--quick] [--rounds N] [--out DIR]
+export function usage(ids: readonly string[]): string {
+  return `usage: pnpm bench [benchmark...] [--quick] [--rounds N] [--out DIR]
 
-benchmarks: ${BENCHMARK_IDS.join(', ')} (default: all)
+benchmarks: ${ids.join(', ')} (default: all)
   --quick      small files, 1 round: a smoke test in minutes
   --rounds N   rounds per contender, 1 to 20 (default 3; 1 with --quick)
   --out DIR    where latest.json, latest.md and latest.svg go (default bench/results)`;
+}
 
-/** Parses and validates the command line before anything starts (no half-run on a typo). */
-export function parseCliOptions(argv: readonly string[]): CliOptions {
+/**
+ * Parses and validates the command line before anything starts (no half-run on a typo).
+ * `ids` are the benchmarks found in src/benchmarks/, in run order.
+ */
+export function parseCliOptions(argv: readonly string[], ids: readonly string[]): CliOptions {
   const options: CliOptions = { benchmarks: [], quick: false, rounds: 0, outDir: null, help: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -51,17 +46,14 @@ export function parseCliOptions(argv: readonly string[]): CliOptions {
       if (!value) throw new BenchError('invalid-option', '--out needs a directory, e.g. --out /tmp/bench');
       options.outDir = value;
     } else if (arg.startsWith('-')) {
-      throw new BenchError('invalid-option', `unknown option ${arg}\n${USAGE}`);
-    } else if ((BENCHMARK_IDS as readonly string[]).includes(arg)) {
-      if (!options.benchmarks.includes(arg as BenchmarkId)) options.benchmarks.push(arg as BenchmarkId);
+      throw new BenchError('invalid-option', `unknown option ${arg}\n${usage(ids)}`);
+    } else if (ids.includes(arg)) {
+      if (!options.benchmarks.includes(arg)) options.benchmarks.push(arg);
     } else {
-      throw new BenchError(
-        'invalid-option',
-        `unknown benchmark "${arg}": pick from ${BENCHMARK_IDS.join(', ')}`,
-      );
+      throw new BenchError('invalid-option', `unknown benchmark "${arg}": pick from ${ids.join(', ')}`);
     }
   }
-  if (options.benchmarks.length === 0) options.benchmarks = [...BENCHMARK_IDS];
+  if (options.benchmarks.length === 0) options.benchmarks = [...ids];
   if (options.rounds === 0) options.rounds = options.quick ? 1 : 3;
   return options;
 }

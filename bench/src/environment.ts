@@ -70,6 +70,11 @@ export class BenchEnvironment {
     return this.#tap;
   }
 
+  /** Chromium's browser process, once started (its descendants are the renderers and services). */
+  get browserPid(): number | undefined {
+    return this.#browser?.pid;
+  }
+
   async browser(): Promise<BrowserSession> {
     this.#browser ??= await BrowserSession.launch();
     return this.#browser;

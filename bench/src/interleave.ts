@@ -1,9 +1,27 @@
 import { BenchError } from './bench-error.js';
+import {
+  type CpuSnapshot,
+  type CpuUse,
+  cpuSnapshot,
+  cpuUse,
+  type ProcessClassifier,
+} from './cpu-accounting.js';
 
 /** One contender in a comparison: `run` does one measured round and returns its figure. */
 export interface Contender<T> {
   name: string;
-  run: (round: number) => Promise<T>;
+  /** What this contender is set to and why (part size, queue size...): shown in the report. */
+  setting?: string;
+  /** Bytes one round moves, for CPU per MiB. */
+  bytes?: number;
+  /** Untimed work before the round (start the backend, make room, write the file): outside the CPU accounting. */
+  prepare?: (round: number) => Promise<void>;
+  /**
+   * One measured round. A round that cleans up after itself (closes a browser context, whose
+   * renderer then exits) calls `measured()` before the clean-up, so the CPU accounting still
+   * sees its processes; otherwise the round's end is when `run` resolves.
+   */
+  run: (round: number, measured: () => Promise<void>) => Promise<T>;
 }
 
 export interface InterleaveOptions {
@@ -13,6 +31,12 @@ export interface InterleaveOptions {
   budgetMs: number;
   /** Runs before each round of every contender (e.g. restart the backend when its memory is full). */
   beforeEach?: (contender: string, round: number) => Promise<void>;
+  /**
+   * With a classifier, the CPU every process used is recorded around each round's `run`
+   * (after `prepare`), by group, plus what everything else on the machine used.
+   * Read after each round's `prepare` (the browser or the backend may have just started).
+   */
+  cpu?: () => ProcessClassifier;
   /** Progress lines. */
   log?: (line: string) => void;
   now?: () => number;
@@ -20,7 +44,11 @@ export interface InterleaveOptions {
 
 export interface ContenderSamples<T> {
   name: string;
+  setting?: string;
+  bytes?: number;
   samples: T[];
+  /** CPU use of each successful round, in the order of `samples` (when `cpu` was given). */
+  cpu: CpuUse[];
   /** Rounds that threw: kept so the report can say a contender failed instead of hiding it. */
   errors: string[];
 }
@@ -54,7 +82,14 @@ export async function runInterleaved<T>(
   const now = options.now ?? Date.now;
   const log = options.log ?? (() => {});
   const deadline = now() + budgetMs;
-  const results = contenders.map((c) => ({ name: c.name, samples: [] as T[], errors: [] as string[] }));
+  const results: ContenderSamples<T>[] = contenders.map((c) => ({
+    name: c.name,
+    ...(c.setting ? { setting: c.setting } : {}),
+    ...(c.bytes ? { bytes: c.bytes } : {}),
+    samples: [],
+    cpu: [],
+    errors: [],
+  }));
   for (let round = 0; round < rounds; round++) {
     for (const index of roundOrder(contenders.length, round)) {
       if (now() > deadline) {
@@ -65,9 +100,27 @@ export async function runInterleaved<T>(
       const result = results[index]!;
       await options.beforeEach?.(contender.name, round);
       try {
-        const sample = await contender.run(round);
+        await contender.prepare?.(round);
+        const classify = options.cpu?.();
+        const before = classify ? await cpuSnapshot() : null;
+        let after: Promise<CpuSnapshot> | null = null;
+        const measured = async () => {
+          if (!classify) return;
+          after ??= cpuSnapshot();
+          await after;
+        };
+        const sample = await contender.run(round, measured);
+        await measured();
+        const used = classify && before && after ? cpuUse(before, await after, classify) : null;
         result.samples.push(sample);
-        log(`  round ${round + 1}/${rounds} ${contender.name}: ${JSON.stringify(sample)}`);
+        if (used) result.cpu.push(used);
+        log(
+          `  round ${round + 1}/${rounds} ${contender.name}: ${JSON.stringify(sample)}${
+            used
+              ? ` (others used ${(used.othersShare * 100).toFixed(0)}% of the CPU${used.noisy ? ': noisy' : ''})`
+              : ''
+          }`,
+        );
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         result.errors.push(message);

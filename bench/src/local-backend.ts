@@ -33,6 +33,11 @@ export class LocalBackend {
     this.#log = options.log ?? (() => {});
   }
 
+  /** The running cluster's directory (every daemon's command line names it), if one runs. */
+  get dir(): string | undefined {
+    return this.#local?.dir;
+  }
+
   get current(): LocalS3 {
     if (!this.#local) throw new Error('the local backend is not started: call ensureRoom() first');
     return this.#local;

@@ -66,7 +66,6 @@ export const MEASURED_PACKAGES = [
   '@uppy/aws-s3',
   '@uppy/dashboard',
   'esbuild',
-  'playwright-core',
   'autocannon',
 ];
 

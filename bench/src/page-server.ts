@@ -18,12 +18,20 @@ export interface PageServer {
   credentials: () => Promise<unknown>;
   /** How many times `/credentials` was asked (the time-to-first-byte benchmark checks its cache). */
   credentialRequests: number;
+  /** Every file the server answered with, in order (the bundle benchmark's record of what a page fetched). */
+  served: { path: string; dir: string; bytes: number }[];
+  /**
+   * Adds a page `/<name>.html` that loads `scripts` (module scripts, in order) and serves
+   * files from `dir` too.
+   */
+  addPage(name: string, dir: string, scripts: string[]): void;
   close(): Promise<void>;
 }
 
-function html(name: string): string {
-  return `<!doctype html><html><head><meta charset="utf-8"><title>${name}</title></head>
-<body><input type="file" id="file"><script type="module" src="/${name}.js"></script></body></html>`;
+function html(name: string, scripts: string[] = [`/${name}.js`]): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${name}</title>
+<script>window.benchErrors=[];addEventListener('error',(e)=>benchErrors.push(String(e.message)));addEventListener('unhandledrejection',(e)=>benchErrors.push(String(e.reason)));</script>
+</head><body><input type="file" id="file">${scripts.map((src) => `<script type="module" src="${src}"></script>`).join('')}</body></html>`;
 }
 
 /**
@@ -39,8 +47,14 @@ export async function startPageServer(bundleDirs: Record<string, string>): Promi
       throw new Error('no credentials configured');
     },
     credentialRequests: 0,
+    served: [],
+    addPage: (name, dir, scripts) => {
+      extraPages[name] = scripts;
+      bundleDirs[`page:${name}`] = dir;
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+  const extraPages: Record<string, string[]> = {};
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     try {
@@ -51,6 +65,10 @@ export async function startPageServer(bundleDirs: Record<string, string>): Promi
         return;
       }
       const page = /^\/([\w-]+)\.html$/.exec(url.pathname)?.[1];
+      if (page && extraPages[page]) {
+        res.writeHead(200, { 'content-type': TYPES['.html']! }).end(html(page, extraPages[page]));
+        return;
+      }
       if (page && bundleDirs[page]) {
         res.writeHead(200, { 'content-type': TYPES['.html']! }).end(html(page));
         return;
@@ -60,6 +78,7 @@ export async function startPageServer(bundleDirs: Record<string, string>): Promi
       for (const dir of Object.values(bundleDirs)) {
         const body = await readFile(join(dir, file)).catch(() => null);
         if (body) {
+          state.served.push({ path: file, dir, bytes: body.length });
           res
             .writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' })
             .end(body);

@@ -16,6 +16,30 @@ function comparisonTable(comparison: Comparison): string {
       )} |`,
     );
   }
+  const settings = comparison.contenders.filter((c) => c.setting);
+  if (settings.length) {
+    lines.push('', 'Settings, and why:', '');
+    for (const c of settings) lines.push(`- **${cell(c.name)}**: ${cell(c.setting!)}`);
+  }
+  const withCpu = comparison.contenders.filter((c) => c.cpu && Object.keys(c.cpu.msPerMiB).length);
+  if (withCpu.length) {
+    const groups = [...new Set(withCpu.flatMap((c) => Object.keys(c.cpu!.msPerMiB)))].sort((a, b) =>
+      a === 'others' ? 1 : b === 'others' ? -1 : a.localeCompare(b),
+    );
+    lines.push(
+      '',
+      `CPU per MiB (ms, median over rounds), by process${comparison.noisy ? ' (**noisy**: others used more than a tenth of the CPU in some round)' : ''}:`,
+      '',
+      `| contender | ${groups.map(cell).join(' | ')} | others' share of the CPU per round |`,
+      `| --- | ${groups.map(() => '---:').join(' | ')} | --- |`,
+    );
+    for (const c of withCpu)
+      lines.push(
+        `| ${cell(c.name)} | ${groups.map((g) => (c.cpu!.msPerMiB[g] === undefined ? '' : format(c.cpu!.msPerMiB[g]!))).join(' | ')} | ${c
+          .cpu!.othersShare.map((x) => `${(x * 100).toFixed(0)}%`)
+          .join(', ')}${c.cpu!.noisyRounds ? ' (noisy)' : ''} |`,
+      );
+  }
   return lines.join('\n');
 }
 
@@ -37,7 +61,12 @@ export function renderMarkdown(result: RunResult): string {
       .join(', ')}`,
     '',
     'Figures are medians of interleaved rounds (contenders take turns in one process). Targets are',
-    'from issue 8; they are reported, not asserted.',
+    'from issues 8 and 21; they are reported, not asserted. In latest.json every comparison carries its',
+    'targets (`metric`, `op`, `threshold`, `value`, `met`) and a `noisy` flag.',
+    '',
+    result.noisy
+      ? '**This run is noisy**: in at least one round other processes on the shared machine used more than a tenth of the CPU (see the CPU tables).'
+      : 'Quiet run: in no round did other processes use more than a tenth of the CPU.',
     '',
     '![chart](latest.svg)',
   ];

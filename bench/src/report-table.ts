@@ -31,7 +31,7 @@ export function renderTable(result: RunResult): string {
     if (benchmark.error) out.push(`  not measured: ${benchmark.error}`);
     for (const comparison of benchmark.comparisons) {
       out.push(
-        `-- ${comparison.title} (${comparison.unit}, ${comparison.higherIsBetter ? 'higher' : 'lower'} is better)`,
+        `-- ${comparison.title} (${comparison.unit}, ${comparison.higherIsBetter ? 'higher' : 'lower'} is better)${comparison.noisy ? ' NOISY' : ''}`,
       );
       const ratioHeader = comparison.reference ? `÷ ${comparison.reference}` : '';
       out.push(pad([['contender', 'median', 'range', 'n', ratioHeader, ''], ...comparisonRows(comparison)]));

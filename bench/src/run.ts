@@ -3,14 +3,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isBenchError } from './bench-error.js';
-import type { Benchmark, RunSettings } from './benchmark.js';
-import { bundleSize } from './benchmarks/bundle-size.js';
-import { firstByte } from './benchmarks/first-byte.js';
-import { memory } from './benchmarks/memory.js';
-import { resume } from './benchmarks/resume.js';
-import { throughput } from './benchmarks/throughput.js';
-import { tokenServer } from './benchmarks/token-server.js';
-import { type BenchmarkId, parseCliOptions, USAGE } from './cli-options.js';
+import type { RunSettings } from './benchmark.js';
+import { loadBenchmarks } from './benchmark-registry.js';
+import { parseCliOptions, usage } from './cli-options.js';
 import { BenchEnvironment } from './environment.js';
 import { machineInfo } from './machine.js';
 import { renderMarkdown } from './report-markdown.js';
@@ -19,21 +14,14 @@ import { renderTable } from './report-table.js';
 import { type BenchmarkResult, type RunResult, writeText } from './results.js';
 import { MiB } from './test-file.js';
 
-const BENCHMARKS: Partial<Record<BenchmarkId, Benchmark>> = {
-  throughput,
-  memory,
-  'bundle-size': bundleSize,
-  'first-byte': firstByte,
-  resume,
-  'token-server': tokenServer,
-};
-
 const benchDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 async function main(): Promise<number> {
-  const options = parseCliOptions(process.argv.slice(2));
+  const known = await loadBenchmarks();
+  const ids = known.map((b) => b.id);
+  const options = parseCliOptions(process.argv.slice(2), ids);
   if (options.help) {
-    console.log(USAGE);
+    console.log(usage(ids));
     return 0;
   }
   // pnpm runs the script in bench/: a relative --out is meant from where the user typed it.
@@ -61,8 +49,15 @@ async function main(): Promise<number> {
   const env = new BenchEnvironment({ workDir, log });
   const results: BenchmarkResult[] = [];
   const report = async (): Promise<RunResult> => {
+    const targets = results.flatMap((b) => b.comparisons.flatMap((c) => c.targets));
     const run: RunResult = {
-      schema: 1,
+      schema: 2,
+      noisy: results.some((b) => b.comparisons.some((c) => c.noisy)),
+      verdicts: {
+        met: targets.filter((t) => t.met === true).length,
+        missed: targets.filter((t) => t.met === false).length,
+        notMeasured: targets.filter((t) => t.met === null).length,
+      },
       mode: options.quick ? 'quick' : 'full',
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
@@ -84,21 +79,8 @@ async function main(): Promise<number> {
   process.once('SIGTERM', stopSignals);
   try {
     for (const id of options.benchmarks) {
-      const benchmark = BENCHMARKS[id];
+      const benchmark = known.find((b) => b.id === id)!;
       const started = Date.now();
-      if (!benchmark) {
-        results.push({
-          id,
-          title: id,
-          settings: {},
-          comparisons: [],
-          targets: [],
-          notes: [],
-          error: 'not implemented yet',
-          durationMs: 0,
-        });
-        continue;
-      }
       log(`\n${benchmark.title}`);
       try {
         const result = await benchmark.run(env, settings);

@@ -6,6 +6,9 @@ import type { PageName } from '../page-bundle.js';
 import { compare, relativeTarget } from '../results.js';
 import { MiB, sizeLabel } from '../test-file.js';
 
+/** From the page being ready to the file being picked. */
+const PICK_DELAY_MS = 1000;
+
 interface FirstByte {
   cold: number;
   warm: number;
@@ -35,6 +38,9 @@ function contender(
       try {
         const page = await browser.openPage(context, pageUrl);
         const file = await env.file(size);
+        // A person takes a moment to pick a file after the page shows: the same second for
+        // every contender (a page may use it, e.g. to fetch code while idle).
+        await new Promise((r) => setTimeout(r, PICK_DELAY_MS));
         const measureOne = async () => {
           tap.reset();
           const result = await browser.runUpload(
@@ -62,12 +68,13 @@ function contender(
 
 export const firstByte: Benchmark = {
   id: 'first-byte',
-  title: '4. Time to first byte',
+  title: 'Time to first byte',
+  order: 40,
   async run(env, settings) {
     // Two parts (8 MiB + 1 MiB): above every contender's multipart threshold, small enough
     // for the slowest contender to finish both uploads of a round.
     const size = 9 * MiB;
-    const names: PageName[] = ['s3up', 'lib-storage', 'uppy'];
+    const names: PageName[] = ['s3up', 'ceiling', 'lib-storage', 'uppy'];
     await env.pages(names);
     await env.backend.restart();
     const rounds = settings.quick ? 1 : Math.max(settings.rounds, 3);
@@ -82,7 +89,7 @@ export const firstByte: Benchmark = {
       'Time to first byte, first upload (nothing cached)',
       'ms',
       false,
-      's3up',
+      'ceiling',
       pick('cold'),
     );
     const warm = compare(
@@ -90,7 +97,7 @@ export const firstByte: Benchmark = {
       'Time to first byte, next upload (credentials cached)',
       'ms',
       false,
-      's3up',
+      'ceiling',
       pick('warm'),
     );
     return {
@@ -98,25 +105,28 @@ export const firstByte: Benchmark = {
       comparisons: [cold, warm],
       targets: [
         relativeTarget(
-          'no target in the issue; shown: s3up ≤ lib-storage (cold)',
+          "first upload: s3up's time to first part byte ≤ 1.5 × the browser ceiling's",
           cold,
           's3up',
-          'lib-storage',
-          1,
+          'ceiling',
+          1.5,
         ),
         relativeTarget(
-          'no target in the issue; shown: s3up ≤ lib-storage (credentials cached)',
+          "next upload: s3up's time to first part byte ≤ 1.5 × the browser ceiling's",
           warm,
           's3up',
-          'lib-storage',
-          1,
+          'ceiling',
+          1.5,
         ),
       ],
       notes: [
         "From the input's change event (page clock: performance.timeOrigin + now()) to the first UploadPart body byte arriving at the loopback tap (Node clock); both are the machine's wall clock.",
         "Cold: a fresh page whose /credentials request makes its own AssumeRole call, as a token server's cache miss does; s3up also fetches its lazily loaded SDK chunks here. Warm: a second upload in the same page with the credentials kept.",
-        'The ratio column divides by s3up: above 1 means slower than s3up.',
+        `The file is picked ${PICK_DELAY_MS} ms after the page is ready (its contender code loaded), for every contender: a person needs at least that long.`,
+        'The ratio column divides by the browser ceiling (the bare in-page uploader: presigned XHR PUTs, no SDK): above 1 means slower than it.',
       ],
     };
   },
 };
+
+export default firstByte;

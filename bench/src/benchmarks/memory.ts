@@ -2,7 +2,7 @@ import type { Benchmark } from '../benchmark.js';
 import type { MemoryPeaks } from '../browser-session.js';
 import type { BenchEnvironment } from '../environment.js';
 import type { PageName } from '../page-bundle.js';
-import { absoluteTarget, type Comparison, format, type TargetResult } from '../results.js';
+import { absoluteTarget, format, singles, type TargetResult } from '../results.js';
 import { GiB, MiB, sizeLabel } from '../test-file.js';
 
 const FLOOR_BYTES_PER_MS = (1 * MiB) / 1000;
@@ -35,30 +35,10 @@ async function measure(
 
 const mib = (bytes: number) => bytes / MiB;
 
-function peaksComparison(
-  id: string,
-  title: string,
-  rows: { name: string; value: number | null; error?: string }[],
-): Comparison {
-  return {
-    id,
-    title,
-    unit: 'MiB',
-    higherIsBetter: false,
-    reference: null,
-    contenders: rows.map((r) => ({
-      name: r.name,
-      samples: r.value === null ? [] : [r.value],
-      summary: r.value === null ? null : { n: 1, median: r.value, min: r.value, max: r.value, mad: 0 },
-      ratioToReference: null,
-      errors: r.error ? [r.error] : [],
-    })),
-  };
-}
-
 export const memory: Benchmark = {
   id: 'memory',
-  title: '2. Browser memory during large uploads',
+  title: 'Browser memory during large uploads',
+  order: 20,
   async run(env, settings) {
     const sizes = settings.quick ? [64 * MiB, 128 * MiB] : [1 * GiB, 3 * GiB];
     // s3up at every size (its target is "does not grow"). The peers are left out: at the
@@ -85,6 +65,29 @@ export const memory: Benchmark = {
       value: r.peaks ? mib(pick(r.peaks)) : null,
       ...(r.error ? { error: r.error } : {}),
     });
+    const rendererComparison = singles(
+      'memory-renderer',
+      'Peak renderer process memory (RSS)',
+      'MiB',
+      false,
+      runs.map(row((p) => p.rendererRss)),
+    );
+    const heapComparison = singles(
+      'memory-heap',
+      'Peak JS heap used (Performance.getMetrics)',
+      'MiB',
+      false,
+      runs.map(row((p) => p.jsHeapUsed)),
+    );
+    heapComparison.targetNote = 'no target on the heap: the renderer process holds the parts';
+    const chromiumComparison = singles(
+      'memory-chromium',
+      'Peak memory of all Chromium processes (RSS)',
+      'MiB',
+      false,
+      runs.map(row((p) => p.chromiumRss)),
+    );
+    chromiumComparison.targetNote = 'no target: shown for the network service and browser process';
     const bound = (settings.concurrency + 1) * settings.partSize + 32 * MiB;
     const s3up = runs.filter((r) => r.name === 's3up');
     const targets: TargetResult[] = s3up.map((r) =>
@@ -94,6 +97,8 @@ export const memory: Benchmark = {
         mib(bound),
         'MiB',
         true,
+        rendererComparison,
+        `${label(r)} renderer peak − idle`,
       ),
     );
     const first = s3up[0]?.peaks;
@@ -108,6 +113,8 @@ export const memory: Benchmark = {
           mib(settings.partSize),
           'MiB',
           true,
+          rendererComparison,
+          'renderer peak growth',
         ),
       );
     }
@@ -119,23 +126,7 @@ export const memory: Benchmark = {
         boundMiB: mib(bound),
         sampling: 'every 250 ms',
       },
-      comparisons: [
-        peaksComparison(
-          'memory-renderer',
-          'Peak renderer process memory (RSS)',
-          runs.map(row((p) => p.rendererRss)),
-        ),
-        peaksComparison(
-          'memory-heap',
-          'Peak JS heap used (Performance.getMetrics)',
-          runs.map(row((p) => p.jsHeapUsed)),
-        ),
-        peaksComparison(
-          'memory-chromium',
-          'Peak memory of all Chromium processes (RSS)',
-          runs.map(row((p) => p.chromiumRss)),
-        ),
-      ],
+      comparisons: [rendererComparison, heapComparison, chromiumComparison],
       targets,
       notes: [
         'One upload per row in a fresh browser context on a fresh cluster; memory sampled every 250 ms through the DevTools protocol (Performance.getMetrics for the JS heap; SystemInfo.getProcessInfo for process ids, whose VmRSS is read from /proc).',
@@ -151,3 +142,5 @@ export const memory: Benchmark = {
     };
   },
 };
+
+export default memory;

@@ -8,7 +8,8 @@ const FLOOR_BYTES_PER_MS = (1 * MiB) / 1000;
 
 export const resume: Benchmark = {
   id: 'resume',
-  title: '6. Resume savings after a reload',
+  title: 'Resume savings after a reload',
+  order: 60,
   async run(env, settings) {
     const size = settings.quick ? 64 * MiB : 256 * MiB;
     await env.pages(['s3up']);
@@ -43,10 +44,8 @@ export const resume: Benchmark = {
                 await new Promise((r) => setTimeout(r, 50));
               }
               const sentBeforeReload = tap.stats.uploadPartBytes;
-              await page.reload({ timeout: 30_000 });
-              await page.waitForFunction(() => typeof window.benchUpload === 'function', null, {
-                timeout: 30_000,
-              });
+              await page.reload();
+              await page.waitFor("typeof window.benchUpload === 'function'", 30_000);
               const bytesAtReload = tap.stats.uploadPartBytes;
               await browser.runUpload(
                 page,
@@ -101,3 +100,5 @@ export const resume: Benchmark = {
     };
   },
 };
+
+export default resume;

@@ -8,35 +8,9 @@ import { BenchError } from '../bench-error.js';
 import type { Benchmark } from '../benchmark.js';
 import { type JwtSettings, mintJwt } from '../jwt.js';
 import { assertLoopback } from '../loopback.js';
-import { absoluteTarget, type Comparison, format } from '../results.js';
+import { absoluteTarget, format, singles } from '../results.js';
 
 const serverProcessPath = join(dirname(fileURLToPath(import.meta.url)), '..', 'token-server-process.ts');
-
-function single(
-  id: string,
-  title: string,
-  unit: string,
-  higherIsBetter: boolean,
-  name: string,
-  value: number,
-): Comparison {
-  return {
-    id,
-    title,
-    unit,
-    higherIsBetter,
-    reference: null,
-    contenders: [
-      {
-        name,
-        samples: [value],
-        summary: { n: 1, median: value, min: value, max: value, mad: 0 },
-        ratioToReference: null,
-        errors: [],
-      },
-    ],
-  };
-}
 
 /** Starts the token server in its own process (same tsx loader and conditions as the harness). */
 async function startServerProcess(settings: object): Promise<{ url: string; child: ChildProcess }> {
@@ -83,7 +57,8 @@ async function post(url: string, token: string): Promise<number> {
 
 export const tokenServer: Benchmark = {
   id: 'token-server',
-  title: '5. Token server',
+  title: 'Token server',
+  order: 50,
   async run(env, settings) {
     const local = await env.backend.ensureRoom(1);
     const tap = await env.tap();
@@ -178,6 +153,20 @@ export const tokenServer: Benchmark = {
       await running.close();
     }
     env.log(`  simulated hour: ${format(stsPerUser)} STS calls per user for 61 requests each`);
+    const rps = singles('token-rps', 'Token server, cached path: requests per second', 'req/s', true, [
+      { name: 'POST /credentials', value: load.requests.average },
+    ]);
+    const latency = singles(
+      'token-latency',
+      'Token server, cached path: latency',
+      'ms',
+      false,
+      (['p50', 'p99'] as const).map((p) => ({ name: p, value: load.latency[p] })),
+    );
+    const sts = singles('token-sts-per-user', 'STS calls per user over a simulated hour', 'calls', false, [
+      { name: 'AssumeRole per user', value: stsPerUser },
+    ]);
+    sts.targetNote = 'no target in the issue: shown so a change of the refresh window is seen';
     return {
       settings: {
         duration: `${seconds} s`,
@@ -187,41 +176,18 @@ export const tokenServer: Benchmark = {
         auth: 'JWT HS256 bearer',
         simulatedHour: `${hourUsers} users, one request per user per simulated minute`,
       },
-      comparisons: [
-        single(
-          'token-rps',
-          'Token server, cached path: requests per second',
-          'req/s',
-          true,
-          'POST /credentials',
-          load.requests.average,
-        ),
-        {
-          id: 'token-latency',
-          title: 'Token server, cached path: latency',
-          unit: 'ms',
-          higherIsBetter: false,
-          reference: null,
-          contenders: (['p50', 'p99'] as const).map((p) => ({
-            name: p,
-            samples: [load.latency[p]],
-            summary: { n: 1, median: load.latency[p], min: load.latency[p], max: load.latency[p], mad: 0 },
-            ratioToReference: null,
-            errors: [],
-          })),
-        },
-        single(
-          'token-sts-per-user',
-          'STS calls per user over a simulated hour',
-          'calls',
-          false,
-          'AssumeRole per user',
-          stsPerUser,
-        ),
-      ],
+      comparisons: [rps, latency, sts],
       targets: [
-        absoluteTarget('≥ 5,000 req/s on the cached path', load.requests.average, 5000, 'req/s', false),
-        absoluteTarget('p99 ≤ 20 ms on the cached path', load.latency.p99, 20, 'ms', true),
+        absoluteTarget(
+          '≥ 5,000 req/s on the cached path',
+          load.requests.average,
+          5000,
+          'req/s',
+          false,
+          rps,
+          'POST /credentials',
+        ),
+        absoluteTarget('p99 ≤ 20 ms on the cached path', load.latency.p99, 20, 'ms', true, latency, 'p99'),
       ],
       notes: [
         `autocannon ${seconds} s, ${connections} connections, ${users.length} users' JWTs in rotation, against the token server in its own process (rate limits off, audit log on, written to /dev/null); ${load.non2xx} non-2xx answers, ${load.errors} errors, ${load.timeouts} timeouts; ${stsDuringLoad} STS calls during the load (the cache was warm).`,
@@ -231,3 +197,5 @@ export const tokenServer: Benchmark = {
     };
   },
 };
+
+export default tokenServer;

@@ -36,8 +36,10 @@ declare global {
     benchUpload?: (options: PageUploadOptions) => Promise<PageUploadResult>;
     /** Bytes the contender reports as sent, for the resume benchmark's "reload at 50%". */
     benchProgress?: number;
-    /** CSS selector of the input the harness gives the file to. Default `#file`. */
-    benchFileInput?: string;
+    /** The input the harness gives the file to (it may be in a shadow root). Default `#file`. */
+    benchFileInput?: () => HTMLInputElement | null | undefined;
+    /** Uncaught errors of the page, for the harness's message when the page never gets ready. */
+    benchErrors?: string[];
   }
 }
 

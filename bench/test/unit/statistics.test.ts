@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { roundOrder, runInterleaved } from '../../src/interleave.js';
-import { compare, relativeTarget } from '../../src/results.js';
+import { absoluteTarget, compare, relativeTarget, singles } from '../../src/results.js';
 import { median, mibPerSecond, percentile, ratio, summarize } from '../../src/statistics.js';
 
 describe('statistics', () => {
@@ -72,8 +72,8 @@ describe('interleaving', () => {
       { rounds: 5, budgetMs: 35, now: () => clock },
     );
     expect(calls).toEqual(['A', 'B', 'B', 'A']);
-    expect(results[0]).toEqual({ name: 'A', samples: [1, 1], errors: [] });
-    expect(results[1]).toEqual({ name: 'B', samples: [2], errors: ['part 3 failed'] });
+    expect(results[0]).toEqual({ name: 'A', samples: [1, 1], cpu: [], errors: [] });
+    expect(results[1]).toEqual({ name: 'B', samples: [2], cpu: [], errors: ['part 3 failed'] });
   });
 
   it('rejects unbounded round counts', async () => {
@@ -102,5 +102,38 @@ describe('comparisons and targets', () => {
       { name: 'b', samples: [20], errors: [] },
     ]);
     expect(relativeTarget('a ≤ 0.6 × b', latency, 'a', 'b', 0.6).met).toBe(true);
+  });
+
+  it('carries each target inside its comparison, in fields a script can read', () => {
+    const c = compare('t2', 'throughput', 'MiB/s', true, 'ceiling', [
+      { name: 'ceiling', samples: [100], errors: [] },
+      { name: 's3up', samples: [95], errors: [] },
+      { name: 'uppy', samples: [50], errors: [] },
+    ]);
+    expect(c.targets).toEqual([]);
+    expect(c.met).toBeNull();
+    relativeTarget('s3up ≥ 0.9 × ceiling', c, 's3up', 'ceiling', 0.9);
+    expect(c.met).toBe(true);
+    relativeTarget('s3up ≥ 2 × uppy', c, 's3up', 'uppy', 2);
+    expect(c.met).toBe(false);
+    expect(c.targets[1]).toMatchObject({
+      metric: 's3up/uppy',
+      op: '>=',
+      threshold: 2,
+      value: 1.9,
+      unit: 'ratio',
+      met: false,
+      comparison: 't2',
+    });
+    const sizes = singles('b', 'bundle', 'kB', false, [{ name: 'render', value: 14 }]);
+    absoluteTarget('render ≤ 15 kB', 14, 15, 'kB', true, sizes, 'render');
+    expect(sizes.targets[0]).toMatchObject({
+      metric: 'render',
+      op: '<=',
+      threshold: 15,
+      value: 14,
+      met: true,
+    });
+    expect(JSON.parse(JSON.stringify(sizes)).met).toBe(true);
   });
 });
