@@ -1,10 +1,13 @@
 import { isLocalS3Up, localS3Env, readLocalS3, startLocalS3, stopLocalS3 } from './local-s3.js';
+import { localS3OperatorEnv } from './operator-env.js';
 
-const USAGE = `Usage: pnpm local-s3 <up|down|env|status> [--dir DIR] [--port PORT]
+const USAGE = `Usage: pnpm local-s3 <up|down|env|status> [--dir DIR] [--port PORT] [--operator]
 
   up      boot the local S3 + STS + IAM backend (Ceph RGW) and provision it
   down    stop it and remove its directory
   env     print its settings as shell exports: eval "$(pnpm -s local-s3 env)"
+          --operator: what an operator runs s3up setup and doctor with (a profile for
+          the bucket owner, one for the IAM administrator, the deployment's settings)
   status  say whether it runs (exit 1 when it does not)
 
   --dir   working directory (default /tmp/s3up-local, or $S3UP_LOCAL_S3_DIR)
@@ -47,6 +50,13 @@ async function main(argv: string[]): Promise<number> {
       if (!local) {
         console.error(`no local S3 in ${dir}: run pnpm local-s3 up`);
         return 1;
+      }
+      if (rest.includes('--operator')) {
+        // The static keys would win over the profiles in the SDK's chain: drop them.
+        console.log('unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN');
+        for (const [k, v] of Object.entries(await localS3OperatorEnv(local)))
+          console.log(`export ${k}='${v}'`);
+        return 0;
       }
       for (const [k, v] of Object.entries({ ...localS3Env(local), S3UP_LOCAL_S3_DIR: dir }))
         console.log(`export ${k}=${v}`);

@@ -17,6 +17,13 @@ export {
   startLocalS3,
   stopLocalS3,
 } from './local-s3.js';
+export {
+  ADMIN_PROFILE,
+  LOCAL_UNSUPPORTED,
+  localS3OperatorEnv,
+  OWNER_PROFILE,
+  writeOperatorProfiles,
+} from './operator-env.js';
 export { freePort, freePorts } from './ports.js';
 export {
   browserCors,
