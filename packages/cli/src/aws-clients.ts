@@ -14,8 +14,28 @@ export type Credentials = NonNullable<S3ClientConfig['credentials']>;
 
 type ClientSettings = Pick<
   Settings,
-  'region' | 'endpoint' | 'forcePathStyle' | 'checksums' | 'profile' | 'stsProfile'
+  'region' | 'endpoint' | 'forcePathStyle' | 'checksums' | 'profile' | 'stsProfile' | 'iamProfile'
 >;
+
+/**
+ * Every call the CLI makes is small (settings, a role, AssumeRole, one object); AWS answers
+ * them in well under a second. 3 s to connect and 5 s in all per attempt, two attempts: an
+ * endpoint that accepts connections and never answers is reported within about ten
+ * seconds instead of hanging the operator's terminal (the SDK default waits forever).
+ */
+export const CONNECT_TIMEOUT_MS = 3000;
+export const REQUEST_TIMEOUT_MS = 5000;
+export const MAX_ATTEMPTS = 2;
+
+const bounded = {
+  maxAttempts: MAX_ATTEMPTS,
+  requestHandler: {
+    connectionTimeout: CONNECT_TIMEOUT_MS,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    // Without it the handler only logs a warning when the request timeout passes.
+    throwOnRequestTimeout: true,
+  },
+};
 
 /** S3 client settings: endpoint, path style and checksum mode from the deployment's settings. */
 export function s3ClientConfig(settings: ClientSettings, credentials?: Credentials): S3ClientConfig {
@@ -25,24 +45,31 @@ export function s3ClientConfig(settings: ClientSettings, credentials?: Credentia
     forcePathStyle: settings.forcePathStyle,
     requestChecksumCalculation: settings.checksums,
     responseChecksumValidation: settings.checksums,
+    ...bounded,
     ...(credentials ? { credentials } : {}),
     ...(settings.profile && !credentials ? { profile: settings.profile } : {}),
   };
 }
 
-/** Clients from the SDK's default credential chain (or `--profile`). */
+/**
+ * Clients from the SDK's default credential chain, one identity each where a backend needs
+ * it: S3 as `--profile` (the bucket owner), IAM as `--iam-profile` (an IAM administrator;
+ * Ceph RGW keeps the two apart), STS as `--sts-profile` (the token service, whom the role
+ * trusts). Each defaults to `--profile`.
+ */
 export function createAwsClients(settings: ClientSettings): AwsClients {
   const common = {
     region: settings.region,
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
-    ...(settings.profile ? { profile: settings.profile } : {}),
+    ...bounded,
+  };
+  const as = (profile: string | undefined) => {
+    const p = profile ?? settings.profile;
+    return p ? { profile: p } : {};
   };
   return {
     s3: new S3Client(s3ClientConfig(settings)),
-    sts: new STSClient({
-      ...common,
-      ...(settings.stsProfile ? { profile: settings.stsProfile } : {}),
-    }),
-    iam: new IAMClient(common),
+    sts: new STSClient({ ...common, ...as(settings.stsProfile) }),
+    iam: new IAMClient({ ...common, ...as(settings.iamProfile) }),
   };
 }

@@ -13,17 +13,66 @@ export function awsErrorName(error: unknown): string {
   return e?.Code ?? e?.name ?? 'Error';
 }
 
-/** A network-level failure: nothing answered. */
+function networkCode(error: unknown): string | undefined {
+  const e = error as { code?: string; name?: string; cause?: { code?: string } } | null;
+  return (
+    e?.code ??
+    e?.cause?.code ??
+    (e?.name === 'TimeoutError' || e?.name === 'AbortError' ? 'ETIMEDOUT' : undefined)
+  );
+}
+
+/** A network-level failure: nothing answered (refused, no such host, or no answer in time). */
 export function isUnreachable(error: unknown): boolean {
-  const code =
-    (error as { code?: string; cause?: { code?: string } } | null)?.code ??
-    (error as { cause?: { code?: string } } | null)?.cause?.code;
   return (
     httpStatusOf(error) === undefined &&
-    ['ECONNREFUSED', 'ENOTFOUND', 'ECONNRESET', 'ETIMEDOUT', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT'].includes(
-      code ?? '',
-    )
+    [
+      'ECONNREFUSED',
+      'ENOTFOUND',
+      'ECONNRESET',
+      'ETIMEDOUT',
+      'EAI_AGAIN',
+      'EHOSTUNREACH',
+      'ENETUNREACH',
+      'UND_ERR_CONNECT_TIMEOUT',
+    ].includes(networkCode(error) ?? '')
   );
+}
+
+/**
+ * Why nothing answered, in an operator's words, and what to check. `where` is the
+ * endpoint URL (or "AWS"). Undefined when the error is not a network failure.
+ */
+export function noAnswer(error: unknown, where: string): { reason: string; fix: string } | undefined {
+  if (httpStatusOf(error) !== undefined) return undefined;
+  switch (networkCode(error)) {
+    case 'ECONNREFUSED':
+      return {
+        reason: `connection refused by ${where}`,
+        fix: `nothing listens at ${where}: check --endpoint (S3UP_ENDPOINT) and that the server runs`,
+      };
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return {
+        reason: `the host of ${where} does not resolve`,
+        fix: 'check --endpoint (S3UP_ENDPOINT) and --region (S3UP_REGION), and DNS',
+      };
+    case 'ETIMEDOUT':
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return {
+        reason: `${where} did not answer in time`,
+        fix: `check that ${where} is an S3 endpoint that answers (a firewall or a hung server swallows requests)`,
+      };
+    case 'ECONNRESET':
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return {
+        reason: `the connection to ${where} failed (${networkCode(error)})`,
+        fix: 'check --endpoint (S3UP_ENDPOINT) and the network',
+      };
+    default:
+      return undefined;
+  }
 }
 
 /**

@@ -28,6 +28,12 @@ export interface Settings {
    * which the role trusts. Default: the same as `profile`.
    */
   stsProfile?: string;
+  /**
+   * Profile for IAM reads and writes (`setup`, `doctor`'s role checks, `revoke`): an IAM
+   * administrator. Default: the same as `profile`. Ceph RGW keeps bucket owners and IAM
+   * administrators apart, so one identity cannot do both there.
+   */
+  iamProfile?: string;
   /** App origins allowed by the bucket CORS (exact, or with one `*` port/subdomain wildcard). */
   origins: string[];
   /** The token service's principal ARN (the IAM user or role that calls AssumeRole). */
@@ -68,6 +74,7 @@ const fileSchema = z
     role: z.string().optional(),
     profile: z.string().optional(),
     stsProfile: z.string().optional(),
+    iamProfile: z.string().optional(),
     origins: z.array(z.string()).optional(),
     tokenServicePrincipal: z.string().optional(),
     sessionDuration: z.union([z.string(), z.number()]).optional(),
@@ -128,6 +135,12 @@ const ROLE = /^(arn:aws[a-z-]*:iam::\d{0,12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{
 const PRINCIPAL = /^arn:aws[a-z-]*:(iam|sts)::\d{0,12}:[\w+=,.@/-]+$/;
 
 function checkOrigin(origin: string, name: string): string {
+  if (origin === '*')
+    throw new CliError(
+      'invalid_config',
+      `${name}: "*" (every origin) is refused: any web site could drive uploads from a signed-in user's browser. ` +
+        'List the app origins (https://app.example.com), or use one "*" for a port or subdomain (http://localhost:*, https://*.example.com).',
+    );
   // Exact origins only (scheme://host[:port]); one `*` for a port or subdomain, as S3 CORS allows.
   if (!/^https?:\/\/[^/\s]+$/.test(origin) || origin.split('*').length > 2) {
     throw new CliError(
@@ -232,6 +245,8 @@ export function loadSettings(flags: FlagValues, env: Environment, cwd = process.
   if (profile) settings.profile = profile.value;
   const stsProfile = str('stsProfile', 'S3UP_STS_PROFILE', file.stsProfile);
   if (stsProfile) settings.stsProfile = stsProfile.value;
+  const iamProfile = str('iamProfile', 'S3UP_IAM_PROFILE', file.iamProfile);
+  if (iamProfile) settings.iamProfile = iamProfile.value;
 
   const flagOrigins = Array.isArray(flags.origin) ? (flags.origin as string[]) : undefined;
   if (flagOrigins?.length) settings.origins = flagOrigins.map((o) => checkOrigin(o, '--origin'));

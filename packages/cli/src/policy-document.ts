@@ -31,10 +31,15 @@ export function canonicalJson(value: unknown): string {
 }
 
 export interface PolicyStatement {
+  Sid?: string;
   Effect?: string;
   Action?: string | string[];
+  NotAction?: string | string[];
   Resource?: string | string[];
-  Principal?: string | { AWS?: string | string[] };
+  NotResource?: string | string[];
+  Principal?:
+    | string
+    | { AWS?: string | string[]; Service?: string | string[]; Federated?: string | string[] };
   Condition?: unknown;
 }
 

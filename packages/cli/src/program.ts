@@ -56,6 +56,8 @@ export async function runCli(argv: string[], ctx: CommandContext): Promise<numbe
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) })
     .showHelpAfterError('(run with --help for usage)')
+    // `s3up doctor --help` then lists --bucket, --role, --endpoint, --region... too.
+    .configureHelp({ showGlobalOptions: true })
     .addHelpText('after', EXIT_HELP)
     .option('--config <file>', 'JSON config file (default ./s3up.config.json when present)')
     .option('--bucket <name>', 'upload bucket (S3UP_BUCKET)')
@@ -76,6 +78,10 @@ export async function runCli(argv: string[], ctx: CommandContext): Promise<numbe
     .option(
       '--sts-profile <name>',
       'AWS profile for AssumeRole: the token service identity (S3UP_STS_PROFILE; default --profile)',
+    )
+    .option(
+      '--iam-profile <name>',
+      'AWS profile for IAM: an administrator, where the backend keeps it apart from the bucket owner (S3UP_IAM_PROFILE; default --profile)',
     );
 
   const settingsOf = (command: Command): Settings =>
@@ -110,7 +116,17 @@ export async function runCli(argv: string[], ctx: CommandContext): Promise<numbe
       '--abort-incomplete-days <days>',
       'days before incomplete multipart uploads are aborted, 1 to 7 (default 1)',
     )
-    .option('--apply', 'apply the plan (default: print it)', false)
+    .option(
+      '--accept-unsupported <step-id>',
+      'a step the endpoint does not support does not fail the run (local development), repeatable (S3UP_ACCEPT_UNSUPPORTED)',
+      collect,
+    )
+    .option(
+      '--replace-cors',
+      "replace the bucket's CORS rules instead of merging the app origins into them",
+      false,
+    )
+    .option('--apply', 'apply the plan (default: print what would change)', false)
     .option('--json', 'machine-readable output', false)
     .addHelpText(
       'after',
@@ -119,7 +135,7 @@ export async function runCli(argv: string[], ctx: CommandContext): Promise<numbe
     .action(
       run(async (command) => {
         const settings = settingsOf(command);
-        const opts = command.opts<{ apply: boolean; json: boolean }>();
+        const opts = command.opts<{ apply: boolean; json: boolean; replaceCors: boolean }>();
         return runSetup(settings, opts, ctx, clientsOf(settings));
       }),
     );

@@ -8,6 +8,7 @@ import {
   UpdateRoleCommand,
 } from '@aws-sdk/client-iam';
 import {
+  type CORSRule,
   CreateBucketCommand,
   DeleteObjectCommand,
   GetBucketEncryptionCommand,
@@ -31,10 +32,12 @@ import {
   recordUnsupported,
 } from '../bucket-settings.js';
 import { required, roleNameOf, type Settings } from '../config.js';
+import { mergeCorsRules, normalizeCorsRules, sameCorsRules } from '../cors-merge.js';
 import { type DeploymentPlan, deploymentPlan, LIFECYCLE_RULE_ID } from '../deployment-plan.js';
 import { isUnsupportedByEndpoint, UNSUPPORTED_LABEL } from '../endpoint-support.js';
 import { EXIT, type ExitCode } from '../errors.js';
 import type { CommandContext } from '../io.js';
+import { jsonDiff } from '../plan-diff.js';
 import { canonicalJson, parsePolicyDocument } from '../policy-document.js';
 
 export type StepStatus = 'unchanged' | 'applied' | 'unsupported' | 'failed' | 'planned';
@@ -42,19 +45,37 @@ export interface StepResult {
   id: string;
   title: string;
   status: StepStatus;
+  /** An unsupported step the operator accepted (`--accept-unsupported <id>`). */
+  accepted?: boolean;
   detail?: string;
 }
 
 export interface SetupOptions {
   apply: boolean;
   json: boolean;
+  /** Replace the bucket's CORS rules with s3up's instead of merging. Default false: the operator's other origins stay. */
+  replaceCors?: boolean;
 }
 
 interface Step {
   id: string;
   title: string;
-  document: unknown;
+  /** What the step makes the live setting, given what is there now (`undefined`: absent). */
+  want(current: unknown): unknown;
+  /** The live setting, in the shape of `want`; `undefined` when it does not exist. */
+  read(): Promise<unknown>;
   apply(): Promise<{ status: StepStatus; detail?: string }>;
+}
+
+/** One step of the plan: what would change (`planned`, with a diff) or `unchanged`. */
+export interface PlannedStep {
+  id: string;
+  title: string;
+  status: 'planned' | 'unchanged' | 'unreadable';
+  current?: unknown;
+  wanted: unknown;
+  diff?: string;
+  detail?: string;
 }
 
 /**
@@ -83,18 +104,56 @@ export async function runSetup(
     maxSessionSeconds: settings.maxSessionSeconds,
     abortIncompleteDays: settings.abortIncompleteDays,
   });
-  const steps = setupSteps(plan, roleNameOf(role), clients);
+  const steps = setupSteps(plan, roleNameOf(role), clients, options.replaceCors === true);
   if (!options.apply) {
+    const planned: PlannedStep[] = [];
+    for (const step of steps) {
+      try {
+        const current = await step.read();
+        const wanted = step.want(current);
+        const diff = jsonDiff(current, wanted);
+        planned.push({
+          id: step.id,
+          title: step.title,
+          status: diff ? 'planned' : 'unchanged',
+          current,
+          wanted,
+          ...(diff ? { diff } : {}),
+        });
+      } catch (error) {
+        // The plan still shows the target; the read failure says what the apply will meet.
+        const wanted = step.want(undefined);
+        planned.push({
+          id: step.id,
+          title: step.title,
+          status: 'unreadable',
+          wanted,
+          diff: jsonDiff(undefined, wanted),
+          detail: toCliError(error, `reading the live ${step.id} setting`).message,
+        });
+      }
+    }
     if (options.json) {
-      ctx.stdout.write(`${JSON.stringify({ apply: false, roleName: roleNameOf(role), plan }, null, 2)}\n`);
+      ctx.stdout.write(
+        `${JSON.stringify({ apply: false, roleName: roleNameOf(role), steps: planned, plan }, null, 2)}\n`,
+      );
     } else {
       ctx.stdout.write(
-        `# s3up setup plan for bucket ${bucket} and role ${roleNameOf(role)} (nothing applied)\n`,
+        `# s3up setup: what --apply would change on bucket ${bucket} and role ${roleNameOf(role)} (nothing applied)\n` +
+          '# - live setting   + after --apply\n',
       );
-      for (const step of steps) {
-        ctx.stdout.write(`\n## ${step.title}\n${JSON.stringify(step.document, null, 2)}\n`);
+      for (const p of planned) {
+        const label =
+          p.status === 'planned' ? 'change' : p.status === 'unchanged' ? 'unchanged' : 'cannot read';
+        ctx.stdout.write(`\n[${label}] ${p.title}${p.detail ? `: ${p.detail}` : ''}\n`);
+        if (p.diff) ctx.stdout.write(`${p.diff}\n`);
       }
-      ctx.stdout.write('\nRun again with --apply to apply it (idempotent: only differences are written).\n');
+      const changes = planned.filter((p) => p.status !== 'unchanged').length;
+      ctx.stdout.write(
+        changes
+          ? `\n${changes} step(s) to change. Run again with --apply to apply them (only differences are written).\n`
+          : '\nNothing to change.\n',
+      );
     }
     return EXIT.ok;
   }
@@ -107,31 +166,73 @@ export async function runSetup(
       results.push({ id: step.id, title: step.title, status: 'failed', detail: cli.message });
     }
   }
-  const exit: ExitCode = results.some((r) => r.status === 'failed') ? EXIT.checkFailed : EXIT.ok;
+  for (const r of results)
+    if (r.status === 'unsupported' && settings.acceptUnsupported.includes(r.id)) r.accepted = true;
+  // A step it planned but could not apply fails the run, unless the operator accepted the gap.
+  const notApplied = results.filter(
+    (r) => r.status === 'failed' || (r.status === 'unsupported' && !r.accepted),
+  );
+  const exit: ExitCode = notApplied.length ? EXIT.checkFailed : EXIT.ok;
   if (options.json) {
     ctx.stdout.write(`${JSON.stringify({ apply: true, ok: exit === EXIT.ok, steps: results }, null, 2)}\n`);
   } else {
     for (const r of results) {
-      const label = r.status === 'unsupported' ? UNSUPPORTED_LABEL : r.status;
+      const label =
+        r.status === 'unsupported' ? `${UNSUPPORTED_LABEL}${r.accepted ? ', accepted' : ''}` : r.status;
       ctx.stdout.write(`[${label}] ${r.title}${r.detail ? `: ${r.detail}` : ''}\n`);
     }
-    if (results.some((r) => r.status === 'unsupported')) {
+    const unaccepted = notApplied.filter((r) => r.status === 'unsupported').map((r) => r.id);
+    if (unaccepted.length) {
       ctx.stdout.write(
-        `\nSome settings are ${UNSUPPORTED_LABEL}. s3up doctor reports them as such and does not count them as a pass;\n` +
-          'for local development accept them with --accept-unsupported <check-id> (or "acceptUnsupported" in s3up.config.json).\n',
+        `\n${unaccepted.join(', ')}: ${UNSUPPORTED_LABEL}, so the deployment is not what the plan says (exit 1).\n` +
+          `For local development accept them: ${unaccepted.map((id) => `--accept-unsupported ${id}`).join(' ')}\n` +
+          '(or S3UP_ACCEPT_UNSUPPORTED, or "acceptUnsupported" in s3up.config.json); doctor accepts the same ids.\n',
       );
     }
+    const failed = notApplied.filter((r) => r.status === 'failed');
+    if (failed.length)
+      ctx.stdout.write(`\n${failed.length} step(s) failed: ${failed.map((r) => r.id).join(', ')}\n`);
   }
   return exit;
 }
 
-function setupSteps(plan: DeploymentPlan, roleName: string, { s3, iam }: AwsClients): Step[] {
+function setupSteps(
+  plan: DeploymentPlan,
+  roleName: string,
+  { s3, iam }: AwsClients,
+  replaceCors: boolean,
+): Step[] {
   const Bucket = plan.bucket;
+  const ours = plan.cors.CORSRules[0]!;
+  const corsWanted = (current: CORSRule[]) =>
+    replaceCors ? plan.cors.CORSRules : mergeCorsRules(current, ours);
+  const lifecycleWanted = (current: LifecycleRule[]) => [
+    // Keep the bucket's other rules: PutBucketLifecycleConfiguration replaces them all.
+    ...current.filter((r) => r.ID !== LIFECYCLE_RULE_ID).map(normalizeRule),
+    plan.lifecycle.Rules[0]!,
+  ];
+  const readRole = async () => {
+    try {
+      return (await iam.send(new GetRoleCommand({ RoleName: roleName }))).Role;
+    } catch (error) {
+      if (httpStatusOf(error) === 404) return undefined;
+      throw error;
+    }
+  };
   return [
     {
       id: 'bucket',
       title: `Bucket ${Bucket}`,
-      document: { Bucket },
+      want: () => ({ Bucket }),
+      async read() {
+        try {
+          await s3.send(new HeadBucketCommand({ Bucket }));
+          return { Bucket };
+        } catch (error) {
+          if (httpStatusOf(error) === 404) return undefined;
+          throw error;
+        }
+      },
       async apply() {
         try {
           await s3.send(new HeadBucketCommand({ Bucket }));
@@ -154,19 +255,24 @@ function setupSteps(plan: DeploymentPlan, roleName: string, { s3, iam }: AwsClie
     {
       id: 'role',
       title: `Role ${roleName}: trust policy (only the token service may assume it) and MaxSessionDuration`,
-      document: {
+      want: () => ({
         RoleName: roleName,
         AssumeRolePolicyDocument: plan.role.trustPolicy,
         MaxSessionDuration: plan.role.maxSessionDuration,
+      }),
+      async read() {
+        const role = await readRole();
+        return (
+          role && {
+            RoleName: role.RoleName,
+            AssumeRolePolicyDocument: parsePolicyDocument(role.AssumeRolePolicyDocument),
+            MaxSessionDuration: role.MaxSessionDuration,
+          }
+        );
       },
       async apply() {
         const trust = JSON.stringify(plan.role.trustPolicy);
-        let current: Role | undefined;
-        try {
-          current = (await iam.send(new GetRoleCommand({ RoleName: roleName }))).Role;
-        } catch (error) {
-          if (httpStatusOf(error) !== 404) throw error;
-        }
+        const current: Role | undefined = await readRole();
         if (!current) {
           await iam.send(
             new CreateRoleCommand({
@@ -208,7 +314,18 @@ function setupSteps(plan: DeploymentPlan, roleName: string, { s3, iam }: AwsClie
     {
       id: 'role-permissions',
       title: `Role ${roleName}: permission policy ${plan.role.permissionPolicyName}`,
-      document: plan.role.permissionPolicy,
+      want: () => plan.role.permissionPolicy,
+      async read() {
+        try {
+          const { PolicyDocument } = await iam.send(
+            new GetRolePolicyCommand({ RoleName: roleName, PolicyName: plan.role.permissionPolicyName }),
+          );
+          return parsePolicyDocument(PolicyDocument);
+        } catch (error) {
+          if (httpStatusOf(error) === 404) return undefined;
+          throw error;
+        }
+      },
       async apply() {
         try {
           const { PolicyDocument } = await iam.send(
@@ -233,18 +350,49 @@ function setupSteps(plan: DeploymentPlan, roleName: string, { s3, iam }: AwsClie
     },
     {
       id: 'cors',
-      title: 'Bucket CORS (app origins, x-amz-* headers, ETag exposed)',
-      document: plan.cors,
+      title: `Bucket CORS (app origins, x-amz-* headers, ETag exposed; ${replaceCors ? 'replacing the rules (--replace-cors)' : "merged: the bucket's other origins stay"})`,
+      want: (current) => {
+        const rules = (current as { CORSRules?: CORSRule[] } | undefined)?.CORSRules ?? [];
+        const wanted = corsWanted(rules);
+        const ids = rules.some((r) => r.ID !== undefined) || rules.length === 0;
+        return { CORSRules: normalizeCorsRules(wanted, ids) };
+      },
+      async read() {
+        const rules = await readCorsRules(s3, Bucket);
+        return rules.length
+          ? {
+              CORSRules: normalizeCorsRules(
+                rules,
+                rules.some((r) => r.ID !== undefined),
+              ),
+            }
+          : undefined;
+      },
       async apply() {
-        if (sameCors(await readCorsRules(s3, Bucket), plan.cors.CORSRules)) return { status: 'unchanged' };
-        await s3.send(new PutBucketCorsCommand({ Bucket, CORSConfiguration: plan.cors }));
-        return { status: 'applied' };
+        const current = await readCorsRules(s3, Bucket);
+        const wanted = corsWanted(current);
+        if (sameCorsRules(current, wanted)) return { status: 'unchanged' };
+        await s3.send(new PutBucketCorsCommand({ Bucket, CORSConfiguration: { CORSRules: wanted } }));
+        const kept = current
+          .flatMap((r) => r.AllowedOrigins ?? [])
+          .filter((o) => o !== '*' && !plan.cors.CORSRules[0]!.AllowedOrigins!.includes(o));
+        const notes = [
+          ...(current.some((r) => r.AllowedOrigins?.includes('*')) ? ['removed "*" (every origin)'] : []),
+          ...(!replaceCors && kept.length ? [`kept ${[...new Set(kept)].join(', ')}`] : []),
+        ];
+        return { status: 'applied', ...(notes.length ? { detail: notes.join('; ') } : {}) };
       },
     },
     {
       id: 'lifecycle',
       title: 'Lifecycle rule aborting incomplete multipart uploads',
-      document: plan.lifecycle,
+      want: (current) => ({
+        Rules: lifecycleWanted((current as { Rules?: LifecycleRule[] } | undefined)?.Rules ?? []),
+      }),
+      async read() {
+        const rules = await readLifecycleRules(s3, Bucket);
+        return rules && { Rules: rules.map(normalizeRule) };
+      },
       async apply() {
         const rules = (await readLifecycleRules(s3, Bucket)) ?? [];
         const wanted = plan.lifecycle.Rules[0]!;
@@ -274,7 +422,8 @@ function setupSteps(plan: DeploymentPlan, roleName: string, { s3, iam }: AwsClie
     {
       id: 'public-access-block',
       title: 'Block Public Access (all four settings)',
-      document: plan.publicAccessBlock,
+      want: () => plan.publicAccessBlock,
+      read: () => readPublicAccessBlock(s3, Bucket),
       async apply() {
         const current = await readPublicAccessBlock(s3, Bucket);
         const unsupported = await readUnsupportedTag(s3, Bucket);
@@ -302,7 +451,16 @@ function setupSteps(plan: DeploymentPlan, roleName: string, { s3, iam }: AwsClie
     {
       id: 'object-ownership',
       title: 'Object Ownership BucketOwnerEnforced (ACLs off)',
-      document: plan.ownershipControls,
+      want: () => plan.ownershipControls,
+      async read() {
+        try {
+          const { OwnershipControls } = await s3.send(new GetBucketOwnershipControlsCommand({ Bucket }));
+          return OwnershipControls?.Rules?.length ? { Rules: OwnershipControls.Rules } : undefined;
+        } catch (error) {
+          if (httpStatusOf(error) === 404 || isUnsupportedByEndpoint(error)) return undefined;
+          throw error;
+        }
+      },
       async apply() {
         try {
           const { OwnershipControls } = await s3.send(new GetBucketOwnershipControlsCommand({ Bucket }));
@@ -329,7 +487,18 @@ function setupSteps(plan: DeploymentPlan, roleName: string, { s3, iam }: AwsClie
     {
       id: 'default-encryption',
       title: 'Default encryption (SSE-S3, AES256)',
-      document: plan.encryption,
+      want: () => plan.encryption,
+      async read() {
+        try {
+          const { ServerSideEncryptionConfiguration: c } = await s3.send(
+            new GetBucketEncryptionCommand({ Bucket }),
+          );
+          return c?.Rules?.length ? { Rules: c.Rules } : undefined;
+        } catch (error) {
+          if (httpStatusOf(error) === 404 || isUnsupportedByEndpoint(error)) return undefined;
+          throw error;
+        }
+      },
       async apply() {
         try {
           const { ServerSideEncryptionConfiguration } = await s3.send(
@@ -370,20 +539,6 @@ function normalizeRule(rule: LifecycleRule): LifecycleRule {
   if (rule.Filter || rule.Prefix === undefined) return rule;
   const { Prefix, ...rest } = rule;
   return { ...rest, Filter: { Prefix } };
-}
-
-function sameCors(a: unknown[], b: unknown[]): boolean {
-  const norm = (rules: unknown[]) =>
-    rules.map((r) => {
-      const rule = r as Record<string, unknown>;
-      const out: Record<string, unknown> = {};
-      for (const key of ['AllowedOrigins', 'AllowedMethods', 'AllowedHeaders', 'ExposeHeaders']) {
-        out[key] = [...((rule[key] as string[] | undefined) ?? [])].sort();
-      }
-      out.MaxAgeSeconds = rule.MaxAgeSeconds;
-      return out;
-    });
-  return canonicalJson(norm(a)) === canonicalJson(norm(b));
 }
 
 async function writesWork(s3: AwsClients['s3'], Bucket: string): Promise<boolean> {

@@ -69,7 +69,7 @@ describe('s3up setup and doctor on the local backend', () => {
     expect(await statusOf(clients.s3.send(new HeadBucketCommand({ Bucket: bucket })))).toBe(404);
   });
 
-  it('--apply creates the deployment; what the endpoint lacks is reported as unsupported, never applied', async () => {
+  it('--apply creates the deployment; what the endpoint lacks is reported as unsupported, never applied, and fails the run', async () => {
     const run = await s3up(['setup', ...deployment, '--apply', '--json'], { clients });
     const { steps } = JSON.parse(run.stdout) as { steps: StepResult[] };
     const status = Object.fromEntries(steps.map((s) => [s.id, s.status]));
@@ -83,14 +83,15 @@ describe('s3up setup and doctor on the local backend', () => {
       'object-ownership': 'unsupported',
       'default-encryption': 'unsupported',
     });
-    expect(run.code).toBe(0);
+    // Planned but not applied, and not accepted: not what the plan says.
+    expect(run.code).toBe(1);
     const { CORSRules } = await clients.s3.send(new GetBucketCorsCommand({ Bucket: bucket }));
     expect(CORSRules?.[0]?.ExposeHeaders).toContain('ETag');
     expect([...(CORSRules?.[0]?.AllowedOrigins ?? [])].sort()).toEqual(['http://localhost:*', origin].sort());
   });
 
   it('is idempotent: a second --apply changes nothing', async () => {
-    const run = await s3up(['setup', ...deployment, '--apply', '--json'], { clients });
+    const run = await s3up(['setup', ...deployment, ...accepted, '--apply', '--json'], { clients });
     const { steps } = JSON.parse(run.stdout) as { steps: StepResult[] };
     expect(steps.filter((s) => s.status === 'applied' || s.status === 'failed')).toEqual([]);
     expect(run.code).toBe(0);
@@ -115,12 +116,14 @@ describe('s3up setup and doctor on the local backend', () => {
       'cors-headers',
       'cors-expose-etag',
       'cors-preflight',
+      'bucket-region',
       'lifecycle-abort-incomplete',
       'role-trust',
       'role-session-duration',
       'role-permissions',
       'probe-assume-role',
       'probe-multipart',
+      'probe-list-parts',
       'probe-outside-denied',
     ])
       expect(ids).toContain(expected);
@@ -142,7 +145,7 @@ describe('s3up setup and doctor on the local backend', () => {
     const broken = await doctor(accepted);
     expect(broken.code).toBe(1);
     expect(broken.failing).toEqual(['cors-expose-etag']);
-    expect((await s3up(['setup', ...deployment, '--apply'], { clients })).code).toBe(0);
+    expect((await s3up(['setup', ...deployment, ...accepted, '--apply'], { clients })).code).toBe(0);
     expect((await doctor(accepted)).code).toBe(0);
   });
 
@@ -154,7 +157,7 @@ describe('s3up setup and doctor on the local backend', () => {
     const text = await s3up(['doctor', ...deployment, ...accepted], { clients });
     expect(text.stdout).toMatch(/\[FAIL\]\s+Lifecycle rule aborts incomplete multipart uploads/);
     expect(text.stdout).toContain('fix: run `s3up setup --apply`');
-    expect((await s3up(['setup', ...deployment, '--apply'], { clients })).code).toBe(0);
+    expect((await s3up(['setup', ...deployment, ...accepted, '--apply'], { clients })).code).toBe(0);
     const { Rules } = await clients.s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket }));
     expect(Rules?.[0]?.AbortIncompleteMultipartUpload?.DaysAfterInitiation).toBe(1);
   });
@@ -174,7 +177,7 @@ describe('s3up setup and doctor on the local backend', () => {
     const broken = await doctor(accepted);
     expect(broken.code).toBe(1);
     expect(broken.failing).toEqual(['role-trust', 'probe-assume-role']);
-    expect((await s3up(['setup', ...deployment, '--apply'], { clients })).code).toBe(0);
+    expect((await s3up(['setup', ...deployment, ...accepted, '--apply'], { clients })).code).toBe(0);
     expect((await doctor(accepted)).code).toBe(0);
   });
 
@@ -183,7 +186,7 @@ describe('s3up setup and doctor on the local backend', () => {
     const broken = await doctor(accepted);
     expect(broken.code).toBe(1);
     expect(broken.failing).toEqual(['role-permissions', 'probe-multipart']);
-    expect((await s3up(['setup', ...deployment, '--apply'], { clients })).code).toBe(0);
+    expect((await s3up(['setup', ...deployment, ...accepted, '--apply'], { clients })).code).toBe(0);
     expect((await doctor(accepted)).code).toBe(0);
   });
 

@@ -1,11 +1,12 @@
 import {
   type CORSRule,
   GetBucketEncryptionCommand,
+  GetBucketLocationCommand,
   GetBucketOwnershipControlsCommand,
   HeadBucketCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { awsErrorName, httpStatusOf } from '../../aws-error.js';
+import { httpStatusOf } from '../../aws-error.js';
 import {
   readCorsRules,
   readLifecycleRules,
@@ -16,49 +17,112 @@ import type { Settings } from '../../config.js';
 import { CORS_METHODS, SDK_REQUEST_HEADERS } from '../../deployment-plan.js';
 import { isUnsupportedByEndpoint } from '../../endpoint-support.js';
 import { wildcardMatch } from '../../policy-document.js';
-import { type Add, guarded, SETUP_FIX } from './report.js';
+import { type Add, CHECKS, type DoctorReport, failureOf, guarded, SETUP_FIX } from './report.js';
 
-/** Bucket checks: reachable, then its CORS (with a real preflight), lifecycle and hygiene settings. */
+export const BUCKET_SETTING_CHECKS = [
+  'bucket-region',
+  'cors-origins',
+  'cors-methods',
+  'cors-headers',
+  'cors-expose-etag',
+  'cors-preflight',
+  'lifecycle-abort-incomplete',
+  'public-access-block',
+  'object-ownership',
+  'default-encryption',
+] as const;
+const CORS_PER_ORIGIN = ['cors-methods', 'cors-headers', 'cors-expose-etag', 'cors-preflight'] as const;
+
+/** A preflight is one small request: an endpoint that takes longer is reported, not waited on. */
+const PREFLIGHT_TIMEOUT_MS = 5000;
+
+/**
+ * Bucket checks: reachable, in the configured region, then its CORS (with a real
+ * preflight), lifecycle and hygiene settings. When the bucket cannot be reached every
+ * other bucket check is listed as skipped, with the reason.
+ */
 export async function checkBucket(
   bucket: string,
   settings: Settings,
   s3: S3Client,
-  add: Add,
+  report: DoctorReport,
   fetchImpl: typeof fetch,
-): Promise<{ reachable: boolean }> {
+): Promise<{ reachable: boolean; unreachable: boolean }> {
+  const { add } = report;
+  const title = `Bucket ${bucket} is reachable`;
   try {
     await s3.send(new HeadBucketCommand({ Bucket: bucket }));
-    add({ id: 'bucket-reachable', title: `Bucket ${bucket} is reachable`, status: 'pass' });
+    add({ id: 'bucket-reachable', title, status: 'pass' });
   } catch (error) {
     const status = httpStatusOf(error);
+    const failure = failureOf(error, 'HeadBucket', settings);
     add({
       id: 'bucket-reachable',
-      title: `Bucket ${bucket} is reachable`,
+      title,
       status: 'fail',
-      detail: status ? `HeadBucket answered ${status}` : `no answer (${awsErrorName(error)})`,
-      fix:
-        status === 404
-          ? `create it: ${SETUP_FIX}`
-          : status === 403
-            ? 'the credentials in use cannot read the bucket: use the bucket owner or an admin (--profile)'
-            : 'check --endpoint / S3UP_ENDPOINT, --region and the network',
+      ...failure,
+      ...(status === 404
+        ? { detail: 'the bucket does not exist', fix: `create it: ${SETUP_FIX}` }
+        : status === 403
+          ? {
+              fix: 'the identity in use cannot read the bucket: use the bucket owner (--profile, or AWS_PROFILE)',
+            }
+          : {}),
     });
-    for (const id of [
-      'cors',
-      'lifecycle-abort-incomplete',
-      'public-access-block',
-      'object-ownership',
-      'default-encryption',
-    ])
-      add({ id, title: id, status: 'skip', detail: 'the bucket is not reachable' });
-    return { reachable: false };
+    report.skip(BUCKET_SETTING_CHECKS, 'the bucket is not reachable');
+    return { reachable: false, unreachable: failure.unreachable === true };
   }
-  await guarded('cors', 'CORS', add, () => checkCors(bucket, settings, s3, add, fetchImpl));
-  await guarded('lifecycle-abort-incomplete', 'Lifecycle rule', add, () => checkLifecycle(bucket, s3, add));
-  await guarded('public-access-block', 'Block Public Access', add, () => checkPublicAccess(bucket, s3, add));
-  await guarded('object-ownership', 'Object Ownership', add, () => checkOwnership(bucket, s3, add));
-  await guarded('default-encryption', 'Default encryption', add, () => checkEncryption(bucket, s3, add));
-  return { reachable: true };
+  await guarded('bucket-region', 'bucket location', settings, add, () =>
+    checkRegion(bucket, settings, s3, add),
+  );
+  await guarded('cors-origins', 'bucket CORS', settings, add, () =>
+    checkCors(bucket, settings, s3, report, fetchImpl),
+  );
+  await guarded('lifecycle-abort-incomplete', 'bucket lifecycle', settings, add, () =>
+    checkLifecycle(bucket, s3, add),
+  );
+  await guarded('public-access-block', 'Block Public Access settings', settings, add, () =>
+    checkPublicAccess(bucket, s3, add),
+  );
+  await guarded('object-ownership', 'Object Ownership setting', settings, add, () =>
+    checkOwnership(bucket, s3, add),
+  );
+  await guarded('default-encryption', 'default encryption setting', settings, add, () =>
+    checkEncryption(bucket, s3, add),
+  );
+  report.skip(CORS_PER_ORIGIN, 'the CORS configuration could not be read');
+  return { reachable: true, unreachable: false };
+}
+
+/**
+ * AWS names a bucket's region in GetBucketLocation (empty for us-east-1, `EU` for
+ * eu-west-1); clients signing for another region are refused there. Ceph RGW names its
+ * zonegroup instead (`default`) and accepts any signing region; `us-east-1` is what
+ * S3-compatible servers and the SDKs assume for it, so that is the region to configure.
+ */
+async function checkRegion(bucket: string, settings: Settings, s3: S3Client, add: Add) {
+  const { LocationConstraint } = await s3.send(new GetBucketLocationCommand({ Bucket: bucket }));
+  const raw: string = LocationConstraint ?? '';
+  const location = raw === '' ? 'us-east-1' : raw === 'EU' ? 'eu-west-1' : raw;
+  const expected = settings.endpoint && location === 'default' ? 'us-east-1' : location;
+  const title = `The bucket is in the configured region (${settings.region})`;
+  if (settings.region === expected || settings.region === location)
+    return add({
+      id: 'bucket-region',
+      title,
+      status: 'pass',
+      detail: `location ${raw || '(empty: us-east-1)'}`,
+    });
+  add({
+    id: 'bucket-region',
+    title,
+    status: 'fail',
+    detail:
+      expected === location
+        ? `the bucket is in ${location}: clients signing for ${settings.region} are refused (or sent to the wrong place)`
+        : `the endpoint names its zonegroup "${location}", which S3-compatible servers treat as ${expected}; browsers and partners would be told ${settings.region}`,
+    fix: `use --region ${expected} (S3UP_REGION), and the same region in the token server's configuration`,
+  });
 }
 
 function ruleForOrigin(rules: CORSRule[], origin: string): CORSRule | undefined {
@@ -69,18 +133,31 @@ async function checkCors(
   bucket: string,
   settings: Settings,
   s3: S3Client,
-  add: Add,
+  report: DoctorReport,
   fetchImpl: typeof fetch,
 ) {
+  const { add } = report;
   const rules = await readCorsRules(s3, bucket);
+  // `*` lets every web page call the bucket from a signed-in user's browser: s3up's
+  // credentials are scoped to a user, and CORS is what keeps other sites from using them.
+  const open = rules.filter((r) => (r.AllowedOrigins ?? []).includes('*'));
+  if (open.length)
+    add({
+      id: 'cors-origins',
+      title: 'CORS does not allow every origin',
+      status: 'fail',
+      detail: `${open.length === 1 ? 'a rule allows' : `${open.length} rules allow`} AllowedOrigins "*": any web site may drive uploads from a user's browser`,
+      fix: `${SETUP_FIX} (it removes "*" and keeps your other origins)`,
+    });
   if (settings.origins.length === 0) {
     add({
       id: 'cors-origins',
       title: 'CORS allows the app origins',
       status: 'fail',
       detail: 'no app origin configured to check',
-      fix: 'pass --origin https://app.example.com (or S3UP_ORIGINS)',
+      fix: 'pass --origin https://app.example.com, repeatable (or S3UP_ORIGINS)',
     });
+    report.skip(CORS_PER_ORIGIN, 'no --origin to check');
     return;
   }
   for (const origin of settings.origins) {
@@ -93,6 +170,13 @@ async function checkCors(
         detail: rules.length ? 'no rule lists this origin' : 'the bucket has no CORS configuration',
         fix: SETUP_FIX,
       });
+      for (const id of CORS_PER_ORIGIN)
+        add({
+          id,
+          title: `${CHECKS[id]} (${origin})`,
+          status: 'skip',
+          detail: `no CORS rule matches ${origin}`,
+        });
       continue;
     }
     add({ id: 'cors-origins', title: `CORS allows ${origin}`, status: 'pass' });
@@ -152,7 +236,7 @@ async function checkPreflight(
         'Access-Control-Request-Method': 'PUT',
         'Access-Control-Request-Headers': SDK_REQUEST_HEADERS.join(','),
       },
-      signal: AbortSignal.timeout(10_000),
+      signal: AbortSignal.timeout(PREFLIGHT_TIMEOUT_MS),
     });
     await response.arrayBuffer();
     const allowOrigin = response.headers.get('access-control-allow-origin');
@@ -169,12 +253,16 @@ async function checkPreflight(
           }),
     });
   } catch (error) {
+    const timedOut = (error as Error).name === 'TimeoutError';
     add({
       id: 'cors-preflight',
       title,
       status: 'fail',
-      detail: `no answer (${(error as Error).message})`,
-      fix: 'check --endpoint and the network',
+      unreachable: true,
+      detail: timedOut
+        ? `OPTIONS got no answer within ${PREFLIGHT_TIMEOUT_MS / 1000} s`
+        : `OPTIONS got no answer (${(error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message})`,
+      fix: 'check --endpoint (S3UP_ENDPOINT) and the network',
     });
   }
 }

@@ -1,4 +1,5 @@
-import { awsErrorName, httpStatusOf } from '../../aws-error.js';
+import { awsErrorName, httpStatusOf, noAnswer } from '../../aws-error.js';
+import type { Settings } from '../../config.js';
 import { UNSUPPORTED_LABEL } from '../../endpoint-support.js';
 import { EXIT, type ExitCode } from '../../errors.js';
 import type { Output } from '../../io.js';
@@ -16,12 +17,63 @@ export interface CheckResult {
   accepted?: boolean;
   detail?: string;
   fix?: string;
+  /** The check failed because nothing answered (refused, unresolvable, timed out): exit 4. */
+  unreachable?: boolean;
 }
 
 export type Add = (result: CheckResult) => void;
 
-/** The fix for anything `setup` makes right. */
-export const SETUP_FIX = 'run `s3up setup --apply` with the same flags';
+/** The fix for anything `setup` makes right (setup takes each of these flags; doctor's --no-probe it does not). */
+export const SETUP_FIX =
+  'run `s3up setup --apply` with the same --bucket, --role, --origin and --token-service';
+
+/** Every check, in report order: each appears in every report, as pass, fail, unsupported or skip. */
+export const CHECKS: Record<string, string> = {
+  'bucket-reachable': 'Bucket is reachable',
+  'bucket-region': 'The bucket is in --region',
+  'cors-origins': 'CORS allows the app origins, and not every origin',
+  'cors-methods': 'CORS allows the upload methods',
+  'cors-headers': 'CORS allows the authorization and x-amz-* headers',
+  'cors-expose-etag': 'CORS exposes ETag',
+  'cors-preflight': 'CORS preflight for a part upload succeeds',
+  'lifecycle-abort-incomplete': 'Lifecycle rule aborts incomplete multipart uploads (1 to 7 days)',
+  'public-access-block': 'Block Public Access is on',
+  'object-ownership': 'Object Ownership is BucketOwnerEnforced (ACLs off)',
+  'default-encryption': 'Default encryption is on',
+  'role-trust': 'The role trusts the token service, and only it (sts:AssumeRole)',
+  'role-session-duration': 'The role allows the configured session length',
+  'role-permissions': 'The role may do what an upload session does',
+  'probe-assume-role': 'Assume the role with a session policy, as the token server does',
+  'probe-multipart': 'Start, list and abort a multipart upload inside the session prefix',
+  'probe-list-parts': 'ListParts works inside the session prefix (resume)',
+  'probe-outside-denied': 'A write outside the session prefix is denied',
+};
+
+/**
+ * Detail and fix for a call that failed: what answered, or why nothing did (then the
+ * check is marked `unreachable`, and doctor exits 4 as the README's table says).
+ */
+export function failureOf(
+  error: unknown,
+  what: string,
+  settings: Pick<Settings, 'endpoint'>,
+): Pick<CheckResult, 'detail' | 'fix' | 'unreachable'> {
+  const status = httpStatusOf(error);
+  if (status !== undefined)
+    return {
+      detail: `${what} answered ${status} (${awsErrorName(error)})`,
+      fix:
+        status === 403
+          ? 'the identity in use may not do this: use the bucket owner for S3 (--profile) and an IAM administrator for IAM (--iam-profile)'
+          : 'check --endpoint, --region and the endpoint log',
+    };
+  const none = noAnswer(error, settings.endpoint ?? 'AWS');
+  if (none) return { detail: `${what}: ${none.reason}`, fix: none.fix, unreachable: true };
+  return {
+    detail: `${what} failed (${awsErrorName(error)})`,
+    fix: 'check --endpoint, --region and the network',
+  };
+}
 
 /** The checklist as it is filled in: accepted unsupported checks are marked as they arrive. */
 export class DoctorReport {
@@ -41,8 +93,18 @@ export class DoctorReport {
     return this.checks.filter((r) => r.status === 'fail' || (r.status === 'unsupported' && !r.accepted));
   }
 
+  /** Skips every listed check that has no result yet, with the reason. */
+  skip(ids: readonly string[], reason: string): void {
+    for (const id of ids)
+      if (!this.checks.some((c) => c.id === id))
+        this.add({ id, title: CHECKS[id] ?? id, status: 'skip', detail: reason });
+  }
+
+  /** 4 when a failure was "nothing answered", 1 for any other failure, else 0. */
   get exitCode(): ExitCode {
-    return this.failed.length ? EXIT.checkFailed : EXIT.ok;
+    const failed = this.failed;
+    if (failed.some((r) => r.unreachable)) return EXIT.unreachable;
+    return failed.length ? EXIT.checkFailed : EXIT.ok;
   }
 
   /** One line per check, a `fix:` line under each failure, and a summary. */
@@ -53,11 +115,9 @@ export class DoctorReport {
       if (r.fix && (r.status === 'fail' || (r.status === 'unsupported' && !r.accepted)))
         out.write(`${''.padEnd(width)}  fix: ${r.fix}\n`);
     }
-    const failed = this.failed;
+    const ids = [...new Set(this.failed.map((r) => r.id))];
     out.write(
-      failed.length
-        ? `\n${failed.length} check(s) need attention: ${failed.map((r) => r.id).join(', ')}\n`
-        : '\nAll checks passed.\n',
+      ids.length ? `\n${ids.length} check(s) need attention: ${ids.join(', ')}\n` : '\nAll checks passed.\n',
     );
   }
 }
@@ -70,20 +130,21 @@ function label(r: CheckResult): string {
 }
 
 /** A check that cannot even read its setting is a failure on the list, not a crash of the whole report. */
-export async function guarded(id: string, what: string, add: Add, check: () => Promise<unknown>) {
+export async function guarded(
+  id: string,
+  what: string,
+  settings: Pick<Settings, 'endpoint'>,
+  add: Add,
+  check: () => Promise<unknown>,
+) {
   try {
     await check();
   } catch (error) {
-    const status = httpStatusOf(error);
     add({
       id,
       title: `${what} could be read`,
       status: 'fail',
-      detail: status ? `${awsErrorName(error)} (HTTP ${status})` : `no answer (${awsErrorName(error)})`,
-      fix:
-        status === 403
-          ? 'run doctor with credentials that may read bucket settings and IAM roles (--profile)'
-          : 'check --endpoint, --region and the network',
+      ...failureOf(error, `reading the ${what}`, settings),
     });
   }
 }

@@ -7,93 +7,188 @@ import {
   ListRolePoliciesCommand,
   type Role,
 } from '@aws-sdk/client-iam';
+import { actionsFor } from '@s3up/token-server';
 import type { AwsClients } from '../../aws-clients.js';
-import { awsErrorName, httpStatusOf } from '../../aws-error.js';
+import { httpStatusOf } from '../../aws-error.js';
 import { roleArnOf, roleNameOf, type Settings } from '../../config.js';
 import { formatDuration } from '../../duration.js';
 import { isUnsupportedByEndpoint } from '../../endpoint-support.js';
 import {
   asList,
-  coversAction,
+  type PolicyStatement,
   parsePolicyDocument,
   statementsOf,
   wildcardMatch,
 } from '../../policy-document.js';
-import { type Add, guarded, SETUP_FIX } from './report.js';
+import { type Decision, evaluate } from '../../policy-evaluation.js';
+import { type Add, failureOf, SETUP_FIX } from './report.js';
+
+export const ROLE_CHECKS = ['role-trust', 'role-session-duration', 'role-permissions'] as const;
+
+interface RoleCheckInput {
+  role: string;
+  bucket: string;
+  settings: Settings;
+  iam: AwsClients['iam'];
+  add: Add;
+  /** Whether the live probe runs: a statement doctor cannot judge is then left to it. */
+  probing: boolean;
+  now: Date;
+}
 
 /**
- * Role checks: it exists, trusts the token service, allows the session length and may
- * upload. Returns the role's ARN as IAM knows it (the probe assumes that one) and whether
- * the role looked right (the probe's fix text depends on it).
+ * Role checks: it exists, trusts the token service (and nobody else), allows the session
+ * length and may do what an upload session does. Returns the role's ARN as IAM knows it
+ * (the probe assumes that one) and whether the role looked right.
  */
-export async function checkRole(
-  role: string,
-  bucket: string,
-  settings: Settings,
-  iam: AwsClients['iam'],
-  add: Add,
-): Promise<{ roleArn: string; roleOk: boolean }> {
+export async function checkRole(input: RoleCheckInput): Promise<{ roleArn: string; roleOk: boolean }> {
+  const { role, add } = input;
   let roleArn = roleArnOf(role);
+  let current: Role | undefined;
   try {
-    const current = (await iam.send(new GetRoleCommand({ RoleName: roleNameOf(role) }))).Role;
-    if (current?.Arn) roleArn = current.Arn;
-    const roleOk = checkTrust(current, settings, add) && checkSessionLength(current, settings, add);
-    await guarded('role-permissions', 'Role permissions', add, () =>
-      checkRolePermissions(roleNameOf(role), bucket, iam, add),
-    );
-    return { roleArn, roleOk };
+    current = (await input.iam.send(new GetRoleCommand({ RoleName: roleNameOf(role) }))).Role;
   } catch (error) {
     const status = httpStatusOf(error);
+    const failure = failureOf(error, 'GetRole', input.settings);
     add({
       id: 'role-trust',
       title: `Role ${roleNameOf(role)} exists and trusts the token service`,
       status: 'fail',
-      detail:
-        status === 404 ? 'the role does not exist' : `GetRole answered ${status ?? awsErrorName(error)}`,
-      fix: status === 404 ? SETUP_FIX : 'use credentials allowed iam:GetRole (--profile)',
+      ...failure,
+      ...(status === 404
+        ? { detail: 'the role does not exist', fix: SETUP_FIX }
+        : status === 403
+          ? { fix: 'read IAM with an identity allowed iam:GetRole: --iam-profile (S3UP_IAM_PROFILE)' }
+          : {}),
     });
+    for (const id of ROLE_CHECKS.slice(1))
+      add({ id, title: id, status: 'skip', detail: 'the role could not be read' });
     return { roleArn, roleOk: false };
   }
+  if (current?.Arn) roleArn = current.Arn;
+  const trustOk = checkTrust(current, roleArn, input);
+  const lengthOk = checkSessionLength(current, input.settings, add);
+  let permissionsOk = false;
+  try {
+    permissionsOk = await checkRolePermissions(input);
+  } catch (error) {
+    add({
+      id: 'role-permissions',
+      title: 'The role policies could be read',
+      status: 'fail',
+      ...failureOf(error, 'reading the role policies', input.settings),
+    });
+  }
+  return { roleArn, roleOk: trustOk && lengthOk && permissionsOk };
 }
 
-function checkTrust(role: Role | undefined, settings: Settings, add: Add): boolean {
-  const title = 'The role trusts the token service (sts:AssumeRole)';
-  const principal = settings.tokenServicePrincipal;
-  const statements = statementsOf(parsePolicyDocument(role?.AssumeRolePolicyDocument));
-  const trusted = statements.filter(
-    (s) =>
-      s.Effect === 'Allow' &&
-      coversAction(s, 'sts:AssumeRole') &&
-      typeof s.Principal === 'object' &&
-      asList(s.Principal.AWS).length > 0,
+/** Keys every session of the role has that doctor knows without asking: a new session, now. */
+function knownKeys(settings: Settings, now: Date) {
+  return {
+    'aws:currenttime': now,
+    'aws:tokenissuetime': now,
+    'aws:securetransport': settings.endpoint ? settings.endpoint.startsWith('https:') : true,
+  };
+}
+
+function principalsOf(s: PolicyStatement): string[] {
+  if (s.Principal === '*') return ['*'];
+  if (typeof s.Principal !== 'object') return [];
+  return asList(s.Principal.AWS);
+}
+
+/** Cannot judge: with the probe running, the wire decides; without it, doctor must not pass. */
+function undecided(input: RoleCheckInput, id: string, title: string, because: string[]): ReturnType<Add> {
+  input.add(
+    input.probing
+      ? {
+          id,
+          title,
+          status: 'skip',
+          detail: `doctor cannot judge ${because.join('; ')}: the live probe checks it on the wire`,
+        }
+      : {
+          id,
+          title,
+          status: 'fail',
+          detail: `doctor cannot judge ${because.join('; ')}`,
+          fix: 'run doctor without --no-probe so the live probe checks it, or review the statement by hand',
+        },
   );
-  const principals = trusted.flatMap((s) => asList((s.Principal as { AWS?: string | string[] }).AWS));
-  if (!principal) {
-    const ok = principals.length > 0;
+}
+
+function checkTrust(role: Role | undefined, roleArn: string, input: RoleCheckInput): boolean {
+  const { settings, add } = input;
+  const title = 'The role trusts the token service, and only it (sts:AssumeRole)';
+  const statements = statementsOf(parsePolicyDocument(role?.AssumeRolePolicyDocument));
+  const assume = statements.filter(
+    (s) => s.Effect === 'Allow' && asList(s.Action).some((a) => wildcardMatch(a, 'sts:AssumeRole', true)),
+  );
+  const trusted = [...new Set(assume.flatMap(principalsOf))];
+  // Anyone: `Principal: "*"` or `{"AWS": "*"}`, unless a condition narrows it (which doctor then cannot judge).
+  const open = assume.filter((s) => principalsOf(s).some((p) => p.includes('*')));
+  const openUnconditioned = open.filter((s) => !s.Condition);
+  if (openUnconditioned.length) {
     add({
       id: 'role-trust',
       title,
-      status: ok ? 'pass' : 'fail',
-      detail: ok
-        ? `trusted: ${principals.join(', ')} (pass --token-service to check it is the right one)`
-        : 'no principal may assume the role',
-      ...(ok ? {} : { fix: SETUP_FIX }),
+      status: 'fail',
+      detail: `the trust policy lets anyone assume the role (Principal ${principalsOf(openUnconditioned[0]!).join(', ')}), and with it write anywhere in the bucket`,
+      fix: `trust only the token service: ${SETUP_FIX}`,
     });
-    return ok;
+    return false;
   }
-  const ok = principals.some((p) => p === principal || p === '*' || wildcardMatch(p, principal));
-  add({
-    id: 'role-trust',
-    title,
-    status: ok ? 'pass' : 'fail',
-    ...(ok
-      ? {}
-      : {
-          detail: `${principal} is not trusted${principals.length ? ` (trusted: ${principals.join(', ')})` : ''}`,
-          fix: SETUP_FIX,
-        }),
+  const principal = settings.tokenServicePrincipal;
+  if (!principal) {
+    add({
+      id: 'role-trust',
+      title,
+      status: 'fail',
+      detail: trusted.length
+        ? `trusted: ${trusted.join(', ')}; without --token-service doctor cannot tell whether that is the token service`
+        : 'no principal may assume the role',
+      fix: 'pass --token-service <arn of the identity the token server runs as> (S3UP_TOKEN_SERVICE_PRINCIPAL)',
+    });
+    return false;
+  }
+  const others = trusted.filter((p) => p !== principal && !p.includes('*'));
+  const relevant = statements.filter((s) =>
+    principalsOf(s).some((p) => p === principal || wildcardMatch(p, principal)),
+  );
+  const decision = evaluate(relevant, {
+    action: 'sts:AssumeRole',
+    resource: roleArn,
+    keys: knownKeys(settings, input.now),
   });
-  return ok;
+  if (decision.decision === 'cannot-judge') {
+    undecided(input, 'role-trust', title, decision.because);
+    return true;
+  }
+  if (decision.decision !== 'allowed') {
+    add({
+      id: 'role-trust',
+      title,
+      status: 'fail',
+      detail:
+        decision.decision === 'denied'
+          ? `${principal} is explicitly denied sts:AssumeRole by ${decision.by}`
+          : `${principal} is not trusted${trusted.length ? ` (trusted: ${trusted.join(', ')})` : ''}`,
+      fix: SETUP_FIX,
+    });
+    return false;
+  }
+  if (others.length) {
+    add({
+      id: 'role-trust',
+      title,
+      status: 'fail',
+      detail: `also trusted: ${others.join(', ')}; each gets the role's bucket-wide access, not one user's prefix`,
+      fix: `trust only the token service: ${SETUP_FIX}`,
+    });
+    return false;
+  }
+  add({ id: 'role-trust', title, status: 'pass', detail: `trusted: ${principal}` });
+  return true;
 }
 
 function checkSessionLength(role: Role | undefined, settings: Settings, add: Add): boolean {
@@ -107,56 +202,76 @@ function checkSessionLength(role: Role | undefined, settings: Settings, add: Add
     ...(ok
       ? {}
       : {
-          fix: `raise MaxSessionDuration (${SETUP_FIX} --max-session-duration) or shorten --session-duration`,
+          fix: `raise MaxSessionDuration (s3up setup --apply --max-session-duration ${formatDuration(settings.sessionSeconds)}) or shorten --session-duration`,
         }),
   });
   return ok;
 }
 
-async function checkRolePermissions(roleName: string, bucket: string, iam: AwsClients['iam'], add: Add) {
-  const title = `The role may upload into ${bucket}`;
+/** Every statement of the role's inline policies and, where the endpoint has the API, its managed ones. */
+async function roleStatements(roleName: string, iam: AwsClients['iam']): Promise<PolicyStatement[]> {
+  const statements: PolicyStatement[] = [];
   const { PolicyNames } = await iam.send(new ListRolePoliciesCommand({ RoleName: roleName }));
-  const needed = ['s3:PutObject', 's3:AbortMultipartUpload'];
-  const objectArn = `arn:aws:s3:::${bucket}/s3up-doctor/x`;
-  const covered = new Set<string>();
   for (const PolicyName of PolicyNames ?? []) {
     const { PolicyDocument } = await iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName }));
-    for (const s of statementsOf(parsePolicyDocument(PolicyDocument))) {
-      if (s.Effect !== 'Allow' || !asList(s.Resource).some((r) => wildcardMatch(r, objectArn))) continue;
-      for (const action of needed) if (coversAction(s, action)) covered.add(action);
-    }
+    statements.push(...statementsOf(parsePolicyDocument(PolicyDocument)));
   }
-  if (needed.some((a) => !covered.has(a))) {
-    // Managed policies too (AWS); endpoints without the API (Ceph answers 405) have only inline ones.
-    try {
-      const { AttachedPolicies } = await iam.send(
-        new ListAttachedRolePoliciesCommand({ RoleName: roleName }),
+  try {
+    const { AttachedPolicies } = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName }));
+    for (const { PolicyArn } of AttachedPolicies ?? []) {
+      if (!PolicyArn) continue;
+      const { Policy } = await iam.send(new GetPolicyCommand({ PolicyArn }));
+      const { PolicyVersion } = await iam.send(
+        new GetPolicyVersionCommand({ PolicyArn, VersionId: Policy?.DefaultVersionId }),
       );
-      for (const { PolicyArn } of AttachedPolicies ?? []) {
-        if (!PolicyArn) continue;
-        const { Policy } = await iam.send(new GetPolicyCommand({ PolicyArn }));
-        const { PolicyVersion } = await iam.send(
-          new GetPolicyVersionCommand({ PolicyArn, VersionId: Policy?.DefaultVersionId }),
-        );
-        for (const s of statementsOf(parsePolicyDocument(PolicyVersion?.Document))) {
-          if (s.Effect !== 'Allow' || !asList(s.Resource).some((r) => wildcardMatch(r, objectArn))) continue;
-          for (const action of needed) if (coversAction(s, action)) covered.add(action);
-        }
-      }
-    } catch (error) {
-      if (!isUnsupportedByEndpoint(error)) throw error;
+      statements.push(...statementsOf(parsePolicyDocument(PolicyVersion?.Document)));
     }
+  } catch (error) {
+    // Ceph RGW answers 405: it has inline policies only.
+    if (!isUnsupportedByEndpoint(error)) throw error;
   }
-  const missing = needed.filter((a) => !covered.has(a));
-  add({
-    id: 'role-permissions',
-    title,
-    status: missing.length ? 'fail' : 'pass',
-    ...(missing.length
-      ? {
-          detail: `no inline or attached policy allows ${missing.join(', ')} on ${bucket}/*`,
-          fix: SETUP_FIX,
-        }
-      : {}),
-  });
+  return statements;
+}
+
+const WHY: Record<string, string> = {
+  's3:ListMultipartUploadParts':
+    'without it resume is off: ListParts is refused and an interrupted upload starts over',
+  's3:AbortMultipartUpload': 'without it cancelled uploads leave their parts behind',
+  's3:PutObject': 'without it nothing can be uploaded',
+};
+
+async function checkRolePermissions(input: RoleCheckInput): Promise<boolean> {
+  const { bucket, add } = input;
+  const title = `The role may do what an upload session does in ${bucket} (${actionsFor('upload').join(', ')})`;
+  const statements = await roleStatements(roleNameOf(input.role), input.iam);
+  const resource = `arn:aws:s3:::${bucket}/s3up-doctor/probe`;
+  const decisions = actionsFor('upload').map((action): [string, Decision] => [
+    action,
+    evaluate(statements, { action, resource, keys: knownKeys(input.settings, input.now) }),
+  ]);
+  const denied = decisions.filter(([, d]) => d.decision === 'denied');
+  const missing = decisions.filter(([, d]) => d.decision === 'not-allowed');
+  if (denied.length || missing.length) {
+    const parts = [
+      ...missing.map(([a]) => `${a} is not allowed${WHY[a] ? ` (${WHY[a]})` : ''}`),
+      ...denied.map(([a, d]) => `${a} is explicitly denied by ${(d as { by: string }).by}`),
+    ];
+    add({
+      id: 'role-permissions',
+      title,
+      status: 'fail',
+      detail: `on ${bucket}/*: ${parts.join('; ')}`,
+      fix: denied.length
+        ? `remove the Deny, then ${SETUP_FIX}`
+        : `${SETUP_FIX} (it writes the inline policy s3up-bucket-access)`,
+    });
+    return false;
+  }
+  const unsure = decisions.flatMap(([, d]) => (d.decision === 'cannot-judge' ? d.because : []));
+  if (unsure.length) {
+    undecided(input, 'role-permissions', title, [...new Set(unsure)]);
+    return true;
+  }
+  add({ id: 'role-permissions', title, status: 'pass' });
+  return true;
 }

@@ -1,0 +1,317 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  DeleteRoleCommand,
+  DeleteRolePolicyCommand,
+  PutRolePolicyCommand,
+  UpdateAssumeRolePolicyCommand,
+} from '@aws-sdk/client-iam';
+import { DeleteBucketCommand, GetBucketCorsCommand, PutBucketCorsCommand } from '@aws-sdk/client-s3';
+import { LOCAL_UNSUPPORTED, localS3OperatorEnv } from '@s3up/testkit';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { CheckResult } from '../../src/commands/doctor/index.js';
+import { corsRules, permissionPolicy } from '../../src/deployment-plan.js';
+import { localClients, localFlags, s3up } from '../support/cli-harness.js';
+
+// One misconfiguration per test, each reproduced on the real local backend: doctor must
+// name the failing check, say how to fix it and exit as the README's table says; then
+// setup --apply repairs it and doctor passes again.
+const local = inject('localS3');
+const id = randomBytes(4).toString('hex');
+const bucket = `s3up-doc-${id}`;
+const role = `s3up-doc-${id}`;
+const origin = 'https://app.example.com';
+const clients = localClients(local);
+const deployment = [
+  ...localFlags(local),
+  '--bucket',
+  bucket,
+  '--role',
+  role,
+  '--origin',
+  origin,
+  '--token-service',
+  local.service.arn,
+];
+const accepted = LOCAL_UNSUPPORTED.flatMap((c) => ['--accept-unsupported', c]);
+const tsx = fileURLToPath(new URL('../../../../node_modules/.bin/tsx', import.meta.url));
+const bin = fileURLToPath(new URL('../../src/bin.ts', import.meta.url));
+let work: string;
+
+async function doctor(flags: string[] = deployment, extra: string[] = []) {
+  const run = await s3up(['doctor', ...flags, '--json', ...accepted, ...extra], { clients });
+  const report = JSON.parse(run.stdout) as { ok: boolean; checks: CheckResult[] };
+  const failing = [...new Set(report.checks.filter((c) => c.status === 'fail').map((c) => c.id))];
+  const byId = (checkId: string) => report.checks.filter((c) => c.id === checkId);
+  return { ...run, report, failing, byId };
+}
+
+async function repair() {
+  const run = await s3up(['setup', ...deployment, ...accepted, '--apply'], { clients });
+  expect(run.code, run.stdout + run.stderr).toBe(0);
+  expect((await doctor()).code).toBe(0);
+}
+
+/** The real binary, as an operator runs it (the SDK's own credential chain, no injected clients). */
+function binary(args: string[], env: Record<string, string>) {
+  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      tsx,
+      ['--conditions=@s3up/source', bin, ...args],
+      // A guard, not an assertion: a doctor that hangs fails the test instead of stalling the suite.
+      { env: { PATH: process.env.PATH ?? '/usr/bin', HOME: work, ...env }, timeout: 50_000 },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? ((error as { code?: number }).code ?? -1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 's3up-doctor-'));
+  const run = await s3up(['setup', ...deployment, ...accepted, '--apply'], { clients });
+  expect(run.code, run.stdout).toBe(0);
+});
+
+afterAll(async () => {
+  for (const PolicyName of ['s3up-bucket-access', 's3up-test-deny'])
+    await clients.iam.send(new DeleteRolePolicyCommand({ RoleName: role, PolicyName })).catch(() => {});
+  await clients.iam.send(new DeleteRoleCommand({ RoleName: role })).catch(() => {});
+  await clients.s3.send(new DeleteBucketCommand({ Bucket: bucket })).catch(() => {});
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('doctor names each broken setup, with its fix and exit code', () => {
+  it('passes the correct setup (the baseline for every case below)', async () => {
+    const run = await doctor();
+    expect(run.failing).toEqual([]);
+    expect(run.code).toBe(0);
+    // Every check appears, the new ones included.
+    const ids = new Set(run.report.checks.map((c) => c.id));
+    for (const checkId of ['bucket-region', 'probe-list-parts', 'role-permissions', 'cors-preflight'])
+      expect(ids).toContain(checkId);
+  });
+
+  it('bucket CORS that allows every origin ("*")', async () => {
+    const current = (await clients.s3.send(new GetBucketCorsCommand({ Bucket: bucket }))).CORSRules ?? [];
+    await clients.s3.send(
+      new PutBucketCorsCommand({
+        Bucket: bucket,
+        CORSConfiguration: {
+          CORSRules: [...current, { AllowedOrigins: ['*'], AllowedMethods: ['GET'], AllowedHeaders: ['*'] }],
+        },
+      }),
+    );
+    const run = await doctor();
+    expect(run.code).toBe(1);
+    expect(run.failing).toEqual(['cors-origins']);
+    const open = run.byId('cors-origins').find((c) => c.status === 'fail')!;
+    expect(open.detail).toContain('"*"');
+    expect(open.fix).toContain('s3up setup --apply');
+    expect(open.fix).toContain('removes "*"');
+    await repair();
+    const after = (await clients.s3.send(new GetBucketCorsCommand({ Bucket: bucket }))).CORSRules ?? [];
+    expect(after.flatMap((r) => r.AllowedOrigins ?? [])).not.toContain('*');
+  });
+
+  it('a trust policy that lets anyone assume the role (Principal AWS "*")', async () => {
+    await clients.iam.send(
+      new UpdateAssumeRolePolicyCommand({
+        RoleName: role,
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' }],
+        }),
+      }),
+    );
+    const run = await doctor();
+    expect(run.code).toBe(1);
+    expect(run.failing).toEqual(['role-trust']);
+    expect(run.byId('role-trust')[0]!.detail).toContain('anyone');
+    expect(run.byId('role-trust')[0]!.fix).toContain('trust only the token service');
+    await repair();
+  });
+
+  it('without --token-service the trust cannot be judged, and doctor does not pass it', async () => {
+    const flags = deployment.filter(
+      (f, i) => f !== '--token-service' && deployment[i - 1] !== '--token-service',
+    );
+    const run = await doctor(flags);
+    expect(run.code).toBe(1);
+    expect(run.failing).toEqual(['role-trust']);
+    expect(run.byId('role-trust')[0]!.detail).toContain(local.service.arn);
+    expect(run.byId('role-trust')[0]!.fix).toContain('--token-service');
+  });
+
+  it('a role policy without s3:ListMultipartUploadParts (resume silently off)', async () => {
+    const policy = permissionPolicy({ bucket });
+    policy.Statement[0]!.Action = policy.Statement[0]!.Action.filter(
+      (a) => a !== 's3:ListMultipartUploadParts',
+    );
+    await clients.iam.send(
+      new PutRolePolicyCommand({
+        RoleName: role,
+        PolicyName: 's3up-bucket-access',
+        PolicyDocument: JSON.stringify(policy),
+      }),
+    );
+    const run = await doctor();
+    expect(run.code).toBe(1);
+    // The static evaluation and the wire agree.
+    expect(run.failing).toEqual(['role-permissions', 'probe-list-parts']);
+    expect(run.byId('role-permissions')[0]!.detail).toContain('s3:ListMultipartUploadParts is not allowed');
+    expect(run.byId('role-permissions')[0]!.detail).toContain('resume is off');
+    expect(run.byId('probe-list-parts')[0]!.detail).toContain('403');
+    expect(run.byId('probe-list-parts')[0]!.fix).toContain('s3:ListMultipartUploadParts');
+    await repair();
+  });
+
+  it('an explicit Deny wins over the Allow', async () => {
+    await clients.iam.send(
+      new PutRolePolicyCommand({
+        RoleName: role,
+        PolicyName: 's3up-test-deny',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Sid: 'NoAbort', Effect: 'Deny', Action: 's3:AbortMultipartUpload', Resource: '*' }],
+        }),
+      }),
+    );
+    try {
+      const run = await doctor();
+      expect(run.code).toBe(1);
+      expect(run.failing).toContain('role-permissions');
+      expect(run.byId('role-permissions')[0]!.detail).toContain(
+        's3:AbortMultipartUpload is explicitly denied by statement "NoAbort"',
+      );
+    } finally {
+      await clients.iam.send(new DeleteRolePolicyCommand({ RoleName: role, PolicyName: 's3up-test-deny' }));
+    }
+    expect((await doctor()).code).toBe(0);
+  });
+
+  it('a wrong --region (mars-1)', async () => {
+    const run = await doctor(deployment, ['--region', 'mars-1']);
+    expect(run.code).toBe(1);
+    expect(run.failing).toEqual(['bucket-region']);
+    expect(run.byId('bucket-region')[0]!.fix).toContain('--region us-east-1');
+  });
+
+  it('an endpoint that accepts connections and never answers: reported, exit 4', async () => {
+    const sockets = new Set<Socket>();
+    const hung: Server = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((r) => hung.listen(0, '127.0.0.1', r));
+    const port = (hung.address() as { port: number }).port;
+    try {
+      const run = await binary(['doctor', '--json', '--endpoint', `http://127.0.0.1:${port}`], {
+        S3UP_BUCKET: bucket,
+        S3UP_ROLE_ARN: role,
+        S3UP_FORCE_PATH_STYLE: 'true',
+        AWS_ACCESS_KEY_ID: 'AKIAHUNGENDPOINT0001',
+        AWS_SECRET_ACCESS_KEY: 'not-a-real-secret-for-a-hung-endpoint',
+      });
+      expect(run.code).toBe(4);
+      const { checks } = JSON.parse(run.stdout) as { checks: CheckResult[] };
+      const reachable = checks.find((c) => c.id === 'bucket-reachable')!;
+      expect(reachable.status).toBe('fail');
+      expect(reachable.detail).toContain('did not answer in time');
+      expect(reachable.fix).toContain(`http://127.0.0.1:${port}`);
+      // Every other check is listed, skipped with the reason.
+      expect(checks.filter((c) => c.status === 'skip').map((c) => c.id)).toContain('probe-assume-role');
+      expect(checks.every((c) => c.id === 'bucket-reachable' || c.status === 'skip')).toBe(true);
+      expect(sockets.size).toBeGreaterThan(0);
+    } finally {
+      for (const s of sockets) s.destroy();
+      hung.close();
+    }
+  });
+
+  it('a closed port: connection refused, exit 4 (not a permissions fix)', async () => {
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise<void>((r) => probe.close(() => r()));
+    const run = await binary(['doctor', '--endpoint', `http://127.0.0.1:${port}`], {
+      S3UP_BUCKET: bucket,
+      S3UP_ROLE_ARN: role,
+      AWS_ACCESS_KEY_ID: 'AKIACLOSEDPORT000001',
+      AWS_SECRET_ACCESS_KEY: 'not-a-real-secret-for-a-closed-port',
+    });
+    expect(run.code).toBe(4);
+    expect(run.stdout).toMatch(/\[FAIL\]\s+Bucket .* is reachable \(HeadBucket: connection refused/);
+    expect(run.stdout).toContain('fix: nothing listens at');
+    expect(run.stdout).not.toMatch(/permission|--profile/);
+    // No warning about the SDK's future Node requirement on the supported Node.
+    expect(run.stderr).not.toContain('NodeVersionSupportWarning');
+  });
+
+  it('a correct setup passes with the real binary and `pnpm local-s3 env --operator` settings', async () => {
+    const env = {
+      ...(await localS3OperatorEnv(local, work)),
+      S3UP_BUCKET: bucket,
+      S3UP_ROLE_ARN: role,
+      S3UP_ORIGINS: origin,
+    };
+    const setup = await binary(['setup', '--apply'], env);
+    expect(setup.code, setup.stdout + setup.stderr).toBe(0);
+    const run = await binary(['doctor'], env);
+    expect(run.stdout).toContain('All checks passed.');
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+  });
+});
+
+describe('setup keeps what the operator had', () => {
+  it('--apply merges CORS: an extra origin stays, and the plan shows the diff first', async () => {
+    const partner = 'https://partner.example.org';
+    await clients.s3.send(
+      new PutBucketCorsCommand({
+        Bucket: bucket,
+        CORSConfiguration: {
+          CORSRules: [{ AllowedOrigins: [partner], AllowedMethods: ['GET'], AllowedHeaders: ['*'] }],
+        },
+      }),
+    );
+    const plan = await s3up(['setup', ...deployment], { clients });
+    expect(plan.code).toBe(0);
+    const cors = plan.stdout.split('\n\n').find((section) => section.includes('Bucket CORS')) ?? '';
+    expect(cors).toMatch(/^\[change\] Bucket CORS/);
+    expect(cors).toMatch(/^\+\s+"https:\/\/app\.example\.com"/m);
+    expect(cors).not.toMatch(/^-.*partner\.example\.org/m);
+    expect(plan.stdout).toMatch(/\[unchanged\] Role/);
+
+    const applied = await s3up(['setup', ...deployment, ...accepted, '--apply'], { clients });
+    expect(applied.code).toBe(0);
+    expect(applied.stdout).toContain(`kept ${partner}`);
+    const origins = (
+      (await clients.s3.send(new GetBucketCorsCommand({ Bucket: bucket }))).CORSRules ?? []
+    ).flatMap((r) => r.AllowedOrigins ?? []);
+    expect(origins).toContain(partner);
+    expect(origins).toContain(origin);
+    expect((await doctor()).code).toBe(0);
+
+    // --replace-cors is the explicit way to drop it.
+    await s3up(['setup', ...deployment, ...accepted, '--apply', '--replace-cors'], { clients });
+    const replaced = (
+      (await clients.s3.send(new GetBucketCorsCommand({ Bucket: bucket }))).CORSRules ?? []
+    ).flatMap((r) => r.AllowedOrigins ?? []);
+    expect(replaced).toEqual(corsRules([origin])[0]!.AllowedOrigins);
+  });
+
+  it('exits 1 when a planned step could not be applied and was not accepted', async () => {
+    const run = await s3up(['setup', ...deployment, '--apply'], { clients });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('--accept-unsupported object-ownership');
+  });
+
+  it('refuses --origin "*" with a message that says what to pass instead', async () => {
+    const run = await s3up(['setup', ...deployment, '--origin', '*'], { clients });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('"*" (every origin) is refused');
+    expect(run.stderr).toContain('http://localhost:*');
+  });
+});
