@@ -1,7 +1,13 @@
 import type { Settings } from './config.js';
 
-export type CredentialFormat = 'env' | 'aws-profile' | 'rclone' | 'json';
-export const CREDENTIAL_FORMATS: readonly CredentialFormat[] = ['env', 'aws-profile', 'rclone', 'json'];
+export type CredentialFormat = 'env' | 'aws-profile' | 'rclone' | 'json' | 'credential-process';
+export const CREDENTIAL_FORMATS: readonly CredentialFormat[] = [
+  'env',
+  'aws-profile',
+  'rclone',
+  'json',
+  'credential-process',
+];
 
 export interface IssuedCredentials {
   accessKeyId: string;
@@ -10,6 +16,8 @@ export interface IssuedCredentials {
   expiration: Date;
   bucket: string;
   prefix: string;
+  /** Whether the grant may list the prefix (`--list`): the printed example command depends on it. */
+  list?: boolean;
 }
 
 type Where = Pick<Settings, 'region' | 'endpoint' | 'forcePathStyle'>;
@@ -18,8 +26,28 @@ type Where = Pick<Settings, 'region' | 'endpoint' | 'forcePathStyle'>;
 const sh = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
 
 /**
+ * Which client versions read an endpoint from the environment or a config profile
+ * (FACTS.md): older ones ignore it silently and send the partner's requests to AWS.
+ * Debian 12 ships AWS CLI 2.9 and boto3 1.26, so the printed commands pass
+ * `--endpoint-url`, which every version honours.
+ */
+export const ENDPOINT_KEY_MINIMUM = 'AWS CLI 2.13 (or 1.29) and boto3 1.28';
+
+/** The AWS CLI command a partner runs: `ls` with --list, else a copy of one object. */
+function awsCommand(c: IssuedCredentials, where: Where, profile?: string): string {
+  const target = c.list ? `ls s3://${c.bucket}/${c.prefix}` : `cp s3://${c.bucket}/${c.prefix}<name> .`;
+  return [
+    `aws s3 ${target}`,
+    ...(profile ? [`--profile ${profile}`] : []),
+    ...(where.endpoint ? [`--endpoint-url ${where.endpoint}`] : [`--region ${where.region}`]),
+  ].join(' ');
+}
+
+/**
  * Renders temporary credentials for a partner's tool: shell variables, an AWS config
- * profile, an rclone remote, or JSON. `name` is the profile / remote name.
+ * profile, an rclone remote, JSON, or the `credential_process` JSON the AWS CLI and SDKs
+ * read (`Version: 1`). `name` is the profile / remote name. Each text format starts with
+ * comment lines giving the command that works with it on every client version.
  */
 export function formatCredentials(
   format: CredentialFormat,
@@ -28,10 +56,19 @@ export function formatCredentials(
   name: string,
 ): string {
   const header = `read-only access to s3://${c.bucket}/${c.prefix} until ${c.expiration.toISOString()}`;
+  const endpointNote = where.endpoint
+    ? [
+        `#   --endpoint-url is needed before ${ENDPOINT_KEY_MINIMUM}, which ignore the endpoint set here`,
+        '#   and would send the requests to AWS instead.',
+      ]
+    : [];
   switch (format) {
     case 'env':
       return [
         `# s3up grant: ${header}`,
+        '# Load into a shell with eval, then (every AWS CLI version):',
+        `#   ${awsCommand(c, where)}`,
+        ...endpointNote,
         `export AWS_ACCESS_KEY_ID=${sh(c.accessKeyId)}`,
         `export AWS_SECRET_ACCESS_KEY=${sh(c.secretAccessKey)}`,
         `export AWS_SESSION_TOKEN=${sh(c.sessionToken)}`,
@@ -43,7 +80,10 @@ export function formatCredentials(
       ].join('\n');
     case 'aws-profile':
       return [
-        `# s3up grant: ${header}. Append to ~/.aws/config, then: aws s3 ls s3://${c.bucket}/${c.prefix} --profile ${name}`,
+        `# s3up grant: ${header}`,
+        '# Append to ~/.aws/config, then (every AWS CLI version):',
+        `#   ${awsCommand(c, where, name)}`,
+        ...endpointNote,
         `[profile ${name}]`,
         `aws_access_key_id = ${c.accessKeyId}`,
         `aws_secret_access_key = ${c.secretAccessKey}`,
@@ -55,7 +95,9 @@ export function formatCredentials(
       ].join('\n');
     case 'rclone':
       return [
-        `# s3up grant: ${header}. Append to rclone.conf, then: rclone ls ${name}:${c.bucket}/${c.prefix}`,
+        `# s3up grant: ${header}`,
+        '# Append to rclone.conf, then (rclone 1.53 or later, for no_check_bucket):',
+        `#   rclone ${c.list ? 'ls' : 'copy'} ${name}:${c.bucket}/${c.prefix}${c.list ? '' : '<name> .'}`,
         `[${name}]`,
         'type = s3',
         // `Other` for S3-compatible endpoints: rclone then makes no provider-specific assumptions.
@@ -81,6 +123,15 @@ export function formatCredentials(
         prefix: c.prefix,
         region: where.region,
         ...(where.endpoint ? { endpoint: where.endpoint, forcePathStyle: where.forcePathStyle } : {}),
+      })}\n`;
+    case 'credential-process':
+      // Exactly what `credential_process` must print, nothing else on standard output.
+      return `${JSON.stringify({
+        Version: 1,
+        AccessKeyId: c.accessKeyId,
+        SecretAccessKey: c.secretAccessKey,
+        SessionToken: c.sessionToken,
+        Expiration: c.expiration.toISOString(),
       })}\n`;
   }
 }

@@ -112,6 +112,7 @@ export async function runGrant(
         expiration: c.Expiration,
         bucket,
         prefix,
+        list: options.list,
       },
       settings,
       options.name,

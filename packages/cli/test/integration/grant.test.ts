@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { s3Client } from '@s3up/testkit';
@@ -71,6 +72,108 @@ async function rclone(config: string, ...args: string[]) {
     return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
   }
 }
+
+/** The printed example command (`#   aws ...`) of a grant's output. */
+function printedAwsCommand(output: string): string {
+  const line = output.split('\n').find((l) => l.startsWith('#   aws '));
+  if (!line) throw new Error(`no aws command in:\n${output}`);
+  return line.slice('#   '.length);
+}
+
+/**
+ * Debian's AWS CLI (2.9: it ignores endpoint_url and AWS_ENDPOINT_URL_S3), never a pyenv
+ * shim: PATH is /usr/bin and /bin only.
+ */
+async function debianAws(script: string, env: Record<string, string> = {}) {
+  try {
+    const { stdout } = await run('bash', ['-c', script], {
+      env: { PATH: '/usr/bin:/bin', HOME: dir, AWS_CONFIG_FILE: join(dir, 'none'), ...env },
+    });
+    return { code: 0, stdout };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+const tsx = fileURLToPath(new URL('../../../../node_modules/.bin/tsx', import.meta.url));
+const bin = fileURLToPath(new URL('../../src/bin.ts', import.meta.url));
+
+describe("grant output consumed by Debian's AWS CLI", () => {
+  it("runs Debian's package from /usr/bin, not a pyenv or pip shim", async () => {
+    const { stdout } = await debianAws('command -v aws; aws --version');
+    expect(stdout).toMatch(/^\/usr\/bin\/aws\naws-cli\/2\.\d+\.\d+ .*debian/);
+  });
+
+  it('env: after eval, the printed command lists the prefix', async () => {
+    const result = await grant(['--list', '--format', 'env']);
+    const command = printedAwsCommand(result.stdout);
+    expect(command).toContain(`--endpoint-url ${local.endpoint}`);
+    expect(result.stdout).toContain('AWS CLI 2.13 (or 1.29) and boto3 1.28');
+    const listed = await debianAws(`${result.stdout}\n${command}`);
+    expect(listed).toMatchObject({ code: 0 });
+    expect(listed.stdout).toContain('summary.txt');
+  });
+
+  it('aws-profile: appended to a config file, the printed command reads an object', async () => {
+    const result = await grant(['--format', 'aws-profile', '--name', 'acme']);
+    const config = join(dir, 'aws-config');
+    await writeFile(config, result.stdout, { mode: 0o600 });
+    const command = printedAwsCommand(result.stdout);
+    expect(command).toContain('--profile acme');
+    const copy = command.replace('<name> .', 'summary.txt -');
+    const read = await debianAws(copy, { AWS_CONFIG_FILE: config });
+    expect(read).toMatchObject({ code: 0, stdout: 'quarterly numbers' });
+  });
+
+  it('credential-process: the AWS CLI runs s3up grant itself and reads the Version 1 JSON', async () => {
+    const direct = await grant(['--format', 'credential-process']);
+    const json = JSON.parse(direct.stdout) as Record<string, unknown>;
+    expect(Object.keys(json)).toEqual([
+      'Version',
+      'AccessKeyId',
+      'SecretAccessKey',
+      'SessionToken',
+      'Expiration',
+    ]);
+    expect(json.Version).toBe(1);
+
+    const audit = join(dir, 'process-audit.log');
+    const grantCommand = [
+      tsx,
+      '--conditions=@s3up/source',
+      bin,
+      'grant',
+      ...deployment,
+      '--prefix',
+      prefix,
+      '--read',
+      '--for',
+      'acme-process',
+      '--format',
+      'credential-process',
+      '--audit-log',
+      audit,
+    ].join(' ');
+    const config = join(dir, 'aws-process-config');
+    await writeFile(
+      config,
+      `[profile partner]\ncredential_process = ${grantCommand}\nregion = ${local.region}\n`,
+    );
+    // The grant runs as the token service (its keys in the environment the AWS CLI passes on);
+    // the AWS CLI itself uses only the profile (--profile skips the environment keys).
+    const read = await debianAws(
+      `aws s3 cp s3://${local.bucket}/${inside} - --profile partner --endpoint-url ${local.endpoint}`,
+      {
+        AWS_CONFIG_FILE: config,
+        AWS_ACCESS_KEY_ID: local.service.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: local.service.secretAccessKey,
+      },
+    );
+    expect(read).toMatchObject({ code: 0, stdout: 'quarterly numbers' });
+    expect(await readFile(audit, 'utf8')).toContain('"userId":"acme-process"');
+  });
+});
 
 describe('s3up grant', () => {
   it('issues credentials that read inside the prefix and are refused outside it (AWS SDK)', async () => {

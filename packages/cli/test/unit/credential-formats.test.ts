@@ -44,4 +44,26 @@ describe('formatCredentials', () => {
     expect(text).toContain('env_auth = false');
     expect(text).toContain('[p]');
   });
+
+  it('credential-process: Version 1 JSON with PascalCase keys and nothing else', () => {
+    expect(JSON.parse(formatCredentials('credential-process', issued, local, 'x'))).toEqual({
+      Version: 1,
+      AccessKeyId: issued.accessKeyId,
+      SecretAccessKey: issued.secretAccessKey,
+      SessionToken: issued.sessionToken,
+      Expiration: '2026-11-29T04:00:00.000Z',
+    });
+  });
+
+  it('prints the AWS CLI command that works on every version: --endpoint-url when an endpoint is set', () => {
+    const listing = { ...issued, list: true };
+    expect(formatCredentials('env', listing, local, 'x')).toContain(
+      '#   aws s3 ls s3://uploads/reports/2026-q3/ --endpoint-url http://127.0.0.1:7480',
+    );
+    expect(formatCredentials('aws-profile', issued, local, 'acme')).toContain(
+      '#   aws s3 cp s3://uploads/reports/2026-q3/<name> . --profile acme --endpoint-url http://127.0.0.1:7480',
+    );
+    expect(formatCredentials('aws-profile', issued, aws, 'acme')).toContain('--region eu-west-1');
+    expect(formatCredentials('aws-profile', issued, aws, 'acme')).not.toContain('--endpoint-url');
+  });
 });
