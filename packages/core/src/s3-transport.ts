@@ -140,7 +140,7 @@ function answered(result: unknown, signal: AbortSignal | undefined): unknown {
 /** An S3 client bound to one credentials source, with per-request progress. */
 export interface S3Transport {
   client: S3Client;
-  sdk: typeof import('@aws-sdk/client-s3');
+  sdk: typeof import('./s3-sdk.js');
   /** Registers a progress listener for the request that will be sent with `signal`. */
   track(signal: AbortSignal, listener: ProgressListener): void;
 }
@@ -153,7 +153,7 @@ export interface S3Transport {
  * S3-compatible servers.
  */
 export async function createTransport(source: CredentialsSource, first: Credentials): Promise<S3Transport> {
-  const sdk = await import('@aws-sdk/client-s3');
+  const sdk = await import('./s3-sdk.js');
   const inBrowser = typeof XMLHttpRequest === 'function';
   const proc = (globalThis as { process?: NodeProcess }).process;
   const stream = !inBrowser ? (proc?.getBuiltinModule?.('node:stream') as NodeStream | undefined) : undefined;
