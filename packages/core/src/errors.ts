@@ -6,12 +6,14 @@
  * - `access-denied`: S3 answered 403: the key is outside the user's prefix or the role lacks an action.
  * - `cors-etag`: a part response carried no ETag, so the bucket CORS does not expose it.
  * - `integrity`: the stored object does not match the file (size after completion, part sizes).
- * - `aborted`: the upload was cancelled, or its multipart upload no longer exists.
+ * - `no-such-upload`: the multipart upload no longer exists on S3 (aborted elsewhere, removed
+ *   by a lifecycle rule); retry starts over. A cancel is not an error: it is `upload-cancelled`.
  * - `too-large`: the file exceeds what S3 accepts (10,000 parts of at most 5 GiB, or 5 TiB).
  * - `server`: S3 kept answering 5xx/SlowDown after every retry, or answered an error in a 200.
  * - `request`: S3 refused the request (another 4xx); the message carries S3's error code.
  * - `invalid-options`: an option passed to `new Uploader()` is wrong; the message names it.
  * - `invalid-key`: `keyFor` returned a key S3 would reject or that escapes the prefix.
+ * - `internal`: an unexpected error inside the engine (a bug): the message carries it; report it.
  */
 export type UploadErrorCode =
   | 'credentials'
@@ -19,12 +21,13 @@ export type UploadErrorCode =
   | 'access-denied'
   | 'cors-etag'
   | 'integrity'
-  | 'aborted'
+  | 'no-such-upload'
   | 'too-large'
   | 'server'
   | 'request'
   | 'invalid-options'
-  | 'invalid-key';
+  | 'invalid-key'
+  | 'internal';
 
 const CODES: ReadonlySet<string> = new Set<UploadErrorCode>([
   'credentials',
@@ -32,12 +35,13 @@ const CODES: ReadonlySet<string> = new Set<UploadErrorCode>([
   'access-denied',
   'cors-etag',
   'integrity',
-  'aborted',
+  'no-such-upload',
   'too-large',
   'server',
   'request',
   'invalid-options',
   'invalid-key',
+  'internal',
 ]);
 
 /**

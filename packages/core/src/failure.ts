@@ -82,8 +82,19 @@ export function classify(error: unknown, operation: string, key: string): Failur
   if (status === undefined) {
     const network =
       NETWORK_NAMES.has(code) || e.code !== undefined || code === 'Unknown' || code.startsWith('XHR');
+    if (!network) {
+      // A RangeError, a ReferenceError...: a bug, not the connection. Say so.
+      return {
+        action: 'fatal',
+        error: new UploadError(
+          'internal',
+          `${operation} of ${key} stopped on an unexpected error before S3 answered (${code}: ${e.message ?? ''}); this is a bug, please report it.`,
+          { cause: error },
+        ),
+      };
+    }
     return {
-      action: network ? 'retry' : 'fatal',
+      action: 'retry',
       error: new UploadError(
         'network',
         `${operation} of ${key} failed before S3 answered (${code}). Check the connection; in a browser this is also what a bucket CORS that does not allow this origin looks like.`,
@@ -123,7 +134,7 @@ export function classify(error: unknown, operation: string, key: string): Failur
     return {
       action: 'fatal',
       error: new UploadError(
-        'aborted',
+        'no-such-upload',
         `${what}: the multipart upload no longer exists (cancelled elsewhere or removed by a lifecycle rule). Retry to start the file over.`,
         { cause: error, status },
       ),
@@ -149,9 +160,4 @@ export function classify(error: unknown, operation: string, key: string): Failur
     };
   }
   return { action: 'fatal', error: new UploadError('request', `${what}.`, { cause: error, status }) };
-}
-
-/** Full-jitter exponential backoff: a random delay in [0, min(max, base * 2^attempt)]. */
-export function backoffDelay(attempt: number, base: number, max: number, random = Math.random): number {
-  return Math.round(random() * Math.min(max, base * 2 ** attempt));
 }

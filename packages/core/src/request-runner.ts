@@ -1,17 +1,15 @@
+import { type BackoffPolicy, backoffDelay, sleep } from './backoff.js';
 import type { ConnectionBudget } from './connection-budget.js';
 import type { Connectivity } from './connectivity.js';
 import type { CredentialsSource } from './credentials-source.js';
 import type { UploadError } from './errors.js';
-import { backoffDelay, classify, isAbort, StallError } from './failure.js';
+import { classify, isAbort, StallError } from './failure.js';
 import type { ProgressListener, S3Transport } from './s3-transport.js';
 
 /** What every request of one uploader shares. */
-export interface RequestEnvironment {
+export interface RequestEnvironment extends BackoffPolicy {
   budget: ConnectionBudget;
   connectivity: Connectivity;
-  retries: number;
-  baseDelay: number;
-  maxDelay: number;
   stallTimeout: number;
 }
 
@@ -38,21 +36,6 @@ export interface RequestSpec<T> {
   /** Told about each failure that will be retried. */
   onRetry?: (error: UploadError, attempt: number) => void;
   send: (signal: AbortSignal) => Promise<T>;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /**

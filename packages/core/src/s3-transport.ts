@@ -1,5 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Credentials, CredentialsSource } from './credentials-source.js';
+import { UploadError } from './errors.js';
 
 /** Called with the bytes of the request body sent so far. */
 export type ProgressListener = (loaded: number) => void;
@@ -153,7 +154,16 @@ export interface S3Transport {
  * S3-compatible servers.
  */
 export async function createTransport(source: CredentialsSource, first: Credentials): Promise<S3Transport> {
-  const sdk = await import('./s3-sdk.js');
+  let sdk: typeof import('./s3-sdk.js');
+  try {
+    sdk = await import('./s3-sdk.js');
+  } catch (cause) {
+    // In a browser the SDK is a chunk fetched now: a failure here is the network (or a deploy
+    // that removed the chunk), not a bug.
+    throw new UploadError('network', 'Could not load the AWS SDK module; check the connection and retry.', {
+      cause,
+    });
+  }
   const inBrowser = typeof XMLHttpRequest === 'function';
   const proc = (globalThis as { process?: NodeProcess }).process;
   const stream = !inBrowser ? (proc?.getBuiltinModule?.('node:stream') as NodeStream | undefined) : undefined;

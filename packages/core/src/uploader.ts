@@ -8,13 +8,14 @@ import {
   type UploaderEventMap,
   type UploaderEventType,
 } from './events.js';
-import { FileUpload, type UploadEngine } from './file-upload.js';
+import { FileUpload } from './file-upload.js';
 import { IndexedDbResumeStore } from './indexeddb-resume-store.js';
 import { type ResolvedOptions, resolveOptions, type UploaderOptions } from './options.js';
 import { MemoryResumeStore, type ResumeStore } from './resume-store.js';
 import { createTransport, type S3Transport } from './s3-transport.js';
 import type { OverallProgress, UploadTask } from './task.js';
 import { newTaskId, TaskModel } from './task-model.js';
+import type { UploadContext } from './upload-context.js';
 
 /** Options for one file given to `add()`. */
 export interface AddOptions {
@@ -70,7 +71,7 @@ const FINAL = new Set(['succeeded', 'failed', 'cancelled']);
 export class Uploader extends EventTarget {
   readonly #options: ResolvedOptions;
   readonly #entries = new Map<string, Entry>();
-  readonly #engine: UploadEngine;
+  readonly #context: UploadContext;
   readonly #connectivity: Connectivity;
   readonly #claimed = new Set<string>();
   #order = 0;
@@ -85,7 +86,7 @@ export class Uploader extends EventTarget {
     this.#connectivity = new Connectivity(o.network);
     this.#connectivity.onChange = (online) => this.#onConnectivity(online);
     const source = new CredentialsSource(o.credentials);
-    this.#engine = {
+    this.#context = {
       env: {
         budget: new ConnectionBudget(o.concurrency),
         connectivity: this.#connectivity,
@@ -126,7 +127,7 @@ export class Uploader extends EventTarget {
         this.#claimed.delete(fingerprint);
       },
     };
-    this.#engine.store = o.resumeStore === undefined ? defaultStore() : o.resumeStore;
+    this.#context.store = o.resumeStore === undefined ? defaultStore() : o.resumeStore;
   }
 
   /** Every task not removed, in the order they were added. */
@@ -179,8 +180,8 @@ export class Uploader extends EventTarget {
           });
     const task = new TaskModel(newTaskId(), asFile, name, type);
     // A new file is a new attempt: the user may have signed in again since a refusal.
-    this.#engine.source.forgetRefusal();
-    const upload = new FileUpload(this.#engine, task, this.#order++);
+    this.#context.source.forgetRefusal();
+    const upload = new FileUpload(this.#context, task, this.#order++);
     upload.onProgress = () => this.#emit('upload-progress', { task, overall: this.progress });
     const entry: Entry = {
       upload,
@@ -252,7 +253,7 @@ export class Uploader extends EventTarget {
     const task = entry.upload.task;
     if (task.state !== 'failed') return;
     // The user may have signed in again since the token endpoint refused.
-    this.#engine.source.forgetRefusal();
+    this.#context.source.forgetRefusal();
     task.state = 'queued';
     task.error = undefined;
     entry.startable = true;
@@ -357,11 +358,13 @@ export class Uploader extends EventTarget {
         this.#emit('upload-succeeded', { task, key: task.key!, size: task.size });
       } catch (error) {
         if (controller.signal.aborted) return; // paused or cancelled: they report themselves
+        // Anything else is a bug in the engine (or in a hook such as keyFor): say so, rather
+        // than send the user to check a connection that is fine.
         const failure = isUploadError(error)
           ? error
           : new UploadError(
-              'network',
-              `The upload of ${task.name} failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`,
+              'internal',
+              `The upload of ${task.name} stopped on an unexpected error (a bug in the uploader, or in a hook such as keyFor; please report it): ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
               { cause: error },
             );
         upload.idle();

@@ -422,7 +422,7 @@ export class S3Upload extends LitElement {
         return msg('Storage refused the file (access denied).');
       case 'too-large':
         return msg('Too large for storage.');
-      case 'aborted':
+      case 'no-such-upload':
         return msg('The upload was stopped.');
       case 'integrity':
         return msg('The stored file did not match: retry.');

@@ -232,7 +232,7 @@ describe('retries', () => {
     expect(sameBytes(s3.objects.get(task.key!), bytes)).toBe(true);
   });
 
-  it('a re-sent Complete answered NoSuchUpload while the key holds something else: failed (aborted), never succeeded', async () => {
+  it('a re-sent Complete answered NoSuchUpload while the key holds something else: failed (no-such-upload), never succeeded', async () => {
     const s3 = wire.reset();
     s3.loseAnswer = (call, attempt) => {
       if (call.op !== 'CompleteMultipartUpload' || attempt !== 1) return false;
@@ -246,18 +246,18 @@ describe('retries', () => {
     const task = up.add(randomFile(12 * MiB).file);
     await settled(up, task);
     expect(task.state).toBe('failed');
-    expect(task.error?.code).toBe('aborted');
+    expect(task.error?.code).toBe('no-such-upload');
     expect(succeeded).not.toHaveBeenCalled();
   });
 
-  it('a first Complete answered NoSuchUpload (the upload is gone) fails as aborted without asking HeadObject', async () => {
+  it('a first Complete answered NoSuchUpload (the upload is gone) fails as no-such-upload without asking HeadObject', async () => {
     const s3 = wire.reset();
     s3.fault = (call) => (call.op === 'CompleteMultipartUpload' ? s3Error(404, 'NoSuchUpload') : undefined);
     const up = testUploader();
     const task = up.add(randomFile(12 * MiB).file);
     await settled(up, task);
     expect(task.state).toBe('failed');
-    expect(task.error?.code).toBe('aborted');
+    expect(task.error?.code).toBe('no-such-upload');
     expect(s3.count('HeadObject')).toBe(0);
   });
 
@@ -324,6 +324,24 @@ describe('retries', () => {
     expect(task.state).toBe('failed');
     expect(task.error?.code).toBe('access-denied');
     expect(task.error?.message).toMatch(/s3:GetObject/);
+  });
+});
+
+describe('an unexpected error', () => {
+  it('is reported as internal (a bug to report), not as a network problem (#13)', async () => {
+    const s3 = wire.reset();
+    const up = testUploader({
+      keyFor: () => {
+        throw new RangeError('keyFor broke');
+      },
+    });
+    const task = up.add(randomFile(1000).file);
+    await settled(up, task);
+    expect(task.state).toBe('failed');
+    expect(task.error?.code).toBe('internal');
+    expect(task.error?.message).toMatch(/report it.*RangeError: keyFor broke/);
+    expect(task.error?.message).not.toMatch(/connection/);
+    expect(s3.ops()).toEqual([]);
   });
 });
 

@@ -62,6 +62,33 @@ describe('pause and resume', () => {
   });
 });
 
+describe('pause during a backoff', () => {
+  it('settles at once while the credentials request waits out a long backoff (#13: it slept up to maxDelay)', async () => {
+    const s3 = wire.reset();
+    s3.credentialStatus = 503;
+    // Every backoff is the full minute: a run that slept through the pause would hold the
+    // resumed run behind it far beyond this test's timeout.
+    const random = vi.spyOn(Math, 'random').mockReturnValue(0.999_999);
+    try {
+      const up = testUploader({ retry: { retries: 5, baseDelay: 60_000, maxDelay: 60_000 } });
+      const task = up.add(randomFile(1024).file);
+      await vi.waitFor(() => expect(s3.credentialRequests).toHaveLength(1));
+      const paused = nextEvent(up, 'upload-paused');
+      up.pause(task.id);
+      await paused;
+      s3.credentialStatus = 200;
+      up.resume(task.id);
+      await settled(up, task);
+      expect(task.state).toBe('succeeded');
+      // The paused run asked nothing more: one refused request, then the resumed run's one.
+      expect(s3.credentialRequests).toHaveLength(2);
+      expect(s3.count('PutObject')).toBe(1);
+    } finally {
+      random.mockRestore();
+    }
+  }, 10_000);
+});
+
 describe('cancel', () => {
   it('lets in-flight parts settle, then aborts the multipart upload exactly once', async () => {
     const s3 = wire.reset();
@@ -324,6 +351,25 @@ describe('resume from a persisted record', () => {
       expect(sameBytes(s3.objects.get(task.key!), bytes)).toBe(true);
     },
   );
+
+  it("aborts a stale record's upload through the request runner: a 503 is retried, with the same UploadId", async () => {
+    const store = new MemoryResumeStore();
+    const { file, bytes } = randomFile(12 * MiB);
+    const { s3 } = await interrupted(store, file, 3);
+    const record = store.list()[0]!;
+    store.set({ ...record, created: Date.now() - 8 * 24 * 3600 * 1000 });
+    s3.fault = (call, attempt) =>
+      call.op === 'AbortMultipartUpload' && attempt === 1 ? s3Error(503, 'SlowDown') : undefined;
+    const before = s3.calls.length;
+    const second = testUploader({ resumeStore: store });
+    const task = second.add(file);
+    await settled(second, task);
+    expect(task.state).toBe('succeeded');
+    const aborts = s3.calls.slice(before).filter((c) => c.op === 'AbortMultipartUpload');
+    expect(aborts.map((c) => c.uploadId)).toEqual([record.uploadId, record.uploadId]);
+    expect(s3.uploads.has(record.uploadId)).toBe(false);
+    expect(sameBytes(s3.objects.get(task.key!), bytes)).toBe(true);
+  });
 
   it('starts afresh when the recorded upload no longer exists (NoSuchUpload)', async () => {
     const store = new MemoryResumeStore();

@@ -1,0 +1,187 @@
+import type { CompletedPart } from '@aws-sdk/client-s3';
+import { isUploadError } from './errors.js';
+import { isAbort } from './failure.js';
+import { isResumeRecord, type ResumeRecord } from './resume-store.js';
+import type { ListedPart, MultipartTarget } from './s3-operations.js';
+import type { UploadContext } from './upload-context.js';
+import { partRange, planWithPartSize, type UploadPlan } from './upload-plan.js';
+
+export type MultipartPlan = Extract<UploadPlan, { kind: 'multipart' }>;
+
+/**
+ * The resume record of one file (by fingerprint) in the uploader's store, and the claim
+ * on it: within one uploader only the task that claimed a fingerprint reads, writes or
+ * deletes its record, so two tasks of one file never drive the same UploadId. A failing
+ * store never fails an upload: it only loses resume.
+ */
+export class ResumeRecords {
+  readonly #context: UploadContext;
+  readonly #fingerprint: string;
+  #claimed = false;
+
+  constructor(context: UploadContext, fingerprint: string) {
+    this.#context = context;
+    this.#fingerprint = fingerprint;
+  }
+
+  get fingerprint(): string {
+    return this.#fingerprint;
+  }
+
+  /** Claims the fingerprint (once); false when another task of this uploader holds it. */
+  #claim(): boolean {
+    if (!this.#claimed) this.#claimed = this.#context.claim(this.#fingerprint);
+    return this.#claimed;
+  }
+
+  /** The stored value for this file (unchecked: a store may hold anything), if the claim is ours. */
+  async read(): Promise<unknown> {
+    const store = this.#context.store;
+    if (!store || !this.#claim()) return undefined;
+    try {
+      return (await store.get(this.#fingerprint)) ?? undefined;
+    } catch {
+      return undefined; // a broken store costs resume, never the upload
+    }
+  }
+
+  async persist(record: ResumeRecord): Promise<void> {
+    const store = this.#context.store;
+    if (!store || !this.#claim()) return;
+    try {
+      await store.set(record);
+    } catch {
+      // Losing resume is better than failing the upload (private mode, quota).
+    }
+  }
+
+  async forget(): Promise<void> {
+    const store = this.#context.store;
+    if (!store || !this.#claimed) return;
+    try {
+      await store.delete(this.#fingerprint);
+    } catch {
+      // Same as above: the record goes stale and is discarded on the next add.
+    }
+  }
+
+  /** Gives up the claim (final states). */
+  release(): void {
+    if (this.#claimed) this.#context.unclaim(this.#fingerprint);
+    this.#claimed = false;
+  }
+}
+
+/** What to do with a stored value before any request. */
+export type RecordCheck =
+  /** Corrupt, stale, another size or another part size: abort its upload (`upload`, when in the user's prefix) and forget it. */
+  | { verdict: 'discard'; upload: MultipartTarget | undefined }
+  /** Another user's record (a shared computer): not ours to continue, nor to abort. */
+  | { verdict: 'foreign' }
+  | { verdict: 'usable'; record: ResumeRecord; plan: MultipartPlan };
+
+/** Sorts a stored value for this file (`size`, `fingerprint`) and these credentials (`bucket`, `prefix`). */
+export function checkRecord(
+  raw: unknown,
+  file: { fingerprint: string; size: number },
+  access: { bucket: string; prefix: string },
+  maxAge: number,
+  now = Date.now(),
+): RecordCheck {
+  const discard = (): RecordCheck => ({ verdict: 'discard', upload: ownUpload(raw, access) });
+  if (!isResumeRecord(raw) || raw.fingerprint !== file.fingerprint) return discard();
+  if (raw.size !== undefined && raw.size !== file.size) return discard();
+  if (raw.bucket !== access.bucket || !raw.key.startsWith(access.prefix)) return { verdict: 'foreign' };
+  const plan = planWithPartSize(file.size, raw.partSize);
+  if (!plan || now - raw.created > maxAge) return discard();
+  return { verdict: 'usable', record: raw, plan };
+}
+
+/** The multipart upload a stored value names, when it lies in the user's bucket and prefix. */
+function ownUpload(raw: unknown, access: { bucket: string; prefix: string }): MultipartTarget | undefined {
+  const r = raw as Partial<ResumeRecord> | null | undefined;
+  if (
+    r &&
+    typeof r.uploadId === 'string' &&
+    typeof r.key === 'string' &&
+    r.bucket === access.bucket &&
+    r.key.startsWith(access.prefix)
+  ) {
+    return { bucket: access.bucket, key: r.key, uploadId: r.uploadId };
+  }
+  return undefined;
+}
+
+/** The parts S3 listed that can be kept, and their bytes. */
+export function keptParts(
+  listed: readonly ListedPart[],
+  plan: MultipartPlan,
+  checksum: boolean,
+): { parts: Map<number, CompletedPart>; confirmed: number } {
+  const parts = new Map<number, CompletedPart>();
+  let confirmed = 0;
+  for (const part of listed) {
+    const n = part.PartNumber;
+    if (n === undefined || n < 1 || n > plan.partCount || !part.ETag) continue;
+    const { start, end } = partRange(plan, n);
+    // A part of the wrong size (another part size, a changed file) is uploaded again: same number, replaced.
+    if (part.Size !== end - start) continue;
+    if (checksum && !part.ChecksumCRC32) continue;
+    parts.set(n, {
+      PartNumber: n,
+      ETag: part.ETag,
+      ...(part.ChecksumCRC32 ? { ChecksumCRC32: part.ChecksumCRC32 } : {}),
+    });
+    confirmed += end - start;
+  }
+  return { parts, confirmed };
+}
+
+/** A multipart upload continued from the resume store. */
+export interface Resumed {
+  upload: MultipartTarget;
+  plan: MultipartPlan;
+  checksum: boolean;
+  parts: Map<number, CompletedPart>;
+  confirmed: number;
+}
+
+/**
+ * Continues the file's stored multipart upload when there is a usable record and S3 still
+ * has it (ListParts, every page); otherwise cleans up (`abort`, then forget the record)
+ * and answers undefined, so the caller starts a new upload. A pause (the signal's abort)
+ * passes through.
+ */
+export async function resumeStored(
+  records: ResumeRecords,
+  file: { fingerprint: string; size: number },
+  access: { bucket: string; prefix: string },
+  maxAge: number,
+  s3: {
+    listParts(upload: MultipartTarget): Promise<ListedPart[]>;
+    abort(upload: MultipartTarget): Promise<void>;
+  },
+): Promise<Resumed | undefined> {
+  const raw = await records.read();
+  if (raw === undefined || raw === null) return undefined;
+  const check = checkRecord(raw, file, access, maxAge);
+  if (check.verdict !== 'usable') {
+    if (check.verdict === 'discard' && check.upload) await s3.abort(check.upload);
+    await records.forget();
+    return undefined;
+  }
+  const { record, plan } = check;
+  const upload = { bucket: record.bucket, key: record.key, uploadId: record.uploadId };
+  let listed: ListedPart[];
+  try {
+    listed = await s3.listParts(upload);
+  } catch (error) {
+    if (isAbort(error)) throw error;
+    // NoSuchUpload (aborted, expired) or not allowed to list: start over, cleaning up what we can.
+    if (!(isUploadError(error) && error.code === 'no-such-upload')) await s3.abort(upload);
+    await records.forget();
+    return undefined;
+  }
+  const checksum = record.checksum === 'CRC32';
+  return { upload, plan, checksum, ...keptParts(listed, plan, checksum) };
+}

@@ -1,0 +1,97 @@
+import type { ProgressListener } from './s3-transport.js';
+import { SpeedMeter } from './speed-meter.js';
+import type { TaskModel } from './task-model.js';
+
+/**
+ * The byte count, speed and ETA of one task. Bytes of finished parts are `confirmed`;
+ * bytes of requests in flight are counted per part until they finish or fail. The figure
+ * shown (`task.bytesUploaded`) is monotonic: bytes of a failed attempt leave the actual
+ * count, but the figure holds until the retry passes it again; it never exceeds the size.
+ */
+export class UploadProgress {
+  readonly #task: TaskModel;
+  readonly #onChange: () => void;
+  readonly #meter = new SpeedMeter();
+  readonly #inflight = new Map<number, number>();
+  #confirmed = 0;
+  #lastActual = 0;
+
+  /** `onChange` is called after each change of the figure shown. */
+  constructor(task: TaskModel, onChange: () => void) {
+    this.#task = task;
+    this.#onChange = onChange;
+  }
+
+  /** A new run: the speed is measured afresh. */
+  restartMeter(): void {
+    this.#meter.reset();
+  }
+
+  /** The listener for the bytes of part `partNumber` (1 for PutObject) as they leave. */
+  listener(partNumber: number, size: number): ProgressListener {
+    return (loaded) => {
+      if (loaded === 0) this.#inflight.delete(partNumber);
+      else this.#inflight.set(partNumber, Math.min(loaded, size));
+      this.#report();
+    };
+  }
+
+  /** Part `partNumber` of `size` bytes is stored. */
+  confirm(partNumber: number, size: number): void {
+    this.#inflight.delete(partNumber);
+    this.#confirmed += size;
+    this.#report();
+  }
+
+  /** Starts counting from `confirmed` bytes already stored (a new upload: 0; a resumed one: its parts). */
+  startFrom(confirmed: number): void {
+    this.#inflight.clear();
+    this.#confirmed = confirmed;
+    this.#lastActual = confirmed;
+    this.#task.bytesUploaded = Math.max(this.#task.bytesUploaded, confirmed);
+  }
+
+  /** Resumed parts are counted: tells the listener even if the figure did not move. */
+  announce(): void {
+    this.#onChange();
+  }
+
+  /** The whole file is stored. */
+  settle(bytes: number): void {
+    this.#inflight.clear();
+    this.#confirmed = bytes;
+    this.#report();
+    this.#task.speed = 0;
+    this.#task.eta = 0;
+  }
+
+  /** Drops in-flight bytes from the count and zeroes the speed (after a pause or failure). */
+  idle(): void {
+    this.#inflight.clear();
+    this.#meter.reset();
+    this.#task.speed = 0;
+    this.#task.eta = null;
+  }
+
+  /** Back to zero: the file starts over. */
+  clear(): void {
+    this.#confirmed = 0;
+    this.#lastActual = 0;
+    this.#inflight.clear();
+    this.#task.bytesUploaded = 0;
+  }
+
+  #report(): void {
+    const task = this.#task;
+    let actual = this.#confirmed;
+    for (const loaded of this.#inflight.values()) actual += loaded;
+    if (actual > this.#lastActual) this.#meter.add(actual - this.#lastActual);
+    this.#lastActual = actual;
+    const shown = Math.min(task.size, Math.max(task.bytesUploaded, actual));
+    const changed = shown !== task.bytesUploaded;
+    task.bytesUploaded = shown;
+    task.speed = this.#meter.speed;
+    task.eta = task.speed > 0 ? Math.max(0, task.size - actual) / task.speed : null;
+    if (changed) this.#onChange();
+  }
+}
