@@ -9,7 +9,13 @@ export {
 export { IndexedDbResumeStore } from './indexeddb-resume-store.js';
 export { cleanFileName, defaultKey } from './object-key.js';
 export type { CredentialsOptions, NetworkStatus, RetryOptions, UploaderOptions } from './options.js';
-export { fingerprintOf, MemoryResumeStore, type ResumeRecord, type ResumeStore } from './resume-store.js';
+export {
+  fingerprintOf,
+  isResumeRecord,
+  MemoryResumeStore,
+  type ResumeRecord,
+  type ResumeStore,
+} from './resume-store.js';
 export type { OverallProgress, UploadState, UploadTask } from './task.js';
 export { planUpload, type UploadPlan } from './upload-plan.js';
 export { type AddOptions, Uploader } from './uploader.js';
