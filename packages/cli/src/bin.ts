@@ -11,5 +11,11 @@ const code = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   env: process.env,
+  // The first Ctrl-C pauses (uploads keep their parts for the next run); a second one,
+  // with the handler gone, ends the process at once, as a terminal user expects.
+  onInterrupt: (handler) => {
+    process.once('SIGINT', handler);
+    return () => process.off('SIGINT', handler);
+  },
 });
 process.exitCode = code;

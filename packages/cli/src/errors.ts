@@ -13,6 +13,8 @@ export const EXIT = {
   refused: 3,
   /** The endpoint, STS or the token server could not be reached. */
   unreachable: 4,
+  /** Interrupted (Ctrl-C, SIGINT): uploads were paused, and the same command resumes them. 128 + 2, the shell's convention. */
+  interrupted: 130,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 

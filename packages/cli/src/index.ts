@@ -15,6 +15,7 @@ export {
 } from './deployment-plan.js';
 export { parseDuration } from './duration.js';
 export { CliError, type CliErrorCode, EXIT, isCliError } from './errors.js';
+export { defaultResumeFile, FileResumeStore } from './file-resume-store.js';
 export type { CommandContext, Output } from './io.js';
 export { runCli } from './program.js';
-export { TokenEndpoint } from './token-endpoint.js';
+export { credentialsUrl } from './token-url.js';

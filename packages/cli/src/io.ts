@@ -20,4 +20,10 @@ export interface CommandContext {
   /** Default `() => new Date()`. */
   now?: () => Date;
   cwd?: string;
+  /**
+   * Registers what to do on Ctrl-C (SIGINT) and returns a function that unregisters it.
+   * The binary wires it to the process signal; tests call the handler themselves.
+   * Default: none (the command cannot be interrupted gracefully).
+   */
+  onInterrupt?: (handler: () => void) => () => void;
 }

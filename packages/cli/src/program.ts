@@ -20,6 +20,7 @@ Exit status:
   2  bad flags, environment or config file (nothing was sent)
   3  AWS or the token server refused (access denied, not found, STS limits)
   4  the endpoint, STS or the token server could not be reached
+  130  upload interrupted (Ctrl-C): paused, the same command resumes
 
 Configuration: flags, then environment (S3UP_BUCKET, S3UP_REGION, S3UP_ENDPOINT, S3UP_ROLE_ARN,
 S3UP_FORCE_PATH_STYLE, S3UP_CHECKSUMS, S3UP_ORIGINS, S3UP_TOKEN_SERVICE_PRINCIPAL, ...), then the
@@ -244,7 +245,7 @@ export async function runCli(argv: string[], ctx: CommandContext): Promise<numbe
   program
     .command('upload')
     .description(
-      'upload files with credentials from the token server, with progress; refreshes credentials on long runs',
+      'upload files with credentials from the token server, with progress; Ctrl-C pauses, the same command resumes',
     )
     .argument('<files...>', 'files to upload')
     .option('--token-url <url>', "the token server's credentials URL (S3UP_TOKEN_URL)")
@@ -253,8 +254,12 @@ export async function runCli(argv: string[], ctx: CommandContext): Promise<numbe
       'bearer token for the token server (S3UP_TOKEN; prefer the variable: flags show in ps)',
     )
     .option('--to <folder/>', 'folder under your prefix', '')
-    .option('--concurrency <n>', 'parts in flight per file (default 4)', '4')
+    .option('--concurrency <n>', 'requests in flight across all files (default 4)', '4')
     .option('--part-size <MiB>', 'part size in MiB, at least 5 (default 16; grows for huge files)', '16')
+    .option(
+      '--resume-file <file>',
+      'where interrupted uploads are remembered (S3UP_RESUME_FILE; default $XDG_STATE_HOME/s3up/uploads.json)',
+    )
     .option('--json', 'machine-readable output', false)
     .action(
       run(async (command) => {
@@ -264,6 +269,7 @@ export async function runCli(argv: string[], ctx: CommandContext): Promise<numbe
           to: string;
           concurrency: string;
           partSize: string;
+          resumeFile?: string;
           json: boolean;
         }>();
         const tokenUrl = opts.tokenUrl ?? ctx.env.S3UP_TOKEN_URL;
@@ -288,7 +294,16 @@ export async function runCli(argv: string[], ctx: CommandContext): Promise<numbe
             `--part-size must be a whole number of MiB from 5 to 5120; got "${opts.partSize}".`,
           );
         return runUpload(
-          { files: command.args, tokenUrl, token, to: opts.to, concurrency, partSizeMiB, json: opts.json },
+          {
+            files: command.args,
+            tokenUrl,
+            token,
+            to: opts.to,
+            concurrency,
+            partSizeMiB,
+            json: opts.json,
+            ...(opts.resumeFile ? { resumeFile: opts.resumeFile } : {}),
+          },
           ctx,
         );
       }),

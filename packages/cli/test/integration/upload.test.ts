@@ -19,6 +19,8 @@ const owner = s3Client(local, local.service);
 const MiB = 1024 * 1024;
 let dir: string;
 let big: string;
+/** Each run its own resume file in the test folder, never the user's ~/.local/state. */
+const resumeFile = () => join(dir, `resume-${randomBytes(4).toString('hex')}.json`);
 let bigSha: string;
 
 /** A 50 MiB file of random bytes, written in chunks (never 50 MiB in one buffer twice). */
@@ -55,7 +57,7 @@ describe('s3up upload through the real token server', () => {
     const user = `cli-${randomBytes(3).toString('hex')}`;
     const token = await mintToken(tokenServer.jwt, user);
     const result = await s3up(['upload', big, '--to', 'nightly/', '--json'], {
-      env: { S3UP_TOKEN_URL: tokenServer.url, S3UP_TOKEN: token },
+      env: { S3UP_TOKEN_URL: tokenServer.url, S3UP_TOKEN: token, S3UP_RESUME_FILE: resumeFile() },
     });
     expect(result.stderr).not.toContain('s3up:');
     expect(result.code).toBe(0);
@@ -78,7 +80,7 @@ describe('s3up upload through the real token server', () => {
     await writeFile(b, 'second');
     const token = await mintToken(tokenServer.jwt, `cli-${randomBytes(3).toString('hex')}`);
     const result = await s3up(['upload', a, b, '--token-url', tokenServer.url, '--token', token], {
-      env: {},
+      env: { S3UP_RESUME_FILE: resumeFile() },
     });
     expect(result.code).toBe(0);
     const urls = result.stdout.trim().split('\n');
@@ -96,7 +98,9 @@ describe('s3up upload through the real token server', () => {
     const bad = await mintToken(tokenServer.jwt, 'cli-intruder', {
       secret: 'not-the-secret-at-all-0123456789abcdef',
     });
-    const result = await s3up(['upload', big, '--token-url', tokenServer.url, '--token', bad], { env: {} });
+    const result = await s3up(['upload', big, '--token-url', tokenServer.url, '--token', bad], {
+      env: { S3UP_RESUME_FILE: resumeFile() },
+    });
     expect(result.code).toBe(3);
     expect(result.stderr).toContain('401');
     expect(result.stderr).toContain('--token');
@@ -106,7 +110,7 @@ describe('s3up upload through the real token server', () => {
     const result = await s3up(
       ['upload', join(dir, 'nope.bin'), '--token-url', 'http://127.0.0.1:9/', '--token', 'x'],
       {
-        env: {},
+        env: { S3UP_RESUME_FILE: resumeFile() },
       },
     );
     expect(result.code).toBe(2);
@@ -151,9 +155,6 @@ describe('s3up upload with credentials that expire during the run', () => {
     await new Promise<void>((r) => slowS3.listen(0, '127.0.0.1', r));
     slowEndpoint = `http://127.0.0.1:${(slowS3.address() as AddressInfo).port}`;
     const sts = stsClient(local, local.service);
-    const policy = serializeSessionPolicy(
-      buildSessionPolicy({ bucket: local.bucket, prefix, scope: 'upload' }),
-    );
     server = createServer(async (req, res) => {
       if (
         req.method !== 'POST' ||
@@ -165,12 +166,16 @@ describe('s3up upload with credentials that expire during the run', () => {
           .end('{"error":{"code":"unauthorized","message":"no"}}');
         return;
       }
+      // The engine asks for `upload` sessions and, to check the stored size, a `read` one.
+      let body = '';
+      for await (const chunk of req) body += chunk;
+      const scope = (JSON.parse(body || '{}') as { scope?: 'upload' | 'read' }).scope ?? 'upload';
       const { Credentials } = await sts.send(
         new AssumeRoleCommand({
           RoleArn: local.roleArn,
           RoleSessionName: 'cli-refresh',
           DurationSeconds: 2,
-          Policy: policy,
+          Policy: serializeSessionPolicy(buildSessionPolicy({ bucket: local.bucket, prefix, scope })),
         }),
       );
       sessions.add(Credentials!.AccessKeyId!);
@@ -187,7 +192,7 @@ describe('s3up upload with credentials that expire during the run', () => {
           forcePathStyle: true,
           requestChecksumCalculation: 'WHEN_REQUIRED',
           prefix,
-          scope: 'upload',
+          scope,
         }),
       );
     });
@@ -202,7 +207,7 @@ describe('s3up upload with credentials that expire during the run', () => {
   it('refreshes them and still completes byte-exact', async () => {
     // One part at a time through the slow proxy: the run outlasts a 2 s session.
     const result = await s3up(['upload', big, '--part-size', '5', '--concurrency', '1', '--json'], {
-      env: { S3UP_TOKEN_URL: url, S3UP_TOKEN: token },
+      env: { S3UP_TOKEN_URL: url, S3UP_TOKEN: token, S3UP_RESUME_FILE: resumeFile() },
     });
     expect(result.stderr).not.toContain('s3up:');
     expect(result.code).toBe(0);

@@ -1,0 +1,100 @@
+import type { UploadTask } from '@s3up/core';
+import { MultiBar, Presets, type SingleBar } from 'cli-progress';
+import type { Output } from './io.js';
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+}
+
+export function formatEta(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) return '--';
+  const s = Math.ceil(seconds);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
+  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+}
+
+/**
+ * The figures of one line, all from the same reading of the task, so that percent, bytes,
+ * speed and time left agree (speed and time left are the engine's own, smoothed).
+ */
+export function progressFigures(task: Pick<UploadTask, 'bytesUploaded' | 'size' | 'speed' | 'eta'>) {
+  const percent = task.size > 0 ? Math.floor((task.bytesUploaded / task.size) * 100) : 100;
+  return {
+    percent,
+    done: formatBytes(task.bytesUploaded),
+    total: formatBytes(task.size),
+    speed: task.speed > 0 ? `${formatBytes(Math.round(task.speed))}/s` : '--',
+    eta: task.speed > 0 ? formatEta(task.eta) : '--',
+  };
+}
+
+/** How often a log (not a terminal) gets a line per file: every 10 %, so a long run stays readable. */
+const LOG_STEP_PERCENT = 10;
+
+/**
+ * Progress of every file on standard error: bars redrawn in place on a terminal
+ * (cli-progress, one line per file), plain lines on a log (CI, a pipe, a server job) at
+ * each 10 % and at the end. Standard output is left to the results.
+ */
+export class UploadProgressDisplay {
+  readonly #out: Output;
+  readonly #multi: MultiBar | undefined;
+  readonly #bars = new Map<string, SingleBar>();
+  readonly #logged = new Map<string, number>();
+
+  constructor(out: Output) {
+    this.#out = out;
+    this.#multi = out.isTTY
+      ? new MultiBar(
+          {
+            stream: out as NodeJS.WritableStream,
+            format: '{name} [{bar}] {percentage}% {done}/{total} {speed} {eta} left',
+            hideCursor: true,
+            clearOnComplete: false,
+            stopOnComplete: false,
+            autopadding: true,
+            barsize: 24,
+          },
+          Presets.shades_classic,
+        )
+      : undefined;
+  }
+
+  update(task: UploadTask): void {
+    const figures = progressFigures(task);
+    if (this.#multi) {
+      let bar = this.#bars.get(task.id);
+      if (!bar) {
+        bar = this.#multi.create(task.size, 0, { name: task.name, ...figures });
+        this.#bars.set(task.id, bar);
+      }
+      bar.update(task.bytesUploaded, { name: task.name, ...figures });
+      return;
+    }
+    const step = Math.floor(figures.percent / LOG_STEP_PERCENT) * LOG_STEP_PERCENT;
+    if (step <= (this.#logged.get(task.id) ?? -1)) return;
+    this.#logged.set(task.id, step);
+    this.#out.write(
+      `${task.name}: ${figures.percent}% (${figures.done} of ${figures.total}, ${figures.speed}, ${figures.eta} left)\n`,
+    );
+  }
+
+  /** A final line for a file (stored, failed, paused), above the bars on a terminal. */
+  line(text: string): void {
+    if (this.#multi) this.#multi.log(`${text}\n`);
+    else this.#out.write(`${text}\n`);
+  }
+
+  stop(): void {
+    this.#multi?.stop();
+  }
+}
