@@ -4,7 +4,10 @@ import { type DestinationStream, type Logger, pino } from 'pino';
 export interface IssuanceRecord {
   /** `credentials` from POST /credentials, `presign` from POST /presign, `grant` from the CLI. */
   kind: 'credentials' | 'presign' | 'grant';
+  /** The server's own id for the request (also its `X-Request-Id` answer header). */
   requestId?: string;
+  /** What the client sent as `X-Request-Id`: recorded beside the server's, never as it. */
+  clientRequestId?: string;
   userId: string;
   scope?: string;
   bucket: string;
@@ -26,8 +29,11 @@ export interface IssuanceRecord {
 
 /** One line per refusal (401, 403, 413, 429, 5xx...). */
 export interface RefusalRecord {
-  kind: 'credentials' | 'presign' | 'grant' | 'request';
+  kind: 'credentials' | 'presign' | 'uploads' | 'grant' | 'request';
   requestId?: string;
+  clientRequestId?: string;
+  /** 429 only: the limiter's key (`ip:…` or `user:…`); later refusals of its window are summarised. */
+  rateLimitKey?: string;
   userId?: string;
   scope?: string;
   status: number;

@@ -1,12 +1,34 @@
-import type { Request } from 'express';
-
 /** Who is asking. The user id comes from here only, never from the request body. */
 export interface AuthResult {
   userId: string;
 }
 
+/**
+ * The request as every adapter hands it to an authenticator: the same shape under
+ * Express, Node's http, Next.js, Hono, Fastify and Lambda, so one authenticator works in
+ * all of them.
+ */
+export interface AuthRequest {
+  /** Header values by lower-case name (repeated headers joined with `, `), as Node spells them. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  /** Cookies by name, decoded. */
+  readonly cookies: Readonly<Record<string, string>>;
+  readonly method: string;
+  /** The full URL the client asked for. */
+  readonly url: string;
+  /** The web-standard Request the core serves (its body is already read). */
+  readonly request: Request;
+  /**
+   * What the host framework has for this request, for an authenticator that reads the
+   * host's own session: Express's `req`, Fastify's `request`, Hono's `Context`, the Lambda
+   * event, Node's `IncomingMessage`; undefined under Next.js (use `headers`/`cookies`, or
+   * Next's `cookies()` which works inside the route handler).
+   */
+  readonly native?: unknown;
+}
+
 /** A function that authenticates a request, or `null` when it cannot (401). */
-export type AuthenticateFn = (req: Request) => AuthResult | null | Promise<AuthResult | null>;
+export type AuthenticateFn = (req: AuthRequest) => AuthResult | null | Promise<AuthResult | null>;
 
 /**
  * An authenticator. `usesCookies` turns on the cross-site protections cookie auth needs:
@@ -19,4 +41,40 @@ export interface Authenticator {
 
 export function toAuthenticator(auth: AuthenticateFn | Authenticator): Authenticator {
   return typeof auth === 'function' ? { authenticate: auth } : auth;
+}
+
+/** Builds the neutral request from a Fetch Request (headers lower-cased, cookies parsed). */
+export function authRequest(request: Request, native?: unknown): AuthRequest {
+  const headers: Record<string, string> = {};
+  request.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  return {
+    headers,
+    cookies: parseCookies(headers.cookie),
+    method: request.method,
+    url: request.url,
+    request,
+    ...(native === undefined ? {} : { native }),
+  };
+}
+
+/** `a=1; b=x%20y` → `{ a: '1', b: 'x y' }`; the first of repeated names wins; undecodable values are skipped. */
+export function parseCookies(header: string | undefined): Record<string, string> {
+  const cookies: Record<string, string> = {};
+  if (!header) return cookies;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    const name = part.slice(0, eq).trim();
+    if (!name || name in cookies) continue;
+    let value = part.slice(eq + 1).trim();
+    if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) value = value.slice(1, -1);
+    try {
+      cookies[name] = decodeURIComponent(value);
+    } catch {
+      // A malformed escape: not a cookie we can trust to mean anything.
+    }
+  }
+  return cookies;
 }

@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
+import { createTokenServer, type RunningTokenServer } from './adapters/node-http.js';
 import { configFromEnv } from './env-config.js';
 import { isTokenServerError } from './errors.js';
-import { createTokenServer, type RunningTokenServer } from './token-server.js';
 
 /**
  * `s3up-token-server`: configuration from the environment (see the README), validated

@@ -1,11 +1,23 @@
 export {
+  createTokenRouter,
+  type RateLimitOptions,
+  type TokenRouter,
+  type TokenRouterOptions,
+} from './adapters/express.js';
+export {
+  createTokenServer,
+  type RunningTokenServer,
+  type TokenServer,
+  type TokenServerOptions,
+} from './adapters/node-http.js';
+export {
   type AuditLogger,
   type AuditLoggerOptions,
   createAuditLogger,
   type IssuanceRecord,
   type RefusalRecord,
 } from './audit-log.js';
-export type { AuthenticateFn, Authenticator, AuthResult } from './authenticator.js';
+export type { AuthenticateFn, Authenticator, AuthRequest, AuthResult } from './authenticator.js';
 export { type CacheOutcome, CredentialCache, type CredentialCacheOptions } from './credential-cache.js';
 export {
   CredentialIssuer,
@@ -27,7 +39,14 @@ export {
 } from './duration.js';
 export { configFromEnv, type EnvConfig, envSchema } from './env-config.js';
 export { isTokenServerError, TokenServerError, type TokenServerErrorCode } from './errors.js';
-export { ExpressRateLimitStore } from './express-rate-limit-store.js';
+export type { HandlerContext, RouteName } from './handler/context.js';
+export {
+  createTokenHandler,
+  defaultRefreshWindowSeconds,
+  type TokenHandler,
+} from './handler/create-token-handler.js';
+export { checkOptions, type OptionIssue, type TokenHandlerOptions } from './handler/options.js';
+export type { UploadReceipt } from './handler/routes/uploads.js';
 export { type JwtAuthenticatorOptions, jwtAuthenticator } from './jwt-authenticator.js';
 export { MAX_KEY_BYTES, scopedKey } from './object-key.js';
 export { originAllowlist } from './origin-allowlist.js';
@@ -64,16 +83,4 @@ export {
 } from './session-tags.js';
 export * from './stores/index.js';
 export { classifyStsError, type StsFailureKind } from './sts-errors.js';
-export {
-  createTokenRouter,
-  type RateLimitOptions,
-  type TokenRouter,
-  type TokenRouterOptions,
-} from './token-router.js';
-export {
-  createTokenServer,
-  type RunningTokenServer,
-  type TokenServer,
-  type TokenServerOptions,
-} from './token-server.js';
 export { resolveUserId, USER_ID_PATTERN, type UserIdMode, type UserIdOptions } from './user-id.js';

@@ -1,6 +1,5 @@
-import type { Request } from 'express';
 import { createRemoteJWKSet, type JWTVerifyGetKey, jwtVerify } from 'jose';
-import type { Authenticator } from './authenticator.js';
+import { type Authenticator, type AuthRequest, parseCookies } from './authenticator.js';
 import { TokenServerError } from './errors.js';
 
 export interface JwtAuthenticatorOptions {
@@ -93,7 +92,7 @@ export function jwtAuthenticator(options: JwtAuthenticatorOptions): Authenticato
   const toleranceSeconds = options.clockToleranceSeconds ?? 5;
   return {
     usesCookies: cookieName !== undefined,
-    async authenticate(req: Request) {
+    async authenticate(req: AuthRequest) {
       const token = bearerToken(req) ?? (cookieName ? cookieValue(req, cookieName) : undefined);
       if (!token) return null;
       try {
@@ -115,26 +114,15 @@ export function jwtAuthenticator(options: JwtAuthenticatorOptions): Authenticato
   };
 }
 
-function bearerToken(req: Request): string | undefined {
+function bearerToken(req: AuthRequest): string | undefined {
   const header = req.headers.authorization;
   if (!header) return undefined;
   const match = /^Bearer\s+([A-Za-z0-9\-_.~+/]+=*)\s*$/i.exec(header);
   return match?.[1];
 }
 
-function cookieValue(req: Request, name: string): string | undefined {
-  const header = req.headers.cookie;
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 0) continue;
-    if (part.slice(0, eq).trim() === name) {
-      try {
-        return decodeURIComponent(part.slice(eq + 1).trim());
-      } catch {
-        return undefined;
-      }
-    }
-  }
-  return undefined;
+// Reads `cookies` when the adapter filled it, else the raw header (a hand-built request in a test).
+function cookieValue(req: AuthRequest, name: string): string | undefined {
+  const value = req.cookies?.[name] ?? parseCookies(req.headers.cookie)[name];
+  return value === '' ? undefined : value;
 }

@@ -147,12 +147,16 @@ describe('requests', () => {
       .set('X-Request-Id', 'req-123');
     expect(res.status).toBe(200);
     expect(res.headers['cache-control']).toBe('no-store');
-    expect(res.headers['x-request-id']).toBe('req-123');
+    // The server's own id answers and is logged; the client's is recorded beside it, never as it.
+    const serverId = res.headers['x-request-id'];
+    expect(serverId).toMatch(/^[0-9a-f-]{36}$/);
     issuedSecrets.push(res.body.secretAccessKey, res.body.sessionToken);
     expect(res.body.prefix).toBe('users/auditee/');
-    const line = logLines.map((l) => JSON.parse(l)).find((l) => l.requestId === 'req-123');
+    expect(logLines.some((l) => JSON.parse(l).requestId === 'req-123')).toBe(false);
+    const line = logLines.map((l) => JSON.parse(l)).find((l) => l.requestId === serverId);
     expect(line).toMatchObject({
       event: 'credentials.issued',
+      clientRequestId: 'req-123',
       userId: 'auditee',
       scope: 'upload',
       bucket: local.bucket,

@@ -24,6 +24,8 @@ const running = await createTokenServer({
   checksums: 'WHEN_REQUIRED',
   credentials: local.service,
   authenticate: jwtAuthenticator(jwt),
+  // Presigned GETs are reads: they need the read scope like read credentials do.
+  scopes: ['upload', 'read'],
   // Short sessions are allowed so expiry can be watched; presigned URLs may be 1 s.
   duration: { minSeconds: 1, maxSeconds: 3600, defaultSeconds: 900 },
   presign: {
@@ -218,6 +220,7 @@ describe('who the URL is for', () => {
       forcePathStyle: true,
       credentials: local.service,
       authenticate: jwtAuthenticator(jwt),
+      scopes: ['upload', 'read'],
       presign: { methods: ['POST'] },
       audit: createAuditLogger({ level: 'silent' }),
     }).listen();
@@ -235,6 +238,60 @@ describe('who the URL is for', () => {
     } finally {
       await restricted.close();
     }
+  });
+});
+
+describe('scopes govern every presigned grant', () => {
+  async function presignOn(
+    scopes: ('upload' | 'read' | 'list')[] | undefined,
+    body: Record<string, unknown>,
+  ) {
+    const server = await createTokenServer({
+      bucket: local.bucket,
+      region: local.region,
+      roleArn: local.roleArn,
+      endpoint: local.endpoint,
+      forcePathStyle: true,
+      credentials: local.service,
+      authenticate: jwtAuthenticator(jwt),
+      ...(scopes ? { scopes } : {}),
+      audit: createAuditLogger({ level: 'silent' }),
+    }).listen();
+    try {
+      const res = await fetch(`${server.url}/presign`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${await mintToken(jwt, user)}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as Presigned & { error?: { code: string } } };
+    } finally {
+      await server.close();
+    }
+  }
+
+  it('the default server (upload only) refuses a presigned GET with 403 scope_disabled', async () => {
+    const { status, body } = await presignOn(undefined, { method: 'GET', key: 'get/doc.txt' });
+    expect(status).toBe(403);
+    expect(body.error?.code).toBe('scope_disabled');
+    expect(body.url).toBeUndefined();
+  });
+
+  it('a read-only server refuses presigned PUT and POST uploads, and still signs GETs', async () => {
+    for (const method of ['PUT', 'POST']) {
+      const { status, body } = await presignOn(['read'], {
+        method,
+        key: `scoped/${method}.txt`,
+        contentType: 'text/plain',
+      });
+      expect(status, method).toBe(403);
+      expect(body.error?.code, method).toBe('scope_disabled');
+    }
+    const get = await presignOn(['read'], { method: 'GET', key: 'get/doc.txt' });
+    expect(get.status).toBe(200);
+    expect(await (await fetch(get.body.url)).text()).toBe(await stored(`users/${user}/get/doc.txt`));
   });
 });
 

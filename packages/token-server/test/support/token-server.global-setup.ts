@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
 import { currentLocalS3 } from '../../../testkit/src/global-setup.js';
 import { runShared } from '../../../testkit/src/run-shared.js';
+import { createTokenServer, type RunningTokenServer } from '../../src/adapters/node-http.js';
 import { createAuditLogger } from '../../src/audit-log.js';
 import { jwtAuthenticator } from '../../src/jwt-authenticator.js';
-import { createTokenServer, type RunningTokenServer } from '../../src/token-server.js';
 
 /** What tests get from `inject('tokenServer')`: mint HS256 tokens with jose and call `url`. */
 export interface ProvidedTokenServer {

@@ -1,16 +1,17 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Request } from 'express';
 import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AuthRequest, authRequest } from '../../src/authenticator.js';
 import { devAuthenticator, isTokenServerError, jwtAuthenticator } from '../../src/index.js';
 
 const SECRET = 'a-test-secret-that-is-at-least-32-bytes-long';
 const ISSUER = 'https://id.s3up.test';
 const AUDIENCE = 's3up';
 
-function req(headers: Record<string, string>): Request {
-  return { headers } as unknown as Request;
+// The framework-neutral request every adapter builds, from a plain Fetch Request.
+function req(headers: Record<string, string>): AuthRequest {
+  return authRequest(new Request('http://token.test/credentials', { method: 'POST', headers }));
 }
 
 function configError(fn: () => unknown): string | undefined {

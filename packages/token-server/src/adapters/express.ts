@@ -1,0 +1,62 @@
+import express, { type Request as ExpressRequest, type Router } from 'express';
+import type { RouteName } from '../handler/context.js';
+import { createTokenHandler, TOKEN_ROUTES, type TokenHandler } from '../handler/create-token-handler.js';
+import type { RateLimitOptions, TokenHandlerOptions } from '../handler/options.js';
+import { sendFetchResponse, toFetchRequest } from './node-io.js';
+
+export type { RateLimitOptions };
+
+/** The options of {@link createTokenRouter}: those of the core (`basePath` is where you mount the router). */
+export type TokenRouterOptions = TokenHandlerOptions;
+
+/**
+ * The token service as an Express 5 router: `POST /credentials`, `POST /presign`,
+ * `POST /uploads`, `GET /healthz`. Mount it anywhere; it sets its own CORS, `no-store`,
+ * body limit, rate limits and JSON errors, and writes the audit log.
+ */
+export type TokenRouter = Router & {
+  /** See {@link TokenHandler.clearCache}. */
+  clearCache(userId?: string): Promise<void>;
+  /** The Fetch core underneath. */
+  readonly handler: TokenHandler;
+};
+
+/**
+ * Express adapter over the Fetch core ({@link createTokenHandler}): only the service's own
+ * paths are handled, so mounting it at `/` adds nothing to the host app's other routes.
+ * The client IP is Express's `req.ip` (set `trust proxy` behind a balancer); an
+ * authenticator gets Express's `req` as `native`, so it can read the host's session.
+ *
+ * @example
+ * ```ts
+ * const app = express();
+ * app.set('trust proxy', 1); // behind one load balancer: the client IP for rate limits and the log
+ * app.use('/s3up', createTokenRouter({
+ *   bucket: 'my-uploads', region: 'eu-west-1', roleArn: 'arn:aws:iam::123456789012:role/s3up-uploader',
+ *   authenticate: jwtAuthenticator({ jwksUrl: 'https://id.example.com/.well-known/jwks.json', issuer: 'https://id.example.com', audience: 's3up' }),
+ *   allowedOrigins: ['https://app.example.com'],
+ * }));
+ * ```
+ */
+export function createTokenRouter(options: TokenRouterOptions): TokenRouter {
+  const handler = createTokenHandler(options);
+  const router = express.Router();
+  for (const [path, route] of Object.entries(TOKEN_ROUTES) as [string, RouteName][]) {
+    router.all(path, (req, res, next) => {
+      serveExpress(handler, route, req)
+        .then((response) => sendFetchResponse(response, res))
+        .catch(next);
+    });
+  }
+  return Object.assign(router, {
+    handler,
+    clearCache: (userId?: string) => handler.clearCache(userId),
+  });
+}
+
+async function serveExpress(handler: TokenHandler, route: RouteName, req: ExpressRequest): Promise<Response> {
+  const url = `${req.protocol}://${req.get('host') ?? 'localhost'}${req.originalUrl}`;
+  // A host-wide express.json() already consumed the stream: use what it parsed.
+  const request = await toFetchRequest(req, url, req.body === undefined ? undefined : { body: req.body });
+  return handler.serve(route, request, { ip: req.ip, native: req });
+}

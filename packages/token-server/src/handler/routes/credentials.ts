@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import type { AuditLogger } from '../../audit-log.js';
+import type { CredentialIssuer } from '../../credential-issuer.js';
+import { SCOPES, type Scope } from '../../session-policy.js';
+import type { RequestContext } from '../context.js';
+import type { scopeGate } from '../scope-gate.js';
+import { parseBody } from './parse-body.js';
+
+const credentialsBody = z.strictObject({
+  scope: z.enum(SCOPES as [Scope, ...Scope[]]).optional(),
+  // S3 refused a session that had not expired (revoked, or the backend lost it): the client
+  // names its access key id so a cached copy is replaced instead of handed out again.
+  refusedAccessKeyId: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9]{4,128}$/,
+      'refusedAccessKeyId must be the access key id S3 refused (letters and digits)',
+    )
+    .optional(),
+});
+const credentialsBodyWithDuration = credentialsBody.extend({
+  durationSeconds: z.number().int().positive().max(43_200).optional(),
+});
+
+export interface CredentialsRouteOptions {
+  issuer: CredentialIssuer;
+  audit: AuditLogger;
+  requireScope: ReturnType<typeof scopeGate>;
+  allowClientDuration: boolean;
+  endpoint: string | undefined;
+  forcePathStyle: boolean;
+  checksums: 'WHEN_SUPPORTED' | 'WHEN_REQUIRED';
+  /** Whether `POST /uploads` is served (told to clients so they report finished uploads). */
+  receipts: boolean;
+  now: () => number;
+}
+
+/** `POST /credentials`: temporary keys for one scope inside the user's prefix (docs/contracts.md). */
+export function credentialsRoute(o: CredentialsRouteOptions) {
+  return async function credentials(rc: RequestContext, userId: string, raw: unknown): Promise<Response> {
+    const body: {
+      scope?: Scope | undefined;
+      durationSeconds?: number | undefined;
+      refusedAccessKeyId?: string | undefined;
+    } = o.allowClientDuration ? parseBody(credentialsBodyWithDuration, raw) : parseBody(credentialsBody, raw);
+    const scope = body.scope ?? 'upload';
+    rc.scope = scope;
+    o.requireScope(scope, `Credentials for "${scope}"`);
+    const issued = await o.issuer.issue({
+      userId,
+      scope,
+      // Only ever shorter than the operator's default.
+      ...(body.durationSeconds === undefined
+        ? {}
+        : { durationSeconds: Math.min(body.durationSeconds, o.issuer.durations.defaultSeconds) }),
+      ...(body.refusedAccessKeyId === undefined ? {} : { refusedAccessKeyId: body.refusedAccessKeyId }),
+    });
+    const c = issued.credentials;
+    o.audit.issued({
+      kind: 'credentials',
+      ...rc.trail(),
+      userId,
+      scope,
+      bucket: o.issuer.bucket,
+      prefix: issued.prefix,
+      durationSeconds: issued.durationSeconds,
+      expiration: c.expiration.toISOString(),
+      accessKeyId: c.accessKeyId,
+      ...(issued.policySha256 ? { policySha256: issued.policySha256 } : {}),
+      ...(issued.packedPolicySize === undefined ? {} : { packedPolicySize: issued.packedPolicySize }),
+      cache: issued.cache,
+      ...(issued.replacedAccessKeyId ? { replacedAccessKeyId: issued.replacedAccessKeyId } : {}),
+    });
+    return rc.json(200, {
+      accessKeyId: c.accessKeyId,
+      secretAccessKey: c.secretAccessKey,
+      sessionToken: c.sessionToken,
+      expiration: c.expiration.toISOString(),
+      serverTime: new Date(o.now()).toISOString(),
+      bucket: o.issuer.bucket,
+      region: o.issuer.region,
+      ...(o.endpoint ? { endpoint: o.endpoint } : {}),
+      ...(o.forcePathStyle ? { forcePathStyle: true } : {}),
+      requestChecksumCalculation: o.checksums,
+      prefix: issued.prefix,
+      scope,
+      actions: issued.actions,
+      ...(o.receipts && scope === 'upload' ? { receipts: true } : {}),
+    });
+  };
+}
