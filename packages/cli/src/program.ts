@@ -75,7 +75,10 @@ export async function runCli(argv: string[], ctx: CommandContext): Promise<numbe
       ]),
     )
     .option('--role <arn-or-name>', 'the uploader role (S3UP_ROLE_ARN)')
-    .option('--profile <name>', 'AWS profile for the CLI (AWS_PROFILE; default the SDK chain)')
+    .option(
+      '--profile <name>',
+      'AWS profile for S3 (the bucket owner), and for IAM and STS unless set apart below (AWS_PROFILE; default the SDK chain)',
+    )
     .option(
       '--sts-profile <name>',
       'AWS profile for AssumeRole: the token service identity (S3UP_STS_PROFILE; default --profile)',
@@ -143,7 +146,9 @@ export async function runCli(argv: string[], ctx: CommandContext): Promise<numbe
 
   program
     .command('doctor')
-    .description('check a live deployment and print a checklist (pass, fail, fix); exit 1 on any failure')
+    .description(
+      'check a live deployment and print a checklist (pass, fail with a fix, skip with a reason); exit 1 on any failure, 4 when nothing answers',
+    )
     .option('--origin <origin>', 'app origin to check, repeatable (S3UP_ORIGINS)', collect)
     .option('--token-service <arn>', 'principal the role must trust (S3UP_TOKEN_SERVICE_PRINCIPAL)')
     .option(
@@ -155,7 +160,10 @@ export async function runCli(argv: string[], ctx: CommandContext): Promise<numbe
       'count a check the endpoint does not support as accepted (local development), repeatable (S3UP_ACCEPT_UNSUPPORTED)',
       collect,
     )
-    .option('--no-probe', 'skip the live probe (AssumeRole, multipart start/abort, denied write)')
+    .option(
+      '--no-probe',
+      'skip the live probe (AssumeRole as the token server, multipart, ListParts, denied write)',
+    )
     .option('--json', 'machine-readable output', false)
     .action(
       run(async (command) => {

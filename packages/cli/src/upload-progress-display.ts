@@ -28,12 +28,15 @@ export function formatEta(seconds: number | null): string {
  */
 export function progressFigures(task: Pick<UploadTask, 'bytesUploaded' | 'size' | 'speed' | 'eta'>) {
   const percent = task.size > 0 ? Math.floor((task.bytesUploaded / task.size) * 100) : 100;
+  const complete = task.bytesUploaded >= task.size;
+  const measured = task.speed > 0 && !complete;
   return {
     percent,
     done: formatBytes(task.bytesUploaded),
-    total: formatBytes(task.size),
-    speed: task.speed > 0 ? `${formatBytes(Math.round(task.speed))}/s` : '--',
-    eta: task.speed > 0 ? formatEta(task.eta) : '--',
+    size: formatBytes(task.size),
+    // No figure rather than a made-up one: before the first part, speed is not known yet.
+    speed: measured ? `${formatBytes(Math.round(task.speed))}/s` : '',
+    timeLeft: complete ? 'done' : measured ? `${formatEta(task.eta)} left` : '',
   };
 }
 
@@ -57,9 +60,11 @@ export class UploadProgressDisplay {
       ? new MultiBar(
           {
             stream: out as NodeJS.WritableStream,
-            format: '{name} [{bar}] {percentage}% {done}/{total} {speed} {eta} left',
+            // Not cli-progress's own {value}/{total}/{eta}: every figure comes from the engine's reading.
+            format: '{name} [{bar}] {percentage}% {done} of {size}  {speed}  {timeLeft}',
             hideCursor: true,
-            clearOnComplete: false,
+            // The bars go at the end; each file's own final line (stored, failed, paused) stays.
+            clearOnComplete: true,
             stopOnComplete: false,
             autopadding: true,
             barsize: 24,
@@ -69,32 +74,45 @@ export class UploadProgressDisplay {
       : undefined;
   }
 
+  /** Names padded to one width, so the bars of several files line up. */
+  #width = 0;
+
+  /** Announces the files up front (their bars line up). */
+  add(tasks: readonly UploadTask[]): void {
+    this.#width = Math.max(this.#width, ...tasks.map((t) => t.name.length));
+    for (const task of tasks) this.update(task);
+  }
+
   update(task: UploadTask): void {
     const figures = progressFigures(task);
     if (this.#multi) {
+      const payload = { ...figures, name: task.name.padEnd(this.#width) };
       let bar = this.#bars.get(task.id);
       if (!bar) {
-        bar = this.#multi.create(task.size, 0, { name: task.name, ...figures });
+        bar = this.#multi.create(task.size, 0, payload);
         this.#bars.set(task.id, bar);
       }
-      bar.update(task.bytesUploaded, { name: task.name, ...figures });
+      bar.update(task.bytesUploaded, payload);
       return;
     }
     const step = Math.floor(figures.percent / LOG_STEP_PERCENT) * LOG_STEP_PERCENT;
     if (step <= (this.#logged.get(task.id) ?? -1)) return;
     this.#logged.set(task.id, step);
-    this.#out.write(
-      `${task.name}: ${figures.percent}% (${figures.done} of ${figures.total}, ${figures.speed}, ${figures.eta} left)\n`,
-    );
+    const rate = figures.speed ? `, ${figures.speed}, ${figures.timeLeft}` : '';
+    this.#out.write(`${task.name}: ${figures.percent}% (${figures.done} of ${figures.size}${rate})\n`);
   }
 
   /** A final line for a file (stored, failed, paused), above the bars on a terminal. */
   line(text: string): void {
-    if (this.#multi) this.#multi.log(`${text}\n`);
-    else this.#out.write(`${text}\n`);
+    if (this.#multi) {
+      this.#multi.log(`${text}\n`);
+      // Logged lines are written on the next redraw: draw now, so none is lost at the end.
+      this.#multi.update();
+    } else this.#out.write(`${text}\n`);
   }
 
   stop(): void {
+    this.#multi?.update();
     this.#multi?.stop();
   }
 }

@@ -12,7 +12,7 @@ import { CliError, EXIT, type ExitCode } from '../errors.js';
 import { defaultResumeFile, FileResumeStore } from '../file-resume-store.js';
 import type { CommandContext } from '../io.js';
 import { credentialsUrl } from '../token-url.js';
-import { formatBytes, UploadProgressDisplay } from '../upload-progress-display.js';
+import { formatBytes, progressFigures, UploadProgressDisplay } from '../upload-progress-display.js';
 
 export interface UploadOptions {
   files: string[];
@@ -119,6 +119,7 @@ export async function runUpload(options: UploadOptions, ctx: CommandContext): Pr
   uploader.addEventListener('upload-failed', (e) => {
     const outcome = outcomes.get(e.detail.task.id);
     if (outcome) outcome.error = e.detail.error;
+    display.line(`${e.detail.task.name} failed (${e.detail.error.code})`);
   });
 
   let interrupted = false;
@@ -143,13 +144,18 @@ export async function runUpload(options: UploadOptions, ctx: CommandContext): Pr
       );
       outcomes.set(task.id, { file: file.path, task });
     }
+    display.add([...outcomes.values()].map((o) => o.task));
     await Promise.race([allDone, interruptedPromise]);
     if (interrupted) {
       // Pause, do not cancel: the parts and UploadIds stay, recorded in the resume file.
       await uploader.destroy({ keepResumable: true });
       await store.flush();
-      display.stop();
       const open = [...outcomes.values()].filter((o) => o.task.state !== 'succeeded');
+      for (const { task } of open) {
+        const { percent, done, size } = progressFigures(task);
+        display.line(`${task.name} paused at ${percent}% (${done} of ${size})`);
+      }
+      display.stop();
       ctx.stderr.write(
         `\nInterrupted: ${open.length} upload(s) paused, their parts kept. Run the same command again to resume ` +
           `(records in ${store.path}; the bucket's lifecycle rule removes parts that are never resumed).\n`,
