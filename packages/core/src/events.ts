@@ -8,7 +8,8 @@ export interface UploaderEventDetails {
   'upload-progress': { task: UploadTask; overall: OverallProgress };
   'upload-paused': { task: UploadTask; reason: 'user' | 'offline' };
   'upload-resumed': { task: UploadTask };
-  'upload-succeeded': { task: UploadTask; key: string; size: number };
+  /** `warning`: the object is stored but a check after it failed (as `task.warning`). */
+  'upload-succeeded': { task: UploadTask; key: string; size: number; warning?: UploadError };
   'upload-failed': { task: UploadTask; error: UploadError };
   'upload-cancelled': { task: UploadTask };
   /** Every task has reached a final state (succeeded, failed or cancelled). */

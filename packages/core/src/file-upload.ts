@@ -105,6 +105,9 @@ export class FileUpload {
 
   async #run(signal: AbortSignal, freshCredentials: boolean): Promise<void> {
     this.#progress.restartMeter();
+    // Paused after completion: the object is in place, only the check remains (it needs no
+    // upload credentials, so their failure cannot fail a stored file).
+    if (this.#phase.name === 'stored') return this.#finish(this.#phase.target, signal);
     const credentials = await this.#credentials(signal, freshCredentials);
     const transport = await this.#context.transport();
     const scope = this.#scope(transport, signal);
@@ -116,12 +119,10 @@ export class FileUpload {
       this.#context.options.multipartThreshold,
     );
     let phase = this.#phase;
-    if (phase.name === 'stored') {
-      // Paused or failed after completion: the object is in place, only the check remains.
-    } else if (plan.kind === 'put' && phase.name === 'idle') {
-      const target = this.#target(credentials);
+    let target: ObjectTarget;
+    if (plan.kind === 'put' && phase.name === 'idle') {
+      target = this.#target(credentials);
       await this.#put(scope, target, this.#checksumEnabled(credentials));
-      this.#phase = { name: 'stored', target };
     } else {
       if (phase.name === 'idle') {
         phase = await this.#startMultipart(scope, credentials, plan as MultipartPlan);
@@ -129,10 +130,33 @@ export class FileUpload {
       }
       await this.#uploadParts(scope, phase);
       await this.#complete(scope, phase);
-      this.#phase = { name: 'stored', target: { bucket: phase.upload.bucket, key: phase.upload.key } };
+      target = { bucket: phase.upload.bucket, key: phase.upload.key };
     }
+    this.#phase = { name: 'stored', target };
+    await this.#finish(target, signal);
+  }
+
+  /**
+   * After PutObject or Complete succeeded: the file is stored, so nothing that follows may
+   * report it failed. A check that cannot run (read credentials refused or throttled,
+   * HeadObject failing) becomes `task.warning` on a succeeded task. Only a pause passes
+   * through (the next run checks again), and a size that differs, which means the object
+   * is not this file.
+   */
+  async #finish(target: ObjectTarget, signal: AbortSignal): Promise<void> {
     await this.#records.forget();
-    await this.#verify(transport, signal, this.#phase.name === 'stored' ? this.#phase.target : undefined);
+    try {
+      await this.#verify(signal, target);
+    } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      if (isAbort(error) || (isUploadError(error) && error.code === 'integrity')) throw error;
+      this.task.verified = false;
+      this.task.warning = isUploadError(error)
+        ? error
+        : new UploadError('internal', `Stored ${target.key}, then the check failed unexpectedly.`, {
+            cause: error,
+          });
+    }
     this.#progress.settle(this.task.size);
   }
 
@@ -161,6 +185,7 @@ export class FileUpload {
     this.#progress.clear();
     this.task.resumed = false;
     this.task.verified = undefined;
+    this.task.warning = undefined;
     void this.#records.forget();
   }
 
@@ -400,15 +425,11 @@ export class FileUpload {
 
   // ---- integrity ----
 
-  async #verify(
-    transport: S3Transport,
-    signal: AbortSignal,
-    target: ObjectTarget | undefined,
-  ): Promise<void> {
-    if (!this.#context.options.verify || !target) return;
+  async #verify(signal: AbortSignal, target: ObjectTarget): Promise<void> {
+    if (!this.#context.options.verify) return;
     let length: number | undefined;
     try {
-      length = (await this.#headStored(transport, target, signal)).length;
+      length = (await this.#headStored(await this.#context.transport(), target, signal)).length;
     } catch (error) {
       if (isUploadError(error) && error.code === 'credentials' && error.status === 403) {
         // The token server does not offer the read scope (its default): S3 accepted every

@@ -16,6 +16,7 @@ export class TaskModel implements UploadTask {
   error: UploadError | undefined = undefined;
   resumed = false;
   verified: boolean | undefined = undefined;
+  warning: UploadError | undefined = undefined;
 
   constructor(id: string, file: File, name: string, type: string) {
     this.id = id;

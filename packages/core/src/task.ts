@@ -38,6 +38,12 @@ export interface UploadTask {
    * what S3 accepted part by part and on completion); undefined before, or with `verify: false`.
    */
   readonly verified: boolean | undefined;
+  /**
+   * Set on a succeeded task when something after the store failed (the size check could not
+   * run: read credentials refused or throttled, HeadObject failing). The object is stored:
+   * S3 accepted the PutObject or the Complete. A stored file is never reported failed.
+   */
+  readonly warning: UploadError | undefined;
 }
 
 /** Progress of every task that is not cancelled. */

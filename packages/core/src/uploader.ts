@@ -355,7 +355,12 @@ export class Uploader extends EventTarget {
         if (controller.signal.aborted && task.state !== 'uploading') return;
         task.state = 'succeeded';
         upload.release();
-        this.#emit('upload-succeeded', { task, key: task.key!, size: task.size });
+        this.#emit('upload-succeeded', {
+          task,
+          key: task.key!,
+          size: task.size,
+          ...(task.warning ? { warning: task.warning } : {}),
+        });
       } catch (error) {
         if (controller.signal.aborted) return; // paused or cancelled: they report themselves
         // Anything else is a bug in the engine (or in a hook such as keyFor): say so, rather

@@ -82,6 +82,8 @@ export class FakeS3 {
   credentialStatus = 200;
   /** Scopes the fake token server refuses with 403 scope_disabled, like a server without them. */
   disabledScopes = new Set<string>();
+  /** A status the token endpoint answers for one scope (429, 500...), with an error body. */
+  scopeStatus = new Map<string, number>();
   credentialTtlSeconds = 900;
   /** Server clock minus client clock, ms (clock-skew tests). */
   serverClockOffset = 0;
@@ -113,6 +115,13 @@ export class FakeS3 {
           return HttpResponse.json(
             { error: { code: 'scope_disabled', message: 'not enabled' } },
             { status: 403 },
+          );
+        }
+        const scopeStatus = this.scopeStatus.get(body.scope ?? 'upload');
+        if (scopeStatus !== undefined) {
+          return HttpResponse.json(
+            { error: { code: 'rate_limited', message: 'no' } },
+            { status: scopeStatus },
           );
         }
         if (this.credentialStatus !== 200) {

@@ -2,7 +2,7 @@ import { crc32 } from 'node:zlib';
 import { HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
 import { isUploadError } from '../../src/index.js';
-import { PREFIX, s3Error } from '../support/fake-s3.js';
+import { type FakeS3, PREFIX, s3Error } from '../support/fake-s3.js';
 import { settled, testUploader, useFakeS3 } from '../support/harness.js';
 import { MiB, randomFile, sameBytes } from '../support/random-file.js';
 
@@ -315,15 +315,101 @@ describe('retries', () => {
     expect(sameBytes(s3.objects.get(task.key!), bytes)).toBe(true);
   });
 
-  it('still fails when read credentials are issued but HeadObject is refused with them', async () => {
+  it('succeeds with a warning, not failed, when read credentials are issued but HeadObject is refused with them (#14 item 2)', async () => {
     const s3 = wire.reset();
     s3.fault = (call) => (call.op === 'HeadObject' ? new HttpResponse(null, { status: 403 }) : undefined);
     const up = testUploader();
-    const task = up.add(randomFile(100).file);
+    const warnings: (string | undefined)[] = [];
+    up.addEventListener('upload-succeeded', (e) => warnings.push(e.detail.warning?.code));
+    const { file, bytes } = randomFile(100);
+    const task = up.add(file);
     await settled(up, task);
-    expect(task.state).toBe('failed');
-    expect(task.error?.code).toBe('access-denied');
-    expect(task.error?.message).toMatch(/s3:GetObject/);
+    expect(task.state).toBe('succeeded');
+    expect(task.verified).toBe(false);
+    expect(task.warning?.code).toBe('access-denied');
+    expect(task.warning?.message).toMatch(/s3:GetObject/);
+    expect(warnings).toEqual(['access-denied']);
+    expect(sameBytes(s3.objects.get(task.key!), bytes)).toBe(true);
+  });
+});
+
+describe('a stored file is never reported failed (#14 item 2)', () => {
+  it.each([
+    [
+      'the read-scope credentials request is throttled (429)',
+      'server',
+      (s3: FakeS3) => {
+        s3.scopeStatus.set('read', 429);
+        s3.fault = (call) => (call.op === 'HeadObject' ? new HttpResponse(null, { status: 403 }) : undefined);
+      },
+    ],
+    [
+      'the read-scope credentials request fails (500)',
+      'server',
+      (s3: FakeS3) => {
+        s3.scopeStatus.set('read', 500);
+        s3.fault = (call) => (call.op === 'HeadObject' ? new HttpResponse(null, { status: 403 }) : undefined);
+      },
+    ],
+    [
+      'HeadObject keeps answering 500',
+      'server',
+      (s3: FakeS3) => {
+        s3.fault = (call) => (call.op === 'HeadObject' ? s3Error(500, 'InternalError') : undefined);
+      },
+    ],
+    [
+      'HeadObject connections are cut',
+      'network',
+      (s3: FakeS3) => {
+        s3.fault = (call) => (call.op === 'HeadObject' ? HttpResponse.error() : undefined);
+      },
+    ],
+  ])('when %s after Complete: succeeded with a warning', async (_name, code, spoil) => {
+    const s3 = wire.reset();
+    spoil(s3);
+    const up = testUploader();
+    const failed: string[] = [];
+    up.addEventListener('upload-failed', (e) => failed.push(e.detail.error.code));
+    const { file, bytes } = randomFile(12 * MiB);
+    const task = up.add(file);
+    await settled(up, task);
+    expect(failed).toEqual([]);
+    expect(task.state).toBe('succeeded');
+    expect(task.warning?.code).toBe(code);
+    expect(task.verified).toBe(false);
+    expect(s3.count('CompleteMultipartUpload')).toBe(1);
+    // Not aborted, not uploaded again: the object is the file.
+    expect(s3.count('AbortMultipartUpload')).toBe(0);
+    expect(s3.count('CreateMultipartUpload')).toBe(1);
+    expect(sameBytes(s3.objects.get(task.key!), bytes)).toBe(true);
+  });
+
+  it('a pause during the check after Complete: on resume only the check runs, nothing is sent again', async () => {
+    const s3 = wire.reset();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let heads = 0;
+    s3.fault = async (call) => {
+      if (call.op !== 'HeadObject') return undefined;
+      heads += 1;
+      if (heads === 1) await held;
+      return undefined;
+    };
+    const up = testUploader();
+    const { file, bytes } = randomFile(6 * MiB);
+    const task = up.add(file);
+    await vi.waitFor(() => expect(heads).toBe(1));
+    up.pause(task.id);
+    release();
+    up.resume(task.id);
+    await settled(up, task);
+    expect(task.state).toBe('succeeded');
+    expect(task.verified).toBe(true);
+    expect(s3.count('CompleteMultipartUpload')).toBe(1);
+    expect(sameBytes(s3.objects.get(task.key!), bytes)).toBe(true);
   });
 });
 
