@@ -6,6 +6,8 @@ export interface UploaderEventDetails {
   'file-added': { task: UploadTask };
   'upload-started': { task: UploadTask };
   'upload-progress': { task: UploadTask; overall: OverallProgress };
+  /** A pause that keeps work began: parts about to finish are finishing (state `pausing`). */
+  'upload-pausing': { task: UploadTask };
   'upload-paused': { task: UploadTask; reason: 'user' | 'offline' };
   'upload-resumed': { task: UploadTask };
   /** `warning`: the object is stored but a check after it failed (as `task.warning`). */

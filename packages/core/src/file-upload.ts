@@ -4,6 +4,7 @@ import { crc32Base64 } from './crc32.js';
 import type { Credentials, CredentialsSource } from './credentials-source.js';
 import { isUploadError, UploadError } from './errors.js';
 import { classify, isAbort } from './failure.js';
+import { partsToKeep } from './flight-controller.js';
 import { checkKey, defaultKey } from './object-key.js';
 import { type MultipartPlan, type Resumed, ResumeRecords, resumeStored } from './resume.js';
 import { fingerprintOf } from './resume-store.js';
@@ -47,6 +48,17 @@ type Phase =
 
 type MultipartPhase = Extract<Phase, { name: 'multipart' }>;
 
+/** Why a part was let go by a pause that keeps work: not a failure, the part stays pending. */
+class LetGo extends Error {
+  constructor() {
+    super('part let go by a pause');
+    this.name = 'AbortError';
+  }
+}
+
+/** How a pause that keeps work ended: parts remain (`paused`), or every part is stored (`finishing`). */
+export type DrainOutcome = 'paused' | 'finishing';
+
 /**
  * One file's upload: PutObject or multipart, resumable from memory (pause) and from the
  * resume store (reload), with byte progress, part retries and a size check at the end.
@@ -81,13 +93,23 @@ export class FileUpload {
   #sessionRefused = false;
   /** Called after each progress change. */
   onProgress: () => void = () => {};
+  /** Parts of the current run by number: waiting for the flight or in flight (`started`). */
+  readonly #flying = new Map<number, { controller: AbortController; size: number; started: boolean }>();
+  /** Set while parts are being sent (`#uploadParts`): only then can a pause keep work. */
+  #sendingParts = false;
+  /** A pause that keeps work is under way: no new part starts; `settle` ends it. */
+  #draining: { settle: (outcome: DrainOutcome) => void } | undefined;
 
   constructor(context: UploadContext, task: TaskModel, priority: number) {
     this.#context = context;
     this.task = task;
     this.priority = priority;
     this.#records = new ResumeRecords(context, fingerprintOf(task.file));
-    this.#progress = new UploadProgress(task, () => this.onProgress());
+    this.#progress = new UploadProgress(
+      task,
+      () => this.onProgress(),
+      (bytes) => context.flight.sent(bytes),
+    );
   }
 
   /** Uploads until success; throws an UploadError, or the signal's reason when paused or cancelled. */
@@ -113,9 +135,11 @@ export class FileUpload {
     const scope = this.#scope(transport, signal);
     this.#bucket ??= credentials.response.bucket;
     if (this.#unaborted.length > 0) await this.#abortUnaborted(transport);
+    // A new upload's part size comes from the uplink measured now (flight-controller.ts); a
+    // resumed one keeps the size in its record.
     const plan = planUpload(
       this.task.size,
-      this.#context.options.partSize,
+      this.#context.flight.partSize(),
       this.#context.options.multipartThreshold,
     );
     let phase = this.#phase;
@@ -177,6 +201,31 @@ export class FileUpload {
   /** Drops in-flight bytes from the count and zeroes the speed (after a pause or failure). */
   idle(): void {
     this.#progress.idle();
+  }
+
+  /** Shows the stored bytes and the uplink's last speed at once (on resume, before the run measures). */
+  showResumed(): void {
+    this.#progress.show(this.#context.flight.rate ?? 0);
+  }
+
+  /**
+   * A pause that keeps work: no new part starts, the parts that will all be sent within
+   * `graceMs` at the measured speed finish (fewest bytes left first), the others are
+   * aborted. Resolves once the kept parts are stored: `paused` when parts remain (the
+   * caller then aborts the run), `finishing` when none does (the run goes on to complete).
+   * Outside the sending of parts (credentials, Create, Complete) it resolves at once.
+   */
+  drain(graceMs: number): Promise<DrainOutcome> {
+    if (!this.#sendingParts || this.#draining) return Promise.resolve('paused');
+    return new Promise((resolve) => {
+      this.#draining = { settle: resolve };
+      const started = [...this.#flying.entries()].filter(([, part]) => part.started);
+      const remaining = started.map(([n, part]) => part.size - this.#progress.loaded(n));
+      const keep = new Set(
+        partsToKeep(remaining, this.#context.flight.rate, graceMs / 1000).map((i) => started[i]![0]),
+      );
+      for (const [n, part] of this.#flying) if (!keep.has(n)) part.controller.abort(new LetGo());
+    });
   }
 
   /** Forgets the multipart state so the next run starts over (after NoSuchUpload or a bad size). */
@@ -319,34 +368,72 @@ export class FileUpload {
     return { name: 'multipart', upload: { ...target, uploadId }, plan, checksum, parts: new Map() };
   }
 
+  /**
+   * Sends the missing parts, in order, as the flight controller admits them: parts start
+   * while the bytes in flight (every file together) stay within `flightTime` of the
+   * measured uplink, at most `concurrency` at once. A failed part stops the others.
+   */
   async #uploadParts(scope: OperationScope, phase: MultipartPhase): Promise<void> {
     const { signal } = scope;
+    const flight = this.#context.flight;
     const pending: number[] = [];
     for (let n = 1; n <= phase.plan.partCount; n++) if (!phase.parts.has(n)) pending.push(n);
     const local = new AbortController();
     const forward = () => local.abort(signal.reason);
     signal.addEventListener('abort', forward, { once: true });
-    const partScope = { ...scope, signal: local.signal };
     let next = 0;
     let failed: { error: unknown } | undefined;
     const worker = async () => {
-      while (!local.signal.aborted && next < pending.length) {
+      while (!local.signal.aborted && !this.#draining && next < pending.length) {
         const partNumber = pending[next++]!;
+        const { start, end } = partRange(phase.plan, partNumber);
+        const part = { controller: new AbortController(), size: end - start, started: false };
+        const stop = () => part.controller.abort(local.signal.reason);
+        local.signal.addEventListener('abort', stop, { once: true });
+        this.#flying.set(partNumber, part);
         try {
-          await this.#uploadPart(partScope, phase, partNumber);
+          const release = await flight.admit(part.size, this.priority, part.controller.signal);
+          part.started = true;
+          try {
+            await this.#uploadPart({ ...scope, signal: part.controller.signal }, phase, partNumber);
+          } finally {
+            release();
+          }
         } catch (error) {
+          // Let go by a pause that keeps work: the part stays pending for the next run.
+          if (part.controller.signal.reason instanceof LetGo && !local.signal.aborted) return;
           failed ??= { error };
           // The others stop; Promise.all below waits for their in-flight requests to settle.
           local.abort(error);
           return;
+        } finally {
+          this.#flying.delete(partNumber);
+          local.signal.removeEventListener('abort', stop);
         }
       }
     };
     const workers = Math.min(this.#context.options.concurrency, pending.length);
+    this.#sendingParts = true;
     try {
       await Promise.all(Array.from({ length: workers }, worker));
     } finally {
+      this.#sendingParts = false;
       signal.removeEventListener('abort', forward);
+    }
+    const draining = this.#draining;
+    this.#draining = undefined;
+    if (draining && !failed && !signal.aborted) {
+      if (phase.parts.size === phase.plan.partCount) {
+        // Every part made it within the grace: the upload completes instead of pausing.
+        draining.settle('finishing');
+      } else {
+        // The kept parts are stored: the pause takes effect now (the caller aborts the run).
+        const aborted = new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+        draining.settle('paused');
+        await aborted;
+      }
+    } else {
+      draining?.settle('paused');
     }
     signal.throwIfAborted();
     if (failed) throw failed.error;

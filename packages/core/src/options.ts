@@ -102,6 +102,21 @@ export interface UploaderOptions {
   verify?: boolean;
   /** Connectivity source; `null` ignores connectivity. Default: `window` in the browser. */
   network?: NetworkStatus | null;
+  /**
+   * How much work may be in flight, as time (ms) of the measured uplink: parts start only
+   * while the bytes in flight stay within about this many ms of what the link carries (and
+   * at least one part, at most `concurrency` parts), and a new upload's part size is fixed
+   * from it (5 MiB to `partSize`). Default 10,000: a pause or a reload then loses at most
+   * about 10 s of sending, while a fast link still opens up to `concurrency`. 0 turns the
+   * bound off: always `concurrency` parts of `partSize`.
+   */
+  flightTime?: number;
+  /**
+   * On pause, parts that will all be sent within this many ms at the measured speed finish
+   * and are kept; the rest are aborted. Default 5,000: a pause takes effect within seconds
+   * and throws little away. 0 pauses at once (as does `pause(id, { now: true })`).
+   */
+  pauseGrace?: number;
 }
 
 export interface ResolvedOptions {
@@ -120,6 +135,8 @@ export interface ResolvedOptions {
   requestChecksumCalculation: 'WHEN_SUPPORTED' | 'WHEN_REQUIRED' | undefined;
   verify: boolean;
   network: NetworkStatus | null | undefined;
+  flightTime: number;
+  pauseGrace: number;
 }
 
 function invalid(message: string): never {
@@ -214,5 +231,7 @@ export function resolveOptions(options: UploaderOptions): ResolvedOptions {
     requestChecksumCalculation: mode,
     verify: options.verify ?? true,
     network,
+    flightTime: integer('flightTime', options.flightTime, 10_000, 0, 600_000, ' ms'),
+    pauseGrace: integer('pauseGrace', options.pauseGrace, 5_000, 0, 600_000, ' ms'),
   };
 }

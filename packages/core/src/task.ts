@@ -1,7 +1,17 @@
 import type { UploadError } from './errors.js';
 
-/** Where a task is in its life; `succeeded`, `failed` (until retried) and `cancelled` are final. */
-export type UploadState = 'queued' | 'uploading' | 'paused' | 'succeeded' | 'failed' | 'cancelled';
+/**
+ * Where a task is in its life; `succeeded`, `failed` and `cancelled` are final (until
+ * retried). `pausing`: a pause lets the parts about to finish complete before `paused`.
+ */
+export type UploadState =
+  | 'queued'
+  | 'uploading'
+  | 'pausing'
+  | 'paused'
+  | 'succeeded'
+  | 'failed'
+  | 'cancelled';
 
 /**
  * One file and its upload, as the app sees it. The engine updates the fields in place and

@@ -1,4 +1,5 @@
 import type { CredentialsSource } from './credentials-source.js';
+import type { FlightController } from './flight-controller.js';
 import type { ResolvedOptions } from './options.js';
 import type { RequestEnvironment } from './request-runner.js';
 import type { ResumeStore } from './resume-store.js';
@@ -12,6 +13,8 @@ import type { S3Transport } from './s3-transport.js';
 export interface UploadContext {
   env: RequestEnvironment;
   options: ResolvedOptions;
+  /** The uplink as measured over every file, and how much work may be in flight on it. */
+  flight: FlightController;
   source: CredentialsSource;
   store: ResumeStore | null;
   /** The S3 client for upload credentials, created on first use. */

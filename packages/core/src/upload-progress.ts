@@ -16,10 +16,32 @@ export class UploadProgress {
   #confirmed = 0;
   #lastActual = 0;
 
-  /** `onChange` is called after each change of the figure shown. */
-  constructor(task: TaskModel, onChange: () => void) {
+  readonly #onBytes: (bytes: number) => void;
+
+  /**
+   * `onChange` is called after each change of the figure shown; `onBytes` with each count
+   * of bytes that just left (the uplink estimate of every file together).
+   */
+  constructor(task: TaskModel, onChange: () => void, onBytes: (bytes: number) => void = () => {}) {
     this.#task = task;
     this.#onChange = onChange;
+    this.#onBytes = onBytes;
+  }
+
+  /** Bytes of part `partNumber` sent in its current attempt (0 when not in flight). */
+  loaded(partNumber: number): number {
+    return this.#inflight.get(partNumber) ?? 0;
+  }
+
+  /**
+   * Shows the stored bytes and a speed at once (a resume): `speed` is the uplink's last
+   * measured figure, until this run has measured its own.
+   */
+  show(speed: number): void {
+    const task = this.#task;
+    task.speed = speed;
+    task.eta = speed > 0 ? Math.max(0, task.size - this.#confirmed) / speed : null;
+    this.#onChange();
   }
 
   /** A new run: the speed is measured afresh. */
@@ -85,12 +107,16 @@ export class UploadProgress {
     const task = this.#task;
     let actual = this.#confirmed;
     for (const loaded of this.#inflight.values()) actual += loaded;
-    if (actual > this.#lastActual) this.#meter.add(actual - this.#lastActual);
+    if (actual > this.#lastActual) {
+      this.#meter.add(actual - this.#lastActual);
+      this.#onBytes(actual - this.#lastActual);
+    }
     this.#lastActual = actual;
     const shown = Math.min(task.size, Math.max(task.bytesUploaded, actual));
     const changed = shown !== task.bytesUploaded;
     task.bytesUploaded = shown;
-    task.speed = this.#meter.speed;
+    // Until this run has measured its own speed, the figure shown at resume stands.
+    if (this.#meter.speed > 0) task.speed = this.#meter.speed;
     task.eta = task.speed > 0 ? Math.max(0, task.size - actual) / task.speed : null;
     if (changed) this.#onChange();
   }

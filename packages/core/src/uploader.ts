@@ -9,7 +9,9 @@ import {
   type UploaderEventType,
 } from './events.js';
 import { FileUpload } from './file-upload.js';
+import { FlightController } from './flight-controller.js';
 import { IndexedDbResumeStore } from './indexeddb-resume-store.js';
+import { discardInterrupted, type InterruptedUpload, listInterrupted } from './interrupted-uploads.js';
 import { type ResolvedOptions, resolveOptions, type UploaderOptions } from './options.js';
 import { MemoryResumeStore, type ResumeStore } from './resume-store.js';
 import { createTransport, type S3Transport } from './s3-transport.js';
@@ -45,6 +47,8 @@ interface Entry {
   cancelling: Promise<void> | undefined;
   /** The cancel has finished (remote abort done, event sent). */
   cancelled: boolean;
+  /** resume() was called while pausing: continue once the pause has settled. */
+  resumeWhenPaused: boolean;
 }
 
 const FINAL = new Set(['succeeded', 'failed', 'cancelled']);
@@ -96,6 +100,11 @@ export class Uploader extends EventTarget {
         stallTimeout: o.stallTimeout,
       },
       options: o,
+      flight: new FlightController({
+        seconds: o.flightTime / 1000,
+        maxParts: o.concurrency,
+        maxPartSize: o.partSize,
+      }),
       source,
       store: null,
       transport: () => {
@@ -192,6 +201,7 @@ export class Uploader extends EventTarget {
       pausedBy: undefined,
       cancelling: undefined,
       cancelled: false,
+      resumeWhenPaused: false,
     };
     this.#entries.set(task.id, entry);
     this.#doneAnnounced = false;
@@ -206,21 +216,76 @@ export class Uploader extends EventTarget {
     this.#schedule();
   }
 
-  /** Pauses a task: in-flight parts are aborted; finished parts and the UploadId are kept. */
-  pause(id: string): void {
+  /**
+   * Pauses a task, keeping work: parts that will all be sent within `pauseGrace` at the
+   * measured speed finish and are kept, the others are aborted; meanwhile the task is
+   * `pausing` (an `upload-pausing` event), then `paused` (`upload-paused`). Finished parts
+   * and the UploadId are kept. `{ now: true }`, or a second pause while pausing, aborts
+   * every part at once.
+   */
+  pause(id: string, options: { now?: boolean } = {}): void {
     const entry = this.#entry(id);
-    this.#pause(entry, 'user');
+    if (entry.upload.task.state === 'pausing') {
+      this.#settlePause(entry, entry.controller);
+      return;
+    }
+    this.#pause(entry, 'user', options.now === true);
   }
 
-  /** Continues a paused task from its finished parts. */
+  /**
+   * Continues a paused task from its finished parts; the stored bytes and the uplink's last
+   * speed are shown at once (an `upload-progress` event). While pausing, it continues as
+   * soon as the pause has settled.
+   */
   resume(id: string): void {
     const entry = this.#entry(id);
+    if (entry.upload.task.state === 'pausing') {
+      entry.resumeWhenPaused = true;
+      return;
+    }
     if (entry.upload.task.state !== 'paused') return;
     entry.pausedBy = undefined;
     entry.startable = true;
     entry.upload.task.state = 'queued';
     this.#emit('upload-resumed', { task: entry.upload.task });
+    entry.upload.showResumed();
     this.#schedule();
+  }
+
+  /**
+   * Cancels every task that has not finished (sign-out, leaving the page): in-flight parts
+   * settle, then each multipart upload is aborted on S3. Resolves when that is done, so
+   * no request of these tasks follows it.
+   */
+  async cancelAll(): Promise<void> {
+    const active = [...this.#entries.entries()].filter(([, e]) => !FINAL.has(e.upload.task.state));
+    await Promise.all(active.map(([id]) => this.cancel(id)));
+  }
+
+  /**
+   * The multipart uploads the resume store knows about and no task of this uploader drives:
+   * what a reload or a closed tab left behind, for the signed-in user only, newest first,
+   * each with the bytes S3 holds. Adding the same file again continues one; `discard`
+   * aborts it. Empty when the store cannot list (a custom store without `list()`).
+   */
+  interrupted(): Promise<InterruptedUpload[]> {
+    return listInterrupted(this.#interruptedAccess());
+  }
+
+  /** Aborts an interrupted upload on S3 (its parts are deleted) and forgets its record. */
+  discard(fingerprint: string): Promise<void> {
+    return discardInterrupted(this.#interruptedAccess(), fingerprint);
+  }
+
+  #interruptedAccess() {
+    const context = this.#context;
+    return {
+      env: context.env,
+      store: context.store,
+      source: context.source,
+      transport: () => context.transport(),
+      active: (fingerprint: string) => this.#claimed.has(fingerprint),
+    };
   }
 
   /**
@@ -235,6 +300,7 @@ export class Uploader extends EventTarget {
     if (task.state === 'succeeded' || task.state === 'cancelled') return Promise.resolve();
     entry.cancelling = (async () => {
       task.state = 'cancelled';
+      entry.resumeWhenPaused = false;
       entry.controller?.abort(new Interruption('cancel'));
       await entry.running;
       await entry.upload.abortRemote();
@@ -247,10 +313,23 @@ export class Uploader extends EventTarget {
     return entry.cancelling;
   }
 
-  /** Tries a failed task again, with a new multipart upload (the failed one was aborted). */
+  /**
+   * Tries a failed or cancelled task again, with a new multipart upload (the earlier one
+   * was aborted). A cancel still settling is waited for first.
+   */
   retry(id: string): void {
     const entry = this.#entry(id);
     const task = entry.upload.task;
+    if (task.state === 'cancelled') {
+      if (!entry.cancelled) {
+        void entry.cancelling?.then(() => this.retry(id));
+        return;
+      }
+      entry.cancelling = undefined;
+      entry.cancelled = false;
+      entry.upload.reset();
+      task.state = 'failed';
+    }
     if (task.state !== 'failed') return;
     // The user may have signed in again since the token endpoint refused.
     this.#context.source.forgetRefusal();
@@ -283,7 +362,10 @@ export class Uploader extends EventTarget {
     this.#connectivity.dispose();
     const active = [...this.#entries.entries()].filter(([, e]) => !FINAL.has(e.upload.task.state));
     if (options.keepResumable) {
-      for (const [, entry] of active) this.#pause(entry, 'user');
+      for (const [, entry] of active) {
+        if (entry.upload.task.state === 'pausing') this.#settlePause(entry, entry.controller);
+        else this.#pause(entry, 'user', true);
+      }
       await Promise.all(active.map(([, entry]) => entry.running));
     } else {
       await Promise.all(active.map(([id]) => this.cancel(id)));
@@ -301,21 +383,59 @@ export class Uploader extends EventTarget {
     return entry;
   }
 
-  #pause(entry: Entry, reason: 'user' | 'offline'): void {
+  #pause(entry: Entry, reason: 'user' | 'offline', now: boolean): void {
     const task = entry.upload.task;
     if (task.state !== 'uploading' && task.state !== 'queued') return;
-    task.state = 'paused';
+    const grace = this.#options.pauseGrace;
     entry.pausedBy = reason;
-    entry.controller?.abort(new Interruption('pause'));
+    const controller = entry.controller;
+    if (now || grace <= 0 || task.state === 'queued' || !controller) {
+      task.state = 'pausing';
+      this.#settlePause(entry, controller);
+      return;
+    }
+    task.state = 'pausing';
+    this.#emit('upload-pausing', { task });
+    // A kept part stuck in retries must not hold the pause: past the grace and a margin, pause now.
+    const timer = setTimeout(() => this.#settlePause(entry, controller), grace + 2000);
+    void entry.upload.drain(grace).then((outcome) => {
+      clearTimeout(timer);
+      if (outcome === 'finishing') {
+        // Every part was stored within the grace: the upload completes rather than pauses.
+        if (task.state === 'pausing' && entry.controller === controller) {
+          task.state = 'uploading';
+          entry.pausedBy = undefined;
+          entry.resumeWhenPaused = false;
+          this.#emit('upload-resumed', { task });
+        }
+        return;
+      }
+      this.#settlePause(entry, controller);
+    });
+  }
+
+  /** The pause takes effect: every request of the run still in flight is aborted. */
+  #settlePause(entry: Entry, controller: AbortController | undefined): void {
+    const task = entry.upload.task;
+    if (task.state !== 'pausing' || entry.controller !== controller) return;
+    task.state = 'paused';
+    controller?.abort(new Interruption('pause'));
     entry.upload.idle();
-    this.#emit('upload-paused', { task, reason });
+    this.#emit('upload-paused', { task, reason: entry.pausedBy ?? 'user' });
     this.#schedule();
+    if (entry.resumeWhenPaused) {
+      entry.resumeWhenPaused = false;
+      this.resume(task.id);
+    }
   }
 
   #onConnectivity(online: boolean): void {
     for (const entry of this.#entries.values()) {
       if (!online) {
-        if (entry.upload.task.state === 'uploading') this.#pause(entry, 'offline');
+        // The connection is gone: nothing in flight can finish, so no grace.
+        const state = entry.upload.task.state;
+        if (state === 'uploading') this.#pause(entry, 'offline', true);
+        else if (state === 'pausing') this.#settlePause(entry, entry.controller);
       } else if (entry.pausedBy === 'offline' && entry.upload.task.state === 'paused') {
         this.resume(entry.upload.task.id);
       }
@@ -328,7 +448,10 @@ export class Uploader extends EventTarget {
    */
   #schedule(): void {
     let active = 0;
-    for (const entry of this.#entries.values()) if (entry.upload.task.state === 'uploading') active += 1;
+    for (const entry of this.#entries.values()) {
+      const state = entry.upload.task.state;
+      if (state === 'uploading' || state === 'pausing') active += 1;
+    }
     for (const entry of this.#entries.values()) {
       if (active >= this.#options.concurrency) break;
       if (entry.upload.task.state !== 'queued' || !entry.startable) continue;
