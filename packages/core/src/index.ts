@@ -6,7 +6,9 @@ export {
   type UploaderEventMap,
   type UploaderEventType,
 } from './events.js';
+export { type FileHandleLike, FileHandleStore } from './file-handle-store.js';
 export { IndexedDbResumeStore } from './indexeddb-resume-store.js';
+export type { InterruptedUpload } from './interrupted-uploads.js';
 export { cleanFileName, defaultKey } from './object-key.js';
 export type { CredentialsOptions, NetworkStatus, RetryOptions, UploaderOptions } from './options.js';
 export {
