@@ -201,6 +201,7 @@ export class FileUpload {
   /** Drops in-flight bytes from the count and zeroes the speed (after a pause or failure). */
   idle(): void {
     this.#progress.idle();
+    this.task.reconnecting = false;
   }
 
   /** Shows the stored bytes and the uplink's last speed at once (on resume, before the run measures). */
@@ -263,6 +264,11 @@ export class FileUpload {
       source: source ?? this.#context.source,
       priority: this.priority,
       signal,
+      onRetry: () => {
+        if (this.task.reconnecting) return;
+        this.task.reconnecting = true;
+        this.onProgress();
+      },
     };
   }
 
@@ -579,10 +585,17 @@ export class FileUpload {
     target: ObjectTarget,
     signal: AbortSignal,
   ): Promise<StoredObject> {
-    try {
-      return await headObject(this.#scope(transport, signal), target);
-    } catch (error) {
-      if (!(isUploadError(error) && error.code === 'access-denied')) throw error;
+    // The credentials answer lists the actions the session may take: when s3:GetObject is
+    // not among them (the upload scope), asking would only earn a 403, shown in red in the
+    // browser's console on a successful upload; go to read-scope credentials at once.
+    const actions = this.#context.source.current?.response.actions;
+    const mayRead = actions === undefined || actions.some((a) => a === 's3:GetObject' || a === 's3:*');
+    if (mayRead) {
+      try {
+        return await headObject(this.#scope(transport, signal), target);
+      } catch (error) {
+        if (!(isUploadError(error) && error.code === 'access-denied')) throw error;
+      }
     }
     const read = await this.#context.readAccess();
     return headObject(this.#scope(read.transport, signal, read.source), target);

@@ -15,6 +15,8 @@ export interface OperationScope {
   source: CredentialsSource;
   priority: number;
   signal: AbortSignal;
+  /** Told about each failure that will be retried (the task shows "reconnecting"). */
+  onRetry?: (error: UploadError) => void;
 }
 
 /** An object: where it goes. */
@@ -50,6 +52,7 @@ function run<T>(scope: OperationScope, spec: Send<T>): Promise<T> {
     priority: scope.priority,
     signal: scope.signal,
     abortable: spec.abortable,
+    ...(scope.onRetry ? { onRetry: scope.onRetry } : {}),
     ...(spec.stallFactor ? { stallFactor: spec.stallFactor } : {}),
     ...(spec.onProgress ? { onProgress: spec.onProgress } : {}),
     send: (abortSignal) => spec.send(transport, abortSignal),

@@ -15,6 +15,7 @@ export class TaskModel implements UploadTask {
   eta: number | null = null;
   error: UploadError | undefined = undefined;
   resumed = false;
+  reconnecting = false;
   verified: boolean | undefined = undefined;
   warning: UploadError | undefined = undefined;
 

@@ -40,6 +40,11 @@ export interface UploadTask {
   readonly eta: number | null;
   /** Set when `state` is `failed`. */
   readonly error: UploadError | undefined;
+  /**
+   * A request failed on the network (or stalled, or got a 5xx) and is being retried with
+   * backoff: "Reconnecting…". Cleared as soon as bytes move again, or the task settles.
+   */
+  readonly reconnecting: boolean;
   /** True when this upload continues a multipart upload found in the resume store. */
   readonly resumed: boolean;
   /**

@@ -80,6 +80,7 @@ export class UploadProgress {
 
   /** The whole file is stored. */
   settle(bytes: number): void {
+    this.#task.reconnecting = false;
     this.#inflight.clear();
     this.#confirmed = bytes;
     this.#report();
@@ -105,15 +106,18 @@ export class UploadProgress {
 
   #report(): void {
     const task = this.#task;
+    const wasReconnecting = task.reconnecting;
     let actual = this.#confirmed;
     for (const loaded of this.#inflight.values()) actual += loaded;
     if (actual > this.#lastActual) {
+      // Bytes move: whatever was being retried got through.
+      task.reconnecting = false;
       this.#meter.add(actual - this.#lastActual);
       this.#onBytes(actual - this.#lastActual);
     }
     this.#lastActual = actual;
     const shown = Math.min(task.size, Math.max(task.bytesUploaded, actual));
-    const changed = shown !== task.bytesUploaded;
+    const changed = shown !== task.bytesUploaded || wasReconnecting !== task.reconnecting;
     task.bytesUploaded = shown;
     // Until this run has measured its own speed, the figure shown at resume stands.
     if (this.#meter.speed > 0) task.speed = this.#meter.speed;

@@ -89,6 +89,8 @@ export class FakeS3 {
   serverClockOffset = 0;
   prefix = PREFIX;
   checksums: 'WHEN_REQUIRED' | 'WHEN_SUPPORTED' = 'WHEN_REQUIRED';
+  /** The `actions` the token answer lists per scope, as the s3up token server does; none when unset. */
+  actions: Record<string, string[]> | undefined;
   #keyCounter = 0;
 
   ops(): string[] {
@@ -145,6 +147,7 @@ export class FakeS3 {
           requestChecksumCalculation: this.checksums,
           prefix: this.prefix,
           scope: body.scope ?? 'upload',
+          ...(this.actions ? { actions: this.actions[body.scope ?? 'upload'] ?? [] } : {}),
         });
       }),
       http.all(`${S3_URL}/*`, ({ request }) => this.#handle(request)),

@@ -300,6 +300,28 @@ describe('retries', () => {
     expect(s3.credentialRequests.map((r) => r.scope)).toEqual(['upload', 'read']);
   });
 
+  it('sends no HeadObject doomed to a 403 (red in the console) when the answer says the upload scope may not read (#20)', async () => {
+    const s3 = wire.reset();
+    s3.actions = {
+      upload: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+      read: ['s3:GetObject'],
+    };
+    s3.fault = (call) => {
+      const scope = s3.credentialRequests.at(-1)?.scope;
+      return call.op === 'HeadObject' && scope !== 'read'
+        ? new HttpResponse(null, { status: 403 })
+        : undefined;
+    };
+    const up = testUploader();
+    const task = up.add(randomFile(6 * MiB).file);
+    await settled(up, task);
+    expect(task.state).toBe('succeeded');
+    expect(task.verified).toBe(true);
+    // One HeadObject, signed with the read session (the fault would refuse any other).
+    expect(s3.count('HeadObject')).toBe(1);
+    expect(s3.credentialRequests.map((r) => r.scope)).toEqual(['upload', 'read']);
+  });
+
   it('succeeds unverified, not failed, when the token server does not offer the read scope', async () => {
     const s3 = wire.reset();
     s3.disabledScopes.add('read');

@@ -2,6 +2,7 @@
 // reload left behind (listed with what S3 holds, continued by adding the file, discarded).
 import { describe, expect, it, vi } from 'vitest';
 import { fingerprintOf, MemoryResumeStore } from '../../src/index.js';
+import { s3Error } from '../support/fake-s3.js';
 import { nextEvent, settled, testUploader, useFakeS3 } from '../support/harness.js';
 import { MiB, randomFile, sameBytes } from '../support/random-file.js';
 
@@ -106,5 +107,27 @@ describe('interrupted uploads', () => {
     expect(s3.count('AbortMultipartUpload')).toBe(1);
     expect(store.get('other')).toBeDefined();
     expect(await second.interrupted()).toEqual([]);
+  });
+});
+
+describe('reconnecting', () => {
+  it('says a request is being retried (reconnecting), and stops saying so once bytes move again', async () => {
+    const s3 = wire.reset();
+    s3.fault = (call, attempt) =>
+      call.op === 'UploadPart' && call.partNumber === 2 && attempt === 1
+        ? s3Error(503, 'ServiceUnavailable')
+        : undefined;
+    const up = testUploader({ concurrency: 1 });
+    const { file, bytes } = randomFile(12 * MiB);
+    const task = up.add(file);
+    let sawReconnecting = false;
+    up.addEventListener('upload-progress', () => {
+      if (task.reconnecting) sawReconnecting = true;
+    });
+    await settled(up, task);
+    expect(task.state).toBe('succeeded');
+    expect(sawReconnecting).toBe(true);
+    expect(task.reconnecting).toBe(false);
+    expect(sameBytes(s3.objects.get(task.key!), bytes)).toBe(true);
   });
 });
