@@ -1,8 +1,12 @@
 import type { Uploader, UploadState, UploadTask } from '@s3up/core';
 import type { Refusal } from './restrictions.js';
 
-/** What a row of the list shows: an engine state, or `refused` for files never uploaded. */
-export type EntryStatus = UploadState | 'refused';
+/**
+ * What a row of the list shows: an engine state, or `refused` for files never uploaded.
+ * The engine's `pausing` (a pause letting nearly finished parts complete) shows as
+ * `uploading` until the list has its own "Pausing…" row.
+ */
+export type EntryStatus = Exclude<UploadState, 'pausing'> | 'refused';
 
 /**
  * One row of the file list. Accepted files carry the engine's task (updated in place by
@@ -25,5 +29,6 @@ export interface FileEntry {
 }
 
 export function statusOf(entry: FileEntry): EntryStatus {
-  return entry.task ? entry.task.state : 'refused';
+  if (!entry.task) return 'refused';
+  return entry.task.state === 'pausing' ? 'uploading' : entry.task.state;
 }

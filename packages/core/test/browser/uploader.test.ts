@@ -125,7 +125,8 @@ describe('in Chromium', () => {
     await new Promise<void>((resolve) =>
       first.addEventListener('upload-progress', () => {
         if (interrupted.bytesUploaded > 10 * MiB + 256 * 1024 && interrupted.state === 'uploading') {
-          first.pause(interrupted.id);
+          // At once: a reload keeps no part in flight.
+          first.pause(interrupted.id, { now: true });
           resolve();
         }
       }),

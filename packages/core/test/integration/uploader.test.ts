@@ -125,7 +125,8 @@ describe('uploads to the real backend with credentials from the real token serve
     await new Promise<void>((resolve) =>
       first.addEventListener('upload-progress', () => {
         if (interrupted.bytesUploaded > 10 * MiB + 512 * 1024 && interrupted.state === 'uploading') {
-          first.pause(interrupted.id);
+          // At once: the "reload" below keeps no part in flight.
+          first.pause(interrupted.id, { now: true });
           resolve();
         }
       }),
