@@ -162,6 +162,19 @@ export class BrowserSession {
   }
 
   /**
+   * Limits the page's uplink with DevTools network conditions; `null` lifts it. For the
+   * links benchmark only: it needs the Network domain, which the other figures must not pay for.
+   */
+  async throttleUplink(page: BenchPage, bytesPerSecond: number | null): Promise<void> {
+    await this.#cdp.send('Network.enable', {}, page.sessionId);
+    await this.#cdp.send(
+      'Network.emulateNetworkConditions',
+      { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: bytesPerSecond ?? -1 },
+      page.sessionId,
+    );
+  }
+
+  /**
    * Arms the page, gives it the file from disk (the input gets a path, so nothing holds
    * the whole file in memory by construction), and waits for the upload, bounded by
    * `timeoutMs`.

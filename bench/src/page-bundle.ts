@@ -8,7 +8,15 @@ import { BenchError } from './bench-error.js';
 const pagesDir = join(dirname(fileURLToPath(import.meta.url)), 'pages');
 
 /** The browser contenders, each a page under src/pages/<name>.ts. */
-export type PageName = 'lib-storage' | 'uppy' | 's3up' | 'ceiling' | 's3up-fetched';
+export type PageName =
+  | 'lib-storage'
+  | 'uppy'
+  | 's3up'
+  | 'ceiling'
+  | 's3up-fetched'
+  | 'links-s3up'
+  | 'links-uppy'
+  | 'links-lib-storage';
 
 /**
  * Bundles one contender's page for Chromium the way an app would ship it: esbuild, ESM
