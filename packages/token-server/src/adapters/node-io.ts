@@ -28,7 +28,7 @@ export async function toFetchRequest(
   } else {
     body = await readBounded(req, BODY_LIMIT + 1);
   }
-  return new Request(url, { method, headers, body });
+  return new Request(url, { method, headers, ...(body.length > 0 ? { body } : {}) });
 }
 
 function readBounded(req: IncomingMessage, limit: number): Promise<Buffer<ArrayBuffer>> {

@@ -45,6 +45,8 @@ export interface TokenHandler {
   serve(route: RouteName, request: Request, context?: HandlerContext): Promise<Response>;
   /** The route a path (without the base path) names, if any. */
   route(path: string): RouteName | undefined;
+  /** The route a full URL path (base path included) names, if any: adapters that pass on other paths use it. */
+  match(pathname: string): RouteName | undefined;
   /** The base path the handler strips (`/` when none). */
   readonly basePath: string;
   /**
@@ -198,9 +200,12 @@ export function createTokenHandler(
     return TOKEN_ROUTES[path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path];
   }
 
+  function match(pathname: string): RouteName | undefined {
+    return pathname.startsWith(`${basePath}/`) ? route(pathname.slice(basePath.length)) : undefined;
+  }
+
   const handler = async (request: Request, context?: HandlerContext): Promise<Response> => {
-    const path = new URL(request.url).pathname;
-    const name = path.startsWith(`${basePath}/`) ? route(path.slice(basePath.length)) : undefined;
+    const name = match(new URL(request.url).pathname);
     if (name) return serve(name, request, context);
     return new Response(
       JSON.stringify({ error: { code: 'not_found', message: 'No such endpoint: see openapi.yaml.' } }),
@@ -214,6 +219,7 @@ export function createTokenHandler(
   return Object.assign(handler, {
     serve,
     route,
+    match,
     basePath: basePath || '/',
     audit,
     clearCache(userId?: string) {

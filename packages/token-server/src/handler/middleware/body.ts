@@ -33,6 +33,10 @@ export function jsonBody(usesCookies: boolean) {
     }
     if (declared > BODY_LIMIT) throw tooLarge();
     const text = await readText(request);
+    // A Fetch Request built in code may carry a body without Content-Length: judge the bytes.
+    if (text.length > 0 && !json) {
+      throw new TokenServerError('unsupported_media_type', 'Send the body as application/json.');
+    }
     if (text.trim() === '') return {};
     try {
       return JSON.parse(text);
