@@ -1,0 +1,18 @@
+// `@s3up/token-server/policy`: the session policy the server puts on every AssumeRole, and
+// its errors, without Express or the HTTP handler (the CLI's grant and doctor use it).
+export { isTokenServerError, TokenServerError, type TokenServerErrorCode } from './errors.js';
+export {
+  actionsFor,
+  assertPrefix,
+  buildSessionPolicy,
+  MAX_SESSION_POLICY_LENGTH,
+  type PolicyStatement,
+  policyHash,
+  SCOPE_ACTIONS,
+  SCOPES,
+  type Scope,
+  type SessionPolicy,
+  type SessionPolicyInput,
+  serializeSessionPolicy,
+  userPrefix,
+} from './session-policy.js';
