@@ -1,5 +1,5 @@
 import { userInfo } from 'node:os';
-import { type AuditLogger, createAuditLogger } from '@s3up/token-server';
+import { type AuditLogger, createAuditLogger } from '@s3up/token-server/audit';
 import { pino } from 'pino';
 import type { Output } from './io.js';
 

@@ -6,7 +6,7 @@ import {
   type Scope,
   type SessionPolicyInput,
   serializeSessionPolicy as serialize,
-} from '@s3up/token-server';
+} from '@s3up/token-server/policy';
 import { CliError } from './errors.js';
 
 export type { Scope };

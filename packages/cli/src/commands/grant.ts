@@ -1,6 +1,6 @@
 import { GetRoleCommand } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, type AssumeRoleCommandOutput } from '@aws-sdk/client-sts';
-import { policyHash } from '@s3up/token-server';
+import { policyHash } from '@s3up/token-server/policy';
 import { openAuditTrail } from '../audit-trail.js';
 import type { AwsClients } from '../aws-clients.js';
 import { httpStatusOf, toCliError } from '../aws-error.js';

@@ -8,7 +8,7 @@ import {
   S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import { CredentialIssuer, type TemporaryCredentials } from '@s3up/token-server';
+import { CredentialIssuer, type TemporaryCredentials } from '@s3up/token-server/issuer';
 import { type AwsClients, s3ClientConfig } from '../../aws-clients.js';
 import { httpStatusOf } from '../../aws-error.js';
 import type { Settings } from '../../config.js';

@@ -7,7 +7,7 @@ import {
   ListRolePoliciesCommand,
   type Role,
 } from '@aws-sdk/client-iam';
-import { actionsFor } from '@s3up/token-server';
+import { actionsFor } from '@s3up/token-server/policy';
 import type { AwsClients } from '../../aws-clients.js';
 import { httpStatusOf } from '../../aws-error.js';
 import { roleArnOf, roleNameOf, type Settings } from '../../config.js';
