@@ -159,7 +159,7 @@ export class DemoApp extends LitElement {
           session && !share
             ? html`<span class="user">
               <span class="name">Signed in as <strong data-testid="user">${session.user.name}</strong></span>
-              <button @click=${() => this.api.signOut()}>Sign out</button>
+              <button @click=${this.#signOut}>Sign out</button>
             </span>`
             : null
         }
@@ -188,6 +188,25 @@ export class DemoApp extends LitElement {
       `,
     );
   }
+
+  /**
+   * Sign-out stops this user's uploads first (their multipart uploads are aborted on S3),
+   * asking before it throws running uploads away.
+   */
+  readonly #signOut = async () => {
+    const card = this.renderRoot.querySelector('demo-upload-card');
+    if (
+      card?.busy &&
+      !confirm('Uploads are still running. Sign out and stop them? What they sent so far is deleted.')
+    )
+      return;
+    try {
+      await card?.stopUploads();
+    } catch {
+      // Nothing to stop it from signing out: the bucket's lifecycle rule removes what is left.
+    }
+    this.api.signOut();
+  };
 
   #refreshGallery() {
     void this.renderRoot.querySelector<GalleryGrid>('demo-gallery')?.refresh();

@@ -59,6 +59,24 @@ export class UploadCard extends LitElement {
     `;
   }
 
+  /** Whether uploads are under way (waiting, sending, pausing or paused): signing out would stop them. */
+  get busy(): boolean {
+    const element = this.renderRoot?.querySelector('s3-upload');
+    if (!element?.endpoint) return false;
+    return element.uploader.tasks.some((t) => ['queued', 'uploading', 'pausing', 'paused'].includes(t.state));
+  }
+
+  /**
+   * Stops every upload for good (sign-out): the element cancels them and aborts their
+   * multipart uploads on S3, so the next user of this browser finds nothing half-stored, and
+   * no request of the signed-out user follows. Resolves once S3 has been told.
+   */
+  async stopUploads(): Promise<void> {
+    const element = this.renderRoot?.querySelector('s3-upload');
+    if (!element?.endpoint) return;
+    await element.uploader.cancelAll();
+  }
+
   #stored() {
     this.dispatchEvent(new Event('library-changed', { bubbles: true, composed: true }));
   }

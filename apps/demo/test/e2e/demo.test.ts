@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { chromiumArgs, chromiumPath, s3Client } from '@s3up/testkit';
 // inject('localS3') is typed by the testkit's globalSetup.
 import type {} from '@s3up/testkit/global-setup';
@@ -117,6 +117,58 @@ describe('the photo-sharing demo, end to end in Chromium', () => {
     await p.screenshot({ path: join(shots, '01-sign-in.png') });
     await p.emulateMedia({ colorScheme: 'dark' });
     await p.screenshot({ path: join(shots, '01-sign-in-dark.png') });
+  });
+
+  it('signing out mid-upload warns first, then aborts the upload on S3: no open multipart upload, no request after (#20)', async () => {
+    const carol = `carol-${run}`;
+    const p = await page();
+    await signIn(p, carol);
+    // A slow link, so the upload is surely running when the user signs out.
+    const cdp = await p.context().newCDPSession(p);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: 2 * MiB,
+    });
+    const s3Requests: string[] = [];
+    p.on('request', (r) => {
+      if (new URL(r.url()).port === new URL(local.endpoint).port) s3Requests.push(r.url());
+    });
+    await upload(p, [file('big.bin', randomBytes(30 * MiB))]);
+    await expect
+      .poll(async () => {
+        const open = await service.send(
+          new ListMultipartUploadsCommand({ Bucket: local.bucket, Prefix: `users/${carol}/` }),
+        );
+        return open.Uploads?.length ?? 0;
+      }, patient)
+      .toBe(1);
+    // The first press is declined: still signed in, still uploading.
+    const dialogs: string[] = [];
+    p.once('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await p.locator('demo-app header button', { hasText: 'Sign out' }).click();
+    await expect.poll(() => dialogs.length, patient).toBe(1);
+    expect(dialogs[0]).toMatch(/Uploads are still running/);
+    expect(await p.locator('[data-testid=user]').count()).toBe(1);
+    p.once('dialog', (dialog) => void dialog.accept());
+    await p.locator('demo-app header button', { hasText: 'Sign out' }).click();
+    await expect.poll(() => p.locator('demo-sign-in').count(), patient).toBe(1);
+    const open = await service.send(
+      new ListMultipartUploadsCommand({ Bucket: local.bucket, Prefix: `users/${carol}/` }),
+    );
+    expect(open.Uploads ?? []).toEqual([]);
+    // The page did talk to S3 (the count below is not empty by construction), and then stopped.
+    expect(s3Requests.length).toBeGreaterThan(0);
+    const after = s3Requests.length;
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(s3Requests.slice(after)).toEqual([]);
+    expect(await keysOf(carol)).toEqual([]);
+    await cdp.detach();
   });
 
   it('Alice uploads a 20 MiB photo and a text file: both are in her gallery and byte-exact in the bucket', async () => {
