@@ -109,7 +109,9 @@ export class DoctorReport {
 
   /** One line per check, a `fix:` line under each failure, and a summary. */
   writeText(out: Output): void {
-    const width = Math.max(...this.checks.map((r) => label(r).length));
+    // The width of [pass]/[FAIL]/[skip]: the rare long "not supported by this endpoint" label
+    // overflows its column rather than pushing every line 40 columns to the right.
+    const width = 6;
     for (const r of this.checks) {
       out.write(`${label(r).padEnd(width)}  ${r.title}${r.detail ? ` (${r.detail})` : ''}\n`);
       if (r.fix && (r.status === 'fail' || (r.status === 'unsupported' && !r.accepted)))
