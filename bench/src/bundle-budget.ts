@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundle, measure, s3upLoadSets } from './bundle-measure.js';
+import { bundleS3upElement, measure, s3upLoadSets } from './bundle-measure.js';
 
 export const BUDGET_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', 'bundle-budget.json');
 
@@ -41,7 +41,7 @@ export async function readBundleBudget(): Promise<BundleBudget> {
 export async function measureS3upLoads(): Promise<LoadSizes> {
   const outdir = await mkdtemp(join(tmpdir(), 's3up-bundle-budget-'));
   try {
-    const sets = s3upLoadSets(await bundle('s3up-element', outdir));
+    const sets = s3upLoadSets(await bundleS3upElement(outdir));
     return {
       render: measure('render', sets.render, { brotli: false }).gzip,
       firstUpload: measure('first upload', sets.firstUpload, { brotli: false }).gzip,

@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import { build, type Metafile } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
+import { leanSdk } from '../../packages/core/build/lean-sdk.mjs';
 import { BenchError } from './bench-error.js';
 
 const entriesDir = join(dirname(fileURLToPath(import.meta.url)), 'bundle-entries');
@@ -38,7 +39,7 @@ export interface Bundle {
  * Bundles `bundle-entries/<entry>.ts` as an app would ship it: esbuild, ESM, minified, code
  * splitting, browser conditions, workspace packages from their sources.
  */
-export async function bundle(entry: string, outdir: string): Promise<Bundle> {
+export async function bundle(entry: string, outdir: string, plugins: Plugin[] = []): Promise<Bundle> {
   let metafile: Metafile;
   try {
     ({ metafile } = await build({
@@ -54,6 +55,7 @@ export async function bundle(entry: string, outdir: string): Promise<Bundle> {
       metafile: true,
       define: { 'process.env.NODE_ENV': '"production"' },
       logLevel: 'silent',
+      plugins,
     }));
   } catch (error) {
     throw new BenchError('bundle', `${entry} does not bundle: ${(error as Error).message.slice(0, 400)}`, {
@@ -76,6 +78,15 @@ export async function bundle(entry: string, outdir: string): Promise<Bundle> {
   const main = outputs.find((o) => o.entryPoint?.includes('bundle-entries/'));
   if (!main) throw new BenchError('bundle', `${entry}: esbuild reported no entry output`);
   return { outputs, entry: main, metafile };
+}
+
+/**
+ * `<s3-upload>` as the published packages ship it to a browser bundler: @s3up/core's build
+ * replaces its SDK module with dist/s3-sdk.browser.js, made by its lean-sdk esbuild plugin;
+ * applying the same plugin here measures the same code from the workspace sources.
+ */
+export function bundleS3upElement(outdir: string): Promise<Bundle> {
+  return bundle('s3up-element', outdir, [leanSdk()]);
 }
 
 /** gzip -9 and brotli 11 of each file on its own (as a server sends it), summed. */

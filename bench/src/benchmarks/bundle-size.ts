@@ -8,6 +8,7 @@ import {
   type BundleSize,
   breakdown,
   bundle,
+  bundleS3upElement,
   measure,
   type Output,
   s3upLoadSets,
@@ -69,7 +70,7 @@ export async function measureBundles(
   const notes: string[] = [];
   try {
     const elementDir = join(outdir, 'element');
-    const element = await bundle('s3up-element', elementDir);
+    const element = await bundleS3upElement(elementDir);
     const { render, firstUpload, lazy } = s3upLoadSets(element);
     sizes.push(measure(RENDER, render));
     if (env) {

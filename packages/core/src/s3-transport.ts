@@ -168,10 +168,7 @@ export async function createTransport(source: CredentialsSource, first: Credenti
   const proc = (globalThis as { process?: NodeProcess }).process;
   const stream = !inBrowser ? (proc?.getBuiltinModule?.('node:stream') as NodeStream | undefined) : undefined;
   let inner: HttpHandlerLike | undefined;
-  if (inBrowser) {
-    const { XhrHttpHandler } = await import('@aws-sdk/xhr-http-handler');
-    inner = new XhrHttpHandler({}) as unknown as HttpHandlerLike;
-  }
+  if (inBrowser) inner = new sdk.XhrHttpHandler({}) as unknown as HttpHandlerLike;
   const { response } = first;
   // SigV4 tolerates 15 minutes of clock skew: sign on the token server's clock, not a
   // browser clock that may be hours off (the offset is measured when the answer arrived).

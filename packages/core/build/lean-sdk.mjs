@@ -1,0 +1,121 @@
+// @ts-check
+/**
+ * An esbuild plugin that builds @aws-sdk/client-s3 for what a browser upload uses, through
+ * module replacements the SDK's own structure allows (its client wires each of these in
+ * from one module, so replacing the module drops the feature and everything only it needs):
+ *
+ * - the endpoint rule engine (a 30 kB decision diagram) -> a static resolver: the endpoint
+ *   is known (the token server's answer, or s3.<region>.amazonaws.com); FIPS, dual-stack,
+ *   accelerate, access points and S3 Express are refused with a message instead;
+ * - flexible checksums -> nothing: the engine computes and sends its own part checksums
+ *   (x-amz-checksum-crc32) and asks the SDK for none (requestChecksumCalculation
+ *   WHEN_REQUIRED; none of the eight commands it sends requires one);
+ * - the retry middleware -> nothing: the engine retries each request itself (maxAttempts 1);
+ * - event streams -> nothing: no upload command streams events (SelectObjectContent does);
+ * - the `events` polyfill (Node's EventEmitter, pulled in by XhrHttpHandler) -> the few
+ *   lines of on/emit the handler uses.
+ *
+ * core's build applies it to src/s3-sdk.ts to make dist/s3-sdk.browser.js, which the
+ * package's `browser` field puts in place of dist/s3-sdk.js for browser bundles; the bench
+ * and the CI size check apply it the same way to measure what the package ships.
+ */
+
+import { fileURLToPath } from 'node:url';
+
+const STUBS = {
+  'flexible-checksums': `
+const provider = (value) => (typeof value === 'function' ? value : () => Promise.resolve(value));
+export const resolveFlexibleChecksumsConfig = (config) => ({
+  ...config,
+  requestChecksumCalculation: provider(config.requestChecksumCalculation ?? 'WHEN_REQUIRED'),
+  responseChecksumValidation: provider(config.responseChecksumValidation ?? 'WHEN_REQUIRED'),
+  requestStreamBufferSize: Number(config.requestStreamBufferSize ?? 0),
+});
+export const getFlexibleChecksumsPlugin = () => ({ applyToStack: () => {} });
+`,
+  retry: `
+export const DEFAULT_MAX_ATTEMPTS = 1;
+export const DEFAULT_RETRY_MODE = 'standard';
+export const RETRY_MODES = { STANDARD: 'standard', ADAPTIVE: 'adaptive' };
+const noRetry = {
+  mode: 'standard',
+  acquireInitialRetryToken: async () => ({ getRetryCount: () => 0, getRetryDelay: () => 0 }),
+  refreshRetryTokenForRetry: async () => { throw new Error('s3up: the engine retries requests itself'); },
+  recordSuccess: () => {},
+};
+export const resolveRetryConfig = (config) => ({
+  ...config,
+  maxAttempts: async () => 1,
+  retryStrategy: async () => noRetry,
+});
+// A pass-through in the retry middleware's place: the signing middleware is positioned after it.
+export const getRetryPlugin = () => ({
+  applyToStack: (stack) => {
+    stack.add((next) => (args) => next(args), {
+      name: 'retryMiddleware',
+      tags: ['RETRY'],
+      step: 'finalizeRequest',
+      priority: 'high',
+      override: true,
+    });
+  },
+});
+`,
+  'event-streams': `
+export const resolveEventStreamSerdeConfig = (config) => config;
+export const eventStreamSerdeProvider = () => {
+  throw new Error('s3up: event streams are not part of the browser upload build');
+};
+`,
+  events: `
+export class EventEmitter {
+  #listeners = new Map();
+  on(event, listener) {
+    const list = this.#listeners.get(event) ?? [];
+    list.push(listener);
+    this.#listeners.set(event, list);
+    return this;
+  }
+  addListener(event, listener) { return this.on(event, listener); }
+  off(event, listener) {
+    const list = this.#listeners.get(event);
+    if (list) this.#listeners.set(event, list.filter((l) => l !== listener));
+    return this;
+  }
+  removeListener(event, listener) { return this.off(event, listener); }
+  emit(event, ...args) {
+    const list = this.#listeners.get(event);
+    if (!list?.length) return false;
+    for (const listener of [...list]) listener.apply(this, args);
+    return true;
+  }
+}
+export default { EventEmitter };
+`,
+};
+
+const NAMESPACE = 's3up-lean-sdk';
+const staticEndpoint = fileURLToPath(new URL('./static-endpoint.mjs', import.meta.url));
+
+/** @returns {import('esbuild').Plugin} */
+export function leanSdk() {
+  return {
+    name: 's3up-lean-sdk',
+    setup(build) {
+      const stub = (name) => ({ path: name, namespace: NAMESPACE });
+      build.onResolve({ filter: /^@aws-sdk\/checksums\/flexible-checksums$/ }, () =>
+        stub('flexible-checksums'),
+      );
+      build.onResolve({ filter: /^@smithy\/core\/retry$/ }, () => stub('retry'));
+      build.onResolve({ filter: /^@smithy\/core\/event-streams$/ }, () => stub('event-streams'));
+      build.onResolve({ filter: /^events$/ }, () => stub('events'));
+      build.onResolve({ filter: /\/endpoint\/endpointResolver(\.js)?$/ }, (args) =>
+        args.importer.includes('client-s3') ? { path: staticEndpoint } : undefined,
+      );
+      build.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => ({
+        contents: STUBS[/** @type {keyof typeof STUBS} */ (args.path)],
+        loader: 'js',
+      }));
+    },
+  };
+}
