@@ -173,9 +173,9 @@ async function checkCors(
       for (const id of CORS_PER_ORIGIN)
         add({
           id,
-          title: `${CHECKS[id]} (${origin})`,
+          title: `${CHECKS[id]} for ${origin}`,
           status: 'skip',
-          detail: `no CORS rule matches ${origin}`,
+          detail: 'no CORS rule serves it',
         });
       continue;
     }
