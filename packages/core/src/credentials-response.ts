@@ -18,6 +18,8 @@ export interface CredentialsResponse {
   prefix: string;
   scope?: string;
   actions?: string[];
+  /** The server takes upload receipts (`POST /uploads`): the engine reports each success. */
+  receipts?: boolean;
 }
 
 function text(body: Record<string, unknown>, field: string): string {
@@ -58,5 +60,6 @@ export function parseCredentialsResponse(body: unknown): CredentialsResponse {
   }
   if (typeof b.scope === 'string') parsed.scope = b.scope;
   if (Array.isArray(b.actions)) parsed.actions = b.actions.filter((a): a is string => typeof a === 'string');
+  if (b.receipts === true) parsed.receipts = true;
   return parsed;
 }

@@ -1,5 +1,6 @@
 import type { UploadError } from './errors.js';
 import type { OverallProgress, UploadTask } from './task.js';
+import type { UploadReceipt } from './upload-receipt.js';
 
 /** The `detail` of each event the {@link Uploader} dispatches. */
 export interface UploaderEventDetails {
@@ -11,7 +12,14 @@ export interface UploaderEventDetails {
   'upload-paused': { task: UploadTask; reason: 'user' | 'offline' };
   'upload-resumed': { task: UploadTask };
   /** `warning`: the object is stored but a check after it failed (as `task.warning`). */
-  'upload-succeeded': { task: UploadTask; key: string; size: number; warning?: UploadError };
+  /** `receipt`: what the token server confirmed (`POST /uploads`), when it takes receipts. */
+  'upload-succeeded': {
+    task: UploadTask;
+    key: string;
+    size: number;
+    warning?: UploadError;
+    receipt?: UploadReceipt;
+  };
   'upload-failed': { task: UploadTask; error: UploadError };
   'upload-cancelled': { task: UploadTask };
   /** Every task has reached a final state (succeeded, failed or cancelled). */

@@ -236,6 +236,7 @@ export class FileUpload {
     this.task.resumed = false;
     this.task.verified = undefined;
     this.task.warning = undefined;
+    this.task.receipt = undefined;
     void this.#records.forget();
   }
 

@@ -1,5 +1,6 @@
 import { UploadError } from './errors.js';
 import type { ResumeStore } from './resume-store.js';
+import type { ReceiptsOption } from './upload-receipt.js';
 
 export const MiB = 1024 * 1024;
 export const GiB = 1024 * MiB;
@@ -117,6 +118,12 @@ export interface UploaderOptions {
    * and throws little away. 0 pauses at once (as does `pause(id, { now: true })`).
    */
   pauseGrace?: number;
+  /**
+   * Report each success to the token server (`POST /uploads`, an upload receipt) when it
+   * offers that; the receipt is in the `upload-succeeded` event. Default true; false never
+   * reports; `{ url }` names another endpoint. See ReceiptsOption.
+   */
+  receipts?: ReceiptsOption;
 }
 
 export interface ResolvedOptions {
@@ -137,6 +144,7 @@ export interface ResolvedOptions {
   network: NetworkStatus | null | undefined;
   flightTime: number;
   pauseGrace: number;
+  receipts: ReceiptsOption;
 }
 
 function invalid(message: string): never {
@@ -233,5 +241,19 @@ export function resolveOptions(options: UploaderOptions): ResolvedOptions {
     network,
     flightTime: integer('flightTime', options.flightTime, 10_000, 0, 600_000, ' ms'),
     pauseGrace: integer('pauseGrace', options.pauseGrace, 5_000, 0, 600_000, ' ms'),
+    receipts: receiptsOption(options.receipts),
   };
+}
+
+function receiptsOption(value: UploaderOptions['receipts']): ReceiptsOption {
+  if (value === undefined) return true;
+  if (typeof value === 'boolean') return value;
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    (typeof value.url === 'string' || value.url instanceof URL)
+  ) {
+    return value;
+  }
+  return invalid('receipts must be true, false or { url: "/s3up/uploads" }.');
 }

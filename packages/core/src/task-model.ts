@@ -1,5 +1,6 @@
 import type { UploadError } from './errors.js';
 import type { UploadState, UploadTask } from './task.js';
+import type { UploadReceipt } from './upload-receipt.js';
 
 /** The engine's writable side of an {@link UploadTask}. */
 export class TaskModel implements UploadTask {
@@ -18,6 +19,7 @@ export class TaskModel implements UploadTask {
   reconnecting = false;
   verified: boolean | undefined = undefined;
   warning: UploadError | undefined = undefined;
+  receipt: UploadReceipt | undefined = undefined;
 
   constructor(id: string, file: File, name: string, type: string) {
     this.id = id;

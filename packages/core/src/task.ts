@@ -1,4 +1,5 @@
 import type { UploadError } from './errors.js';
+import type { UploadReceipt } from './upload-receipt.js';
 
 /**
  * Where a task is in its life; `succeeded`, `failed` and `cancelled` are final (until
@@ -59,6 +60,8 @@ export interface UploadTask {
    * S3 accepted the PutObject or the Complete. A stored file is never reported failed.
    */
   readonly warning: UploadError | undefined;
+  /** After success: the token server's upload receipt (`POST /uploads`), when it takes them. */
+  readonly receipt: UploadReceipt | undefined;
 }
 
 /** Progress of every task that is not cancelled. */

@@ -18,6 +18,7 @@ import { createTransport, type S3Transport } from './s3-transport.js';
 import type { OverallProgress, UploadTask } from './task.js';
 import { newTaskId, TaskModel } from './task-model.js';
 import type { UploadContext } from './upload-context.js';
+import { reportUpload } from './upload-receipt.js';
 
 /** Options for one file given to `add()`. */
 export interface AddOptions {
@@ -476,6 +477,19 @@ export class Uploader extends EventTarget {
       try {
         await upload.run(controller.signal);
         if (controller.signal.aborted && task.state !== 'uploading') return;
+        // The object is stored: a receipt that fails becomes a warning, never a failure.
+        try {
+          task.receipt = await reportUpload(
+            this.#options.receipts,
+            this.#options.credentials,
+            this.#context.source,
+            task.key!,
+          );
+        } catch (error) {
+          task.warning ??= isUploadError(error)
+            ? error
+            : new UploadError('internal', String(error), { cause: error });
+        }
         task.state = 'succeeded';
         upload.release();
         this.#emit('upload-succeeded', {
@@ -483,6 +497,7 @@ export class Uploader extends EventTarget {
           key: task.key!,
           size: task.size,
           ...(task.warning ? { warning: task.warning } : {}),
+          ...(task.receipt ? { receipt: task.receipt } : {}),
         });
       } catch (error) {
         if (controller.signal.aborted) return; // paused or cancelled: they report themselves

@@ -113,7 +113,7 @@ interface Action {
  * @event s3-upload-progress - Bytes were sent. `detail: { task }`
  * @event s3-upload-paused - An upload paused (by the user or because the browser went offline). `detail: { task, reason }`
  * @event s3-upload-resumed - A paused upload continues. `detail: { task }`
- * @event s3-upload-succeeded - A file is stored. `detail: { task, key }`
+ * @event s3-upload-succeeded - A file is stored. `detail: { task, key, receipt? }` (`receipt`: the token server's upload receipt)
  * @event s3-upload-failed - An upload failed after its retries. `detail: { task, error }` (`error.code` from `@s3up/core`)
  * @event s3-upload-cancelled - An upload was cancelled and its multipart upload aborted. `detail: { task }`
  * @event s3-file-removed - The user removed a row. `detail: { file, key }`
@@ -180,6 +180,7 @@ export class S3Upload extends LitElement {
     multiple: { type: Boolean, reflect: true },
     directory: { type: Boolean, reflect: true },
     auto: { converter: { fromAttribute: (value: string | null) => value !== 'false' } },
+    receipts: { converter: { fromAttribute: (value: string | null) => value !== 'false' } },
     concurrency: { converter: countAttribute('concurrency') },
     partSize: { attribute: 'part-size', converter: sizeAttribute('part-size') },
     disabled: { type: Boolean, reflect: true },
@@ -214,6 +215,12 @@ export class S3Upload extends LitElement {
   declare directory: boolean;
   /** Start uploading as soon as files are added. Default true; `auto="false"` shows an Upload button instead. */
   declare auto: boolean;
+  /**
+   * Report each stored file to the token server (`POST /uploads`, an upload receipt) when its
+   * credentials answer offers it; the receipt is in `s3-upload-succeeded`. Default true;
+   * `receipts="false"` turns it off.
+   */
+  declare receipts: boolean;
   /** Requests in flight across all files. Default the engine's: 6, the browser's per-origin limit. */
   declare concurrency: number | undefined;
   /** Multipart part size, bytes or with a unit (min 5 MiB). Default the engine's: 8 MiB. */
@@ -251,6 +258,7 @@ export class S3Upload extends LitElement {
     this.multiple = false;
     this.directory = false;
     this.auto = true;
+    this.receipts = true;
     this.disabled = false;
     this.required = false;
     this._dragover = false;

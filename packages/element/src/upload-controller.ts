@@ -20,6 +20,8 @@ export interface UploadHost extends ReactiveControllerHost, EventTarget {
   concurrency: number | undefined;
   partSize: number | undefined;
   auto: boolean;
+  /** Report each success to the token server's `POST /uploads` when it offers receipts. */
+  receipts: boolean;
   multiple: boolean;
   accept: string | undefined;
   maxFileSize: number | undefined;
@@ -97,7 +99,12 @@ export class UploadController implements ReactiveController {
    * configuration changes and no upload is running, the next use gets a new engine.
    */
   get uploader(): Uploader {
-    const config = JSON.stringify([this.#host.endpoint, this.#host.concurrency, this.#host.partSize]);
+    const config = JSON.stringify([
+      this.#host.endpoint,
+      this.#host.concurrency,
+      this.#host.partSize,
+      this.#host.receipts,
+    ]);
     if (this.#uploader && config !== this.#uploaderConfig && !this.#busy(this.#uploader)) {
       this.#detach(this.#uploader);
       this.#uploader = undefined;
@@ -120,6 +127,7 @@ export class UploadController implements ReactiveController {
         ...(this.#host.concurrency !== undefined ? { concurrency: this.#host.concurrency } : {}),
         ...(this.#host.partSize !== undefined ? { partSize: this.#host.partSize } : {}),
         keyFor: (file, ctx) => this.#keyFor(file, ctx),
+        receipts: this.#host.receipts,
         // The element starts files itself, so that `auto` can change after the first upload.
         autoStart: false,
       });
@@ -353,10 +361,10 @@ export class UploadController implements ReactiveController {
         this.#dispatch('s3-upload-resumed', { task });
         break;
       case 'upload-succeeded': {
-        const { key } = (event as UploaderEvent<'upload-succeeded'>).detail;
+        const { key, receipt } = (event as UploaderEvent<'upload-succeeded'>).detail;
         this.#announcer.announce({ kind: 'finished', name: entry.path });
         host.valueChanged(true);
-        this.#dispatch('s3-upload-succeeded', { task, key });
+        this.#dispatch('s3-upload-succeeded', { task, key, ...(receipt ? { receipt } : {}) });
         break;
       }
       case 'upload-failed': {

@@ -47,6 +47,8 @@ async function realUploader(
     retry: { retries: 3, baseDelay: 50, maxDelay: 500 },
     network: null,
     resumeStore: null,
+    // Receipts (POST /uploads) have their own file; here the token server sees only credentials requests.
+    receipts: false,
     ...rest,
   });
 }
