@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  CreateRoleCommand,
   DeleteRoleCommand,
   DeleteRolePolicyCommand,
   PutRolePolicyCommand,
@@ -15,7 +16,7 @@ import { DeleteBucketCommand, GetBucketCorsCommand, PutBucketCorsCommand } from 
 import { LOCAL_UNSUPPORTED, localS3OperatorEnv } from '@s3up/testkit';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { CheckResult } from '../../src/commands/doctor/index.js';
-import { corsRules, permissionPolicy } from '../../src/deployment-plan.js';
+import { corsRules, permissionPolicy, trustPolicy } from '../../src/deployment-plan.js';
 import { localClients, localFlags, s3up } from '../support/cli-harness.js';
 
 // One misconfiguration per test, each reproduced on the real local backend: doctor must
@@ -306,6 +307,33 @@ describe('setup keeps what the operator had', () => {
     const run = await s3up(['setup', ...deployment, '--apply'], { clients });
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('--accept-unsupported object-ownership');
+  });
+
+  it("exits 1 when the role's MaxSessionDuration cannot be changed (UpdateRole unsupported), not 0", async () => {
+    const fixed = `${role}-fixed`;
+    await clients.iam.send(
+      new CreateRoleCommand({
+        RoleName: fixed,
+        MaxSessionDuration: 3600,
+        AssumeRolePolicyDocument: JSON.stringify(trustPolicy({ tokenServicePrincipal: local.service.arn })),
+      }),
+    );
+    try {
+      const flags = deployment.map((f) => (f === role ? fixed : f));
+      const run = await s3up(['setup', ...flags, ...accepted, '--apply', '--json'], { clients });
+      const { steps } = JSON.parse(run.stdout) as {
+        steps: { id: string; status: string; detail?: string }[];
+      };
+      const step = steps.find((s) => s.id === 'role')!;
+      expect(step.status).toBe('unsupported');
+      expect(step.detail).toContain('recreate the role');
+      expect(run.code).toBe(1);
+    } finally {
+      await clients.iam
+        .send(new DeleteRolePolicyCommand({ RoleName: fixed, PolicyName: 's3up-bucket-access' }))
+        .catch(() => {});
+      await clients.iam.send(new DeleteRoleCommand({ RoleName: fixed })).catch(() => {});
+    }
   });
 
   it('refuses --origin "*" with a message that says what to pass instead', async () => {
