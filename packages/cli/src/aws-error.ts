@@ -82,9 +82,12 @@ export function noAnswer(error: unknown, where: string): { reason: string; fix: 
 export function toCliError(error: unknown, what: string): CliError {
   const status = httpStatusOf(error);
   if (isUnreachable(error) || status === undefined) {
+    const none = noAnswer(error, 'the endpoint');
     return new CliError(
       'unreachable',
-      `${what} failed: the endpoint did not answer (${awsErrorName(error)}). Check S3UP_ENDPOINT / --endpoint and your network.`,
+      none
+        ? `${what} failed: ${none.reason}; ${none.fix}.`
+        : `${what} failed: the endpoint did not answer (${awsErrorName(error)}). Check S3UP_ENDPOINT / --endpoint and your network.`,
       { cause: error },
     );
   }

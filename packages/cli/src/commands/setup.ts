@@ -23,7 +23,7 @@ import {
   PutPublicAccessBlockCommand,
 } from '@aws-sdk/client-s3';
 import type { AwsClients } from '../aws-clients.js';
-import { httpStatusOf, toCliError } from '../aws-error.js';
+import { httpStatusOf, isUnreachable, toCliError } from '../aws-error.js';
 import {
   readCorsRules,
   readLifecycleRules,
@@ -107,7 +107,20 @@ export async function runSetup(
   const steps = setupSteps(plan, roleNameOf(role), clients, options.replaceCors === true);
   if (!options.apply) {
     const planned: PlannedStep[] = [];
+    // Once nothing answers, asking again for every step only makes the operator wait.
+    let silent: string | undefined;
     for (const step of steps) {
+      if (silent) {
+        const wanted = step.want(undefined);
+        planned.push({
+          id: step.id,
+          title: step.title,
+          status: 'unreadable',
+          wanted,
+          detail: `not read: ${silent}`,
+        });
+        continue;
+      }
       try {
         const current = await step.read();
         const wanted = step.want(current);
@@ -122,6 +135,7 @@ export async function runSetup(
         });
       } catch (error) {
         // The plan still shows the target; the read failure says what the apply will meet.
+        if (isUnreachable(error)) silent = 'the endpoint did not answer';
         const wanted = step.want(undefined);
         planned.push({
           id: step.id,
@@ -155,14 +169,25 @@ export async function runSetup(
           : '\nNothing to change.\n',
       );
     }
-    return EXIT.ok;
+    return silent ? EXIT.unreachable : EXIT.ok;
   }
   const results: StepResult[] = [];
+  let silent = false;
   for (const step of steps) {
+    if (silent) {
+      results.push({
+        id: step.id,
+        title: step.title,
+        status: 'failed',
+        detail: 'not attempted: the endpoint did not answer',
+      });
+      continue;
+    }
     try {
       results.push({ id: step.id, title: step.title, ...(await step.apply()) });
     } catch (error) {
       const cli = toCliError(error, step.title);
+      silent = isUnreachable(error);
       results.push({ id: step.id, title: step.title, status: 'failed', detail: cli.message });
     }
   }
@@ -172,7 +197,7 @@ export async function runSetup(
   const notApplied = results.filter(
     (r) => r.status === 'failed' || (r.status === 'unsupported' && !r.accepted),
   );
-  const exit: ExitCode = notApplied.length ? EXIT.checkFailed : EXIT.ok;
+  const exit: ExitCode = silent ? EXIT.unreachable : notApplied.length ? EXIT.checkFailed : EXIT.ok;
   if (options.json) {
     ctx.stdout.write(`${JSON.stringify({ apply: true, ok: exit === EXIT.ok, steps: results }, null, 2)}\n`);
   } else {

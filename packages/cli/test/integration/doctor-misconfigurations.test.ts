@@ -9,10 +9,17 @@ import {
   CreateRoleCommand,
   DeleteRoleCommand,
   DeleteRolePolicyCommand,
+  IAMClient,
   PutRolePolicyCommand,
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
-import { DeleteBucketCommand, GetBucketCorsCommand, PutBucketCorsCommand } from '@aws-sdk/client-s3';
+import {
+  DeleteBucketCommand,
+  GetBucketCorsCommand,
+  PutBucketCorsCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { STSClient } from '@aws-sdk/client-sts';
 import { LOCAL_UNSUPPORTED, localS3OperatorEnv } from '@s3up/testkit';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { CheckResult } from '../../src/commands/doctor/index.js';
@@ -334,6 +341,32 @@ describe('setup keeps what the operator had', () => {
         .catch(() => {});
       await clients.iam.send(new DeleteRoleCommand({ RoleName: fixed })).catch(() => {});
     }
+  });
+
+  it('stops at the first step nothing answers, and exits 4 (the README\'s "did not answer")', async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const endpoint = `http://127.0.0.1:${(closed.address() as { port: number }).port}`;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const keys = { accessKeyId: 'AKIACLOSEDPORT000002', secretAccessKey: 'not-a-secret' };
+    const common = { endpoint, region: local.region, credentials: keys, maxAttempts: 1 };
+    const nowhere = {
+      s3: new S3Client({ ...common, forcePathStyle: true }),
+      iam: new IAMClient(common),
+      sts: new STSClient(common),
+    };
+    const apply = await s3up(['setup', ...deployment, ...accepted, '--apply', '--json'], {
+      clients: nowhere,
+    });
+    expect(apply.code).toBe(4);
+    const { steps } = JSON.parse(apply.stdout) as {
+      steps: { id: string; status: string; detail?: string }[];
+    };
+    expect(steps[0]!.detail).toContain('connection refused');
+    expect(steps.slice(1).every((s) => s.detail === 'not attempted: the endpoint did not answer')).toBe(true);
+    const plan = await s3up(['setup', ...deployment], { clients: nowhere });
+    expect(plan.code).toBe(4);
+    expect(plan.stdout).toContain('[cannot read]');
   });
 
   it('refuses --origin "*" with a message that says what to pass instead', async () => {
