@@ -1,6 +1,10 @@
 import { isLocalS3Up, localS3Env, readLocalS3, startLocalS3, stopLocalS3 } from './local-s3.js';
 import { localS3OperatorEnv } from './operator-env.js';
 
+// Node 20 is this project's floor: the SDK's reminder that its 2027 releases need Node 22
+// is noise in `pnpm local-s3 up` (read when the first client is built, after these imports).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const USAGE = `Usage: pnpm local-s3 <up|down|env|status> [--dir DIR] [--port PORT] [--operator]
 
   up      boot the local S3 + STS + IAM backend (Ceph RGW) and provision it
