@@ -11,6 +11,7 @@ export { IndexedDbResumeStore } from './indexeddb-resume-store.js';
 export type { InterruptedUpload } from './interrupted-uploads.js';
 export { cleanFileName, defaultKey } from './object-key.js';
 export type { CredentialsOptions, NetworkStatus, RetryOptions, UploaderOptions } from './options.js';
+export { overallProgress } from './overall-progress.js';
 export {
   fingerprintOf,
   isResumeRecord,

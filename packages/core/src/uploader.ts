@@ -13,6 +13,7 @@ import { FlightController } from './flight-controller.js';
 import { IndexedDbResumeStore } from './indexeddb-resume-store.js';
 import { discardInterrupted, type InterruptedUpload, listInterrupted } from './interrupted-uploads.js';
 import { type ResolvedOptions, resolveOptions, type UploaderOptions } from './options.js';
+import { overallProgress } from './overall-progress.js';
 import { MemoryResumeStore, type ResumeStore } from './resume-store.js';
 import { createTransport, type S3Transport } from './s3-transport.js';
 import type { OverallProgress, UploadTask } from './task.js';
@@ -147,18 +148,7 @@ export class Uploader extends EventTarget {
 
   /** Bytes and speed over every task that is not cancelled. */
   get progress(): OverallProgress {
-    let bytesUploaded = 0;
-    let totalBytes = 0;
-    let speed = 0;
-    for (const { upload } of this.#entries.values()) {
-      const task = upload.task;
-      if (task.state === 'cancelled') continue;
-      bytesUploaded += task.bytesUploaded;
-      totalBytes += task.size;
-      speed += task.speed;
-    }
-    const eta = speed > 0 ? (totalBytes - bytesUploaded) / speed : null;
-    return { bytesUploaded, totalBytes, speed, eta };
+    return overallProgress(this.tasks);
   }
 
   /** The task with this id, if it was not removed. */
