@@ -130,7 +130,10 @@ export function staticClosure(from: readonly Output[], all: readonly Output[]): 
 }
 
 const isOwnSource = (input: string) => !input.includes('node_modules/');
-const isLocale = (input: string) => input.includes('generated/locales/');
+// The element's translations (element/src/messages/<lang>.ts); English, the catalogue types,
+// the locale table and the texts are static imports of the element.
+const isLocale = (input: string) =>
+  /element\/src\/messages\/(?!en\.|catalog\.|locales\.|texts\.)[\w-]+\.ts$/.test(input);
 
 /**
  * What a browser fetches to render `<s3-upload>`, and what it has fetched once the first

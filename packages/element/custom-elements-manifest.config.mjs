@@ -1,7 +1,6 @@
 // `pnpm analyze`: custom-elements.json from the JSDoc of src/ (the element's API contract).
 export default {
   globs: ['src/**/*.ts'],
-  exclude: ['src/generated/**'],
   outdir: '.',
   litelement: true,
 };

@@ -39,7 +39,9 @@ try {
   visit(entry);
   const js = Object.keys(outputs).filter((f) => f.endsWith('.js'));
   const localeChunks = js.filter((f) =>
-    Object.keys(outputs[f].inputs).some((i) => i.includes('generated/locales')),
+    Object.keys(outputs[f].inputs).some((i) =>
+      /messages\/(?!en\.|catalog\.|locales\.|texts\.)[\w-]+\.ts$/.test(i),
+    ),
   );
   const sum = (files) => files.reduce((n, f) => n + gz(f), 0);
   const render = sum([...initial]);
@@ -49,9 +51,9 @@ try {
   const lines = [
     '| what | gzip -9 |',
     '| --- | --- |',
-    `| to render the element (define.js and its static imports: Lit, @lit/localize, the element, the engine without the SDK) | ${kB(render)} |`,
+    `| to render the element (define.js and its static imports: Lit, the element with its English texts, the engine without the SDK) | ${kB(render)} |`,
     `| loaded when the first upload starts (the AWS SDK S3 client, through the engine) | ${kB(lazy)} |`,
-    `| one translation (fr or de), loaded only when used | ${kB(locale)} |`,
+    `| one translation (the largest), loaded only when an element uses it | ${kB(locale)} |`,
   ];
   console.log(lines.join('\n'));
   const readmeUrl = new URL('README.md', root);

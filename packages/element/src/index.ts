@@ -7,6 +7,7 @@ export {
   type S3UploadEventType,
 } from './events.js';
 export type { EntryStatus, FileEntry } from './file-entry.js';
-export { allLocales } from './localization.js';
+export type { Catalog, MessageId, MessageOverrides, PluralText } from './messages/catalog.js';
+export { allLocales, type SupportedLocale } from './messages/locales.js';
 export type { Refusal, RefusalCode } from './restrictions.js';
 export { type CredentialsRequestHook, type KeyForHook, S3Upload } from './s3-upload.js';

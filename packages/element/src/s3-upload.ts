@@ -1,16 +1,18 @@
-import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
-import type { Uploader, UploadTask } from '@s3up/core';
-import { html, LitElement, nothing, type PropertyValues, svg } from 'lit';
+import type { Uploader } from '@s3up/core';
+import { overallProgress } from '@s3up/core';
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
-import type { Announcement } from './announcer.js';
-import { parseByteSize } from './byte-size.js';
+import { autoAttribute, countAttribute, sizeAttribute } from './attribute-converters.js';
 import { filesFromDataTransfer } from './dropped-files.js';
 import { S3UploadEvent } from './events.js';
 import { type FileEntry, statusOf } from './file-entry.js';
-import { formatBytes, formatCount, formatDuration, formatSpeed } from './intl-units.js';
-import { getLocale, matchLocale, type SupportedLocale, useLocale } from './localization.js';
-import type { Refusal } from './restrictions.js';
+import { fileRow, type RowAction } from './file-row.js';
+import { type MessageOverrides, Messages } from './messages/catalog.js';
+import { en } from './messages/en.js';
+import { loadCatalog, loadedCatalog, matchLocale, type SupportedLocale } from './messages/locales.js';
+import { hintText, summaryText } from './messages/texts.js';
+import { percentOf, progressBar } from './progress-bar.js';
 import { styles } from './styles.js';
 import { UploadController } from './upload-controller.js';
 
@@ -19,69 +21,11 @@ export type CredentialsRequestHook = (init: RequestInit) => RequestInit | Promis
 /** Chooses the object key of a file; it must start with `ctx.prefix` (the user's prefix). */
 export type KeyForHook = (file: File, ctx: { prefix: string; id: string }) => string;
 
-function sizeAttribute(attribute: string) {
-  return {
-    fromAttribute(value: string | null): number | undefined {
-      if (value === null || value.trim() === '') return undefined;
-      try {
-        return parseByteSize(value, attribute);
-      } catch (error) {
-        // An attribute cannot throw to its author: say what is wrong and ignore the value.
-        console.error(error);
-        return undefined;
-      }
-    },
-    toAttribute: (value: number | undefined) => (value === undefined ? null : String(value)),
-  };
-}
-
-function countAttribute(attribute: string) {
-  return {
-    fromAttribute(value: string | null): number | undefined {
-      if (value === null || value.trim() === '') return undefined;
-      const n = Number(value);
-      if (!Number.isInteger(n) || n < 1) {
-        console.error(`<s3-upload> ${attribute}="${value}" must be a whole number of 1 or more; ignored.`);
-        return undefined;
-      }
-      return n;
-    },
-  };
-}
-
-const icon = {
-  upload: svg`<path d="M12 16V4m0 0-5 5m5-5 5 5M4 20h16" />`,
-  pause: svg`<path d="M8 5v14M16 5v14" />`,
-  resume: svg`<path d="M7 4.5v15l12-7.5z" />`,
-  cancel: svg`<path d="M6 6l12 12M18 6 6 18" />`,
-  retry: svg`<path d="M4 12a8 8 0 1 0 2.3-5.6M4 4v5h5" />`,
-  remove: svg`<path d="M5 7h14M10 7V4h4v3m-7 0 1 13h8l1-13" />`,
-  file: svg`<path d="M6 3h8l4 4v14H6zM14 3v4h4" />`,
-};
-
-function drawIcon(path: ReturnType<typeof svg>) {
-  return html`<svg
-    viewBox="0 0 24 24"
-    fill="none"
-    stroke="currentColor"
-    stroke-width="2"
-    stroke-linecap="round"
-    stroke-linejoin="round"
-    aria-hidden="true"
-    focusable="false"
-  >${path}</svg>`;
-}
-
 /**
  * Rows rendered at first, and added each time the user scrolls to the end or presses
  * "Show more": 200 keeps a first render of a dropped folder with thousands of files short.
  */
 const PAGE = 200;
-
-interface Action {
-  kind: 'pause' | 'resume' | 'cancel' | 'retry' | 'remove';
-  label: string;
-}
 
 /**
  * `<s3-upload>`: drop, paste or browse for files and folders; they go straight to S3 with
@@ -179,8 +123,8 @@ export class S3Upload extends LitElement {
     maxFiles: { attribute: 'max-files', converter: countAttribute('max-files') },
     multiple: { type: Boolean, reflect: true },
     directory: { type: Boolean, reflect: true },
-    auto: { converter: { fromAttribute: (value: string | null) => value !== 'false' } },
-    receipts: { converter: { fromAttribute: (value: string | null) => value !== 'false' } },
+    auto: { converter: autoAttribute },
+    receipts: { converter: autoAttribute },
     concurrency: { converter: countAttribute('concurrency') },
     partSize: { attribute: 'part-size', converter: sizeAttribute('part-size') },
     disabled: { type: Boolean, reflect: true },
@@ -189,9 +133,9 @@ export class S3Upload extends LitElement {
     locale: { reflect: true },
     credentialsRequest: { attribute: false },
     keyFor: { attribute: false },
+    messages: { attribute: false },
     _dragover: { state: true },
     _formDisabled: { state: true },
-    _announcement: { state: true },
     _shown: { state: true },
   };
 
@@ -233,23 +177,34 @@ export class S3Upload extends LitElement {
   declare required: boolean;
   /**
    * Language of the texts (`en`, `fr`, `de`; regional tags fall back to the language).
-   * Default: the nearest `lang` attribute, then the browser's language. One language per
-   * page, as Lit Localize keeps a single active locale.
+   * Default: the nearest `lang` attribute, then the browser's language. Per element: two
+   * elements on a page may use two languages.
    */
   declare locale: string | undefined;
   /** Adjusts the credentials request, e.g. adds `Authorization`. Default: a plain JSON POST. */
   declare credentialsRequest: CredentialsRequestHook | undefined;
   /** Custom object keys. Default `<prefix><id>/<path of the file>`. */
   declare keyFor: KeyForHook | undefined;
+  /**
+   * Replacement texts for this element, by message id (`{ browseFiles: 'Add photos' }`),
+   * in the element's language; see the README for the ids and their placeholders.
+   * Default none: the built-in texts of the element's locale.
+   */
+  declare messages: MessageOverrides | undefined;
 
   declare private _dragover: boolean;
   declare private _formDisabled: boolean;
-  declare private _announcement: string;
   /** Rows rendered so far; long lists grow by PAGE as the user scrolls or asks for more. */
   declare private _shown: number;
 
   readonly #internals: ElementInternals;
-  readonly #controller = new UploadController(this);
+  readonly #controller = new UploadController(this, {
+    messages: () => this.#messages,
+    onValueChanged: (byUser) => {
+      this.#syncForm();
+      if (byUser) this.dispatchEvent(new S3UploadEvent('s3-change', { value: this.value }));
+    },
+  });
   #dragDepth = 0;
 
   constructor() {
@@ -263,9 +218,7 @@ export class S3Upload extends LitElement {
     this.required = false;
     this._dragover = false;
     this._formDisabled = false;
-    this._announcement = '';
     this._shown = PAGE;
-    updateWhenLocaleChanges(this);
   }
 
   /**
@@ -347,15 +300,6 @@ export class S3Upload extends LitElement {
     return this.disabled || this._formDisabled;
   }
 
-  /**
-   * Called by the controller whenever the set of uploaded keys changed.
-   * @internal
-   */
-  valueChanged(byUser: boolean): void {
-    this.#syncForm();
-    if (byUser) this.dispatchEvent(new S3UploadEvent('s3-change', { value: this.value }));
-  }
-
   #syncForm(): void {
     const keys = this.value;
     if (this.name && keys.length > 0) {
@@ -367,79 +311,12 @@ export class S3Upload extends LitElement {
     }
     const anchor = this.renderRoot?.querySelector<HTMLElement>('.browse') ?? undefined;
     if (this.required && keys.length === 0 && !this.#controller.pending) {
-      this.#internals.setValidity({ valueMissing: true }, msg('Upload at least one file.'), anchor);
+      this.#internals.setValidity({ valueMissing: true }, this.#messages.text('requiredMessage'), anchor);
     } else if (this.#controller.pending) {
       // A form sent mid-upload would carry only the files that happen to be done.
-      this.#internals.setValidity({ customError: true }, msg('Wait for the uploads to finish.'), anchor);
+      this.#internals.setValidity({ customError: true }, this.#messages.text('waitMessage'), anchor);
     } else {
       this.#internals.setValidity({});
-    }
-  }
-
-  // --- the controller's questions -------------------------------------------------------
-
-  /** @internal */
-  announce(batch: readonly Announcement[]): void {
-    const locale = this.#locale;
-    const count = (kind: Announcement['kind']) => batch.filter((a) => a.kind === kind);
-    const parts: string[] = [];
-    const added = count('added');
-    if (added.length === 1) parts.push(msg(str`${added[0]!.name} added.`));
-    else if (added.length > 1) parts.push(msg(str`${formatCount(added.length, locale)} files added.`));
-    const refused = count('refused');
-    if (refused.length === 1) parts.push(msg(str`${refused[0]!.name} refused: ${refused[0]!.reason}`));
-    else if (refused.length > 1) parts.push(msg(str`${formatCount(refused.length, locale)} files refused.`));
-    const finished = count('finished');
-    if (finished.length === 1) parts.push(msg(str`${finished[0]!.name} uploaded.`));
-    else if (finished.length > 1)
-      parts.push(msg(str`${formatCount(finished.length, locale)} files uploaded.`));
-    const failed = count('failed');
-    if (failed.length === 1) parts.push(msg(str`${failed[0]!.name} failed: ${failed[0]!.reason}`));
-    else if (failed.length > 1) parts.push(msg(str`${formatCount(failed.length, locale)} files failed.`));
-    if (count('all-done').length > 0) parts.push(msg('All uploads finished.'));
-    this._announcement = parts.join(' ');
-  }
-
-  /** @internal */
-  describeRefusal(refusal: Refusal): string {
-    const locale = this.#locale;
-    switch (refusal.code) {
-      case 'type':
-        return msg(str`This file type is not accepted (allowed: ${this.accept ?? ''}).`);
-      case 'too-large':
-        return msg(str`Larger than the ${formatBytes(this.maxFileSize ?? 0, locale)} limit.`);
-      case 'too-many':
-        return this.multiple
-          ? msg(str`No more than ${formatCount(this.maxFiles ?? 0, locale)} files.`)
-          : msg('Only one file can be added.');
-      case 'duplicate':
-        return msg('Already in the list.');
-      case 'not-configured':
-        return msg('Uploads are not configured on this page.');
-    }
-  }
-
-  /** @internal */
-  describeError(task: UploadTask): string {
-    switch (task.error?.code) {
-      case 'credentials':
-        return msg('Not allowed to upload: sign in again.');
-      case 'network':
-        return msg('Network problem: check your connection and retry.');
-      case 'access-denied':
-        return msg('Storage refused the file (access denied).');
-      case 'too-large':
-        return msg('Too large for storage.');
-      case 'no-such-upload':
-        return msg('The upload was stopped.');
-      case 'integrity':
-        return msg('The stored file did not match: retry.');
-      case 'cors-etag':
-      case 'invalid-key':
-      case 'invalid-options':
-        return msg('Uploads are misconfigured on this site.');
-      default:
-        return msg('The upload failed: retry.');
     }
   }
 
@@ -448,7 +325,6 @@ export class S3Upload extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.addEventListener('paste', this.#onPaste);
-    void useLocale(this.#locale);
   }
 
   override disconnectedCallback(): void {
@@ -457,12 +333,14 @@ export class S3Upload extends LitElement {
     this.removeEventListener('paste', this.#onPaste);
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('locale')) void useLocale(this.#locale);
+  protected override willUpdate(_changed: PropertyValues<this>): void {
+    // Resolved once per render: rows of a long list would otherwise walk up the DOM each.
+    this.#renderMessages = undefined;
+    this.#renderMessages = this.#messages;
   }
 
   protected override updated(): void {
-    this.#renderLocale = undefined;
+    this.#renderMessages = undefined;
     // Cheap, and the list changes without property changes (the controller's renders).
     this.#syncForm();
     this.#syncStates();
@@ -470,12 +348,37 @@ export class S3Upload extends LitElement {
     this.#observeMore();
   }
 
-  // Resolved once per render: rows of a long list would otherwise walk up the DOM each.
-  #renderLocale: SupportedLocale | undefined;
+  #renderMessages: Messages | undefined;
+  #cachedMessages: Messages | undefined;
+  #cachedFor: [SupportedLocale, MessageOverrides | undefined] | undefined;
+
+  /** The language asked for: `locale`, else the nearest `lang`, else the browser's. */
   get #locale(): SupportedLocale {
-    if (this.#renderLocale) return this.#renderLocale;
     const lang = this.closest('[lang]')?.getAttribute('lang');
     return matchLocale([this.locale, lang, ...(navigator.languages ?? [navigator.language])]);
+  }
+
+  /**
+   * This element's texts: each element has its own language, so two elements on a page
+   * may differ. A translation not loaded yet is fetched (once per page) and the element
+   * renders again; until then it speaks English.
+   */
+  get #messages(): Messages {
+    if (this.#renderMessages) return this.#renderMessages;
+    const wanted = this.#locale;
+    const catalog = loadedCatalog(wanted);
+    if (!catalog) {
+      loadCatalog(wanted).then(
+        () => this.requestUpdate(),
+        (error: unknown) => console.error(`<s3-upload> could not load the ${wanted} texts`, error),
+      );
+    }
+    const locale = catalog ? wanted : 'en';
+    const cached = this.#cachedMessages;
+    if (cached && this.#cachedFor?.[0] === locale && this.#cachedFor[1] === this.messages) return cached;
+    this.#cachedMessages = new Messages(locale, catalog ?? en, this.messages);
+    this.#cachedFor = [locale, this.messages];
+    return this.#cachedMessages;
   }
 
   #syncStates(): void {
@@ -555,7 +458,7 @@ export class S3Upload extends LitElement {
     this.#controller.add(files, true);
   };
 
-  #onAction(entry: FileEntry, action: Action['kind']): void {
+  #onAction = (entry: FileEntry, action: RowAction): void => {
     switch (action) {
       case 'pause':
         this.#controller.pause(entry.id);
@@ -573,7 +476,7 @@ export class S3Upload extends LitElement {
         this.#removeWithFocus(entry);
         break;
     }
-  }
+  };
 
   #removeWithFocus(entry: FileEntry): void {
     // The row goes away: give focus to the next row (or the previous, or the browse button).
@@ -591,11 +494,18 @@ export class S3Upload extends LitElement {
   // --- rendering ------------------------------------------------------------------------
 
   override render() {
-    this.#renderLocale = undefined;
-    this.#renderLocale = this.#locale;
+    const m = this.#messages;
     const disabled = this.#isDisabled;
     const entries = this.#controller.entries;
     const queued = entries.some((e) => statusOf(e) === 'queued');
+    const row = {
+      messages: m,
+      limits: this,
+      disabled,
+      auto: this.auto,
+      onAction: this.#onAction,
+      onThumbnailDone: this.#releaseThumbnail,
+    };
     return html`
       <div part="base" class="base">
         <div
@@ -607,7 +517,7 @@ export class S3Upload extends LitElement {
           @drop=${this.#onDrop}
           @click=${this.#onZoneClick}
         >
-          <span part="label" id="label"><slot name="label">${msg('Drop files here, paste, or')}</slot></span>
+          <span part="label" id="label"><slot name="label">${m.text('dropHere')}</slot></span>
           <button
             part="browse-button"
             class="browse"
@@ -615,9 +525,9 @@ export class S3Upload extends LitElement {
             ?disabled=${disabled}
             aria-describedby="hint"
           >
-            ${this.directory ? msg('Choose a folder') : this.multiple ? msg('Browse files') : msg('Browse for a file')}
+            ${m.text(this.directory ? 'chooseFolder' : this.multiple ? 'browseFiles' : 'browseFile')}
           </button>
-          <span part="hint" class="hint" id="hint">${this.#hint()}</span>
+          <span part="hint" class="hint" id="hint">${hintText(m, this)}</span>
           <input
             type="file"
             hidden
@@ -631,37 +541,35 @@ export class S3Upload extends LitElement {
             @click=${(event: Event) => event.stopPropagation()}
           />
         </div>
-        ${entries.length > 0 ? this.#renderSummary(entries) : nothing}
+        ${entries.length > 0 ? this.#renderSummary(m, entries) : nothing}
         ${
           !this.auto && queued
             ? html`<button part="start-button" class="start" type="button" ?disabled=${disabled} @click=${() => this.start()}>
-              ${msg('Upload')}
+              ${m.text('upload')}
             </button>`
             : nothing
         }
         ${
           entries.length > 0
-            ? html`<ul part="list" class="list" aria-label=${msg('Files')}>
+            ? html`<ul part="list" class="list" aria-label=${m.text('files')}>
               ${repeat(
                 entries.length > this._shown ? entries.slice(0, this._shown) : entries,
                 (entry) => entry.id,
                 (entry) =>
-                  guard([entry.version, statusOf(entry), disabled, this.auto, getLocale()], () =>
-                    this.#renderItem(entry, disabled),
-                  ),
+                  guard([entry.version, statusOf(entry), disabled, this.auto, m], () => fileRow(entry, row)),
               )}
             </ul>
-            ${entries.length > this._shown ? this.#renderMore(entries.length - this._shown) : nothing}`
+            ${entries.length > this._shown ? this.#renderMore(m, entries.length - this._shown) : nothing}`
             : html`<div part="empty" class="empty"><slot name="empty"></slot></div>`
         }
-        <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this._announcement}</div>
+        <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.#controller.announcement}</div>
       </div>
     `;
   }
 
-  #renderMore(hidden: number) {
+  #renderMore(m: Messages, hidden: number) {
     return html`<button part="more-button" class="more" type="button" @click=${this.#showMore}>
-      ${msg(str`Show ${formatCount(Math.min(hidden, PAGE), this.#locale)} more of ${formatCount(hidden, this.#locale)}`)}
+      ${m.text('showMore', { shown: Math.min(hidden, PAGE), count: hidden })}
     </button>`;
   }
 
@@ -682,197 +590,27 @@ export class S3Upload extends LitElement {
     this.#moreObserver.observe(more);
   }
 
-  #hint() {
-    const locale = this.#locale;
-    const parts: string[] = [];
-    if (this.accept) parts.push(msg(str`Accepted: ${this.accept}`));
-    if (this.maxFileSize !== undefined)
-      parts.push(msg(str`Up to ${formatBytes(this.maxFileSize, locale)} each`));
-    if (this.multiple && this.maxFiles !== undefined) {
-      parts.push(msg(str`At most ${formatCount(this.maxFiles, locale)} files`));
-    }
-    return parts.join(' · ');
-  }
-
-  #renderSummary(entries: readonly FileEntry[]) {
-    const locale = this.#locale;
-    let total = 0;
-    let sent = 0;
-    let speed = 0;
-    let done = 0;
-    let counted = 0;
-    for (const entry of entries) {
-      const task = entry.task;
-      if (!task || task.state === 'cancelled') continue;
-      counted += 1;
-      total += task.size;
-      sent += task.bytesUploaded;
-      if (task.state === 'uploading') speed += task.speed;
-      if (task.state === 'succeeded') done += 1;
-    }
-    const percent = total > 0 ? Math.floor((sent / total) * 100) : counted > 0 && done === counted ? 100 : 0;
-    const parts = [
-      msg(str`${formatCount(done, locale)} of ${formatCount(counted, locale)} uploaded`),
-      msg(str`${formatBytes(sent, locale)} of ${formatBytes(total, locale)}`),
-    ];
-    if (speed > 0) {
-      parts.push(formatSpeed(speed, locale));
-      parts.push(msg(str`${formatDuration((total - sent) / speed, locale)} left`));
-    }
-    const text = parts.join(' · ');
+  #renderSummary(m: Messages, entries: readonly FileEntry[]) {
+    const tasks = entries.flatMap((entry) =>
+      entry.task && entry.task.state !== 'cancelled' ? [entry.task] : [],
+    );
+    const done = tasks.filter((task) => task.state === 'succeeded').length;
+    const progress = overallProgress(tasks);
+    const percent = percentOf(
+      progress.bytesUploaded,
+      progress.totalBytes,
+      tasks.length > 0 && done === tasks.length,
+    );
+    const text = summaryText(m, { done, counted: tasks.length }, progress);
     return html`<div part="summary" class="summary">
       <span part="summary-text" class="summary-text">${text}</span>
-      <div
-        part="progress"
-        class="progress"
-        role="progressbar"
-        aria-label=${msg('Total progress')}
-        aria-valuemin="0"
-        aria-valuemax="100"
-        aria-valuenow=${percent}
-        aria-valuetext=${text}
-      >
-        <div part="progress-indicator" class="progress-indicator" style="width: ${percent}%"></div>
-      </div>
+      ${progressBar({ label: m.text('totalProgress'), percent, valueText: text })}
     </div>`;
   }
 
-  #statusText(entry: FileEntry): string {
-    switch (statusOf(entry)) {
-      case 'queued':
-        return this.auto ? msg('Waiting') : msg('Ready to upload');
-      case 'uploading':
-        return msg('Uploading');
-      case 'paused':
-        return msg('Paused');
-      case 'succeeded':
-        return msg('Uploaded');
-      case 'failed':
-        return msg('Failed');
-      case 'cancelled':
-        return msg('Cancelled');
-      case 'refused':
-        return msg('Not added');
-    }
-  }
-
-  #actions(entry: FileEntry): [Action | undefined, Action] {
-    const name = entry.path;
-    const pause = { kind: 'pause', label: msg(str`Pause ${name}`) } as const;
-    const resume = { kind: 'resume', label: msg(str`Resume ${name}`) } as const;
-    const cancel = { kind: 'cancel', label: msg(str`Cancel ${name}`) } as const;
-    const retry = { kind: 'retry', label: msg(str`Retry ${name}`) } as const;
-    const remove = { kind: 'remove', label: msg(str`Remove ${name}`) } as const;
-    switch (statusOf(entry)) {
-      case 'queued':
-      case 'uploading':
-        return [pause, cancel];
-      case 'paused':
-        return [resume, cancel];
-      case 'failed':
-      case 'cancelled':
-        return [retry, remove];
-      default:
-        return [undefined, remove];
-    }
-  }
-
-  #renderButton(entry: FileEntry, action: Action | undefined, disabled: boolean) {
-    // One <button> per position whatever the state, so focus survives pause ↔ resume.
-    return html`<button
-      part="button ${action ? `${action.kind}-button` : ''}"
-      class="action"
-      type="button"
-      ?hidden=${!action}
-      ?disabled=${disabled}
-      aria-label=${action?.label ?? ''}
-      title=${action?.label ?? ''}
-      @click=${() => action && this.#onAction(entry, action.kind)}
-    >
-      ${action ? drawIcon(icon[action.kind]) : nothing}
-    </button>`;
-  }
-
-  #renderItem(entry: FileEntry, disabled: boolean) {
-    const locale = this.#locale;
-    const status = statusOf(entry);
-    const task = entry.task;
-    const percent =
-      task && task.size > 0
-        ? Math.floor((task.bytesUploaded / task.size) * 100)
-        : status === 'succeeded'
-          ? 100
-          : 0;
-    const [primary, secondary] = this.#actions(entry);
-    const reason =
-      status === 'refused' && entry.refusal
-        ? this.describeRefusal(entry.refusal)
-        : status === 'failed' && task
-          ? this.describeError(task)
-          : undefined;
-    const sizeText = formatBytes(entry.size, locale);
-    const progressText =
-      task && status !== 'succeeded'
-        ? msg(str`${formatBytes(task.bytesUploaded, locale)} of ${sizeText}`)
-        : sizeText;
-    return html`<li part="item item-${status}" class="item" data-id=${entry.id} data-status=${status}>
-      <span part="thumbnail" class="thumbnail">
-        ${
-          entry.thumbnail
-            ? html`<img
-              src=${entry.thumbnail}
-              alt=""
-              loading="lazy"
-              decoding="async"
-              @load=${() => this.#releaseThumbnail(entry)}
-              @error=${() => this.#releaseThumbnail(entry)}
-            />`
-            : drawIcon(icon.file)
-        }
-      </span>
-      <div class="info">
-        <span part="name" class="name" title=${entry.path}>${entry.path}</span>
-        ${
-          task
-            ? html`<div
-              part="progress"
-              class="progress"
-              role="progressbar"
-              aria-label=${msg(str`Upload of ${entry.path}`)}
-              aria-valuemin="0"
-              aria-valuemax="100"
-              aria-valuenow=${percent}
-              aria-valuetext=${msg(str`${percent}%, ${progressText}`)}
-            >
-              <div part="progress-indicator" class="progress-indicator" style="width: ${percent}%"></div>
-            </div>`
-            : nothing
-        }
-        <div class="line">
-          <span part="status" class="status">${this.#statusText(entry)}</span>
-          <span part="size">${progressText}</span>
-          ${
-            status === 'uploading' && task && task.speed > 0
-              ? html`<span part="speed">${formatSpeed(task.speed, locale)}</span>`
-              : nothing
-          }
-          ${
-            status === 'uploading' && task?.eta != null
-              ? html`<span part="eta">${msg(str`${formatDuration(task.eta, locale)} left`)}</span>`
-              : nothing
-          }
-          ${reason ? html`<span part="reason" class="reason">${reason}</span>` : nothing}
-        </div>
-      </div>
-      <div part="actions" class="actions">
-        ${this.#renderButton(entry, primary, disabled)} ${this.#renderButton(entry, secondary, disabled)}
-      </div>
-    </li>`;
-  }
-
-  #releaseThumbnail(entry: FileEntry): void {
+  #releaseThumbnail = (entry: FileEntry): void => {
     // The decoded image stays on screen (the <img> keeps its src string and its bitmap);
     // the object URL, which pins the File's data in the blob registry, can go.
     if (entry.thumbnail) URL.revokeObjectURL(entry.thumbnail);
-  }
+  };
 }

@@ -7,11 +7,13 @@ import {
   type UploadTask,
 } from '@s3up/core';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { type Announcement, Announcer } from './announcer.js';
+import { Announcer } from './announcer.js';
 import { relativePathOf } from './dropped-files.js';
 import { S3UploadElementError } from './errors.js';
 import { S3UploadEvent, type S3UploadEventDetails, type S3UploadEventType } from './events.js';
 import { type FileEntry, statusOf } from './file-entry.js';
+import type { Messages } from './messages/catalog.js';
+import { announcementText, errorText, refusalText } from './messages/texts.js';
 import { checkFiles, fileIdentity, type Refusal } from './restrictions.js';
 
 /** What the controller reads from and reports to its element. */
@@ -28,13 +30,14 @@ export interface UploadHost extends ReactiveControllerHost, EventTarget {
   maxFiles: number | undefined;
   keyFor: ((file: File, ctx: { prefix: string; id: string }) => string) | undefined;
   credentialsRequest: ((init: RequestInit) => RequestInit | Promise<RequestInit>) | undefined;
-  /** Called when the set of uploaded keys changed; `byUser` says whether to fire `s3-change`. */
-  valueChanged(byUser: boolean): void;
-  /** Speaks a batch of news in the element's live region. */
-  announce(batch: readonly Announcement[]): void;
-  /** Localized reasons, shown in the list and sent with events. */
-  describeRefusal(refusal: Refusal): string;
-  describeError(task: UploadTask): string;
+}
+
+/** What the element gives its controller besides its configuration. */
+export interface UploadControllerOptions {
+  /** The element's texts in its current language (refusal reasons, announcements). */
+  messages(): Messages;
+  /** The set of uploaded keys changed; `byUser` says whether to fire `s3-change`. */
+  onValueChanged(byUser: boolean): void;
 }
 
 const ENGINE_EVENTS: readonly UploaderEventType[] = [
@@ -59,17 +62,28 @@ const FINAL = new Set(['succeeded', 'failed', 'cancelled', 'refused']);
  */
 export class UploadController implements ReactiveController {
   readonly #host: UploadHost;
+  readonly #options: UploadControllerOptions;
   readonly #entries = new Map<string, FileEntry>();
   readonly #announcer: Announcer;
   #uploader: Uploader | undefined;
   #uploaderConfig = '';
   #frame: number | undefined;
   #refusedCount = 0;
+  #announcement = '';
 
-  constructor(host: UploadHost) {
+  constructor(host: UploadHost, options: UploadControllerOptions) {
     this.#host = host;
-    this.#announcer = new Announcer((batch) => host.announce(batch));
+    this.#options = options;
+    this.#announcer = new Announcer((batch) => {
+      this.#announcement = announcementText(options.messages(), batch);
+      host.requestUpdate();
+    });
     host.addController(this);
+  }
+
+  /** The latest news for the live region, in the element's language. */
+  get announcement(): string {
+    return this.#announcement;
   }
 
   hostConnected(): void {}
@@ -106,7 +120,7 @@ export class UploadController implements ReactiveController {
       this.#host.receipts,
     ]);
     if (this.#uploader && config !== this.#uploaderConfig && !this.#busy(this.#uploader)) {
-      this.#detach(this.#uploader);
+      this.#retire(this.#uploader);
       this.#uploader = undefined;
     }
     if (this.#uploader) return this.#uploader;
@@ -202,7 +216,7 @@ export class UploadController implements ReactiveController {
     for (const [index, file] of files.entries()) {
       const refusal = refusalOf.get(index);
       if (refusal) {
-        const message = host.describeRefusal(refusal);
+        const message = refusalText(this.#options.messages(), refusal, host);
         this.#refusedCount += 1;
         this.#put({
           id: `refused-${this.#refusedCount}`,
@@ -255,7 +269,33 @@ export class UploadController implements ReactiveController {
 
   retry(id: string): void {
     const entry = this.#entries.get(id);
-    if (entry?.task && entry.uploader) entry.uploader.retry(entry.task.id);
+    if (!entry?.task || !entry.uploader) return;
+    let current: Uploader;
+    try {
+      // Asked first: a configuration changed since the failure applies to the retry.
+      current = this.uploader;
+    } catch (error) {
+      console.error(error);
+      return;
+    }
+    if (entry.uploader === current) current.retry(entry.task.id);
+    else this.#moveToEngine(entry, current);
+  }
+
+  /**
+   * A row of an engine retired since (the configuration changed): its file goes to the
+   * current engine as a new task, in the same place in the list.
+   */
+  #moveToEngine(entry: FileEntry, uploader: Uploader): void {
+    const task = uploader.add(entry.file);
+    const moved: FileEntry = { ...entry, id: task.id, task, uploader, version: entry.version + 1 };
+    // The engine's `file-added` listed it at the end already: put it back in the row's place.
+    this.#entries.delete(task.id);
+    const rows = [...this.#entries.values()].map((row) => (row === entry ? moved : row));
+    this.#entries.clear();
+    for (const row of rows) this.#entries.set(row.id, row);
+    if (this.#host.auto) uploader.start();
+    this.#scheduleRender();
   }
 
   /** Takes a row off the list, cancelling its upload if it is still running. */
@@ -282,7 +322,7 @@ export class UploadController implements ReactiveController {
     if (byUser && entry.file instanceof File) {
       this.#dispatch('s3-file-removed', { file: entry.file, key: entry.task?.key });
     }
-    if (wasValue) this.#host.valueChanged(byUser);
+    if (wasValue) this.#options.onValueChanged(byUser);
   }
 
   #put(entry: FileEntry): void {
@@ -316,13 +356,18 @@ export class UploadController implements ReactiveController {
     }
   }
 
-  #detach(uploader: Uploader): void {
+  /**
+   * Lets go of a replaced engine: no more of its events, and `destroy()` so that it stops
+   * listening for online/offline and releases its S3 client. Only idle engines are
+   * replaced, so nothing is cancelled by this; its finished rows stay in the list.
+   */
+  #retire(uploader: Uploader): void {
     for (const [type, listener] of this.#listeners) uploader.removeEventListener(type, listener);
     this.#listeners.clear();
+    void uploader.destroy();
   }
 
   #onEngineEvent(uploader: Uploader, event: UploaderEvent): void {
-    const host = this.#host;
     if (event.type === 'all-done') {
       const detail = (event as UploaderEvent<'all-done'>).detail;
       this.#announcer.announce({ kind: 'all-done' });
@@ -363,13 +408,17 @@ export class UploadController implements ReactiveController {
       case 'upload-succeeded': {
         const { key, receipt } = (event as UploaderEvent<'upload-succeeded'>).detail;
         this.#announcer.announce({ kind: 'finished', name: entry.path });
-        host.valueChanged(true);
+        this.#options.onValueChanged(true);
         this.#dispatch('s3-upload-succeeded', { task, key, ...(receipt ? { receipt } : {}) });
         break;
       }
       case 'upload-failed': {
         const { error } = (event as UploaderEvent<'upload-failed'>).detail;
-        this.#announcer.announce({ kind: 'failed', name: entry.path, reason: host.describeError(task) });
+        this.#announcer.announce({
+          kind: 'failed',
+          name: entry.path,
+          reason: errorText(this.#options.messages(), error.code),
+        });
         this.#dispatch('s3-upload-failed', { task, error });
         break;
       }

@@ -108,6 +108,30 @@ describe('internationalization', () => {
     });
   }
 
+  it('two elements with different locales on one page each keep their own', async () => {
+    const { el: french } = await mount({ locale: 'fr', multiple: true, auto: 'false', 'max-files': '1' });
+    const { el: german } = await mount({ locale: 'de', multiple: true, auto: 'false' });
+    const { el: plain } = await mount({ multiple: true, auto: 'false' });
+    french.addFiles([file('a.bin', 1_500_000)]);
+    german.addFiles([file('b.bin', 1_500_000)]);
+    await expect
+      .poll(() => $(french, '[part="browse-button"]').textContent?.trim())
+      .toBe('Parcourir les fichiers');
+    await expect
+      .poll(() => $(german, '[part="browse-button"]').textContent?.trim())
+      .toBe('Dateien durchsuchen');
+    expect($(plain, '[part="browse-button"]').textContent?.trim()).toBe('Browse files');
+    // Plural through Intl.PluralRules, units in the language's own form.
+    expect($(french, '[part="hint"]').textContent).toBe('1 fichier au plus');
+    await expect.poll(() => rows(french).length + rows(german).length).toBe(2);
+    expect(rows(french)[0]!.querySelector('[part="size"]')!.textContent).toContain('1,5\u202fMo');
+    expect(rows(german)[0]!.querySelector('[part="status"]')!.textContent).toBe('Bereit zum Hochladen');
+    // Changing one element's locale leaves the others alone.
+    french.locale = 'en';
+    await expect.poll(() => $(french, '[part="browse-button"]').textContent?.trim()).toBe('Browse files');
+    expect($(german, '[part="browse-button"]').textContent?.trim()).toBe('Dateien durchsuchen');
+  });
+
   it('takes the language of the nearest lang attribute when locale is not set', async () => {
     const wrapper = document.createElement('div');
     wrapper.lang = 'fr-CA';

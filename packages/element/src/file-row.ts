@@ -1,0 +1,128 @@
+import { html, nothing } from 'lit';
+import { type FileEntry, statusOf } from './file-entry.js';
+import { drawIcon } from './icons.js';
+import { formatBytes, formatDuration, formatSpeed } from './intl-units.js';
+import type { Messages } from './messages/catalog.js';
+import { errorText, type LimitsInWords, refusalText, statusText } from './messages/texts.js';
+import { percentOf, progressBar } from './progress-bar.js';
+
+/** What a row's buttons do. */
+export type RowAction = 'pause' | 'resume' | 'cancel' | 'retry' | 'remove';
+
+/** What a row needs from its element besides the entry. */
+export interface RowContext {
+  messages: Messages;
+  limits: LimitsInWords;
+  disabled: boolean;
+  auto: boolean;
+  onAction(entry: FileEntry, action: RowAction): void;
+  /** The thumbnail was drawn (or failed): its object URL can be revoked. */
+  onThumbnailDone(entry: FileEntry): void;
+}
+
+const BUTTON_TEXT = {
+  pause: 'pauseFile',
+  resume: 'resumeFile',
+  cancel: 'cancelFile',
+  retry: 'retryFile',
+  remove: 'removeFile',
+} as const;
+
+/** The row's two buttons for its state: [pause|resume|retry|none, cancel|remove]. */
+function actionsOf(entry: FileEntry): [RowAction | undefined, RowAction] {
+  switch (statusOf(entry)) {
+    case 'queued':
+    case 'uploading':
+      return ['pause', 'cancel'];
+    case 'paused':
+      return ['resume', 'cancel'];
+    case 'failed':
+    case 'cancelled':
+      return ['retry', 'remove'];
+    default:
+      return [undefined, 'remove'];
+  }
+}
+
+function button(entry: FileEntry, action: RowAction | undefined, ctx: RowContext) {
+  const label = action ? ctx.messages.text(BUTTON_TEXT[action], { name: entry.path }) : '';
+  // One <button> per position whatever the state, so focus survives pause ↔ resume.
+  return html`<button
+    part="button ${action ? `${action}-button` : ''}"
+    class="action"
+    type="button"
+    ?hidden=${!action}
+    ?disabled=${ctx.disabled}
+    aria-label=${label}
+    title=${label}
+    @click=${() => action && ctx.onAction(entry, action)}
+  >
+    ${action ? drawIcon(action) : nothing}
+  </button>`;
+}
+
+/** One `<li>` of the file list: thumbnail, name, progress, state, reason and buttons. */
+export function fileRow(entry: FileEntry, ctx: RowContext) {
+  const m = ctx.messages;
+  const status = statusOf(entry);
+  const task = entry.task;
+  const percent = percentOf(task?.bytesUploaded ?? 0, task?.size ?? 0, status === 'succeeded');
+  const [primary, secondary] = actionsOf(entry);
+  const reason =
+    status === 'refused' && entry.refusal
+      ? refusalText(m, entry.refusal, ctx.limits)
+      : status === 'failed' && task
+        ? errorText(m, task.error?.code)
+        : undefined;
+  const sizeText = formatBytes(entry.size, m.locale);
+  const progressText =
+    task && status !== 'succeeded'
+      ? m.text('bytesOf', { sent: formatBytes(task.bytesUploaded, m.locale), total: sizeText })
+      : sizeText;
+  return html`<li part="item item-${status}" class="item" data-id=${entry.id} data-status=${status}>
+    <span part="thumbnail" class="thumbnail">
+      ${
+        entry.thumbnail
+          ? html`<img
+            src=${entry.thumbnail}
+            alt=""
+            loading="lazy"
+            decoding="async"
+            @load=${() => ctx.onThumbnailDone(entry)}
+            @error=${() => ctx.onThumbnailDone(entry)}
+          />`
+          : drawIcon('file')
+      }
+    </span>
+    <div class="info">
+      <span part="name" class="name" title=${entry.path}>${entry.path}</span>
+      ${
+        task
+          ? progressBar({
+              label: m.text('uploadOf', { name: entry.path }),
+              percent,
+              valueText: m.text('percentDone', { percent, progress: progressText }),
+            })
+          : nothing
+      }
+      <div class="line">
+        <span part="status" class="status">${statusText(m, status, ctx.auto)}</span>
+        <span part="size">${progressText}</span>
+        ${
+          status === 'uploading' && task && task.speed > 0
+            ? html`<span part="speed">${formatSpeed(task.speed, m.locale)}</span>`
+            : nothing
+        }
+        ${
+          status === 'uploading' && task?.eta != null
+            ? html`<span part="eta">${m.text('timeLeft', { duration: formatDuration(task.eta, m.locale) })}</span>`
+            : nothing
+        }
+        ${reason ? html`<span part="reason" class="reason">${reason}</span>` : nothing}
+      </div>
+    </div>
+    <div part="actions" class="actions">
+      ${button(entry, primary, ctx)} ${button(entry, secondary, ctx)}
+    </div>
+  </li>`;
+}

@@ -1,0 +1,134 @@
+import { formatCount } from '../intl-units.js';
+
+/**
+ * A text whose wording depends on a count: one form per plural category of the language
+ * (`Intl.PluralRules`: `zero`, `one`, `two`, `few`, `many`, `other`), `other` always given.
+ * Polish needs `one`, `few`, `many`; Japanese only `other`; Arabic all six.
+ */
+export type PluralText = Partial<Record<Intl.LDMLPluralRule, string>> & { other: string };
+
+/**
+ * Every text `<s3-upload>` shows or announces, by id. `{name}` placeholders are filled in
+ * (already formatted in the element's locale); plural texts pick their form by `{count}`.
+ */
+export interface Catalog {
+  dropHere: string;
+  chooseFolder: string;
+  browseFiles: string;
+  browseFile: string;
+  upload: string;
+  files: string;
+  totalProgress: string;
+  /** `{accept}`: the `accept` attribute as written. */
+  accepted: string;
+  /** `{size}`: the per-file limit. */
+  upToEach: string;
+  /** `{count}`: `max-files`. */
+  atMostFiles: PluralText;
+  /** `{done}` of `{count}` files. */
+  uploadedOf: PluralText;
+  /** `{sent}` of `{total}` bytes. */
+  bytesOf: string;
+  /** `{duration}`: "2 min, 5 sec". */
+  timeLeft: string;
+  /** `{shown}` more rows of `{count}` hidden ones. */
+  showMore: PluralText;
+  statusWaiting: string;
+  statusReady: string;
+  statusUploading: string;
+  statusPaused: string;
+  statusSucceeded: string;
+  statusFailed: string;
+  statusCancelled: string;
+  statusRefused: string;
+  /** Row buttons; `{name}`: the file's path. */
+  pauseFile: string;
+  resumeFile: string;
+  cancelFile: string;
+  retryFile: string;
+  removeFile: string;
+  /** A row's progress bar label. */
+  uploadOf: string;
+  /** A progress bar's spoken value: `{percent}` and `{progress}` ("1 MB of 2 MB"). */
+  percentDone: string;
+  /** Form validation. */
+  requiredMessage: string;
+  waitMessage: string;
+  /** The live region. */
+  fileAdded: string;
+  filesAdded: PluralText;
+  fileRefused: string;
+  filesRefused: PluralText;
+  fileUploaded: string;
+  filesUploaded: PluralText;
+  fileFailed: string;
+  filesFailed: PluralText;
+  allDone: string;
+  /** Why a file was refused (`Refusal.code`). */
+  refusedType: string;
+  refusedTooLarge: string;
+  refusedTooMany: PluralText;
+  refusedOnlyOne: string;
+  refusedDuplicate: string;
+  refusedNotConfigured: string;
+  /** Why an upload failed (`UploadError.code` from `@s3up/core`). */
+  errorCredentials: string;
+  errorNetwork: string;
+  errorAccessDenied: string;
+  errorTooLarge: string;
+  errorAborted: string;
+  errorIntegrity: string;
+  errorMisconfigured: string;
+  errorOther: string;
+}
+
+export type MessageId = keyof Catalog;
+
+/** An app's replacements for some texts (`element.messages`), in the element's language. */
+export type MessageOverrides = Partial<Catalog>;
+
+const pluralRules = new Map<string, Intl.PluralRules>();
+function pluralCategory(locale: string, count: number): Intl.LDMLPluralRule {
+  let rules = pluralRules.get(locale);
+  if (!rules) {
+    rules = new Intl.PluralRules(locale);
+    pluralRules.set(locale, rules);
+  }
+  return rules.select(count);
+}
+
+/**
+ * The texts of one language, with an app's overrides on top. Pure: the same locale,
+ * catalogue and values always give the same text, so any element, test or server can
+ * ask for a message without an element instance.
+ */
+export class Messages {
+  readonly locale: string;
+  readonly #catalog: Catalog;
+
+  constructor(locale: string, catalog: Catalog, overrides?: MessageOverrides) {
+    this.locale = locale;
+    this.#catalog = overrides ? { ...catalog, ...overrides } : catalog;
+  }
+
+  /**
+   * The text `id` with `{placeholders}` filled from `values` (numbers formatted in the
+   * locale). A plural text picks its form from `values.count` with `Intl.PluralRules`.
+   */
+  text(id: MessageId, values: Record<string, string | number> = {}): string {
+    const entry: string | PluralText = this.#catalog[id];
+    let template: string;
+    if (typeof entry === 'string') {
+      template = entry;
+    } else {
+      const count = Number(values.count ?? 0);
+      template = entry[pluralCategory(this.locale, count)] ?? entry.other;
+    }
+    return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+      const value = values[name];
+      if (value === undefined) return whole;
+      // Numbers in the language's own digits and grouping ("3,000", "3 000", "٣٬٠٠٠").
+      return typeof value === 'number' ? formatCount(value, this.locale) : value;
+    });
+  }
+}

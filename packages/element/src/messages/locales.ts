@@ -1,0 +1,61 @@
+import type { Catalog } from './catalog.js';
+import { en } from './en.js';
+
+/** The languages `<s3-upload>` ships, as BCP 47 tags. */
+export const allLocales = ['en', 'de', 'fr'] as const;
+export type SupportedLocale = (typeof allLocales)[number];
+export const sourceLocale: SupportedLocale = 'en';
+
+// Static imports per locale (not a template string): every bundler, Vite included, then
+// splits each translation into its own chunk, loaded only when an element uses it.
+const loaders: Record<Exclude<SupportedLocale, 'en'>, () => Promise<{ default: Catalog }>> = {
+  de: () => import('./de.js'),
+  fr: () => import('./fr.js'),
+};
+
+const loaded = new Map<SupportedLocale, Catalog>([['en', en]]);
+const loading = new Map<SupportedLocale, Promise<Catalog>>();
+
+/**
+ * The supported locale closest to `wanted` ("fr-CA" → "fr"), else English. Exact match
+ * first, then the language alone, because translations are per language.
+ */
+export function matchLocale(wanted: readonly (string | null | undefined)[]): SupportedLocale {
+  for (const candidate of wanted) {
+    if (!candidate) continue;
+    const lower = candidate.toLowerCase();
+    const exact = allLocales.find((l) => l.toLowerCase() === lower);
+    if (exact) return exact;
+    const language = allLocales.find((l) => l.toLowerCase() === lower.split('-')[0]);
+    if (language) return language;
+  }
+  return sourceLocale;
+}
+
+/** The catalogue of `locale` if it is loaded already (English always is). */
+export function loadedCatalog(locale: SupportedLocale): Catalog | undefined {
+  return loaded.get(locale);
+}
+
+/** Loads the catalogue of `locale` (once per page, shared by every element using it). */
+export function loadCatalog(locale: SupportedLocale): Promise<Catalog> {
+  const ready = loaded.get(locale);
+  if (ready) return Promise.resolve(ready);
+  let pending = loading.get(locale);
+  if (!pending) {
+    pending = loaders[locale as Exclude<SupportedLocale, 'en'>]().then(
+      ({ default: catalog }) => {
+        loaded.set(locale, catalog);
+        loading.delete(locale);
+        return catalog;
+      },
+      (error: unknown) => {
+        // A chunk that failed to load (offline, a deploy removed it) may load next time.
+        loading.delete(locale);
+        throw error;
+      },
+    );
+    loading.set(locale, pending);
+  }
+  return pending;
+}

@@ -1,0 +1,136 @@
+// What the element says, as pure functions of (messages in a locale, what happened): the
+// controller and the templates ask here instead of calling back into the element.
+import type { UploadErrorCode } from '@s3up/core';
+import type { Announcement } from '../announcer.js';
+import type { EntryStatus } from '../file-entry.js';
+import { formatBytes, formatDuration, formatSpeed } from '../intl-units.js';
+import type { Refusal } from '../restrictions.js';
+import type { Messages } from './catalog.js';
+
+/** The limits a refusal or the hint talks about, as the element is configured. */
+export interface LimitsInWords {
+  accept: string | undefined;
+  maxFileSize: number | undefined;
+  maxFiles: number | undefined;
+  multiple: boolean;
+}
+
+/** Why `refusal` happened, in words the user can act on. */
+export function refusalText(m: Messages, refusal: Refusal, limits: LimitsInWords): string {
+  switch (refusal.code) {
+    case 'type':
+      return m.text('refusedType', { accept: limits.accept ?? '' });
+    case 'too-large':
+      return m.text('refusedTooLarge', { size: formatBytes(limits.maxFileSize ?? 0, m.locale) });
+    case 'too-many':
+      return limits.multiple
+        ? m.text('refusedTooMany', { count: limits.maxFiles ?? 0 })
+        : m.text('refusedOnlyOne');
+    case 'duplicate':
+      return m.text('refusedDuplicate');
+    case 'not-configured':
+      return m.text('refusedNotConfigured');
+  }
+}
+
+/** Why an upload failed, from the engine's error code (never the engine's own message). */
+export function errorText(m: Messages, code: UploadErrorCode | undefined): string {
+  switch (code) {
+    case 'credentials':
+      return m.text('errorCredentials');
+    case 'network':
+      return m.text('errorNetwork');
+    case 'access-denied':
+      return m.text('errorAccessDenied');
+    case 'too-large':
+      return m.text('errorTooLarge');
+    case 'no-such-upload':
+      return m.text('errorAborted');
+    case 'integrity':
+      return m.text('errorIntegrity');
+    case 'cors-etag':
+    case 'invalid-key':
+    case 'invalid-options':
+      return m.text('errorMisconfigured');
+    default:
+      return m.text('errorOther');
+  }
+}
+
+/** One live-region message for a batch of news: one file by name, several by count. */
+export function announcementText(m: Messages, batch: readonly Announcement[]): string {
+  const parts: string[] = [];
+  const say = (
+    kind: Announcement['kind'],
+    one: 'fileAdded' | 'fileRefused' | 'fileUploaded' | 'fileFailed',
+    many: 'filesAdded' | 'filesRefused' | 'filesUploaded' | 'filesFailed',
+  ) => {
+    const news = batch.filter((a) => a.kind === kind);
+    const first = news[0];
+    if (news.length === 1 && first) {
+      parts.push(m.text(one, { name: first.name ?? '', reason: first.reason ?? '' }));
+    } else if (news.length > 1) {
+      parts.push(m.text(many, { count: news.length }));
+    }
+  };
+  say('added', 'fileAdded', 'filesAdded');
+  say('refused', 'fileRefused', 'filesRefused');
+  say('finished', 'fileUploaded', 'filesUploaded');
+  say('failed', 'fileFailed', 'filesFailed');
+  if (batch.some((a) => a.kind === 'all-done')) parts.push(m.text('allDone'));
+  return parts.join(' ');
+}
+
+/** The restrictions under the browse button: "Accepted: image/* · Up to 20 MB each". */
+export function hintText(m: Messages, limits: LimitsInWords): string {
+  const parts: string[] = [];
+  if (limits.accept) parts.push(m.text('accepted', { accept: limits.accept }));
+  if (limits.maxFileSize !== undefined) {
+    parts.push(m.text('upToEach', { size: formatBytes(limits.maxFileSize, m.locale) }));
+  }
+  if (limits.multiple && limits.maxFiles !== undefined) {
+    parts.push(m.text('atMostFiles', { count: limits.maxFiles }));
+  }
+  return parts.join(' · ');
+}
+
+/** The summary line: "2 of 5 uploaded · 3 MB of 10 MB · 1.2 MB/s · 6 sec left". */
+export function summaryText(
+  m: Messages,
+  counts: { done: number; counted: number },
+  progress: { bytesUploaded: number; totalBytes: number; speed: number },
+): string {
+  const parts = [
+    m.text('uploadedOf', { done: counts.done, count: counts.counted }),
+    m.text('bytesOf', {
+      sent: formatBytes(progress.bytesUploaded, m.locale),
+      total: formatBytes(progress.totalBytes, m.locale),
+    }),
+  ];
+  if (progress.speed > 0) {
+    parts.push(formatSpeed(progress.speed, m.locale));
+    const seconds = (progress.totalBytes - progress.bytesUploaded) / progress.speed;
+    parts.push(m.text('timeLeft', { duration: formatDuration(seconds, m.locale) }));
+  }
+  return parts.join(' · ');
+}
+
+/** A row's state in words; `auto` tells "Waiting" (will start) from "Ready to upload". */
+export function statusText(m: Messages, status: EntryStatus, auto: boolean): string {
+  switch (status) {
+    case 'queued':
+      return auto ? m.text('statusWaiting') : m.text('statusReady');
+    case 'uploading':
+      return m.text('statusUploading');
+    case 'paused':
+      return m.text('statusPaused');
+    case 'succeeded':
+      return m.text('statusSucceeded');
+    case 'failed':
+      return m.text('statusFailed');
+    case 'cancelled':
+      return m.text('statusCancelled');
+    case 'refused':
+      return m.text('statusRefused');
+  }
+}

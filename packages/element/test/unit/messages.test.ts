@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { type Catalog, Messages, type PluralText } from '../../src/messages/catalog.js';
+import { en } from '../../src/messages/en.js';
+import { allLocales, loadCatalog, matchLocale } from '../../src/messages/locales.js';
+import { announcementText, errorText, hintText, refusalText, summaryText } from '../../src/messages/texts.js';
+
+const limits = { accept: 'image/*', maxFileSize: 20_000_000, maxFiles: 1, multiple: true };
+
+describe('matchLocale', () => {
+  it('ships English, French and German', () => {
+    expect([...allLocales].sort()).toEqual(['de', 'en', 'fr']);
+  });
+
+  it('takes the first wanted locale it has, by exact tag then by language', () => {
+    expect(matchLocale(['fr-CA', 'de'])).toBe('fr');
+    expect(matchLocale([undefined, null, 'DE-at'])).toBe('de');
+    expect(matchLocale(['xx', 'tlh'])).toBe('en');
+    expect(matchLocale([])).toBe('en');
+  });
+});
+
+describe('catalogues', () => {
+  for (const locale of allLocales) {
+    it(`${locale}: every plural text has the forms its language uses for 0 to 1000`, async () => {
+      const catalog: Catalog = await loadCatalog(locale);
+      const rules = new Intl.PluralRules(locale);
+      const used = new Set(Array.from({ length: 1001 }, (_, n) => rules.select(n)));
+      expect(Object.keys(catalog).sort()).toEqual(Object.keys(en).sort());
+      for (const [id, entry] of Object.entries(catalog) as [string, string | PluralText][]) {
+        if (typeof entry === 'string') continue;
+        for (const category of used)
+          expect(entry[category], `${locale} ${id} ${category}`).toBeTypeOf('string');
+      }
+    });
+  }
+});
+
+describe('Messages', () => {
+  it('chooses the plural form with Intl.PluralRules and formats numbers in the locale', () => {
+    const m = new Messages('en', en);
+    expect(m.text('atMostFiles', { count: 1 })).toBe('At most 1 file');
+    expect(m.text('atMostFiles', { count: 3000 })).toBe('At most 3,000 files');
+  });
+
+  it('takes an app override for any text, placeholders included', () => {
+    const m = new Messages('en', en, { browseFiles: 'Add photos', fileAdded: 'Got {name}!' });
+    expect(m.text('browseFiles')).toBe('Add photos');
+    expect(m.text('fileAdded', { name: 'cat.jpg' })).toBe('Got cat.jpg!');
+    expect(m.text('browseFile')).toBe('Browse for a file');
+  });
+});
+
+describe('texts are pure functions of (messages, event)', async () => {
+  const fr = new Messages('fr', await loadCatalog('fr'));
+  const en1 = new Messages('en', en);
+
+  it('refusals name the limit in the locale', () => {
+    expect(refusalText(fr, { code: 'too-large' }, limits)).toBe('Dépasse la limite de 20\u202fMo.');
+    expect(refusalText(en1, { code: 'too-many' }, limits)).toBe('No more than 1 file.');
+    expect(refusalText(en1, { code: 'too-many' }, { ...limits, multiple: false })).toBe(
+      'Only one file can be added.',
+    );
+  });
+
+  it('errors are worded from the code only', () => {
+    expect(errorText(en1, 'network')).toBe('Network problem: check your connection and retry.');
+    expect(errorText(en1, 'invalid-key')).toBe('Uploads are misconfigured on this site.');
+    expect(errorText(en1, undefined)).toBe('The upload failed: retry.');
+  });
+
+  it('a batch of news reads as one message, by name or by count', () => {
+    expect(
+      announcementText(en1, [
+        { kind: 'added', name: 'a.txt' },
+        { kind: 'finished', name: 'b.txt' },
+        { kind: 'finished', name: 'c.txt' },
+        { kind: 'all-done' },
+      ]),
+    ).toBe('a.txt added. 2 files uploaded. All uploads finished.');
+    expect(
+      announcementText(fr, [{ kind: 'failed', name: 'x.bin', reason: 'Trop volumineux pour le stockage.' }]),
+    ).toBe('Échec de x.bin : Trop volumineux pour le stockage.');
+  });
+
+  it('the hint and the summary', () => {
+    expect(hintText(en1, limits)).toBe('Accepted: image/* · Up to 20 MB each · At most 1 file');
+    expect(
+      summaryText(
+        en1,
+        { done: 1, counted: 2 },
+        { bytesUploaded: 1_000_000, totalBytes: 3_000_000, speed: 0 },
+      ),
+    ).toBe('1 of 2 uploaded · 1 MB of 3 MB');
+  });
+});
