@@ -166,7 +166,7 @@ export class UploadController implements ReactiveController {
 
   #busy(uploader: Uploader): boolean {
     return uploader.tasks.some(
-      (t) => t.state === 'queued' || t.state === 'uploading' || t.state === 'paused',
+      (t) => t.state === 'queued' || t.state === 'uploading' || t.state === 'pausing' || t.state === 'paused',
     );
   }
 
