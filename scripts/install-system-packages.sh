@@ -5,7 +5,7 @@
 # (the shared store of several token-server instances).
 # apt-get update runs once, and only when something is missing. Needs root.
 set -euo pipefail
-PKGS=(ceph-mon ceph-osd radosgw ceph-common uuid-runtime curl chromium rclone redis-server awscli)
+PKGS=(ceph-mon ceph-osd radosgw ceph-common uuid-runtime curl chromium rclone redis-server awscli python3-boto3)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -33,6 +33,12 @@ const sh = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
  */
 export const ENDPOINT_KEY_MINIMUM = 'AWS CLI 2.13 (or 1.29) and boto3 1.28';
 
+/** The boto3 client a partner builds; `endpoint_url` passed in code works on every boto3 version. */
+function boto3Client(where: Where, profile?: string): string {
+  const session = profile ? `boto3.Session(profile_name='${profile}')` : 'boto3.Session()';
+  return `${session}.client('s3'${where.endpoint ? `, endpoint_url='${where.endpoint}'` : ''})`;
+}
+
 /** The AWS CLI command a partner runs: `ls` with --list, else a copy of one object. */
 function awsCommand(c: IssuedCredentials, where: Where, profile?: string): string {
   const target = c.list ? `ls s3://${c.bucket}/${c.prefix}` : `cp s3://${c.bucket}/${c.prefix}<name> .`;
@@ -66,8 +72,9 @@ export function formatCredentials(
     case 'env':
       return [
         `# s3up grant: ${header}`,
-        '# Load into a shell with eval, then (every AWS CLI version):',
+        '# Load into a shell with eval, then (every AWS CLI and boto3 version):',
         `#   ${awsCommand(c, where)}`,
+        `#   python3: ${boto3Client(where)}`,
         ...endpointNote,
         `export AWS_ACCESS_KEY_ID=${sh(c.accessKeyId)}`,
         `export AWS_SECRET_ACCESS_KEY=${sh(c.secretAccessKey)}`,
@@ -81,8 +88,9 @@ export function formatCredentials(
     case 'aws-profile':
       return [
         `# s3up grant: ${header}`,
-        '# Append to ~/.aws/config, then (every AWS CLI version):',
+        '# Append to ~/.aws/config, then (every AWS CLI and boto3 version):',
         `#   ${awsCommand(c, where, name)}`,
+        `#   python3: ${boto3Client(where, name)}`,
         ...endpointNote,
         `[profile ${name}]`,
         `aws_access_key_id = ${c.accessKeyId}`,

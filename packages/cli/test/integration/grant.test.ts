@@ -126,6 +126,29 @@ describe("grant output consumed by Debian's AWS CLI", () => {
     expect(read).toMatchObject({ code: 0, stdout: 'quarterly numbers' });
   });
 
+  it("boto3 (Debian's 1.26, which ignores endpoint_url in profiles): the printed client reads an object, from env and from the profile", async () => {
+    const read = (client: string) =>
+      `/usr/bin/python3 -c "import boto3; print(${client}.get_object(Bucket='${local.bucket}', Key='${inside}')['Body'].read().decode(), end='')"`;
+    const printed = (output: string) =>
+      output
+        .split('\n')
+        .find((l) => l.startsWith('#   python3: '))!
+        .slice('#   python3: '.length);
+    const env = await grant(['--format', 'env']);
+    expect(printed(env.stdout)).toContain(`endpoint_url='${local.endpoint}'`);
+    expect(await debianAws(`${env.stdout}\n${read(printed(env.stdout))}`)).toMatchObject({
+      code: 0,
+      stdout: 'quarterly numbers',
+    });
+    const profile = await grant(['--format', 'aws-profile', '--name', 'acme-py']);
+    const config = join(dir, 'boto3-config');
+    await writeFile(config, profile.stdout, { mode: 0o600 });
+    expect(await debianAws(read(printed(profile.stdout)), { AWS_CONFIG_FILE: config })).toMatchObject({
+      code: 0,
+      stdout: 'quarterly numbers',
+    });
+  });
+
   it('credential-process: the AWS CLI runs s3up grant itself and reads the Version 1 JSON', async () => {
     const direct = await grant(['--format', 'credential-process']);
     const json = JSON.parse(direct.stdout) as Record<string, unknown>;
