@@ -13,6 +13,10 @@
  * - `request`: S3 refused the request (another 4xx); the message carries S3's error code.
  * - `invalid-options`: an option passed to `new Uploader()` is wrong; the message names it.
  * - `invalid-key`: `keyFor` returned a key S3 would reject or that escapes the prefix.
+ * - `exists`: `overwrite: false` and the key already holds an object (S3 answered 412); the
+ *   message names the key. Nothing was replaced.
+ * - `conflict`: S3 answered 409 ConditionalRequestConflict to a conditional write after the
+ *   engine's restarts (another write of the key kept racing this one).
  * - `internal`: an unexpected error inside the engine (a bug): the message carries it; report it.
  */
 export type UploadErrorCode =
@@ -27,6 +31,8 @@ export type UploadErrorCode =
   | 'request'
   | 'invalid-options'
   | 'invalid-key'
+  | 'exists'
+  | 'conflict'
   | 'internal';
 
 const CODES: ReadonlySet<string> = new Set<UploadErrorCode>([
@@ -41,6 +47,8 @@ const CODES: ReadonlySet<string> = new Set<UploadErrorCode>([
   'request',
   'invalid-options',
   'invalid-key',
+  'exists',
+  'conflict',
   'internal',
 ]);
 

@@ -1,5 +1,5 @@
 import type { UploadError } from './errors.js';
-import type { OverallProgress, UploadTask } from './task.js';
+import type { ObjectChecksum, OverallProgress, UploadTask } from './task.js';
 import type { UploadReceipt } from './upload-receipt.js';
 
 /** The `detail` of each event the {@link Uploader} dispatches. */
@@ -11,14 +11,18 @@ export interface UploaderEventDetails {
   'upload-pausing': { task: UploadTask };
   'upload-paused': { task: UploadTask; reason: 'user' | 'offline' };
   'upload-resumed': { task: UploadTask };
-  /** `warning`: the object is stored but a check after it failed (as `task.warning`). */
-  /** `receipt`: what the token server confirmed (`POST /uploads`), when it takes receipts. */
+  /**
+   * `checksum`: the object's full-object CRC-32 when checksums are on (as `task.checksum`);
+   * `warning`: the object is stored but a check after it failed (as `task.warning`);
+   * `receipt`: what the token server confirmed (`POST /uploads`), when it takes receipts.
+   */
   'upload-succeeded': {
     task: UploadTask;
     key: string;
     size: number;
     warning?: UploadError;
     receipt?: UploadReceipt;
+    checksum?: ObjectChecksum;
   };
   'upload-failed': { task: UploadTask; error: UploadError };
   'upload-cancelled': { task: UploadTask };

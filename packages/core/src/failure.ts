@@ -140,6 +140,25 @@ export function classify(error: unknown, operation: string, key: string): Failur
       ),
     };
   }
+  if (status === 412 || code === 'PreconditionFailed') {
+    return {
+      action: 'fatal',
+      error: new UploadError(
+        'exists',
+        `${key} already exists in the bucket and overwrite is false (${operation}: S3 answered ${status} ${code}); nothing was replaced. Choose another key (keyFor), or allow overwriting.`,
+        { cause: error, status },
+      ),
+    };
+  }
+  if (code === 'ConditionalRequestConflict') {
+    return {
+      action: 'fatal',
+      error: new UploadError('conflict', `${what}: another write of the key raced this one.`, {
+        cause: error,
+        status,
+      }),
+    };
+  }
   if (code === 'EntityTooLarge') {
     return {
       action: 'fatal',

@@ -1,6 +1,6 @@
 import type { CompletedPart } from '@aws-sdk/client-s3';
 import { withRetries } from './backoff.js';
-import { crc32Base64 } from './crc32.js';
+import { crc32FromBase64, crc32ToBase64, fullObjectCrc32, loadCrc32 } from './checksum.js';
 import type { Credentials, CredentialsSource } from './credentials-source.js';
 import { isUploadError, UploadError } from './errors.js';
 import { classify, isAbort } from './failure.js';
@@ -27,6 +27,13 @@ import type { UploadContext } from './upload-context.js';
 import { partRange, planUpload } from './upload-plan.js';
 import { UploadProgress } from './upload-progress.js';
 
+/** Restarts after 409 ConditionalRequestConflict before giving up (S3: upload again). */
+const MAX_CONFLICT_RESTARTS = 2;
+
+function isConflict(error: unknown): boolean {
+  return isUploadError(error) && error.code === 'conflict';
+}
+
 /**
  * Where one file's upload stands between runs:
  * - `idle`: no multipart upload held (a new file, a PutObject, or after a reset);
@@ -42,6 +49,8 @@ type Phase =
       plan: MultipartPlan;
       /** Created with CRC32: every part carries one. */
       checksum: boolean;
+      /** Created with ChecksumType FULL_OBJECT: Complete carries the whole file's CRC. */
+      fullObject: boolean;
       parts: Map<number, CompletedPart>;
     }
   | { name: 'stored'; target: ObjectTarget };
@@ -142,21 +151,37 @@ export class FileUpload {
       this.#context.flight.partSize(),
       this.#context.options.multipartThreshold,
     );
-    let phase = this.#phase;
     let target: ObjectTarget;
-    if (plan.kind === 'put' && phase.name === 'idle') {
-      target = this.#target(credentials);
-      await this.#put(scope, target, this.#checksumEnabled(credentials));
-    } else {
-      if (phase.name === 'idle') {
-        phase = await this.#startMultipart(scope, credentials, plan as MultipartPlan);
-        this.#phase = phase;
+    let checksum: string | undefined;
+    for (let restarts = 0; ; restarts++) {
+      let phase = this.#phase;
+      try {
+        if (plan.kind === 'put' && phase.name === 'idle') {
+          target = this.#target(credentials);
+          checksum = await this.#put(scope, target, this.#checksumEnabled(credentials));
+        } else {
+          if (phase.name === 'idle') {
+            phase = await this.#startMultipart(scope, credentials, plan as MultipartPlan);
+            this.#phase = phase;
+          }
+          if (phase.name !== 'multipart') throw new Error(`unexpected phase ${phase.name}`);
+          await this.#uploadParts(scope, phase);
+          checksum = await this.#complete(scope, phase);
+          target = { bucket: phase.upload.bucket, key: phase.upload.key };
+        }
+        break;
+      } catch (error) {
+        // S3 answers 409 ConditionalRequestConflict to a conditional write that raced another
+        // write of the key; its documented remedy is to upload again (a new multipart upload).
+        if (!(isConflict(error) && restarts < MAX_CONFLICT_RESTARTS)) throw error;
+        if (phase.name === 'multipart') this.#unaborted.push(phase.upload);
+        this.#phase = { name: 'idle' };
+        this.#progress.clear();
+        await this.#abortUnaborted(transport, signal);
       }
-      await this.#uploadParts(scope, phase);
-      await this.#complete(scope, phase);
-      target = { bucket: phase.upload.bucket, key: phase.upload.key };
     }
     this.#phase = { name: 'stored', target };
+    if (checksum) this.task.checksum = { algorithm: 'CRC32', type: 'FULL_OBJECT', value: checksum };
     await this.#finish(target, signal);
   }
 
@@ -237,6 +262,7 @@ export class FileUpload {
     this.task.verified = undefined;
     this.task.warning = undefined;
     this.task.receipt = undefined;
+    this.task.checksum = undefined;
     void this.#records.forget();
   }
 
@@ -293,6 +319,12 @@ export class FileUpload {
     }
   }
 
+  /** CRC-32 of a slice of the file: at most one part in memory, only while it is hashed. */
+  async #crc(blob: Blob): Promise<number> {
+    const { crc32 } = await loadCrc32();
+    return crc32(new Uint8Array(await blob.arrayBuffer()));
+  }
+
   #checksumEnabled(credentials: Credentials): boolean {
     const mode =
       this.#context.options.requestChecksumCalculation ??
@@ -303,8 +335,10 @@ export class FileUpload {
 
   // ---- single PutObject ----
 
-  async #put(scope: OperationScope, target: ObjectTarget, checksum: boolean): Promise<void> {
+  /** PutObject of the whole file; returns the CRC-32 sent (base64), if checksums are on. */
+  async #put(scope: OperationScope, target: ObjectTarget, checksum: boolean): Promise<string | undefined> {
     const file = this.task.file;
+    const crc = checksum ? crc32ToBase64(await this.#crc(file)) : undefined;
     await putObject(
       scope,
       target,
@@ -312,10 +346,12 @@ export class FileUpload {
         body: file.size === 0 ? new Uint8Array(0) : file.slice(0, file.size),
         size: file.size,
         ...(this.task.type ? { contentType: this.task.type } : {}),
-        ...(checksum ? { checksumCRC32: crc32Base64(new Uint8Array(await file.arrayBuffer())) } : {}),
+        ...(crc ? { checksumCRC32: crc } : {}),
+        ...(this.#context.options.overwrite ? {} : { ifNoneMatch: true }),
       },
       this.#progress.listener(1, file.size),
     );
+    return crc;
   }
 
   // ---- multipart ----
@@ -336,6 +372,7 @@ export class FileUpload {
         listParts: (upload) => listParts(scope, upload),
         abort: (upload) => this.#discard(scope, upload),
       },
+      (start, end) => this.#crc(this.task.file.slice(start, end)),
     );
     if (resumed) return this.#resume(resumed);
     return this.#create(scope, credentials, plan);
@@ -346,8 +383,8 @@ export class FileUpload {
     this.task.resumed = true;
     this.#progress.startFrom(resumed.confirmed);
     this.#progress.announce();
-    const { upload, plan, checksum, parts } = resumed;
-    return { name: 'multipart', upload, plan, checksum, parts };
+    const { upload, plan, checksum, fullObject, parts } = resumed;
+    return { name: 'multipart', upload, plan, checksum, fullObject, parts };
   }
 
   async #create(
@@ -359,7 +396,7 @@ export class FileUpload {
     const checksum = this.#checksumEnabled(credentials);
     const uploadId = await createMultipartUpload(scope, target, {
       ...(this.task.type ? { contentType: this.task.type } : {}),
-      ...(checksum ? { checksumAlgorithm: 'CRC32' as const } : {}),
+      ...(checksum ? { checksumAlgorithm: 'CRC32' as const, checksumType: 'FULL_OBJECT' as const } : {}),
     });
     this.#progress.startFrom(0);
     await this.#records.persist({
@@ -370,9 +407,16 @@ export class FileUpload {
       partSize: plan.partSize,
       created: Date.now(),
       size: this.task.size,
-      ...(checksum ? { checksum: 'CRC32' as const } : {}),
+      ...(checksum ? { checksum: 'CRC32' as const, checksumType: 'FULL_OBJECT' as const } : {}),
     });
-    return { name: 'multipart', upload: { ...target, uploadId }, plan, checksum, parts: new Map() };
+    return {
+      name: 'multipart',
+      upload: { ...target, uploadId },
+      plan,
+      checksum,
+      fullObject: checksum,
+      parts: new Map(),
+    };
   }
 
   /**
@@ -451,7 +495,7 @@ export class FileUpload {
     const size = end - start;
     const body = this.task.file.slice(start, end);
     // One part in memory at most, and only to checksum it; the body itself is streamed from the Blob.
-    const checksum = phase.checksum ? crc32Base64(new Uint8Array(await body.arrayBuffer())) : undefined;
+    const checksum = phase.checksum ? crc32ToBase64(await this.#crc(body)) : undefined;
     const part = await uploadPart(
       scope,
       phase.upload,
@@ -462,15 +506,26 @@ export class FileUpload {
     this.#progress.confirm(partNumber, size);
   }
 
-  async #complete(scope: OperationScope, phase: MultipartPhase): Promise<void> {
+  /** CompleteMultipartUpload; returns the full-object CRC-32 sent (base64), if any. */
+  async #complete(scope: OperationScope, phase: MultipartPhase): Promise<string | undefined> {
     const { upload } = phase;
     const parts = [...phase.parts.values()];
+    const checksum = phase.fullObject ? this.#fullObjectCrc(phase) : undefined;
     try {
-      await completeMultipartUpload(scope, upload, parts, () => {
-        if (this.#completeSent.uploadId !== upload.uploadId)
-          this.#completeSent = { uploadId: upload.uploadId, count: 0 };
-        this.#completeSent.count += 1;
-      });
+      await completeMultipartUpload(
+        scope,
+        upload,
+        parts,
+        {
+          ...(checksum ? { checksumCRC32: checksum } : {}),
+          ...(this.#context.options.overwrite ? {} : { ifNoneMatch: true }),
+        },
+        () => {
+          if (this.#completeSent.uploadId !== upload.uploadId)
+            this.#completeSent = { uploadId: upload.uploadId, count: 0 };
+          this.#completeSent.count += 1;
+        },
+      );
     } catch (error) {
       // A Complete sent again after one whose answer was lost (network, stall): S3 may have
       // completed the first and now answers NoSuchUpload. The object then is in the bucket,
@@ -479,6 +534,24 @@ export class FileUpload {
       if (!(resent && isUploadError(error) && error.code === 'no-such-upload')) throw error;
       if (!(await this.#storedWhole(scope.transport, upload, parts.length, scope.signal))) throw error;
     }
+    return checksum;
+  }
+
+  /**
+   * The whole file's CRC-32 from the part CRCs (crc32_combine: no second read of the file).
+   * Every part carries one here: sent ones were hashed, resumed ones were checked against
+   * the file's bytes.
+   */
+  #fullObjectCrc(phase: MultipartPhase): string {
+    const parts: { crc: number; size: number }[] = [];
+    for (let n = 1; n <= phase.plan.partCount; n++) {
+      const listed = phase.parts.get(n)?.ChecksumCRC32;
+      const crc = listed === undefined ? undefined : crc32FromBase64(listed);
+      if (crc === undefined) throw new Error(`part ${n} has no CRC-32 to combine`);
+      const { start, end } = partRange(phase.plan, n);
+      parts.push({ crc, size: end - start });
+    }
+    return crc32ToBase64(fullObjectCrc32(parts));
   }
 
   // ---- abort ----

@@ -19,7 +19,7 @@ export {
   type ResumeRecord,
   type ResumeStore,
 } from './resume-store.js';
-export type { OverallProgress, UploadState, UploadTask } from './task.js';
+export type { ObjectChecksum, OverallProgress, UploadState, UploadTask } from './task.js';
 export { planUpload, type UploadPlan } from './upload-plan.js';
 export type { ReceiptsOption, UploadReceipt } from './upload-receipt.js';
 export { type AddOptions, Uploader } from './uploader.js';

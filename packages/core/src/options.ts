@@ -124,6 +124,13 @@ export interface UploaderOptions {
    * reports; `{ url }` names another endpoint. See ReceiptsOption.
    */
   receipts?: ReceiptsOption;
+  /**
+   * `false` makes every upload write-once: PutObject and CompleteMultipartUpload carry
+   * `If-None-Match: *`, so an existing object is never replaced (an `exists` error naming
+   * the key instead). Default true, S3's own behaviour. Ceph RGW 16 honours it on
+   * PutObject only; AWS S3 on both.
+   */
+  overwrite?: boolean;
 }
 
 export interface ResolvedOptions {
@@ -145,6 +152,7 @@ export interface ResolvedOptions {
   flightTime: number;
   pauseGrace: number;
   receipts: ReceiptsOption;
+  overwrite: boolean;
 }
 
 function invalid(message: string): never {
@@ -184,6 +192,9 @@ export function resolveOptions(options: UploaderOptions): ResolvedOptions {
   }
   if (options.keyFor !== undefined && typeof options.keyFor !== 'function') {
     invalid('keyFor must be a function (file, { prefix, id }) => key.');
+  }
+  if (options.overwrite !== undefined && typeof options.overwrite !== 'boolean') {
+    invalid(`overwrite must be true or false; got ${String(options.overwrite)}.`);
   }
   const mode = options.requestChecksumCalculation;
   if (mode !== undefined && mode !== 'WHEN_SUPPORTED' && mode !== 'WHEN_REQUIRED') {
@@ -242,6 +253,7 @@ export function resolveOptions(options: UploaderOptions): ResolvedOptions {
     flightTime: integer('flightTime', options.flightTime, 10_000, 0, 600_000, ' ms'),
     pauseGrace: integer('pauseGrace', options.pauseGrace, 5_000, 0, 600_000, ' ms'),
     receipts: receiptsOption(options.receipts),
+    overwrite: options.overwrite ?? true,
   };
 }
 

@@ -15,6 +15,8 @@ export interface ResumeRecord {
   size?: number;
   /** Set when the upload was created with CRC32 checksums: every part must then carry one. */
   checksum?: 'CRC32';
+  /** Set when the upload was created with a full-object checksum (Complete then carries the whole file's CRC). */
+  checksumType?: 'FULL_OBJECT';
 }
 
 /**
@@ -90,6 +92,7 @@ export function isResumeRecord(value: unknown): value is ResumeRecord {
     typeof r.created === 'number' &&
     Number.isFinite(r.created) &&
     (r.size === undefined || (typeof r.size === 'number' && Number.isInteger(r.size))) &&
-    (r.checksum === undefined || r.checksum === 'CRC32')
+    (r.checksum === undefined || r.checksum === 'CRC32') &&
+    (r.checksumType === undefined || r.checksumType === 'FULL_OBJECT')
   );
 }

@@ -1,4 +1,5 @@
 import type { CompletedPart } from '@aws-sdk/client-s3';
+import { crc32FromBase64 } from './checksum.js';
 import { isUploadError } from './errors.js';
 import { isAbort } from './failure.js';
 import { isResumeRecord, type ResumeRecord } from './resume-store.js';
@@ -112,21 +113,39 @@ function ownUpload(raw: unknown, access: { bucket: string; prefix: string }): Mu
   return undefined;
 }
 
-/** The parts S3 listed that can be kept, and their bytes. */
-export function keptParts(
+/**
+ * The parts S3 listed that can be kept, and their bytes. A part is kept when its number and
+ * size fit the plan and, for an upload created with CRC-32 checksums, when the CRC S3 lists
+ * for it equals the CRC of the same byte range of the file being resumed (`crcOf`): a part
+ * that differs (the file changed under it) is sent again under the same number, which
+ * replaces it. `mismatched` counts the parts that differed.
+ */
+export async function keptParts(
   listed: readonly ListedPart[],
   plan: MultipartPlan,
   checksum: boolean,
-): { parts: Map<number, CompletedPart>; confirmed: number } {
+  crcOf: (start: number, end: number) => Promise<number>,
+): Promise<{ parts: Map<number, CompletedPart>; confirmed: number; checked: number; mismatched: number }> {
   const parts = new Map<number, CompletedPart>();
   let confirmed = 0;
+  let checked = 0;
+  let mismatched = 0;
   for (const part of listed) {
     const n = part.PartNumber;
     if (n === undefined || n < 1 || n > plan.partCount || !part.ETag) continue;
     const { start, end } = partRange(plan, n);
     // A part of the wrong size (another part size, a changed file) is uploaded again: same number, replaced.
     if (part.Size !== end - start) continue;
-    if (checksum && !part.ChecksumCRC32) continue;
+    if (checksum) {
+      const listedCrc = part.ChecksumCRC32 === undefined ? undefined : crc32FromBase64(part.ChecksumCRC32);
+      // No CRC listed (Ceph RGW keeps none): it cannot be checked against the file, so it is sent again.
+      if (listedCrc === undefined) continue;
+      checked += 1;
+      if ((await crcOf(start, end)) !== listedCrc) {
+        mismatched += 1;
+        continue;
+      }
+    }
     parts.set(n, {
       PartNumber: n,
       ETag: part.ETag,
@@ -134,7 +153,7 @@ export function keptParts(
     });
     confirmed += end - start;
   }
-  return { parts, confirmed };
+  return { parts, confirmed, checked, mismatched };
 }
 
 /** A multipart upload continued from the resume store. */
@@ -142,6 +161,8 @@ export interface Resumed {
   upload: MultipartTarget;
   plan: MultipartPlan;
   checksum: boolean;
+  /** Created with ChecksumType FULL_OBJECT. */
+  fullObject: boolean;
   parts: Map<number, CompletedPart>;
   confirmed: number;
 }
@@ -161,6 +182,7 @@ export async function resumeStored(
     listParts(upload: MultipartTarget): Promise<ListedPart[]>;
     abort(upload: MultipartTarget): Promise<void>;
   },
+  crcOf: (start: number, end: number) => Promise<number>,
 ): Promise<Resumed | undefined> {
   const raw = await records.read();
   if (raw === undefined || raw === null) return undefined;
@@ -183,5 +205,20 @@ export async function resumeStored(
     return undefined;
   }
   const checksum = record.checksum === 'CRC32';
-  return { upload, plan, checksum, ...keptParts(listed, plan, checksum) };
+  const kept = await keptParts(listed, plan, checksum, crcOf);
+  if (kept.checked > 0 && kept.mismatched === kept.checked) {
+    // Not one stored part matches the file: this is another file under the same name, size
+    // and date. Its upload is not continued (and never mixed with this one): abort it, start anew.
+    await s3.abort(upload);
+    await records.forget();
+    return undefined;
+  }
+  return {
+    upload,
+    plan,
+    checksum,
+    fullObject: record.checksumType === 'FULL_OBJECT',
+    parts: kept.parts,
+    confirmed: kept.confirmed,
+  };
 }

@@ -67,7 +67,14 @@ function run<T>(scope: OperationScope, spec: Send<T>): Promise<T> {
 export async function putObject(
   scope: OperationScope,
   target: ObjectTarget,
-  input: { body: Blob | Uint8Array; size: number; contentType?: string; checksumCRC32?: string },
+  input: {
+    body: Blob | Uint8Array;
+    size: number;
+    contentType?: string;
+    checksumCRC32?: string;
+    /** Write-once: `If-None-Match: *` (S3 answers 412 when the key exists). */
+    ifNoneMatch?: boolean;
+  },
   onProgress: ProgressListener,
 ): Promise<void> {
   await run(scope, {
@@ -84,6 +91,7 @@ export async function putObject(
           ContentLength: input.size,
           ...(input.contentType ? { ContentType: input.contentType } : {}),
           ...(input.checksumCRC32 ? { ChecksumCRC32: input.checksumCRC32 } : {}),
+          ...(input.ifNoneMatch ? { IfNoneMatch: '*' } : {}),
         }),
         { abortSignal },
       ),
@@ -97,7 +105,7 @@ export async function putObject(
 export async function createMultipartUpload(
   scope: OperationScope,
   target: ObjectTarget,
-  input: { contentType?: string; checksumAlgorithm?: 'CRC32' },
+  input: { contentType?: string; checksumAlgorithm?: 'CRC32'; checksumType?: 'FULL_OBJECT' },
 ): Promise<string> {
   const created = await run(scope, {
     operation: 'CreateMultipartUpload',
@@ -110,6 +118,7 @@ export async function createMultipartUpload(
           Key: target.key,
           ...(input.contentType ? { ContentType: input.contentType } : {}),
           ...(input.checksumAlgorithm ? { ChecksumAlgorithm: input.checksumAlgorithm } : {}),
+          ...(input.checksumType ? { ChecksumType: input.checksumType } : {}),
         }),
         { abortSignal },
       ),
@@ -201,6 +210,12 @@ export async function completeMultipartUpload(
   scope: OperationScope,
   upload: MultipartTarget,
   parts: readonly CompletedPart[],
+  input: {
+    /** The full-object CRC-32 (base64), for an upload created with ChecksumType FULL_OBJECT. */
+    checksumCRC32?: string;
+    /** Write-once: `If-None-Match: *` (S3 answers 412 when the key exists). */
+    ifNoneMatch?: boolean;
+  } = {},
   onAttempt: () => void = () => {},
 ): Promise<void> {
   const sorted = [...parts].sort((a, b) => (a.PartNumber ?? 0) - (b.PartNumber ?? 0));
@@ -217,6 +232,10 @@ export async function completeMultipartUpload(
           Key: upload.key,
           UploadId: upload.uploadId,
           MultipartUpload: { Parts: sorted },
+          ...(input.checksumCRC32
+            ? { ChecksumCRC32: input.checksumCRC32, ChecksumType: 'FULL_OBJECT' as const }
+            : {}),
+          ...(input.ifNoneMatch ? { IfNoneMatch: '*' } : {}),
         }),
         { abortSignal },
       );

@@ -1,5 +1,5 @@
 import type { UploadError } from './errors.js';
-import type { UploadState, UploadTask } from './task.js';
+import type { ObjectChecksum, UploadState, UploadTask } from './task.js';
 import type { UploadReceipt } from './upload-receipt.js';
 
 /** The engine's writable side of an {@link UploadTask}. */
@@ -20,6 +20,7 @@ export class TaskModel implements UploadTask {
   verified: boolean | undefined = undefined;
   warning: UploadError | undefined = undefined;
   receipt: UploadReceipt | undefined = undefined;
+  checksum: ObjectChecksum | undefined = undefined;
 
   constructor(id: string, file: File, name: string, type: string) {
     this.id = id;

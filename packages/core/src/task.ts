@@ -62,6 +62,20 @@ export interface UploadTask {
   readonly warning: UploadError | undefined;
   /** After success: the token server's upload receipt (`POST /uploads`), when it takes them. */
   readonly receipt: UploadReceipt | undefined;
+  /**
+   * After success with checksums on: the object's full-object CRC-32 that S3 verified on
+   * PutObject or CompleteMultipartUpload (base64, as S3 shows it in `x-amz-checksum-crc32`).
+   * Store it to check the object against the file later.
+   */
+  readonly checksum: ObjectChecksum | undefined;
+}
+
+/** A whole-object checksum as S3 reports it. */
+export interface ObjectChecksum {
+  algorithm: 'CRC32';
+  type: 'FULL_OBJECT';
+  /** Base64 of the 4 big-endian bytes. */
+  value: string;
 }
 
 /** Progress of every task that is not cancelled. */

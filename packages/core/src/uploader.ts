@@ -486,6 +486,7 @@ export class Uploader extends EventTarget {
           task,
           key: task.key!,
           size: task.size,
+          ...(task.checksum ? { checksum: task.checksum } : {}),
           ...(task.warning ? { warning: task.warning } : {}),
           ...(task.receipt ? { receipt: task.receipt } : {}),
         });

@@ -1,3 +1,4 @@
+import { crc32 } from 'node:zlib';
 import { HttpResponse, http } from 'msw';
 
 /** Where the fake S3 and token endpoint live (msw intercepts; nothing listens). */
@@ -17,6 +18,10 @@ export interface WireCall {
   /** For Complete: the part numbers listed. */
   parts?: number[];
   checksum?: string | null;
+  /** The integrity and condition headers as sent (lower-case names): x-amz-checksum-*, if-none-match. */
+  headers?: Record<string, string>;
+  /** For Complete: the XML body as sent. */
+  xml?: string;
   /** The access key that signed the request (from its SigV4 Authorization header). */
   accessKeyId?: string;
 }
@@ -38,6 +43,23 @@ export function s3Error(status: number, code: string, message = code): Response 
   );
 }
 
+/** A CRC-32 as S3 writes it: 4 big-endian bytes, base64. */
+export function crc32Base64Of(bytes: Uint8Array): string {
+  const c = crc32(bytes);
+  return Buffer.from([c >>> 24, (c >>> 16) & 255, (c >>> 8) & 255, c & 255]).toString('base64');
+}
+
+const WATCHED_HEADERS = [
+  'x-amz-checksum-crc32',
+  'x-amz-checksum-crc32c',
+  'x-amz-checksum-crc64nvme',
+  'x-amz-checksum-algorithm',
+  'x-amz-checksum-type',
+  'x-amz-sdk-checksum-algorithm',
+  'if-none-match',
+  'if-match',
+];
+
 function concat(chunks: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
   let at = 0;
@@ -56,9 +78,25 @@ function concat(chunks: Uint8Array[]): Uint8Array {
 export class FakeS3 {
   calls: WireCall[] = [];
   objects = new Map<string, Uint8Array>();
+  /** The full-object CRC-32 S3 keeps with an object stored with one (HeadObject with checksum mode shows it). */
+  objectChecksums = new Map<string, string>();
+  /**
+   * Play AWS S3's documented answers where Ceph RGW 16 does not: a part or object whose
+   * x-amz-checksum-crc32 differs from its bytes is refused (400 BadDigest), a Complete with
+   * a full-object CRC-32 that differs from the assembled object is refused (400 BadDigest),
+   * and If-None-Match: * on PutObject or Complete over an existing key answers
+   * 412 PreconditionFailed. Default true.
+   */
+  awsChecks = true;
   uploads = new Map<
     string,
-    { key: string; parts: Map<number, { bytes: Uint8Array; etag: string; checksum?: string }> }
+    {
+      key: string;
+      parts: Map<number, { bytes: Uint8Array; etag: string; checksum?: string }>;
+      /** x-amz-checksum-algorithm and x-amz-checksum-type given at Create. */
+      algorithm?: string;
+      checksumType?: string;
+    }
   >();
   fault: Fault | undefined;
   /** Acts on the request, then drops the connection instead of answering (the answer is lost). */
@@ -177,6 +215,12 @@ export class FakeS3 {
     const call: WireCall = { op, key };
     if (uploadId) call.uploadId = uploadId;
     if (partNumber !== undefined) call.partNumber = partNumber;
+    const headers: Record<string, string> = {};
+    for (const name of WATCHED_HEADERS) {
+      const value = request.headers.get(name);
+      if (value !== null) headers[name] = value;
+    }
+    call.headers = headers;
     const signedBy = /Credential=([^/]+)\//.exec(request.headers.get('authorization') ?? '')?.[1];
     if (signedBy) call.accessKeyId = signedBy;
     // Logged on arrival: the order on the wire is the order requests were sent.
@@ -195,6 +239,7 @@ export class FakeS3 {
       }
       if (op === 'CompleteMultipartUpload' && body) {
         const text = new TextDecoder().decode(body);
+        call.xml = text;
         call.parts = [...text.matchAll(/<PartNumber>(\d+)<\/PartNumber>/g)].map((m) => Number(m[1]));
       }
       if (op === 'UploadPart' && this.partDelay > 0) await new Promise((r) => setTimeout(r, this.partDelay));
@@ -215,11 +260,31 @@ export class FakeS3 {
     const { key, uploadId, partNumber } = call;
     switch (call.op) {
       case 'PutObject':
-        this.objects.set(key, body);
+        {
+          const sent = request.headers.get('x-amz-checksum-crc32');
+          if (this.awsChecks && sent !== null && sent !== crc32Base64Of(body))
+            return s3Error(400, 'BadDigest');
+          if (this.awsChecks && request.headers.get('if-none-match') === '*' && this.objects.has(key))
+            return s3Error(
+              412,
+              'PreconditionFailed',
+              'At least one of the pre-conditions you specified did not hold',
+            );
+          this.objects.set(key, body);
+          if (sent !== null) this.objectChecksums.set(key, sent);
+          else this.objectChecksums.delete(key);
+        }
         return new HttpResponse(null, { status: 200, headers: { etag: '"put"' } });
       case 'CreateMultipartUpload': {
         const id = `upload-${++this.#uploadCounter}`;
-        this.uploads.set(id, { key, parts: new Map() });
+        const algorithm = request.headers.get('x-amz-checksum-algorithm') ?? undefined;
+        const checksumType = request.headers.get('x-amz-checksum-type') ?? undefined;
+        this.uploads.set(id, {
+          key,
+          parts: new Map(),
+          ...(algorithm ? { algorithm } : {}),
+          ...(checksumType ? { checksumType } : {}),
+        });
         return xml(
           `<InitiateMultipartUploadResult><Bucket>${BUCKET}</Bucket><Key>${key}</Key><UploadId>${id}</UploadId></InitiateMultipartUploadResult>`,
         );
@@ -229,6 +294,11 @@ export class FakeS3 {
         if (!upload) return s3Error(404, 'NoSuchUpload');
         const etag = `"etag-${partNumber}-${body.length}"`;
         const checksum = request.headers.get('x-amz-checksum-crc32') ?? undefined;
+        if (this.awsChecks && checksum !== undefined && checksum !== crc32Base64Of(body))
+          return s3Error(400, 'BadDigest');
+        // AWS: an upload created with an algorithm needs each part's checksum.
+        if (this.awsChecks && upload.algorithm === 'CRC32' && checksum === undefined)
+          return s3Error(400, 'InvalidRequest', 'Checksum Type mismatch occurred');
         upload.parts.set(partNumber!, { bytes: body, etag, ...(checksum ? { checksum } : {}) });
         return new HttpResponse(null, { status: 200, headers: { etag } });
       }
@@ -259,7 +329,25 @@ export class FakeS3 {
           if (!part) return s3Error(400, 'InvalidPart');
           chunks.push(part.bytes);
         }
-        this.objects.set(upload.key, concat(chunks));
+        const whole = concat(chunks);
+        const full = request.headers.get('x-amz-checksum-crc32');
+        if (this.awsChecks && full !== null) {
+          if (
+            upload.checksumType !== 'FULL_OBJECT' ||
+            request.headers.get('x-amz-checksum-type') !== 'FULL_OBJECT'
+          )
+            return s3Error(400, 'InvalidRequest', 'The upload was created using a different checksum type');
+          if (full !== crc32Base64Of(whole)) return s3Error(400, 'BadDigest');
+        }
+        if (this.awsChecks && request.headers.get('if-none-match') === '*' && this.objects.has(upload.key))
+          return s3Error(
+            412,
+            'PreconditionFailed',
+            'At least one of the pre-conditions you specified did not hold',
+          );
+        this.objects.set(upload.key, whole);
+        if (full !== null) this.objectChecksums.set(upload.key, full);
+        else this.objectChecksums.delete(upload.key);
         this.uploads.delete(uploadId!);
         return xml(
           `<CompleteMultipartUploadResult><Bucket>${BUCKET}</Bucket><Key>${key}</Key><ETag></ETag></CompleteMultipartUploadResult>`,
