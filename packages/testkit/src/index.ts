@@ -33,4 +33,5 @@ export {
   uploaderRolePolicy,
   uploaderTrustPolicy,
 } from './provision.js';
+export { type LocalRedis, redisCommand, type StartRedisOptions, startRedis } from './redis-server.js';
 export { runShared } from './run-shared.js';
