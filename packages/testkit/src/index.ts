@@ -34,4 +34,5 @@ export {
   uploaderTrustPolicy,
 } from './provision.js';
 export { type LocalRedis, redisCommand, type StartRedisOptions, startRedis } from './redis-server.js';
+export { type RoundRobinProxy, roundRobinProxy } from './round-robin-proxy.js';
 export { runShared } from './run-shared.js';
