@@ -90,7 +90,13 @@ beforeAll(async () => {
   const tokens = new URL(tokenServer.url);
   proxy = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
+    try {
+      for await (const c of req) chunks.push(c as Buffer);
+    } catch {
+      // The client went away mid-body (Ctrl-C aborts parts in flight): nothing to forward.
+      res.destroy();
+      return;
+    }
     const body = Buffer.concat(chunks);
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname.endsWith('/credentials')) {
