@@ -1,40 +1,66 @@
-// How the element reads its attributes. An attribute cannot throw to its author, so an
-// unreadable value is logged with the attribute's name and the form it expects.
+// How the element reads its numeric attributes and properties. Both take the same text
+// ("20 MB", "5 MiB", "2"), because React 19 and Vue set a custom element's *property* to
+// the string an author wrote as an attribute. A value that cannot be read never becomes
+// "no limit": a property set throws an error naming the property and the value; an
+// attribute (which cannot throw to its author) logs that error and keeps the previous value.
 import type { ComplexAttributeConverter } from 'lit';
 import { parseByteSize } from './byte-size.js';
+import { S3UploadElementError } from './errors.js';
 
-/** `max-file-size`, `part-size`: bytes or a number with a unit (`"20 MB"`, `"5 MiB"`). */
-export function sizeAttribute(attribute: string): ComplexAttributeConverter<number | undefined> {
-  return {
-    fromAttribute(value: string | null): number | undefined {
-      if (value === null || value.trim() === '') return undefined;
-      try {
-        return parseByteSize(value, attribute);
-      } catch (error) {
-        console.error(error);
-        return undefined;
-      }
-    },
-    toAttribute: (value: number | undefined) => (value === undefined ? null : String(value)),
-  };
-}
-
-/** `max-files`, `concurrency`: a whole number of 1 or more. */
-export function countAttribute(attribute: string): ComplexAttributeConverter<number | undefined> {
-  return {
-    fromAttribute(value: string | null): number | undefined {
-      if (value === null || value.trim() === '') return undefined;
-      const n = Number(value);
-      if (!Number.isInteger(n) || n < 1) {
-        console.error(`<s3-upload> ${attribute}="${value}" must be a whole number of 1 or more; ignored.`);
-        return undefined;
-      }
-      return n;
-    },
-  };
-}
+/** The attribute's text, unparsed: the property's setter reads it (see `readSize`, `readCount`). */
+export const textAttribute: ComplexAttributeConverter<string | undefined> = {
+  fromAttribute: (value: string | null) => value ?? undefined,
+};
 
 /** `auto`, `receipts`: on unless written `="false"` (a boolean attribute that defaults to on could not be turned off in markup). */
 export const autoAttribute: ComplexAttributeConverter<boolean> = {
   fromAttribute: (value: string | null) => value !== 'false',
 };
+
+function blank(value: unknown): boolean {
+  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+}
+
+function shown(value: unknown): string {
+  return typeof value === 'string' ? `"${value}"` : String(value);
+}
+
+/**
+ * `maxFileSize`, `partSize`: a number of bytes, or text in bytes or with a unit. `undefined`,
+ * `null` and `""` mean none.
+ *
+ * @throws {S3UploadElementError} `config`, naming `name` and the value, for anything else.
+ */
+export function readSize(name: string, value: unknown): number | undefined {
+  if (blank(value)) return undefined;
+  if (typeof value === 'number') {
+    if (Number.isFinite(value) && value >= 0) return Math.floor(value);
+  } else if (typeof value === 'string') {
+    return parseByteSize(value, `<s3-upload> ${name}`);
+  }
+  throw new S3UploadElementError(
+    'config',
+    `<s3-upload> ${name}=${shown(value)} is not a size: give bytes (10485760) or text with a unit ("10 MB", "5 MiB")`,
+  );
+}
+
+/**
+ * `maxFiles`, `concurrency`: a whole number of 1 or more, as a number or text. `undefined`,
+ * `null` and `""` mean none.
+ *
+ * @throws {S3UploadElementError} `config`, naming `name` and the value, for anything else.
+ */
+export function readCount(name: string, value: unknown): number | undefined {
+  if (blank(value)) return undefined;
+  const n =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^\s*\d+\s*$/.test(value)
+        ? Number(value)
+        : NaN;
+  if (Number.isInteger(n) && n >= 1) return n;
+  throw new S3UploadElementError(
+    'config',
+    `<s3-upload> ${name}=${shown(value)} must be a whole number of 1 or more (2, or "2")`,
+  );
+}

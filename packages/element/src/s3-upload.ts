@@ -3,7 +3,7 @@ import { overallProgress } from '@s3up/core';
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { autoAttribute, countAttribute, sizeAttribute } from './attribute-converters.js';
+import { autoAttribute, readCount, readSize, textAttribute } from './attribute-converters.js';
 import { filesFromDataTransfer } from './dropped-files.js';
 import { S3UploadEvent } from './events.js';
 import { type FileEntry, statusOf } from './file-entry.js';
@@ -15,6 +15,9 @@ import { hintText, summaryText } from './messages/texts.js';
 import { percentOf, progressBar } from './progress-bar.js';
 import { styles } from './styles.js';
 import { UploadController } from './upload-controller.js';
+
+/** The properties that take a number or the text their attribute takes. */
+type NumericProperty = 'maxFileSize' | 'maxFiles' | 'concurrency' | 'partSize';
 
 /** The app's hook for the credentials request: add an `Authorization` header, cookies, etc. */
 export type CredentialsRequestHook = (init: RequestInit) => RequestInit | Promise<RequestInit>;
@@ -119,14 +122,14 @@ export class S3Upload extends LitElement {
   static override properties = {
     endpoint: { reflect: true },
     accept: { reflect: true },
-    maxFileSize: { attribute: 'max-file-size', converter: sizeAttribute('max-file-size') },
-    maxFiles: { attribute: 'max-files', converter: countAttribute('max-files') },
+    maxFileSize: { attribute: 'max-file-size', converter: textAttribute },
+    maxFiles: { attribute: 'max-files', converter: textAttribute },
     multiple: { type: Boolean, reflect: true },
     directory: { type: Boolean, reflect: true },
     auto: { converter: autoAttribute },
     receipts: { converter: autoAttribute },
-    concurrency: { converter: countAttribute('concurrency') },
-    partSize: { attribute: 'part-size', converter: sizeAttribute('part-size') },
+    concurrency: { converter: textAttribute },
+    partSize: { attribute: 'part-size', converter: textAttribute },
     disabled: { type: Boolean, reflect: true },
     name: { reflect: true },
     required: { type: Boolean, reflect: true },
@@ -149,10 +152,23 @@ export class S3Upload extends LitElement {
    * again after picking, dropping and pasting: the picker's filter is only a hint.
    */
   declare accept: string | undefined;
-  /** Largest file, in bytes or with a unit (`"20 MB"`, `"5 GiB"`). Default none (S3's own 5 TiB limit). */
-  declare maxFileSize: number | undefined;
-  /** Most files in the list (refused and cancelled ones do not count). Default none. */
-  declare maxFiles: number | undefined;
+  /**
+   * Largest file, in bytes or with a unit (`"20 MB"`, `"5 GiB"`); the property takes the
+   * same text or a number. Default none (S3's own limit).
+   */
+  get maxFileSize(): number | undefined {
+    return this.#numbers.maxFileSize;
+  }
+  set maxFileSize(value: number | string | undefined | null) {
+    this.#setNumber('maxFileSize', 'max-file-size', readSize, value);
+  }
+  /** Most files in the list (refused and cancelled ones do not count); a number or `"50"`. Default none. */
+  get maxFiles(): number | undefined {
+    return this.#numbers.maxFiles;
+  }
+  set maxFiles(value: number | string | undefined | null) {
+    this.#setNumber('maxFiles', 'max-files', readCount, value);
+  }
   /** Allow more than one file. Default false, like `<input type=file>`: a new file then replaces the old one. */
   declare multiple: boolean;
   /** The browse button picks a folder (with its sub-folders) instead of files. Default false. Dropped folders work either way. */
@@ -165,10 +181,53 @@ export class S3Upload extends LitElement {
    * `receipts="false"` turns it off.
    */
   declare receipts: boolean;
-  /** Requests in flight across all files. Default the engine's: 6, the browser's per-origin limit. */
-  declare concurrency: number | undefined;
+  /** Requests in flight across all files; a number or `"2"`. Default the engine's: 6, the browser's per-origin limit. */
+  get concurrency(): number | undefined {
+    return this.#numbers.concurrency;
+  }
+  set concurrency(value: number | string | undefined | null) {
+    this.#setNumber('concurrency', 'concurrency', readCount, value);
+  }
   /** Multipart part size, bytes or with a unit (min 5 MiB). Default the engine's: 8 MiB. */
-  declare partSize: number | undefined;
+  get partSize(): number | undefined {
+    return this.#numbers.partSize;
+  }
+  set partSize(value: number | string | undefined | null) {
+    this.#setNumber('partSize', 'part-size', readSize, value);
+  }
+
+  readonly #numbers: Record<NumericProperty, number | undefined> = {
+    maxFileSize: undefined,
+    maxFiles: undefined,
+    concurrency: undefined,
+    partSize: undefined,
+  };
+  /** The attribute being applied, while Lit copies an attribute's text to its property. */
+  #fromAttribute: string | undefined;
+
+  #setNumber(
+    name: NumericProperty,
+    attribute: string,
+    read: (name: string, value: unknown) => number | undefined,
+    value: unknown,
+  ): void {
+    try {
+      this.#numbers[name] = read(this.#fromAttribute === attribute ? attribute : name, value);
+    } catch (error) {
+      // An attribute cannot throw to its author: say what is wrong, keep the previous value.
+      if (this.#fromAttribute === attribute) console.error(error);
+      else throw error;
+    }
+  }
+
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    this.#fromAttribute = name;
+    try {
+      super.attributeChangedCallback(name, old, value);
+    } finally {
+      this.#fromAttribute = undefined;
+    }
+  }
   /** No adding, no buttons. Default false. Also disabled inside a disabled `<fieldset>`. */
   declare disabled: boolean;
   /** The form field name; each uploaded key is one value. Default none (not submitted). */
