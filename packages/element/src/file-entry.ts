@@ -1,12 +1,8 @@
 import type { Uploader, UploadState, UploadTask } from '@s3up/core';
 import type { Refusal } from './restrictions.js';
 
-/**
- * What a row of the list shows: an engine state, or `refused` for files never uploaded.
- * The engine's `pausing` (a pause letting nearly finished parts complete) shows as
- * `uploading` until the list has its own "Pausing…" row.
- */
-export type EntryStatus = Exclude<UploadState, 'pausing'> | 'refused';
+/** What a row of the list shows: an engine state, or `refused` for files never uploaded. */
+export type EntryStatus = UploadState | 'refused';
 
 /**
  * One row of the file list. Accepted files carry the engine's task (updated in place by
@@ -26,9 +22,10 @@ export interface FileEntry {
   thumbnail: string | undefined;
   /** Bumped on every change, so unchanged rows of a long list skip re-rendering. */
   version: number;
+  /** Why the upload is paused, from the engine's event: the user, or the browser went offline. */
+  pausedBy?: 'user' | 'offline' | undefined;
 }
 
 export function statusOf(entry: FileEntry): EntryStatus {
-  if (!entry.task) return 'refused';
-  return entry.task.state === 'pausing' ? 'uploading' : entry.task.state;
+  return entry.task ? entry.task.state : 'refused';
 }

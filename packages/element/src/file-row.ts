@@ -7,7 +7,7 @@ import { errorText, type LimitsInWords, refusalText, statusText } from './messag
 import { percentOf, progressBar } from './progress-bar.js';
 
 /** What a row's buttons do. */
-export type RowAction = 'pause' | 'resume' | 'cancel' | 'retry' | 'remove';
+export type RowAction = 'pause' | 'pause-now' | 'resume' | 'cancel' | 'retry' | 'remove';
 
 /** What a row needs from its element besides the entry. */
 export interface RowContext {
@@ -22,6 +22,7 @@ export interface RowContext {
 
 const BUTTON_TEXT = {
   pause: 'pauseFile',
+  'pause-now': 'pauseNowFile',
   resume: 'resumeFile',
   cancel: 'cancelFile',
   retry: 'retryFile',
@@ -34,6 +35,9 @@ function actionsOf(entry: FileEntry): [RowAction | undefined, RowAction] {
     case 'queued':
     case 'uploading':
       return ['pause', 'cancel'];
+    case 'pausing':
+      // A second press pauses at once, without waiting for the nearly finished parts.
+      return ['pause-now', 'cancel'];
     case 'paused':
       return ['resume', 'cancel'];
     case 'failed':
@@ -57,7 +61,7 @@ function button(entry: FileEntry, action: RowAction | undefined, ctx: RowContext
     title=${label}
     @click=${() => action && ctx.onAction(entry, action)}
   >
-    ${action ? drawIcon(action) : nothing}
+    ${action ? drawIcon(action === 'pause-now' ? 'pause' : action) : nothing}
   </button>`;
 }
 
@@ -106,7 +110,10 @@ export function fileRow(entry: FileEntry, ctx: RowContext) {
           : nothing
       }
       <div class="line">
-        <span part="status" class="status">${statusText(m, status, ctx.auto)}</span>
+        <span part="status" class="status">${statusText(m, status, ctx.auto, {
+          offline: entry.pausedBy === 'offline',
+          reconnecting: task?.reconnecting === true,
+        })}</span>
         <span part="size">${progressText}</span>
         ${
           status === 'uploading' && task && task.speed > 0

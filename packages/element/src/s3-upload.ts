@@ -8,10 +8,13 @@ import { filesFromDataTransfer } from './dropped-files.js';
 import { S3UploadEvent } from './events.js';
 import { type FileEntry, statusOf } from './file-entry.js';
 import { fileRow, type RowAction } from './file-row.js';
+import { InterruptedUploads } from './interrupted-uploads.js';
+import { formatBytes } from './intl-units.js';
 import { type MessageOverrides, Messages } from './messages/catalog.js';
 import { en } from './messages/en.js';
 import { loadCatalog, loadedCatalog, matchLocale, type SupportedLocale } from './messages/locales.js';
 import { hintText, summaryText } from './messages/texts.js';
+import { PageGuard } from './page-guard.js';
 import { percentOf, progressBar } from './progress-bar.js';
 import { styles } from './styles.js';
 import { UploadController } from './upload-controller.js';
@@ -88,6 +91,8 @@ const PAGE = 200;
  * @csspart reason - Why a file was refused or failed.
  * @csspart actions - The row's buttons.
  * @csspart button - Every row button; also `pause-button`, `resume-button`, `cancel-button`, `retry-button`, `remove-button`.
+ * @csspart clear-button - "Clear 3 finished": takes stored, cancelled and refused rows off the list.
+ * @csspart interrupted - The uploads a reload or a closed tab left unfinished, with Continue and Discard.
  * @csspart more-button - "Show 200 more of 2,800": long lists render in pages of 200 rows.
  * @csspart empty - The empty-state container.
  *
@@ -107,6 +112,7 @@ const PAGE = 200;
  * @cssproperty [--s3-upload-track-color=light-dark(#e2e6eb, #3a3f47)] - Empty progress track and thumbnail background.
  * @cssproperty [--s3-upload-focus-ring=3px solid light-dark(#0b5cd5, #7cb0ff)] - Keyboard focus outline.
  * @cssproperty [--s3-upload-thumbnail-size=2.5rem] - Thumbnail edge.
+ * @cssproperty [--s3-upload-list-max-height=28rem] - Height past which the file list scrolls on its own.
  *
  * @cssstate uploading - At least one upload is running.
  * @cssstate paused - At least one upload is paused and none is running.
@@ -128,6 +134,7 @@ export class S3Upload extends LitElement {
     directory: { type: Boolean, reflect: true },
     auto: { converter: autoAttribute },
     receipts: { converter: autoAttribute },
+    unloadGuard: { attribute: 'unload-guard', converter: autoAttribute },
     concurrency: { converter: textAttribute },
     partSize: { attribute: 'part-size', converter: textAttribute },
     disabled: { type: Boolean, reflect: true },
@@ -181,6 +188,12 @@ export class S3Upload extends LitElement {
    * `receipts="false"` turns it off.
    */
   declare receipts: boolean;
+  /**
+   * While uploads run, closing or reloading the page asks first (a `beforeunload` guard),
+   * and the screen is kept awake where the browser allows (Screen Wake Lock); both are
+   * dropped when the work ends. Default on; `unload-guard="false"` turns the guard off.
+   */
+  declare unloadGuard: boolean;
   /** Requests in flight across all files; a number or `"2"`. Default the engine's: 6, the browser's per-origin limit. */
   get concurrency(): number | undefined {
     return this.#numbers.concurrency;
@@ -265,6 +278,13 @@ export class S3Upload extends LitElement {
     },
   });
   #dragDepth = 0;
+  readonly #guard = new PageGuard(this, {
+    busy: () => this.#controller.running,
+    guardUnload: () => this.unloadGuard,
+  });
+  readonly #interrupted = new InterruptedUploads(this as never);
+  /** Resolves the pending "pick the file again" of a Continue. */
+  #pickWaiter: ((file: File | undefined) => void) | undefined;
 
   constructor() {
     super();
@@ -273,6 +293,7 @@ export class S3Upload extends LitElement {
     this.directory = false;
     this.auto = true;
     this.receipts = true;
+    this.unloadGuard = true;
     this.disabled = false;
     this.required = false;
     this._dragover = false;
@@ -321,6 +342,59 @@ export class S3Upload extends LitElement {
   /** Adds files as if the user had chosen them (restrictions apply; no `s3-files-added` event). */
   addFiles(files: Iterable<File>): void {
     this.#controller.add([...files], false);
+  }
+
+  /**
+   * Stops every upload for good (sign-out): cancels the unfinished ones and aborts their
+   * multipart uploads on S3. Resolves when S3 has been told; no request of them follows.
+   */
+  cancelAll(): Promise<void> {
+    return this.#controller.cancelAll();
+  }
+
+  /**
+   * Shuts the element down (sign-out, leaving a view): cancels every upload as
+   * `cancelAll()` does, empties the list, and drops the unload guard and the wake lock.
+   */
+  async destroy(): Promise<void> {
+    await this.#controller.cancelAll();
+    this.clear();
+    this.#interrupted.clear();
+    this.#guard.release();
+  }
+
+  /** Takes finished rows (stored, cancelled, refused) off the list; stored files stay in the value. */
+  clearFinished(): void {
+    this.#controller.clearFinished();
+  }
+
+  // The interrupted-uploads list's view of the element (see interrupted-uploads.ts).
+  /** @internal */
+  engine(): Uploader | undefined {
+    if (!this.endpoint) return undefined;
+    try {
+      return this.#controller.uploader;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** @internal Asks the user for the file of an interrupted upload. */
+  pickFile(): Promise<{ file: File } | undefined> {
+    this.#pickWaiter?.(undefined);
+    const input = this.renderRoot.querySelector<HTMLInputElement>('input.continue-input');
+    return new Promise((resolve) => {
+      this.#pickWaiter = (file) => {
+        this.#pickWaiter = undefined;
+        resolve(file ? { file } : undefined);
+      };
+      input?.click();
+    });
+  }
+
+  /** @internal Lists the file picked to continue; the engine finds its upload by fingerprint. */
+  addFile(file: File): void {
+    this.#controller.add([file], true);
   }
 
   /** Starts every queued file (with `auto="false"`). */
@@ -522,6 +596,9 @@ export class S3Upload extends LitElement {
       case 'pause':
         this.#controller.pause(entry.id);
         break;
+      case 'pause-now':
+        this.#controller.pause(entry.id, true);
+        break;
       case 'resume':
         this.#controller.resume(entry.id);
         break;
@@ -555,8 +632,12 @@ export class S3Upload extends LitElement {
   override render() {
     const m = this.#messages;
     const disabled = this.#isDisabled;
-    const entries = this.#controller.entries;
+    const all = this.#controller.entries;
+    const entries = this.#controller.visibleEntries;
     const queued = entries.some((e) => statusOf(e) === 'queued');
+    const finished = entries.filter((e) =>
+      ['succeeded', 'cancelled', 'refused'].includes(statusOf(e)),
+    ).length;
     const row = {
       messages: m,
       limits: this,
@@ -600,7 +681,15 @@ export class S3Upload extends LitElement {
             @click=${(event: Event) => event.stopPropagation()}
           />
         </div>
-        ${entries.length > 0 ? this.#renderSummary(m, entries) : nothing}
+        ${this.#renderInterrupted(m)}
+        ${all.length > 0 ? this.#renderSummary(m, all) : nothing}
+        ${
+          finished > 0
+            ? html`<button part="clear-button" class="clear" type="button" @click=${() => this.clearFinished()}>
+              ${m.text('clearFinished', { count: finished })}
+            </button>`
+            : nothing
+        }
         ${
           !this.auto && queued
             ? html`<button part="start-button" class="start" type="button" ?disabled=${disabled} @click=${() => this.start()}>
@@ -624,6 +713,69 @@ export class S3Upload extends LitElement {
         <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.#controller.announcement}</div>
       </div>
     `;
+  }
+
+  #renderInterrupted(m: Messages) {
+    const items = this.#interrupted.items;
+    const notice = this.#interrupted.notice;
+    if (items.length === 0) return nothing;
+    const age = new Intl.RelativeTimeFormat(m.locale, { numeric: 'auto' });
+    const ago = (created: number) => {
+      const minutes = Math.round((created - Date.now()) / 60_000);
+      if (Math.abs(minutes) < 60) return age.format(minutes, 'minute');
+      const hours = Math.round(minutes / 60);
+      return Math.abs(hours) < 48 ? age.format(hours, 'hour') : age.format(Math.round(hours / 24), 'day');
+    };
+    return html`<section part="interrupted" class="interrupted" aria-labelledby="interrupted-title">
+      <h3 id="interrupted-title" class="interrupted-title">${m.text('interruptedTitle')}</h3>
+      <input
+        type="file"
+        class="continue-input"
+        hidden
+        tabindex="-1"
+        aria-hidden="true"
+        @change=${(event: Event) => {
+          const input = event.target as HTMLInputElement;
+          const file = input.files?.[0];
+          input.value = '';
+          this.#pickWaiter?.(file);
+        }}
+        @cancel=${() => this.#pickWaiter?.(undefined)}
+      />
+      <ul class="list">
+        ${items.map((item) => {
+          const wrong = notice?.kind === 'wrong-file' && notice.fingerprint === item.fingerprint;
+          return html`<li part="interrupted-item" class="item interrupted-item" data-fingerprint=${item.fingerprint}>
+            <span part="thumbnail" class="thumbnail"></span>
+            <div class="info">
+              <span part="name" class="name" title=${item.name}>${item.name}</span>
+              <div class="line">
+                <span part="status" class="status">${m.text('interruptedLine', {
+                  stored: item.stored === undefined ? '?' : formatBytes(item.stored, m.locale),
+                  total: item.size === undefined ? '?' : formatBytes(item.size, m.locale),
+                  age: ago(item.created),
+                })}</span>
+                ${
+                  wrong
+                    ? html`<span part="reason" class="reason" role="alert">${m.text('wrongFile', { picked: notice.picked, name: item.name })}</span>`
+                    : nothing
+                }
+              </div>
+            </div>
+            <div part="actions" class="actions">
+              <button part="button continue-button" class="text-button" type="button"
+                @click=${() => this.#interrupted.continue(item.fingerprint)}>
+                ${m.text('continueFile', { name: item.name })}
+              </button>
+              <button part="button discard-button" class="text-button" type="button"
+                @click=${() => this.#interrupted.discard(item.fingerprint)}>
+                ${m.text('discardFile', { name: item.name })}
+              </button>
+            </div>
+          </li>`;
+        })}
+      </ul>
+    </section>`;
   }
 
   #renderMore(m: Messages, hidden: number) {

@@ -112,6 +112,36 @@ export const styles = css`
     padding: 0;
     display: grid;
     gap: 0.5rem;
+    /* A long list scrolls inside the element instead of pushing the page (and the summary,
+       the buttons, a refused file's reason) out of sight. */
+    max-height: var(--s3-upload-list-max-height, 28rem);
+    overflow-y: auto;
+    overscroll-behavior: contain;
+  }
+  .clear,
+  .text-button {
+    justify-self: end;
+    font: inherit;
+    font-size: 0.875em;
+    padding: 0.25rem 0.5rem;
+    border: 1px solid var(--s3-upload-border-color);
+    border-radius: calc(var(--s3-upload-radius) / 2);
+    background: transparent;
+    color: var(--s3-upload-accent-color);
+    cursor: pointer;
+  }
+  .interrupted {
+    display: grid;
+    gap: 0.5rem;
+  }
+  .interrupted-title {
+    margin: 0;
+    font-size: 0.9375em;
+  }
+  .interrupted-item .actions {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.25rem;
   }
   .item {
     display: grid;

@@ -44,6 +44,7 @@ const ENGINE_EVENTS: readonly UploaderEventType[] = [
   'file-added',
   'upload-started',
   'upload-progress',
+  'upload-pausing',
   'upload-paused',
   'upload-resumed',
   'upload-succeeded',
@@ -252,9 +253,50 @@ export class UploadController implements ReactiveController {
     for (const uploader of uploaders) uploader.start();
   }
 
-  pause(id: string): void {
+  /** Pauses, keeping the parts about to finish; `now`: aborts every part at once. */
+  pause(id: string, now = false): void {
     const entry = this.#entries.get(id);
-    if (entry?.task && entry.uploader) entry.uploader.pause(entry.task.id);
+    if (entry?.task && entry.uploader) entry.uploader.pause(entry.task.id, { now });
+  }
+
+  /**
+   * Stops every upload for good (sign-out): each engine cancels its unfinished tasks and
+   * aborts their multipart uploads; resolves when S3 has been told.
+   */
+  async cancelAll(): Promise<void> {
+    const uploaders = new Set<Uploader>();
+    for (const entry of this.#entries.values()) if (entry.uploader) uploaders.add(entry.uploader);
+    if (this.#uploader) uploaders.add(this.#uploader);
+    await Promise.all([...uploaders].map((uploader) => uploader.cancelAll()));
+  }
+
+  /** Whether any upload is under way: waiting, sending or pausing (not paused, not done). */
+  get running(): boolean {
+    for (const entry of this.#entries.values()) {
+      const status = statusOf(entry);
+      if (status === 'queued' || status === 'uploading' || status === 'pausing') return true;
+    }
+    return false;
+  }
+
+  /** Takes the finished rows off the list (stored, cancelled, refused): long lists stay readable. */
+  clearFinished(): void {
+    for (const entry of [...this.#entries.values()]) {
+      const status = statusOf(entry);
+      // Stored files stay in the value (the form still submits them); only the row goes.
+      if (status === 'cancelled' || status === 'refused') this.#forget(entry, false);
+      else if (status === 'succeeded') this.#finishedHidden.add(entry.id);
+    }
+    this.#scheduleRender();
+  }
+
+  /** Stored files whose rows "Clear finished" took off the list (still part of the value). */
+  readonly #finishedHidden = new Set<string>();
+
+  /** The rows to show: every row but the stored ones cleared away. */
+  get visibleEntries(): readonly FileEntry[] {
+    if (this.#finishedHidden.size === 0) return this.entries;
+    return this.entries.filter((entry) => !this.#finishedHidden.has(entry.id));
   }
 
   resume(id: string): void {
@@ -396,13 +438,17 @@ export class UploadController implements ReactiveController {
       case 'upload-progress':
         this.#dispatch('s3-upload-progress', { task });
         break;
+      case 'upload-pausing':
+        break;
       case 'upload-paused':
+        entry.pausedBy = (event as UploaderEvent<'upload-paused'>).detail.reason;
         this.#dispatch('s3-upload-paused', {
           task,
           reason: (event as UploaderEvent<'upload-paused'>).detail.reason,
         });
         break;
       case 'upload-resumed':
+        entry.pausedBy = undefined;
         this.#dispatch('s3-upload-resumed', { task });
         break;
       case 'upload-succeeded': {

@@ -37,6 +37,26 @@ export interface Catalog {
   statusReady: string;
   statusUploading: string;
   statusPaused: string;
+  /** A pause letting the parts about to finish complete. */
+  statusPausing: string;
+  /** Paused because the browser went offline; continues by itself. */
+  statusOffline: string;
+  /** A request failed or stalled and is being retried. */
+  statusReconnecting: string;
+  /** `{name}`: the second press on pause, while pausing: stop now. */
+  pauseNowFile: string;
+  /** `{count}`: rows of finished, cancelled or refused files. */
+  clearFinished: PluralText;
+  /** Heading of the uploads a reload or a closed tab left unfinished. */
+  interruptedTitle: string;
+  /** `{stored}` of `{total}` stored, `{age}` ago ("3 MB of 10 MB stored · 2 hours ago"). */
+  interruptedLine: string;
+  /** `{name}`: continue that upload (the file may have to be picked again). */
+  continueFile: string;
+  /** `{name}`: abort that upload and delete its stored parts. */
+  discardFile: string;
+  /** `{picked}` is not `{name}`: the file picked to continue is another one. */
+  wrongFile: string;
   statusSucceeded: string;
   statusFailed: string;
   statusCancelled: string;

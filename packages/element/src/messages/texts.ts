@@ -116,14 +116,22 @@ export function summaryText(
 }
 
 /** A row's state in words; `auto` tells "Waiting" (will start) from "Ready to upload". */
-export function statusText(m: Messages, status: EntryStatus, auto: boolean): string {
+export function statusText(
+  m: Messages,
+  status: EntryStatus,
+  auto: boolean,
+  detail: { offline?: boolean; reconnecting?: boolean } = {},
+): string {
   switch (status) {
     case 'queued':
       return auto ? m.text('statusWaiting') : m.text('statusReady');
     case 'uploading':
-      return m.text('statusUploading');
+      return detail.reconnecting ? m.text('statusReconnecting') : m.text('statusUploading');
+    case 'pausing':
+      return m.text('statusPausing');
     case 'paused':
-      return m.text('statusPaused');
+      // "Paused" means the user paused; a lost connection is said as such, and that it heals.
+      return detail.offline ? m.text('statusOffline') : m.text('statusPaused');
     case 'succeeded':
       return m.text('statusSucceeded');
     case 'failed':

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { type Catalog, Messages, type PluralText } from '../../src/messages/catalog.js';
 import { en } from '../../src/messages/en.js';
 import { allLocales, loadCatalog, matchLocale } from '../../src/messages/locales.js';
-import { announcementText, errorText, hintText, refusalText, summaryText } from '../../src/messages/texts.js';
+import {
+  announcementText,
+  errorText,
+  hintText,
+  refusalText,
+  statusText,
+  summaryText,
+} from '../../src/messages/texts.js';
 
 const limits = { accept: 'image/*', maxFileSize: 20_000_000, maxFiles: 1, multiple: true };
 
@@ -91,5 +98,23 @@ describe('texts are pure functions of (messages, event)', async () => {
         { bytesUploaded: 1_000_000, totalBytes: 3_000_000, speed: 0 },
       ),
     ).toBe('1 of 2 uploaded · 1 MB of 3 MB');
+  });
+});
+
+describe('honest states (#20)', () => {
+  const m = new Messages('en', en);
+
+  it('says pausing, offline and reconnecting apart from a plain pause or upload', () => {
+    expect(statusText(m, 'pausing', true)).toBe('Pausing…');
+    expect(statusText(m, 'paused', true)).toBe('Paused');
+    expect(statusText(m, 'paused', true, { offline: true })).toBe('Offline — will continue when back');
+    expect(statusText(m, 'uploading', true)).toBe('Uploading');
+    expect(statusText(m, 'uploading', true, { reconnecting: true })).toBe('Reconnecting…');
+  });
+
+  it('names both files when the file picked to continue is another one', () => {
+    expect(m.text('wrongFile', { picked: 'b.jpg', name: 'a.jpg' })).toBe(
+      '“b.jpg” is not “a.jpg”: pick the same file to continue it, or discard the upload.',
+    );
   });
 });
