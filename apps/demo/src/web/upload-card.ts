@@ -74,7 +74,7 @@ export class UploadCard extends LitElement {
   async stopUploads(): Promise<void> {
     const element = this.renderRoot?.querySelector('s3-upload');
     if (!element?.endpoint) return;
-    await element.uploader.cancelAll();
+    await element.cancelAll();
   }
 
   #stored() {
