@@ -2,6 +2,7 @@ import {
   type FileHandleLike,
   FileHandleStore,
   fingerprintOf,
+  IndexedDbResumeStore,
   type InterruptedUpload,
   type Uploader,
 } from '@s3up/core';
@@ -64,9 +65,15 @@ export class InterruptedUploads implements ReactiveController {
 
   /** Reads the resume store again (and asks S3 what each upload holds). */
   async refresh(): Promise<void> {
-    const engine = this.#host.engine();
-    if (!engine) return;
     this.#loaded = true;
+    // The engine (and its credentials request) only when there is something to list: a page
+    // with no interrupted upload makes its engine on the first upload, as before.
+    if (!(await hasRecords())) return;
+    const engine = this.#host.engine();
+    if (!engine) {
+      this.#loaded = false;
+      return;
+    }
     try {
       this.#items = await engine.interrupted();
     } catch (error) {
@@ -125,5 +132,18 @@ export class InterruptedUploads implements ReactiveController {
     this.#notice = undefined;
     this.#loaded = false;
     this.#host.requestUpdate();
+  }
+}
+
+/** Whether the element's resume store (the engine's default: IndexedDB `s3up`) holds any record. */
+async function hasRecords(): Promise<boolean> {
+  if (typeof indexedDB === 'undefined') return false;
+  const store = new IndexedDbResumeStore();
+  try {
+    return (await store.list()).length > 0;
+  } catch {
+    return false;
+  } finally {
+    await store.close();
   }
 }

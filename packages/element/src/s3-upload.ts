@@ -699,7 +699,7 @@ export class S3Upload extends LitElement {
         }
         ${
           entries.length > 0
-            ? html`<ul part="list" class="list" aria-label=${m.text('files')}>
+            ? html`<div class="scroller"><ul part="list" class="list" aria-label=${m.text('files')}>
               ${repeat(
                 entries.length > this._shown ? entries.slice(0, this._shown) : entries,
                 (entry) => entry.id,
@@ -707,7 +707,7 @@ export class S3Upload extends LitElement {
                   guard([entry.version, statusOf(entry), disabled, this.auto, m], () => fileRow(entry, row)),
               )}
             </ul>
-            ${entries.length > this._shown ? this.#renderMore(m, entries.length - this._shown) : nothing}`
+            ${entries.length > this._shown ? this.#renderMore(m, entries.length - this._shown) : nothing}</div>`
             : html`<div part="empty" class="empty"><slot name="empty"></slot></div>`
         }
         <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.#controller.announcement}</div>

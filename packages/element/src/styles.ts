@@ -112,8 +112,12 @@ export const styles = css`
     padding: 0;
     display: grid;
     gap: 0.5rem;
-    /* A long list scrolls inside the element instead of pushing the page (and the summary,
-       the buttons, a refused file's reason) out of sight. */
+  }
+  /* A long list scrolls inside the element instead of pushing the page (and the summary,
+     the buttons, a refused file's reason) out of sight; "Show more" scrolls with it. */
+  .scroller {
+    display: grid;
+    gap: 0.5rem;
     max-height: var(--s3-upload-list-max-height, 28rem);
     overflow-y: auto;
     overscroll-behavior: contain;
