@@ -15,27 +15,31 @@ export type Credentials = NonNullable<S3ClientConfig['credentials']>;
 type ClientSettings = Pick<
   Settings,
   'region' | 'endpoint' | 'forcePathStyle' | 'checksums' | 'profile' | 'stsProfile' | 'iamProfile'
->;
+> &
+  Partial<Pick<Settings, 'requestTimeoutSeconds'>>;
 
 /**
  * Every call the CLI makes is small (settings, a role, AssumeRole, one object); AWS answers
- * them in well under a second. 3 s to connect and 5 s in all per attempt, two attempts: an
- * endpoint that accepts connections and never answers is reported within about ten
- * seconds instead of hanging the operator's terminal (the SDK default waits forever).
+ * them in well under a second. At most 3 s to connect and `--request-timeout` (5 s) in all
+ * per attempt, two attempts: an endpoint that accepts connections and never answers is
+ * reported within about ten seconds instead of hanging the operator's terminal (the SDK
+ * default waits forever).
  */
 export const CONNECT_TIMEOUT_MS = 3000;
-export const REQUEST_TIMEOUT_MS = 5000;
 export const MAX_ATTEMPTS = 2;
 
-const bounded = {
-  maxAttempts: MAX_ATTEMPTS,
-  requestHandler: {
-    connectionTimeout: CONNECT_TIMEOUT_MS,
-    requestTimeout: REQUEST_TIMEOUT_MS,
-    // Without it the handler only logs a warning when the request timeout passes.
-    throwOnRequestTimeout: true,
-  },
-};
+function bounded(settings: Partial<Pick<Settings, 'requestTimeoutSeconds'>>) {
+  const total = (settings.requestTimeoutSeconds ?? 5) * 1000;
+  return {
+    maxAttempts: MAX_ATTEMPTS,
+    requestHandler: {
+      connectionTimeout: Math.min(CONNECT_TIMEOUT_MS, total),
+      requestTimeout: total,
+      // Without it the handler only logs a warning when the request timeout passes.
+      throwOnRequestTimeout: true,
+    },
+  };
+}
 
 /** S3 client settings: endpoint, path style and checksum mode from the deployment's settings. */
 export function s3ClientConfig(settings: ClientSettings, credentials?: Credentials): S3ClientConfig {
@@ -45,7 +49,7 @@ export function s3ClientConfig(settings: ClientSettings, credentials?: Credentia
     forcePathStyle: settings.forcePathStyle,
     requestChecksumCalculation: settings.checksums,
     responseChecksumValidation: settings.checksums,
-    ...bounded,
+    ...bounded(settings),
     ...(credentials ? { credentials } : {}),
     ...(settings.profile && !credentials ? { profile: settings.profile } : {}),
   };
@@ -61,7 +65,7 @@ export function createAwsClients(settings: ClientSettings): AwsClients {
   const common = {
     region: settings.region,
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
-    ...bounded,
+    ...bounded(settings),
   };
   const as = (profile: string | undefined) => {
     const p = profile ?? settings.profile;

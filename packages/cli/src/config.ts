@@ -58,6 +58,12 @@ export interface Settings {
   acceptUnsupported: string[];
   /** Where `grant` appends its audit line (JSON). Default: standard error. */
   auditLog?: string;
+  /**
+   * Each AWS call's attempt may take this long in all (connect: at most 3 s of it). Default 5:
+   * AWS answers these small calls in well under a second, and an endpoint that accepts a
+   * connection and never answers must be reported, not waited on.
+   */
+  requestTimeoutSeconds: number;
 }
 
 /** Flags as commander hands them over (camelCase). */
@@ -82,6 +88,7 @@ const fileSchema = z
     abortIncompleteDays: z.number().int().optional(),
     acceptUnsupported: z.array(z.string()).optional(),
     auditLog: z.string().optional(),
+    requestTimeout: z.union([z.string(), z.number()]).optional(),
   })
   .strict();
 type FileConfig = z.infer<typeof fileSchema>;
@@ -184,6 +191,7 @@ export function loadSettings(flags: FlagValues, env: Environment, cwd = process.
     maxSessionSeconds: 43_200,
     abortIncompleteDays: 1,
     acceptUnsupported: [],
+    requestTimeoutSeconds: 5,
   };
 
   const bucket = str('bucket', 'S3UP_BUCKET', file.bucket);
@@ -302,6 +310,16 @@ export function loadSettings(flags: FlagValues, env: Environment, cwd = process.
 
   const audit = str('auditLog', 'S3UP_AUDIT_LOG', file.auditLog);
   if (audit) settings.auditLog = audit.value;
+  const timeout = str(
+    'requestTimeout',
+    'S3UP_REQUEST_TIMEOUT',
+    file.requestTimeout === undefined ? undefined : String(file.requestTimeout),
+  );
+  if (timeout) {
+    settings.requestTimeoutSeconds = parseDuration(timeout.value, timeout.name);
+    if (settings.requestTimeoutSeconds > 300)
+      throw new CliError('invalid_config', `${timeout.name} must be at most 5m; got "${timeout.value}".`);
+  }
   return settings;
 }
 

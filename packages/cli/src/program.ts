@@ -84,6 +84,10 @@ export async function runCli(argv: string[], ctx: CommandContext): Promise<numbe
       'AWS profile for AssumeRole: the token service identity (S3UP_STS_PROFILE; default --profile)',
     )
     .option(
+      '--request-timeout <duration>',
+      'longest wait for one AWS call attempt, connecting included (S3UP_REQUEST_TIMEOUT; default 5s; two attempts)',
+    )
+    .option(
       '--iam-profile <name>',
       'AWS profile for IAM: an administrator, where the backend keeps it apart from the bucket owner (S3UP_IAM_PROFILE; default --profile)',
     );

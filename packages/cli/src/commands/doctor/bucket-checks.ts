@@ -33,9 +33,6 @@ export const BUCKET_SETTING_CHECKS = [
 ] as const;
 const CORS_PER_ORIGIN = ['cors-methods', 'cors-headers', 'cors-expose-etag', 'cors-preflight'] as const;
 
-/** A preflight is one small request: an endpoint that takes longer is reported, not waited on. */
-const PREFLIGHT_TIMEOUT_MS = 5000;
-
 /**
  * Bucket checks: reachable, in the configured region, then its CORS (with a real
  * preflight), lifecycle and hygiene settings. When the bucket cannot be reached every
@@ -236,7 +233,8 @@ async function checkPreflight(
         'Access-Control-Request-Method': 'PUT',
         'Access-Control-Request-Headers': SDK_REQUEST_HEADERS.join(','),
       },
-      signal: AbortSignal.timeout(PREFLIGHT_TIMEOUT_MS),
+      // One small request, bounded like every AWS call (--request-timeout).
+      signal: AbortSignal.timeout(settings.requestTimeoutSeconds * 1000),
     });
     await response.arrayBuffer();
     const allowOrigin = response.headers.get('access-control-allow-origin');
@@ -260,7 +258,7 @@ async function checkPreflight(
       status: 'fail',
       unreachable: true,
       detail: timedOut
-        ? `OPTIONS got no answer within ${PREFLIGHT_TIMEOUT_MS / 1000} s`
+        ? `OPTIONS got no answer within ${settings.requestTimeoutSeconds} s`
         : `OPTIONS got no answer (${(error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message})`,
       fix: 'check --endpoint (S3UP_ENDPOINT) and the network',
     });

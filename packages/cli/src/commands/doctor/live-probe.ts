@@ -52,7 +52,7 @@ export async function probe({ bucket, roleArn, settings, clients, report, roleOk
     // Exactly the configured session length: the check is whether STS grants it.
     duration: { minSeconds: 1, maxSeconds: settings.sessionSeconds, defaultSeconds: settings.sessionSeconds },
     // One attempt: a refusal is the finding, and an outage is reported, not waited out.
-    retry: { attempts: 1 },
+    retry: { attempts: 1, attemptTimeoutMs: settings.requestTimeoutSeconds * 1000 },
   });
   const userId = `probe-${randomBytes(6).toString('hex')}`;
   const prefix = issuer.prefixFor(userId);
