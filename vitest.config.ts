@@ -47,6 +47,7 @@ export default defineConfig({
             'packages/*/test/integration/**/*.test.ts',
             'apps/*/test/integration/**/*.test.ts',
             'tests/*/integration/**/*.test.ts',
+            'examples/*/test/integration/**/*.test.ts',
             'bench/test/integration/**/*.test.ts',
           ],
           environment: 'node',
