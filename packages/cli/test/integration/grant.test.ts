@@ -100,18 +100,15 @@ const tsx = fileURLToPath(new URL('../../../../node_modules/.bin/tsx', import.me
 const bin = fileURLToPath(new URL('../../src/bin.ts', import.meta.url));
 
 describe("grant output consumed by Debian's AWS CLI", () => {
-  it("runs Debian's package from /usr/bin, not a pyenv or pip shim", async () => {
-    const { stdout } = await debianAws('command -v aws; aws --version');
-    expect(stdout).toMatch(/^\/usr\/bin\/aws\naws-cli\/2\.\d+\.\d+ .*debian/);
-  });
-
   it('env: after eval, the printed command lists the prefix', async () => {
     const result = await grant(['--list', '--format', 'env']);
     const command = printedAwsCommand(result.stdout);
     expect(command).toContain(`--endpoint-url ${local.endpoint}`);
     expect(result.stdout).toContain('AWS CLI 2.13 (or 1.29) and boto3 1.28');
-    const listed = await debianAws(`${result.stdout}\n${command}`);
+    // Debian's package from /usr/bin, not a pyenv or pip shim, in the same shell (one start fewer).
+    const listed = await debianAws(`command -v aws; aws --version\n${result.stdout}\n${command}`);
     expect(listed).toMatchObject({ code: 0 });
+    expect(listed.stdout).toMatch(/^\/usr\/bin\/aws\naws-cli\/2\.\d+\.\d+ .*debian/);
     expect(listed.stdout).toContain('summary.txt');
   });
 
