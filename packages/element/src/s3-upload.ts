@@ -8,6 +8,7 @@ import { filesFromDataTransfer } from './dropped-files.js';
 import { S3UploadEvent } from './events.js';
 import { type FileEntry, statusOf } from './file-entry.js';
 import { fileRow, type RowAction } from './file-row.js';
+import { drawIcon } from './icons.js';
 import { InterruptedUploads } from './interrupted-uploads.js';
 import { formatBytes } from './intl-units.js';
 import { type MessageOverrides, Messages } from './messages/catalog.js';
@@ -746,7 +747,7 @@ export class S3Upload extends LitElement {
         ${items.map((item) => {
           const wrong = notice?.kind === 'wrong-file' && notice.fingerprint === item.fingerprint;
           return html`<li part="interrupted-item" class="item interrupted-item" data-fingerprint=${item.fingerprint}>
-            <span part="thumbnail" class="thumbnail"></span>
+            <span part="thumbnail" class="thumbnail">${drawIcon('file')}</span>
             <div class="info">
               <span part="name" class="name" title=${item.name}>${item.name}</span>
               <div class="line">
@@ -764,12 +765,14 @@ export class S3Upload extends LitElement {
             </div>
             <div part="actions" class="actions">
               <button part="button continue-button" class="text-button" type="button"
+                aria-label=${m.text('continueFile', { name: item.name })}
                 @click=${() => this.#interrupted.continue(item.fingerprint)}>
-                ${m.text('continueFile', { name: item.name })}
+                ${m.text('continueButton')}
               </button>
               <button part="button discard-button" class="text-button" type="button"
+                aria-label=${m.text('discardFile', { name: item.name })}
                 @click=${() => this.#interrupted.discard(item.fingerprint)}>
-                ${m.text('discardFile', { name: item.name })}
+                ${m.text('discardButton')}
               </button>
             </div>
           </li>`;

@@ -142,10 +142,16 @@ export const styles = css`
     margin: 0;
     font-size: 0.9375em;
   }
+  .interrupted-item {
+    grid-template-columns: var(--s3-upload-thumbnail-size) minmax(0, 1fr);
+  }
+  /* Under the name and what is stored, so a phone-width row keeps the name readable. */
   .interrupted-item .actions {
+    grid-column: 2;
     display: flex;
     flex-wrap: wrap;
-    gap: 0.25rem;
+    justify-content: flex-end;
+    gap: 0.5rem;
   }
   .item {
     display: grid;

@@ -51,6 +51,9 @@ export interface Catalog {
   interruptedTitle: string;
   /** `{stored}` of `{total}` stored, `{age}` ago ("3 MB of 10 MB stored · 2 hours ago"). */
   interruptedLine: string;
+  /** The visible words of the Continue and Discard buttons (their labels name the file). */
+  continueButton: string;
+  discardButton: string;
   /** `{name}`: continue that upload (the file may have to be picked again). */
   continueFile: string;
   /** `{name}`: abort that upload and delete its stored parts. */

@@ -26,6 +26,8 @@ const de: Catalog = {
   clearFinished: { one: '{count} fertige entfernen', other: '{count} fertige entfernen' },
   interruptedTitle: 'Unterbrochene Uploads',
   interruptedLine: '{stored} von {total} gespeichert · {age}',
+  continueButton: 'Fortsetzen',
+  discardButton: 'Verwerfen',
   continueFile: '{name} fortsetzen',
   discardFile: '{name} verwerfen',
   wrongFile:

@@ -27,6 +27,8 @@ export const en: Catalog = {
   clearFinished: { one: 'Clear {count} finished', other: 'Clear {count} finished' },
   interruptedTitle: 'Unfinished uploads',
   interruptedLine: '{stored} of {total} stored · {age}',
+  continueButton: 'Continue',
+  discardButton: 'Discard',
   continueFile: 'Continue {name}',
   discardFile: 'Discard {name}',
   wrongFile: '“{picked}” is not “{name}”: pick the same file to continue it, or discard the upload.',

@@ -26,6 +26,8 @@ const fr: Catalog = {
   clearFinished: { one: 'Effacer {count} terminé', other: 'Effacer {count} terminés' },
   interruptedTitle: 'Téléversements interrompus',
   interruptedLine: '{stored} sur {total} enregistrés · {age}',
+  continueButton: 'Continuer',
+  discardButton: 'Abandonner',
   continueFile: 'Continuer {name}',
   discardFile: 'Abandonner {name}',
   wrongFile:
