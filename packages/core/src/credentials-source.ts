@@ -1,4 +1,9 @@
-import { type CredentialsResponse, parseCredentialsResponse } from './credentials-response.js';
+import {
+  type CredentialsResponse,
+  errorCodeOf,
+  isContractError,
+  parseCredentialsResponse,
+} from '@s3up/contract';
 import { UploadError } from './errors.js';
 import type { CredentialsOptions } from './options.js';
 
@@ -143,7 +148,13 @@ export class CredentialsSource {
     } catch (cause) {
       throw new UploadError('credentials', 'The credentials endpoint did not answer JSON.', { cause });
     }
-    const parsed = parseCredentialsResponse(body);
+    let parsed: CredentialsResponse;
+    try {
+      parsed = parseCredentialsResponse(body);
+    } catch (error) {
+      if (isContractError(error)) throw new UploadError('credentials', error.message, { cause: error });
+      throw error;
+    }
     const receivedAt = Date.now();
     const serverNow = parsed.serverTime ? Date.parse(parsed.serverTime) : receivedAt;
     const expiresAt = receivedAt + (Date.parse(parsed.expiration) - serverNow);
@@ -170,8 +181,7 @@ function refreshMargin(credentials: Credentials): number {
 /** The `error.code` of a token server error body, if any (never its message: it is not ours to show). */
 async function errorCode(response: Response): Promise<string | undefined> {
   try {
-    const body = (await response.json()) as { error?: { code?: unknown } };
-    return typeof body?.error?.code === 'string' ? body.error.code : undefined;
+    return errorCodeOf(await response.json());
   } catch {
     return undefined;
   }

@@ -8,7 +8,7 @@
  * - `integrity`: the stored object does not match the file (size after completion, part sizes).
  * - `no-such-upload`: the multipart upload no longer exists on S3 (aborted elsewhere, removed
  *   by a lifecycle rule); retry starts over. A cancel is not an error: it is `upload-cancelled`.
- * - `too-large`: the file exceeds what S3 accepts (10,000 parts of at most 5 GiB, or 5 TiB).
+ * - `too-large`: the file exceeds what S3 accepts (10,000 parts of at most 5 GiB), or the `maxObjectSize` option.
  * - `server`: S3 kept answering 5xx/SlowDown after every retry, or answered an error in a 200.
  * - `request`: S3 refused the request (another 4xx); the message carries S3's error code.
  * - `invalid-options`: an option passed to `new Uploader()` is wrong; the message names it.

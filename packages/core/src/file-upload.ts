@@ -150,6 +150,7 @@ export class FileUpload {
       this.task.size,
       this.#context.flight.partSize(),
       this.#context.options.multipartThreshold,
+      this.#context.options.maxObjectSize,
     );
     let target: ObjectTarget;
     let checksum: string | undefined;

@@ -1,4 +1,4 @@
-export { type CredentialsResponse, parseCredentialsResponse } from './credentials-response.js';
+export type { CredentialsResponse } from '@s3up/contract';
 export { isUploadError, UploadError, type UploadErrorCode } from './errors.js';
 export {
   UploaderEvent,

@@ -1,17 +1,9 @@
+import { DEFAULT_MAX_OBJECT_SIZE, MAX_PART_SIZE, MAX_PUT_SIZE, MIN_PART_SIZE } from '@s3up/contract';
 import { UploadError } from './errors.js';
 import type { ResumeStore } from './resume-store.js';
 import type { ReceiptsOption } from './upload-receipt.js';
 
 export const MiB = 1024 * 1024;
-export const GiB = 1024 * MiB;
-/** S3's bounds on multipart uploads (FACTS.md): parts 5 MiB to 5 GiB, at most 10,000 of them. */
-export const MIN_PART_SIZE = 5 * MiB;
-export const MAX_PART_SIZE = 5 * GiB;
-export const MAX_PARTS = 10_000;
-/** S3's largest object: 5 TiB. */
-export const MAX_OBJECT_SIZE = 5 * 1024 * GiB;
-/** PutObject's limit; above it only multipart works. */
-export const MAX_PUT_SIZE = 5 * GiB;
 
 /** How to get temporary credentials from the app's token endpoint. */
 export interface CredentialsOptions {
@@ -131,6 +123,12 @@ export interface UploaderOptions {
    * PutObject only; AWS S3 on both.
    */
   overwrite?: boolean;
+  /**
+   * Largest file in bytes; a larger one fails with `too-large` before anything is sent.
+   * Default S3's documented maximum, 10,000 parts of 5 GiB (about 48.8 TiB). Set it lower
+   * for an S3-compatible server with a smaller limit, or as an app's own cap.
+   */
+  maxObjectSize?: number;
 }
 
 export interface ResolvedOptions {
@@ -153,6 +151,7 @@ export interface ResolvedOptions {
   pauseGrace: number;
   receipts: ReceiptsOption;
   overwrite: boolean;
+  maxObjectSize: number;
 }
 
 function invalid(message: string): never {
@@ -254,6 +253,14 @@ export function resolveOptions(options: UploaderOptions): ResolvedOptions {
     pauseGrace: integer('pauseGrace', options.pauseGrace, 5_000, 0, 600_000, ' ms'),
     receipts: receiptsOption(options.receipts),
     overwrite: options.overwrite ?? true,
+    maxObjectSize: integer(
+      'maxObjectSize',
+      options.maxObjectSize,
+      DEFAULT_MAX_OBJECT_SIZE,
+      0,
+      DEFAULT_MAX_OBJECT_SIZE,
+      ' bytes',
+    ),
   };
 }
 

@@ -1,5 +1,11 @@
+import {
+  DEFAULT_MAX_OBJECT_SIZE,
+  MAX_PART_SIZE,
+  MAX_PARTS,
+  MAX_PUT_SIZE,
+  MIN_PART_SIZE,
+} from '@s3up/contract';
 import { UploadError } from './errors.js';
-import { MAX_OBJECT_SIZE, MAX_PART_SIZE, MAX_PARTS, MAX_PUT_SIZE, MIN_PART_SIZE } from './options.js';
 
 /** How a file goes up: one PutObject, or parts of `partSize` (the last one may be smaller). */
 export type UploadPlan =
@@ -8,11 +14,20 @@ export type UploadPlan =
 
 /**
  * PutObject below `threshold` (and for empty files); otherwise parts of
- * max(partSize, ceil(size / 10,000)), so that any file up to 5 TiB fits in 10,000 parts.
+ * max(partSize, ceil(size / 10,000)), so that any file up to `maxObjectSize` (default
+ * S3's maximum, 10,000 parts of 5 GiB) fits in 10,000 parts.
  */
-export function planUpload(size: number, partSize: number, threshold: number): UploadPlan {
-  if (size > MAX_OBJECT_SIZE) {
-    throw new UploadError('too-large', `The file is ${size} bytes; S3 stores objects of at most 5 TiB.`);
+export function planUpload(
+  size: number,
+  partSize: number,
+  threshold: number,
+  maxObjectSize: number = DEFAULT_MAX_OBJECT_SIZE,
+): UploadPlan {
+  if (size > maxObjectSize) {
+    throw new UploadError(
+      'too-large',
+      `The file is ${size} bytes; this uploader stores objects of at most ${maxObjectSize} bytes (maxObjectSize).`,
+    );
   }
   if (size === 0 || (size < threshold && size <= MAX_PUT_SIZE)) return { kind: 'put', size };
   const grown = Math.max(partSize, Math.ceil(size / MAX_PARTS));
