@@ -1,10 +1,14 @@
 import { createHash } from 'node:crypto';
+import { actionsFor, type IssuedCredentialsResponse } from '@s3up/contract';
 import type { LocalS3 } from '@s3up/testkit';
 import { BenchError } from './bench-error.js';
 import { signRequest } from './sigv4.js';
 
 /** Every benchmark object lives under this prefix, as a signed-in user's would under users/<id>/. */
 export const BENCH_PREFIX = 'users/bench/';
+
+/** The upload scope's actions plus the read scope's, as the contract lists them. */
+const BENCH_ACTIONS = actionsFor(['upload', 'read']);
 
 export interface BenchCredentials {
   accessKeyId: string;
@@ -25,7 +29,7 @@ export function benchSessionPolicy(bucket: string, prefix = BENCH_PREFIX): strin
     Statement: [
       {
         Effect: 'Allow',
-        Action: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:GetObject'],
+        Action: BENCH_ACTIONS,
         Resource: [`arn:aws:s3:::${bucket}/${prefix}*`],
       },
     ],
@@ -90,7 +94,7 @@ export function credentialsResponse(
   local: LocalS3,
   credentials: BenchCredentials,
   endpoint = local.endpoint,
-) {
+): IssuedCredentialsResponse {
   return {
     ...credentials,
     serverTime: new Date().toISOString(),
@@ -101,6 +105,6 @@ export function credentialsResponse(
     requestChecksumCalculation: 'WHEN_REQUIRED',
     prefix: BENCH_PREFIX,
     scope: 'upload',
-    actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:GetObject'],
+    actions: BENCH_ACTIONS,
   };
 }

@@ -1,3 +1,5 @@
+import { type CredentialsResponse, parseCredentialsResponse } from '@s3up/contract';
+
 /**
  * What the harness asks a contender's page to do: `benchUpload(options)` arms the page and
  * resolves when the upload is done; the harness then puts the file into the page's file
@@ -19,16 +21,8 @@ export interface PageUploadResult {
   key: string;
 }
 
-/** The contract's credentials answer, as far as the pages need it. */
-export interface PageCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken: string;
-  expiration: string;
-  bucket: string;
-  region: string;
-  endpoint: string;
-}
+/** The contract's credentials answer; the local backend always names its endpoint. */
+export type PageCredentials = CredentialsResponse & { endpoint: string };
 
 declare global {
   interface Window {
@@ -73,7 +67,11 @@ let cached: Promise<PageCredentials> | null = null;
 export function fetchCredentials(): Promise<PageCredentials> {
   cached ??= fetch('/credentials', { method: 'POST' }).then(async (response) => {
     if (!response.ok) throw new Error(`/credentials answered ${response.status}`);
-    return (await response.json()) as PageCredentials;
+    // The contract's one parser, as s3up's engine uses it: every contender reads the same answer.
+    const answer = parseCredentialsResponse(await response.json());
+    if (!answer.endpoint)
+      throw new Error('/credentials answered without "endpoint": the bench needs the local one');
+    return { ...answer, endpoint: answer.endpoint };
   });
   cached.catch(() => {
     cached = null;

@@ -22,6 +22,13 @@ export interface CredentialsResponse {
   actions?: string[];
 }
 
+/**
+ * What the token server sends: every field openapi.yaml's `Credentials` requires. A client
+ * parses into {@link CredentialsResponse}, which accepts older servers without them.
+ */
+export type IssuedCredentialsResponse = CredentialsResponse &
+  Required<Pick<CredentialsResponse, 'serverTime' | 'requestChecksumCalculation' | 'scope' | 'actions'>>;
+
 export type ChecksumCalculation = 'WHEN_SUPPORTED' | 'WHEN_REQUIRED';
 export const CHECKSUM_CALCULATIONS: readonly ChecksumCalculation[] = Object.freeze([
   'WHEN_SUPPORTED',

@@ -5,6 +5,7 @@ export {
   CREDENTIALS_CHECKS,
   type CredentialsCheck,
   type CredentialsResponse,
+  type IssuedCredentialsResponse,
   parseCredentialsResponse,
   REQUIRED_CREDENTIALS_FIELDS,
 } from './credentials-response.js';

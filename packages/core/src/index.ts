@@ -1,4 +1,5 @@
-export type { CredentialsResponse } from '@s3up/contract';
+// The wire contract's answer and its one parser, re-exported for the engine's users.
+export { type CredentialsResponse, parseCredentialsResponse } from '@s3up/contract';
 export { isUploadError, UploadError, type UploadErrorCode } from './errors.js';
 export {
   UploaderEvent,

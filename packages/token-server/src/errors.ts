@@ -1,41 +1,10 @@
-/**
- * The codes a token-server error can carry. They are part of the wire contract
- * (`{ "error": { "code", "message" } }`), so clients can branch on them.
- */
-export type TokenServerErrorCode =
-  | 'bad_request'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not_found'
-  | 'method_not_allowed'
-  | 'payload_too_large'
-  | 'unsupported_media_type'
-  | 'rate_limited'
-  | 'scope_disabled'
-  | 'invalid_user_id'
-  | 'policy_too_large'
-  | 'sts_unavailable'
-  | 'sts_error'
-  | 'invalid_config'
-  | 'internal';
+import { ERROR_STATUS, type ErrorBody, type ErrorCode } from '@s3up/contract';
 
-const STATUS: Record<TokenServerErrorCode, number> = {
-  bad_request: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
-  method_not_allowed: 405,
-  payload_too_large: 413,
-  unsupported_media_type: 415,
-  rate_limited: 429,
-  scope_disabled: 403,
-  invalid_user_id: 403,
-  policy_too_large: 500,
-  sts_unavailable: 503,
-  sts_error: 500,
-  invalid_config: 500,
-  internal: 500,
-};
+/**
+ * The codes a token-server error can carry: the wire contract's error codes
+ * (`{ "error": { "code", "message" } }`, `@s3up/contract`), so clients can branch on them.
+ */
+export type TokenServerErrorCode = ErrorCode;
 
 /**
  * The one error class of the package. `message` is safe to send to a client: it never
@@ -66,12 +35,12 @@ export class TokenServerError extends Error {
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
-    this.status = options.status ?? STATUS[code];
+    this.status = options.status ?? ERROR_STATUS[code];
     this.retryAfterSeconds = options.retryAfterSeconds;
   }
 
   /** The JSON body sent to clients. */
-  toJSON(): { error: { code: TokenServerErrorCode; message: string } } {
+  toJSON(): ErrorBody {
     return { error: { code: this.code, message: this.message } };
   }
 }

@@ -1,12 +1,19 @@
+import { keyProblem } from '@s3up/contract';
 import { TokenServerError } from './errors.js';
 
-/** S3's key limit, in UTF-8 bytes, for the full key (prefix included). */
-export const MAX_KEY_BYTES = 1024;
+export { MAX_KEY_BYTES } from '@s3up/contract';
+
+// The presigned POST form variable S3 replaces with the uploaded file's name.
+const FILENAME_VARIABLE = '$' + '{filename}';
 
 /**
- * Joins a client-supplied key to the user's prefix, refusing anything that could read as
- * another path: a leading `/`, empty, `.` or `..` segments, backslashes and control
- * characters. The signature then fixes the exact key, so the prefix is the scope.
+ * Joins a client-supplied key to the user's prefix, refusing any key the engine would
+ * not store as it is: the contract's safe-key rules (`keyProblem` in `@s3up/contract`: no
+ * leading `/`, no empty, `.` or `..` segments, no backslash, no control or invisible
+ * formatting characters such as U+202E, NFC, no names with whitespace at their ends, at
+ * most 1024 bytes with the prefix). Refused, not cleaned: the client chose the key and must
+ * not get a URL for another one. The signature then fixes the exact key, so the prefix is
+ * the scope.
  *
  * @example
  * ```ts
@@ -24,26 +31,14 @@ export function scopedKey(
       'bad_request',
       `"key" ${why}; give a path relative to your prefix, like "photos/cat.jpg".`,
     );
-  if (key.length === 0) throw fail('is empty');
-  if (key.startsWith('/')) throw fail('must not start with "/"');
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused.
-  if (/[\u0000-\u001f\u007f\\]/.test(key)) throw fail('contains control characters or a backslash');
-  const segments = key.split('/');
-  if (segments.some((s, i) => s === '.' || s === '..' || (s === '' && i < segments.length - 1))) {
-    throw fail('contains an empty, "." or ".." segment');
-  }
-  if (segments.at(-1) === '') throw fail('must name an object, not end with "/"');
-  // The presigned POST form variable S3 replaces with the uploaded file's name.
-  const filenameVariable = '$' + '{filename}';
-  const variable = key.indexOf(filenameVariable);
+  const problem = keyProblem(key, { prefix });
+  if (problem !== undefined) throw fail(problem);
+  const variable = key.indexOf(FILENAME_VARIABLE);
   if (
     variable >= 0 &&
-    !(options.allowFilenameVariable && variable === key.length - filenameVariable.length)
+    !(options.allowFilenameVariable && variable === key.length - FILENAME_VARIABLE.length)
   ) {
-    throw fail(`may hold "${filenameVariable}" only at its end, and only for POST`);
+    throw fail(`may hold "${FILENAME_VARIABLE}" only at its end, and only for POST`);
   }
-  const full = `${prefix}${key}`;
-  if (Buffer.byteLength(full, 'utf8') > MAX_KEY_BYTES)
-    throw fail(`is longer than S3's ${MAX_KEY_BYTES} bytes`);
-  return full;
+  return `${prefix}${key}`;
 }

@@ -1,6 +1,7 @@
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { MAX_PUT_SIZE } from '@s3up/contract';
 import type { CredentialIssuer, TemporaryCredentials } from './credential-issuer.js';
 import { TokenServerError } from './errors.js';
 import { scopedKey } from './object-key.js';
@@ -47,8 +48,6 @@ export interface S3Target {
   forcePathStyle?: boolean | undefined;
 }
 
-const GIB = 1024 ** 3;
-
 /**
  * Presigned GET, PUT and POST inside a user's prefix. GET and PUT are signed with the
  * user's own session-policy credentials (so even a key bug could not leave the prefix);
@@ -76,7 +75,7 @@ export class Presigner {
     this.methods = new Set(options.methods ?? ['GET', 'PUT', 'POST']);
     this.#maxExpires = Math.min(options.maxExpiresInSeconds ?? 3600, 604_800, issuer.durations.maxSeconds);
     this.#defaultExpires = Math.min(options.defaultExpiresInSeconds ?? 900, this.#maxExpires);
-    this.#maxSize = options.maxSizeBytes ?? 5 * GIB;
+    this.#maxSize = options.maxSizeBytes ?? MAX_PUT_SIZE;
     this.#types = options.allowedContentTypes;
     this.#now = now;
     if (!Number.isInteger(this.#maxSize) || this.#maxSize < 1) {

@@ -1,21 +1,15 @@
 import { createHash } from 'node:crypto';
+import {
+  assertSafePrefix,
+  userPrefix as contractUserPrefix,
+  isContractError,
+  SCOPE_ACTIONS,
+  type Scope,
+} from '@s3up/contract';
 import { TokenServerError } from './errors.js';
 
-/** What a set of credentials is for. `upload` is the default; the operator enables the others. */
-export type Scope = 'upload' | 'read' | 'list';
-export const SCOPES: readonly Scope[] = ['upload', 'read', 'list'];
-
-/**
- * The minimum actions per scope. `s3:PutObject` also covers CreateMultipartUpload,
- * UploadPart and CompleteMultipartUpload; ListMultipartUploadParts lets a client resume
- * an upload whose UploadId it kept. No DeleteObject: an upload credential that leaks
- * cannot erase anything.
- */
-export const SCOPE_ACTIONS: Readonly<Record<Scope, readonly string[]>> = {
-  upload: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
-  read: ['s3:GetObject'],
-  list: ['s3:ListBucket'],
-};
+// Scopes, their actions and the prefix rules are the wire contract's (@s3up/contract).
+export { actionsFor, SCOPE_ACTIONS, SCOPES, type Scope } from '@s3up/contract';
 
 /** STS refuses a session policy longer than this (plain text, before packing). */
 export const MAX_SESSION_POLICY_LENGTH = 2048;
@@ -43,27 +37,26 @@ export interface SessionPolicyInput {
   partition?: string;
 }
 
-// Segments of letters, digits and `_ . @ = + -`, each followed by `/`. Nothing IAM
-// treats as a wildcard or variable (`*`, `?`, `$`) can get in.
-const PREFIX_PATTERN = /^(?:[A-Za-z0-9_.@=+-]+\/)+$/;
 // S3 bucket naming rules (lowercase, digits, dots, hyphens; 3 to 63).
 const BUCKET_PATTERN = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
+// The contract's prefix rules, failing as this package's invalid_config.
+function asConfigError<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (isContractError(error)) throw new TokenServerError('invalid_config', error.message, { cause: error });
+    throw error;
+  }
+}
+
 /** The prefix of a user: `<base><userId>/`. `base` defaults to `users/`. */
 export function userPrefix(userId: string, base = 'users/'): string {
-  const prefix = `${base}${userId}/`;
-  assertPrefix(prefix);
-  return prefix;
+  return asConfigError(() => contractUserPrefix(userId, base));
 }
 
 export function assertPrefix(prefix: string): void {
-  if (!PREFIX_PATTERN.test(prefix) || prefix.split('/').some((s) => s === '.' || s === '..')) {
-    throw new TokenServerError(
-      'invalid_config',
-      `The prefix "${prefix}" is not safe in a policy: use segments of letters, digits and _ . @ = + - ` +
-        'separated by "/", ending with "/" (for example "users/alice/").',
-    );
-  }
+  asConfigError(() => assertSafePrefix(prefix));
 }
 
 function assertBucket(bucket: string): void {
@@ -149,10 +142,4 @@ export function serializeSessionPolicy(policy: SessionPolicy): string {
 /** SHA-256 (hex) of the serialized policy: what the audit log records instead of the text. */
 export function policyHash(serialized: string): string {
   return createHash('sha256').update(serialized).digest('hex');
-}
-
-/** The actions a scope (or set of scopes) grants, in policy order. */
-export function actionsFor(scope: Scope | readonly Scope[]): string[] {
-  const scopes = typeof scope === 'string' ? [scope] : [...new Set(scope)];
-  return scopes.flatMap((s) => [...SCOPE_ACTIONS[s]]);
 }

@@ -1,5 +1,6 @@
+import { isSafePrefixBase, SCOPE_ACTIONS, SCOPES, type Scope } from '@s3up/contract';
 import { TokenServerError } from './errors.js';
-import { type PolicyStatement, SCOPE_ACTIONS, type Scope } from './session-policy.js';
+import type { PolicyStatement } from './session-policy.js';
 
 /**
  * Tag mode, for operators who prefer one fixed role policy to a session policy per user:
@@ -49,14 +50,14 @@ export interface TagRolePolicyInput {
  */
 export function buildTagRolePolicy(input: TagRolePolicyInput) {
   const base = input.prefixBase ?? 'users/';
-  if (base !== '' && !/^(?:[A-Za-z0-9_.@=+-]+\/)+$/.test(base)) {
+  if (!isSafePrefixBase(base)) {
     throw new TokenServerError('invalid_config', `prefixBase "${base}" must be segments ending with "/".`);
   }
   const partition = input.partition ?? 'aws';
   const prefix = `${base}\${aws:PrincipalTag/${USER_TAG}}/`;
   const scopeIs = (scope: Scope) => ({ [`aws:PrincipalTag/${SCOPE_TAG}`]: scope });
   const statements: Array<Omit<PolicyStatement, 'Condition'> & { Condition: Record<string, unknown> }> = [];
-  for (const scope of input.scopes ?? (['upload', 'read', 'list'] as const)) {
+  for (const scope of input.scopes ?? SCOPES) {
     if (scope === 'list') {
       statements.push({
         Sid: 'List',

@@ -1,14 +1,9 @@
 import { createHash } from 'node:crypto';
+import { isValidUserId } from '@s3up/contract';
 import { TokenServerError } from './errors.js';
 
-/**
- * What an authenticated user id may look like before it becomes part of a prefix
- * (`users/<id>/`), an IAM resource ARN and an `s3:prefix` condition. Letters, digits and
- * `_ . @ -`, starting with a letter or digit, at most 128 characters. Everything that
- * means something to IAM (`*`, `?`, `${...}`), to S3 keys (`/`), to JSON or to URLs is
- * outside it, so an id can never widen the scope it names.
- */
-export const USER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,127}$/;
+// What an id may look like is the wire contract's (@s3up/contract).
+export { USER_ID_PATTERN } from '@s3up/contract';
 
 /**
  * How ids outside {@link USER_ID_PATTERN} are handled.
@@ -50,8 +45,7 @@ export function resolveUserId(raw: unknown, options: UserIdOptions = {}): string
       .digest('hex');
     return `h-${digest.slice(0, 40)}`;
   }
-  // `.` and `..` fit the character set but read as path segments to some tools.
-  if (!USER_ID_PATTERN.test(raw) || raw.includes('..')) {
+  if (!isValidUserId(raw)) {
     throw new TokenServerError(
       'invalid_user_id',
       'The authenticated user id contains characters that cannot be used in a storage prefix; ' +

@@ -1,13 +1,8 @@
 import { openAsBlob } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import {
-  cleanFileName,
-  parseCredentialsResponse,
-  type UploadError,
-  Uploader,
-  type UploadTask,
-} from '@s3up/core';
+import { keyProblem, objectKey, parseCredentialsResponse } from '@s3up/contract';
+import { type UploadError, Uploader, type UploadTask } from '@s3up/core';
 import { CliError, EXIT, type ExitCode } from '../errors.js';
 import { defaultResumeFile, FileResumeStore } from '../file-resume-store.js';
 import type { CommandContext } from '../io.js';
@@ -48,13 +43,13 @@ interface Outcome {
 export async function runUpload(options: UploadOptions, ctx: CommandContext): Promise<ExitCode> {
   if (options.files.length === 0)
     throw new CliError('invalid_argument', 'upload needs at least one file: s3up upload report.pdf ...');
-  if (
-    options.to &&
-    (!options.to.endsWith('/') || options.to.startsWith('/') || options.to.split('/').includes('..'))
-  )
+  // The folder obeys the contract's safe-key rules, as every key does (no "..", no leading "/", no U+202E ...).
+  const folderProblem = options.to ? keyProblem(options.to.slice(0, -1)) : undefined;
+  if (options.to && (!options.to.endsWith('/') || folderProblem))
     throw new CliError(
       'invalid_argument',
-      `--to "${options.to}" must be a relative folder ending with "/", e.g. backups/2026/.`,
+      `--to "${options.to}" must be a relative folder ending with "/", e.g. backups/2026/` +
+        (folderProblem ? `; it ${folderProblem}.` : '.'),
     );
   const files: { path: string; size: number; mtimeMs: number }[] = [];
   for (const path of options.files) {
@@ -102,7 +97,8 @@ export async function runUpload(options: UploadOptions, ctx: CommandContext): Pr
     concurrency: options.concurrency,
     partSize: options.partSizeMiB * MiB,
     resumeStore: store,
-    keyFor: (file, { prefix }) => `${prefix}${options.to}${cleanFileName(file.name)}`,
+    // The engine's own key rule (cleaned, shortened to 1024 bytes keeping the extension).
+    keyFor: (file, { prefix }) => objectKey(`${prefix}${options.to}`, file.name),
     network: null,
   });
   const display = new UploadProgressDisplay(ctx.stderr);

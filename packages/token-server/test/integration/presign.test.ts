@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { cleanFileName } from '@s3up/contract';
 import { s3Client } from '@s3up/testkit';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createAuditLogger, createTokenServer, jwtAuthenticator } from '../../src/index.js';
@@ -179,6 +180,17 @@ describe('presigned PUT and GET', () => {
       expect(status, key).toBe(400);
       expect(body.error?.code).toBe('bad_request');
     }
+  });
+
+  it('refuses the keys the engine would clean, and signs the engine cleaned name (one safe-key rule)', async () => {
+    const disguised = 'photo\u202Egpj.exe';
+    const refused = await presign({ method: 'PUT', key: disguised });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error?.code).toBe('bad_request');
+    expect((refused.body.error as { message?: string } | undefined)?.message).toContain('U+202E');
+    const clean = await presign({ method: 'PUT', key: cleanFileName(disguised) });
+    expect(clean.status).toBe(200);
+    expect(clean.body.key).toBe(`users/${user}/photogpj.exe`);
   });
 
   it('a GET URL for one user cannot be re-pointed at another user', async () => {

@@ -65,6 +65,15 @@ describe('scopedKey', () => {
     ['a\\b'],
     ['a\u0000b'],
     ['a\nb'],
+    // What the engine would strip or change, refused here so a presigned key is one the
+    // engine could have written (the contract's keyProblem): a bidi override that shows
+    // "photo\u202Egpj.exe" as "photoexe.jpg", a C1 control, NFD, edge whitespace.
+    ['photo\u202Egpj.exe'],
+    ['a\u0085b'],
+    ['a\u200bb'],
+    ['Cafe\u0301.txt'],
+    [' cat.jpg'],
+    ['photos /cat.jpg'],
   ])('refuses %j', (key) => {
     expect(code(() => scopedKey('users/alice/', key))).toBe('bad_request');
   });
