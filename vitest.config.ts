@@ -15,6 +15,11 @@ const resolveSource = {
   resolve: { conditions: ['@s3up/source', ...defaultClientConditions] },
   // Not Vite's server default ('module' first): Node must load the AWS SDK's CommonJS/ESM builds, not dist-es.
   ssr: { resolve: { conditions: ['@s3up/source', 'node', 'development|production'] } },
+  // Global setups run in vitest's own environment: the token server's loads its sources,
+  // which import @s3up/contract.
+  environments: {
+    __vitest__: { resolve: { conditions: ['@s3up/source', 'node', 'development|production'] } },
+  },
 };
 // One local S3+STS cluster per run, then a real token server on it (`inject('tokenServer')`).
 const globalSetup = [
