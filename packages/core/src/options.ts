@@ -4,6 +4,8 @@ import type { ResumeStore } from './resume-store.js';
 import type { ReceiptsOption } from './upload-receipt.js';
 
 export const MiB = 1024 * 1024;
+// S3's bounds live in @s3up/contract; re-exported for the engine's modules that read them here.
+export { MAX_PART_SIZE, MAX_PARTS, MAX_PUT_SIZE, MIN_PART_SIZE } from '@s3up/contract';
 
 /** How to get temporary credentials from the app's token endpoint. */
 export interface CredentialsOptions {
