@@ -20,6 +20,11 @@ export interface CredentialsResponse {
   prefix: string;
   scope?: string;
   actions?: string[];
+  /**
+   * Only when true: the server serves `POST /uploads` (upload receipts) for this session,
+   * so the client reports each finished upload there.
+   */
+  receipts?: boolean;
 }
 
 /**
@@ -127,5 +132,6 @@ export function parseCredentialsResponse(body: unknown): CredentialsResponse {
   }
   if (typeof b.scope === 'string') parsed.scope = b.scope;
   if (Array.isArray(b.actions)) parsed.actions = b.actions.filter((a): a is string => typeof a === 'string');
+  if (b.receipts === true) parsed.receipts = true;
   return parsed;
 }

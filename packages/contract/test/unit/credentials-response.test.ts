@@ -15,6 +15,7 @@ const answer = {
   prefix: 'users/alice/',
   scope: 'upload',
   actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+  receipts: true,
 };
 
 function failure(body: unknown) {
@@ -42,6 +43,7 @@ describe('parseCredentialsResponse', () => {
       requestChecksumCalculation: 'ALWAYS',
       scope: 3,
       actions: ['s3:PutObject', 7],
+      receipts: 'yes',
     });
     expect(parsed).toEqual({
       accessKeyId: 'AKIA1',

@@ -1,3 +1,4 @@
+import type { IssuedCredentialsResponse } from '@s3up/contract';
 import { z } from 'zod';
 import type { AuditLogger } from '../../audit-log.js';
 import type { CredentialIssuer } from '../../credential-issuer.js';
@@ -71,7 +72,7 @@ export function credentialsRoute(o: CredentialsRouteOptions) {
       cache: issued.cache,
       ...(issued.replacedAccessKeyId ? { replacedAccessKeyId: issued.replacedAccessKeyId } : {}),
     });
-    return rc.json(200, {
+    const answer: IssuedCredentialsResponse = {
       accessKeyId: c.accessKeyId,
       secretAccessKey: c.secretAccessKey,
       sessionToken: c.sessionToken,
@@ -86,6 +87,7 @@ export function credentialsRoute(o: CredentialsRouteOptions) {
       scope,
       actions: issued.actions,
       ...(o.receipts && scope === 'upload' ? { receipts: true } : {}),
-    });
+    };
+    return rc.json(200, answer);
   };
 }
