@@ -20,6 +20,7 @@ export {
   type ResumeRecord,
   type ResumeStore,
 } from './resume-store.js';
+export { preloadSdk } from './s3-transport.js';
 export type { ObjectChecksum, OverallProgress, UploadState, UploadTask } from './task.js';
 export { planUpload, type UploadPlan } from './upload-plan.js';
 export type { ReceiptsOption, UploadReceipt } from './upload-receipt.js';

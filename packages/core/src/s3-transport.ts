@@ -138,6 +138,33 @@ function answered(result: unknown, signal: AbortSignal | undefined): unknown {
   throw error;
 }
 
+let sdkModule: Promise<typeof import('./s3-sdk.js')> | undefined;
+
+/** The SDK chunk, fetched once per page (a failed fetch is forgotten, so the next try fetches again). */
+function loadSdk(): Promise<typeof import('./s3-sdk.js')> {
+  sdkModule ??= import('./s3-sdk.js').catch((error: unknown) => {
+    sdkModule = undefined;
+    throw error;
+  });
+  return sdkModule;
+}
+
+/**
+ * Starts fetching the AWS SDK now, so the first upload does not wait for it: call it when
+ * the page is idle after showing an upload control, or when the user points at, focuses or
+ * drags onto it. Resolves when the SDK is loaded; never rejects (a failure shows on the
+ * upload, which fetches again).
+ *
+ * @example
+ * requestIdleCallback(() => void preloadSdk());
+ */
+export function preloadSdk(): Promise<void> {
+  return loadSdk().then(
+    () => {},
+    () => {},
+  );
+}
+
 /** An S3 client bound to one credentials source, with per-request progress. */
 export interface S3Transport {
   client: S3Client;
@@ -156,7 +183,7 @@ export interface S3Transport {
 export async function createTransport(source: CredentialsSource, first: Credentials): Promise<S3Transport> {
   let sdk: typeof import('./s3-sdk.js');
   try {
-    sdk = await import('./s3-sdk.js');
+    sdk = await loadSdk();
   } catch (cause) {
     // In a browser the SDK is a chunk fetched now: a failure here is the network (or a deploy
     // that removed the chunk), not a bug.

@@ -1,5 +1,6 @@
 import {
   defaultKey,
+  preloadSdk,
   Uploader,
   type UploaderEvent,
   type UploaderEventMap,
@@ -53,6 +54,28 @@ const ENGINE_EVENTS: readonly UploaderEventType[] = [
   'all-done',
 ];
 
+/**
+ * Progress redraws the list at most this often: 4 times a second. A bar redrawn on every
+ * animation frame cost the upload 1 to 1.5 ms of main-thread CPU per MiB (issue 21's
+ * profile); a person reads a number four times a second fine. `s3-upload-progress` events
+ * are not throttled, and every other change (a row added, finished, failed) redraws on the
+ * next frame.
+ */
+export const PROGRESS_RENDER_MS = 250;
+
+/** What says a person is about to pick or drop files. */
+const INTENT_EVENTS = ['pointerenter', 'focusin', 'dragenter'] as const;
+
+/** Runs `task` when the page is idle (a timer where requestIdleCallback is missing: Safari); returns a cancel. */
+function whenIdle(task: () => void): () => void {
+  if (typeof requestIdleCallback === 'function') {
+    const id = requestIdleCallback(task, { timeout: 5000 });
+    return () => cancelIdleCallback(id);
+  }
+  const id = setTimeout(task, 1000);
+  return () => clearTimeout(id);
+}
+
 const FINAL = new Set(['succeeded', 'failed', 'cancelled', 'refused']);
 
 /**
@@ -69,6 +92,8 @@ export class UploadController implements ReactiveController {
   #uploader: Uploader | undefined;
   #uploaderConfig = '';
   #frame: number | undefined;
+  #progressTimer: ReturnType<typeof setTimeout> | undefined;
+  #lastRender = Number.NEGATIVE_INFINITY;
   #refusedCount = 0;
   #announcement = '';
 
@@ -87,12 +112,33 @@ export class UploadController implements ReactiveController {
     return this.#announcement;
   }
 
-  hostConnected(): void {}
+  hostConnected(): void {
+    // The SDK is most of what an upload fetches: start fetching it once the page is idle
+    // after the first render, or as soon as the user points at, focuses or drags onto the
+    // element, so the first upload does not wait for it (issue 21). Never in the render.
+    const host = this.#host as unknown as HTMLElement;
+    for (const type of INTENT_EVENTS)
+      host.addEventListener(type, this.#preload, { once: true, passive: true });
+    this.#idle = whenIdle(this.#preload);
+  }
+
+  readonly #preload = () => {
+    this.#idle?.();
+    this.#idle = undefined;
+    const host = this.#host as unknown as HTMLElement;
+    for (const type of INTENT_EVENTS) host.removeEventListener(type, this.#preload);
+    void preloadSdk();
+  };
+  #idle: (() => void) | undefined;
 
   hostDisconnected(): void {
     // Uploads keep going when the element is moved or hidden; only pending renders stop.
     if (this.#frame !== undefined) cancelAnimationFrame(this.#frame);
     this.#frame = undefined;
+    clearTimeout(this.#progressTimer);
+    this.#progressTimer = undefined;
+    this.#idle?.();
+    this.#idle = undefined;
   }
 
   /** Rows in the order files were added. */
@@ -437,7 +483,8 @@ export class UploadController implements ReactiveController {
         break;
       case 'upload-progress':
         this.#dispatch('s3-upload-progress', { task });
-        break;
+        this.#scheduleProgressRender();
+        return;
       case 'upload-pausing':
         break;
       case 'upload-paused':
@@ -483,13 +530,34 @@ export class UploadController implements ReactiveController {
     if (this.#frame !== undefined) return;
     // Hidden tabs get no animation frames: fall back to a timer so the list still updates.
     if (document.visibilityState === 'hidden') {
-      this.#host.requestUpdate();
+      this.#render();
       return;
     }
     this.#frame = requestAnimationFrame(() => {
       this.#frame = undefined;
-      this.#host.requestUpdate();
+      this.#render();
     });
+  }
+
+  /** A redraw for progress alone: at most one per PROGRESS_RENDER_MS. */
+  #scheduleProgressRender(): void {
+    if (this.#frame !== undefined || this.#progressTimer !== undefined) return;
+    const wait = this.#lastRender + PROGRESS_RENDER_MS - performance.now();
+    if (wait <= 0) {
+      this.#scheduleRender();
+      return;
+    }
+    this.#progressTimer = setTimeout(() => {
+      this.#progressTimer = undefined;
+      this.#scheduleRender();
+    }, wait);
+  }
+
+  #render(): void {
+    this.#lastRender = performance.now();
+    clearTimeout(this.#progressTimer);
+    this.#progressTimer = undefined;
+    this.#host.requestUpdate();
   }
 
   /** Whether any row is still waiting or uploading (the form then refuses to submit). */
