@@ -29,7 +29,8 @@ try {
   });
   const outputs = result.metafile.outputs;
   const gz = (file) => gzipSync(readFileSync(file), { level: 9 }).length;
-  const entry = Object.keys(outputs).find((f) => outputs[f].entryPoint);
+  // Dynamic imports (each translation) are entry points too: take define.ts's.
+  const entry = Object.keys(outputs).find((f) => outputs[f].entryPoint?.endsWith('src/define.ts'));
   const initial = new Set();
   const visit = (file) => {
     if (initial.has(file)) return;

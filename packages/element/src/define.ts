@@ -2,7 +2,12 @@
 // `import '@s3up/element/define';` or `<script type="module" src=".../define.js">`.
 import { S3Upload } from './s3-upload.js';
 
-if (!customElements.get('s3-upload')) customElements.define('s3-upload', S3Upload);
+// Guarded both ways: a server render (Node, no registry) defines nothing, and a page that
+// loads a second copy of the package (or hydrates after one) keeps the first definition
+// instead of throwing "already defined".
+if (typeof customElements !== 'undefined' && !customElements.get('s3-upload')) {
+  customElements.define('s3-upload', S3Upload);
+}
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -13,7 +13,13 @@ import { InterruptedUploads } from './interrupted-uploads.js';
 import { formatBytes } from './intl-units.js';
 import { type MessageOverrides, Messages } from './messages/catalog.js';
 import { en } from './messages/en.js';
-import { loadCatalog, loadedCatalog, matchLocale, type SupportedLocale } from './messages/locales.js';
+import {
+  isRightToLeft,
+  loadCatalog,
+  loadedCatalog,
+  matchLocale,
+  type SupportedLocale,
+} from './messages/locales.js';
 import { hintText, summaryText } from './messages/texts.js';
 import { PageGuard } from './page-guard.js';
 import { percentOf, progressBar } from './progress-bar.js';
@@ -142,6 +148,7 @@ export class S3Upload extends LitElement {
     name: { reflect: true },
     required: { type: Boolean, reflect: true },
     locale: { reflect: true },
+    theme: { reflect: true },
     credentialsRequest: { attribute: false },
     keyFor: { attribute: false },
     messages: { attribute: false },
@@ -249,11 +256,17 @@ export class S3Upload extends LitElement {
   /** The form is invalid until at least one upload succeeds. Default false. */
   declare required: boolean;
   /**
-   * Language of the texts (`en`, `fr`, `de`; regional tags fall back to the language).
+   * Language of the texts (`en`, `ar`, `de`, `es`, `fr`, `it`, `ja`, `nl`, `pl`, `pt-BR`, `zh-CN`;
+   * regional tags fall back to the language).
    * Default: the nearest `lang` attribute, then the browser's language. Per element: two
    * elements on a page may use two languages.
    */
   declare locale: string | undefined;
+  /**
+   * Colours: `auto` follows the page's `color-scheme`, or the system's light or dark
+   * preference when the page declares none; `light` and `dark` force one. Default `auto`.
+   */
+  declare theme: 'auto' | 'light' | 'dark';
   /** Adjusts the credentials request, e.g. adds `Authorization`. Default: a plain JSON POST. */
   declare credentialsRequest: CredentialsRequestHook | undefined;
   /** Custom object keys. Default `<prefix><id>/<path of the file>`. */
@@ -297,6 +310,7 @@ export class S3Upload extends LitElement {
     this.unloadGuard = true;
     this.disabled = false;
     this.required = false;
+    this.theme = 'auto';
     this._dragover = false;
     this._formDisabled = false;
     this._shown = PAGE;
@@ -525,6 +539,13 @@ export class S3Upload extends LitElement {
     set('error', statuses.has('failed') || statuses.has('refused'));
     set('done', entries.length > 0 && [...statuses].every((s) => s === 'succeeded'));
     set('dragover', this._dragover);
+    set('system-scheme', this.theme !== 'light' && this.theme !== 'dark' && this.#pageScheme() === 'normal');
+  }
+
+  /** The color-scheme the page gives this element (`normal` when it declares none). */
+  #pageScheme(): string {
+    const parent = this.parentElement ?? (this.getRootNode() as ShadowRoot).host ?? document.documentElement;
+    return parent ? getComputedStyle(parent).colorScheme : 'normal';
   }
 
   // Buttons change with the state (pause → resume); when the focused one disappears,
@@ -648,7 +669,7 @@ export class S3Upload extends LitElement {
       onThumbnailDone: this.#releaseThumbnail,
     };
     return html`
-      <div part="base" class="base">
+      <div part="base" class="base" dir=${isRightToLeft(m.locale) ? 'rtl' : 'ltr'}>
         <div
           part="dropzone"
           class="dropzone ${this._dragover ? 'dragover' : ''} ${disabled ? 'disabled' : ''}"

@@ -1,8 +1,9 @@
 import { css } from 'lit';
 
-// Colours use light-dark(): the element follows the page's color-scheme (and the user's
-// preference when the page declares `color-scheme: light dark`); every default pair keeps
-// WCAG AA contrast (4.5:1 for text) on its own background.
+// Colours use light-dark(). theme="auto" (the default) follows the page's color-scheme, or
+// the system's preference when the page declares none (the `system-scheme` state, set by the
+// element); theme="light" / "dark" force one. Every default pair keeps WCAG AA contrast
+// (4.5:1 for text) on its own background.
 export const styles = css`
   :host {
     --s3-upload-font: inherit;
@@ -28,6 +29,15 @@ export const styles = css`
   }
   :host([hidden]) {
     display: none;
+  }
+  :host(:state(system-scheme)) {
+    color-scheme: light dark;
+  }
+  :host([theme='light']) {
+    color-scheme: light;
+  }
+  :host([theme='dark']) {
+    color-scheme: dark;
   }
   * {
     box-sizing: border-box;

@@ -2,23 +2,37 @@ import type { Catalog } from './catalog.js';
 import { en } from './en.js';
 
 /** The languages `<s3-upload>` ships, as BCP 47 tags. */
-export const allLocales = ['en', 'de', 'fr'] as const;
+export const allLocales = ['en', 'ar', 'de', 'es', 'fr', 'it', 'ja', 'nl', 'pl', 'pt-BR', 'zh-CN'] as const;
 export type SupportedLocale = (typeof allLocales)[number];
 export const sourceLocale: SupportedLocale = 'en';
 
 // Static imports per locale (not a template string): every bundler, Vite included, then
 // splits each translation into its own chunk, loaded only when an element uses it.
 const loaders: Record<Exclude<SupportedLocale, 'en'>, () => Promise<{ default: Catalog }>> = {
+  ar: () => import('./ar.js'),
   de: () => import('./de.js'),
+  es: () => import('./es.js'),
   fr: () => import('./fr.js'),
+  it: () => import('./it.js'),
+  ja: () => import('./ja.js'),
+  nl: () => import('./nl.js'),
+  pl: () => import('./pl.js'),
+  'pt-BR': () => import('./pt-BR.js'),
+  'zh-CN': () => import('./zh-CN.js'),
 };
+
+/** Languages written right to left: the element lays itself out `dir="rtl"` in them. */
+export function isRightToLeft(locale: string): boolean {
+  return locale === 'ar';
+}
 
 const loaded = new Map<SupportedLocale, Catalog>([['en', en]]);
 const loading = new Map<SupportedLocale, Promise<Catalog>>();
 
 /**
- * The supported locale closest to `wanted` ("fr-CA" → "fr"), else English. Exact match
- * first, then the language alone, because translations are per language.
+ * The supported locale closest to `wanted` ("fr-CA" → "fr", "pt-PT" → "pt-BR"), else
+ * English. Exact match first, then the language alone, because translations are per
+ * language; Traditional Chinese (zh-TW, zh-HK, zh-MO, zh-Hant) is not given Simplified.
  */
 export function matchLocale(wanted: readonly (string | null | undefined)[]): SupportedLocale {
   for (const candidate of wanted) {
@@ -26,8 +40,10 @@ export function matchLocale(wanted: readonly (string | null | undefined)[]): Sup
     const lower = candidate.toLowerCase();
     const exact = allLocales.find((l) => l.toLowerCase() === lower);
     if (exact) return exact;
-    const language = allLocales.find((l) => l.toLowerCase() === lower.split('-')[0]);
-    if (language) return language;
+    const language = lower.split('-')[0];
+    if (language === 'zh' && /-(hant|tw|hk|mo)\b/.test(lower)) continue;
+    const sameLanguage = allLocales.find((l) => l.toLowerCase().split('-')[0] === language);
+    if (sameLanguage) return sameLanguage;
   }
   return sourceLocale;
 }

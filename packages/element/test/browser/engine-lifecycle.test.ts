@@ -98,3 +98,17 @@ describe('engine lifecycle', () => {
     expect(await digest(await readBack(key, token))).toBe(await digest(refused));
   });
 });
+
+describe('definition', () => {
+  it('a second copy of the define module (a duplicate package, or hydration after SSR) does not throw', async () => {
+    const first = customElements.get('s3-upload');
+    expect(first).toBeDefined();
+    // A query string makes Vite run the define module a second time (customElements.define
+    // of a taken name throws, so an unguarded second run would fail the import).
+    const second = (await import(/* @vite-ignore */ `../../src/define.ts?copy=${Date.now()}`)) as {
+      S3Upload: CustomElementConstructor;
+    };
+    expect(second.S3Upload).toBeTypeOf('function');
+    expect(customElements.get('s3-upload')).toBe(first);
+  });
+});

@@ -72,6 +72,23 @@ describe('theming', () => {
     await expect.poll(() => getComputedStyle(zone).backgroundColor).toBe('rgb(1, 2, 3)');
   });
 
+  it('theme="auto" follows the system when the page declares no color-scheme; light and dark force one', async () => {
+    const darkZone = 'rgb(35, 38, 44)';
+    const lightZone = 'rgb(245, 247, 250)';
+    await emulateMedia([{ name: 'prefers-color-scheme', value: 'dark' }]);
+    const { el: auto } = await mount();
+    expect(auto.theme).toBe('auto');
+    await expect.poll(() => getComputedStyle($(auto, '[part="dropzone"]')).backgroundColor).toBe(darkZone);
+    const { el: light } = await mount({ theme: 'light' });
+    await expect.poll(() => getComputedStyle($(light, '[part="dropzone"]')).backgroundColor).toBe(lightZone);
+    expect(await audit(light)).toEqual([]);
+    await emulateMedia([{ name: 'prefers-color-scheme', value: 'light' }]);
+    await expect.poll(() => getComputedStyle($(auto, '[part="dropzone"]')).backgroundColor).toBe(lightZone);
+    const { el: dark } = await mount({ theme: 'dark' });
+    await expect.poll(() => getComputedStyle($(dark, '[part="dropzone"]')).backgroundColor).toBe(darkZone);
+    expect(await audit(dark)).toEqual([]);
+  });
+
   it('exposes parts for styling from outside', async () => {
     const { el } = await mount({ auto: 'false' });
     const style = document.createElement('style');
@@ -96,6 +113,13 @@ describe('internationalization', () => {
     ['fr', 'Parcourir les fichiers', 'Prêt à téléverser', '1,5\u202fMo'],
     ['de', 'Dateien durchsuchen', 'Bereit zum Hochladen', '1,5 MB'],
     ['en', 'Browse files', 'Ready to upload', '1.5 MB'],
+    ['es', 'Examinar archivos', 'Listo para subir', '1,5 MB'],
+    ['it', 'Sfoglia i file', 'Pronto per il caricamento', '1,5 MB'],
+    ['pt-BR', 'Procurar arquivos', 'Pronto para enviar', '1,5 MB'],
+    ['nl', 'Bestanden kiezen', 'Klaar om te uploaden', '1,5 MB'],
+    ['pl', 'Przeglądaj pliki', 'Gotowy do przesłania', '1,5 MB'],
+    ['ja', 'ファイルを参照', 'アップロード待ち', '1.5 MB'],
+    ['zh-CN', '浏览文件', '准备上传', '1.5 MB'],
   ] as const) {
     it(`renders in ${locale}, with sizes formatted by Intl`, async () => {
       const { el } = await mount({ locale, multiple: true, auto: 'false' });
@@ -130,6 +154,23 @@ describe('internationalization', () => {
     french.locale = 'en';
     await expect.poll(() => $(french, '[part="browse-button"]').textContent?.trim()).toBe('Browse files');
     expect($(german, '[part="browse-button"]').textContent?.trim()).toBe('Dateien durchsuchen');
+  });
+
+  it('Arabic lays the element out right to left', async () => {
+    const { el } = await mount({ locale: 'ar', multiple: true, auto: 'false', 'max-files': '3' });
+    el.addFiles([file('تقرير.pdf', 2_500_000, 'application/pdf'), file('photo.bin', 1_500_000)]);
+    await expect.poll(() => $(el, '[part="browse-button"]').textContent?.trim()).toBe('تصفّح الملفات');
+    await expect.poll(() => rows(el).length).toBe(2);
+    const base = $(el, '[part="base"]');
+    expect(base.getAttribute('dir')).toBe('rtl');
+    expect(getComputedStyle(base).direction).toBe('rtl');
+    // The row's name starts at the right edge: its box sits right of the thumbnail.
+    const row = rows(el)[0]!;
+    const thumb = row.querySelector('[part="thumbnail"]')!.getBoundingClientRect();
+    const name = row.querySelector('[part="name"]')!.getBoundingClientRect();
+    expect(thumb.left).toBeGreaterThan(name.left);
+    expect(await audit(el)).toEqual([]);
+    await screenshot(el, 'locale-ar-rtl');
   });
 
   it('takes the language of the nearest lang attribute when locale is not set', async () => {

@@ -14,14 +14,30 @@ import {
 const limits = { accept: 'image/*', maxFileSize: 20_000_000, maxFiles: 1, multiple: true };
 
 describe('matchLocale', () => {
-  it('ships English, French and German', () => {
-    expect([...allLocales].sort()).toEqual(['de', 'en', 'fr']);
+  it('ships eleven languages', () => {
+    expect([...allLocales].sort()).toEqual([
+      'ar',
+      'de',
+      'en',
+      'es',
+      'fr',
+      'it',
+      'ja',
+      'nl',
+      'pl',
+      'pt-BR',
+      'zh-CN',
+    ]);
   });
 
   it('takes the first wanted locale it has, by exact tag then by language', () => {
     expect(matchLocale(['fr-CA', 'de'])).toBe('fr');
     expect(matchLocale([undefined, null, 'DE-at'])).toBe('de');
     expect(matchLocale(['xx', 'tlh'])).toBe('en');
+    expect(matchLocale(['pt-PT'])).toBe('pt-BR');
+    expect(matchLocale(['zh'])).toBe('zh-CN');
+    expect(matchLocale(['zh-TW', 'ja-JP'])).toBe('ja');
+    expect(matchLocale(['zh-Hant-HK'])).toBe('en');
     expect(matchLocale([])).toBe('en');
   });
 });
@@ -43,10 +59,27 @@ describe('catalogues', () => {
 });
 
 describe('Messages', () => {
-  it('chooses the plural form with Intl.PluralRules and formats numbers in the locale', () => {
+  it('chooses the plural form with Intl.PluralRules and formats numbers in the locale', async () => {
     const m = new Messages('en', en);
     expect(m.text('atMostFiles', { count: 1 })).toBe('At most 1 file');
     expect(m.text('atMostFiles', { count: 3000 })).toBe('At most 3,000 files');
+    const pl = new Messages('pl', await loadCatalog('pl'));
+    expect([1, 2, 5, 22].map((count) => pl.text('filesAdded', { count }))).toEqual([
+      'Dodano 1 plik.',
+      'Dodano 2 pliki.',
+      'Dodano 5 plików.',
+      'Dodano 22 pliki.',
+    ]);
+    const ar = new Messages('ar', await loadCatalog('ar'));
+    expect(ar.text('filesAdded', { count: 2 })).toBe('أُضيف ملفان.');
+    // Digits as the runtime's ICU writes Arabic numbers (Latin or Arabic-Indic).
+    expect(ar.text('filesAdded', { count: 3 })).toMatch(/^أُضيفت (3|٣) ملفات\.$/);
+  });
+
+  it("sizes in each language's own units", async () => {
+    const size = (locale: string) => refusalText(new Messages(locale, en), { code: 'too-large' }, limits);
+    expect(size('fr')).toContain('20\u202fMo');
+    expect(size('en')).toContain('20 MB');
   });
 
   it('takes an app override for any text, placeholders included', () => {
