@@ -111,5 +111,22 @@ const catalog: Catalog = {
   errorIntegrity: 'الملف المخزَّن غير مطابق: أعد المحاولة.',
   errorMisconfigured: 'إعدادات الرفع في هذا الموقع خاطئة.',
   errorOther: 'فشل الرفع: أعد المحاولة.',
+  statusPausing: 'جارٍ الإيقاف المؤقت…',
+  statusOffline: 'غير متصل — سيستمر عند عودة الاتصال',
+  statusReconnecting: 'جارٍ إعادة الاتصال…',
+  pauseNowFile: 'إيقاف {name} مؤقتًا الآن',
+  clearFinished: {
+    zero: 'مسح {count} منتهية',
+    one: 'مسح ملف منتهٍ',
+    two: 'مسح ملفين منتهيين',
+    few: 'مسح {count} ملفات منتهية',
+    many: 'مسح {count} ملفًا منتهيًا',
+    other: 'مسح {count} ملف منتهٍ',
+  },
+  interruptedTitle: 'عمليات رفع غير مكتملة',
+  interruptedLine: 'خُزّن {stored} من {total} · {age}',
+  continueFile: 'متابعة {name}',
+  discardFile: 'تجاهل {name}',
+  wrongFile: '«{picked}» ليس «{name}»: اختر الملف نفسه للمتابعة أو تجاهل الرفع.',
 };
 export default catalog;

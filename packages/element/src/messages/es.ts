@@ -55,5 +55,15 @@ const catalog: Catalog = {
   errorIntegrity: 'El archivo guardado no coincide: reintenta.',
   errorMisconfigured: 'Las subidas están mal configuradas en este sitio.',
   errorOther: 'La subida falló: reintenta.',
+  statusPausing: 'Pausando…',
+  statusOffline: 'Sin conexión: seguirá al volver',
+  statusReconnecting: 'Reconectando…',
+  pauseNowFile: 'Pausar {name} ya',
+  clearFinished: { one: 'Borrar {count} terminado', other: 'Borrar {count} terminados' },
+  interruptedTitle: 'Subidas sin terminar',
+  interruptedLine: '{stored} de {total} guardado · {age}',
+  continueFile: 'Continuar {name}',
+  discardFile: 'Descartar {name}',
+  wrongFile: '«{picked}» no es «{name}»: elige el mismo archivo para continuar o descarta la subida.',
 };
 export default catalog;

@@ -55,5 +55,15 @@ const catalog: Catalog = {
   errorIntegrity: 'Il file salvato non corrisponde: riprova.',
   errorMisconfigured: 'I caricamenti sono configurati male su questo sito.',
   errorOther: 'Caricamento non riuscito: riprova.',
+  statusPausing: 'Messa in pausa…',
+  statusOffline: 'Offline: riprenderà al ritorno della rete',
+  statusReconnecting: 'Riconnessione…',
+  pauseNowFile: 'Metti subito in pausa {name}',
+  clearFinished: { one: 'Cancella {count} completato', other: 'Cancella {count} completati' },
+  interruptedTitle: 'Caricamenti non finiti',
+  interruptedLine: '{stored} di {total} salvati · {age}',
+  continueFile: 'Continua {name}',
+  discardFile: 'Scarta {name}',
+  wrongFile: '«{picked}» non è «{name}»: scegli lo stesso file per continuare o scarta il caricamento.',
 };
 export default catalog;

@@ -55,5 +55,16 @@ const catalog: Catalog = {
   errorIntegrity: '保存されたファイルが一致しません。再試行してください。',
   errorMisconfigured: 'このサイトのアップロード設定に問題があります。',
   errorOther: 'アップロードに失敗しました。再試行してください。',
+  statusPausing: '一時停止中…',
+  statusOffline: 'オフライン — 接続が戻ると再開します',
+  statusReconnecting: '再接続中…',
+  pauseNowFile: '{name} を今すぐ一時停止',
+  clearFinished: { other: '完了した {count} 件を消去' },
+  interruptedTitle: '未完了のアップロード',
+  interruptedLine: '{total} 中 {stored} 保存済み · {age}',
+  continueFile: '{name} を続行',
+  discardFile: '{name} を破棄',
+  wrongFile:
+    '「{picked}」は「{name}」ではありません。同じファイルを選んで続行するか、アップロードを破棄してください。',
 };
 export default catalog;

@@ -55,5 +55,15 @@ const catalog: Catalog = {
   errorIntegrity: 'Het opgeslagen bestand klopt niet: probeer opnieuw.',
   errorMisconfigured: 'Uploads zijn op deze site verkeerd ingesteld.',
   errorOther: 'De upload is mislukt: probeer opnieuw.',
+  statusPausing: 'Pauzeren…',
+  statusOffline: 'Offline: gaat verder zodra je weer online bent',
+  statusReconnecting: 'Opnieuw verbinden…',
+  pauseNowFile: '{name} nu pauzeren',
+  clearFinished: { one: '{count} voltooide wissen', other: '{count} voltooide wissen' },
+  interruptedTitle: 'Onvoltooide uploads',
+  interruptedLine: '{stored} van {total} opgeslagen · {age}',
+  continueFile: '{name} voortzetten',
+  discardFile: '{name} verwerpen',
+  wrongFile: '“{picked}” is niet “{name}”: kies hetzelfde bestand om verder te gaan, of verwerp de upload.',
 };
 export default catalog;

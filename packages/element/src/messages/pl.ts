@@ -95,5 +95,20 @@ const catalog: Catalog = {
   errorIntegrity: 'Zapisany plik się nie zgadza: ponów.',
   errorMisconfigured: 'Przesyłanie jest źle skonfigurowane w tej witrynie.',
   errorOther: 'Przesyłanie nie powiodło się: ponów.',
+  statusPausing: 'Wstrzymywanie…',
+  statusOffline: 'Brak sieci: wznowi się po powrocie',
+  statusReconnecting: 'Ponowne łączenie…',
+  pauseNowFile: 'Wstrzymaj {name} teraz',
+  clearFinished: {
+    one: 'Wyczyść {count} zakończony',
+    few: 'Wyczyść {count} zakończone',
+    many: 'Wyczyść {count} zakończonych',
+    other: 'Wyczyść {count} zakończonego',
+  },
+  interruptedTitle: 'Niedokończone przesyłania',
+  interruptedLine: 'Zapisano {stored} z {total} · {age}',
+  continueFile: 'Kontynuuj {name}',
+  discardFile: 'Odrzuć {name}',
+  wrongFile: '„{picked}” to nie „{name}”: wybierz ten sam plik, aby kontynuować, albo odrzuć przesyłanie.',
 };
 export default catalog;

@@ -55,5 +55,15 @@ const catalog: Catalog = {
   errorIntegrity: 'O arquivo salvo não confere: tente de novo.',
   errorMisconfigured: 'Os envios estão mal configurados neste site.',
   errorOther: 'O envio falhou: tente de novo.',
+  statusPausing: 'Pausando…',
+  statusOffline: 'Sem conexão: continua quando voltar',
+  statusReconnecting: 'Reconectando…',
+  pauseNowFile: 'Pausar {name} agora',
+  clearFinished: { one: 'Limpar {count} concluído', other: 'Limpar {count} concluídos' },
+  interruptedTitle: 'Envios não concluídos',
+  interruptedLine: '{stored} de {total} salvos · {age}',
+  continueFile: 'Continuar {name}',
+  discardFile: 'Descartar {name}',
+  wrongFile: '“{picked}” não é “{name}”: escolha o mesmo arquivo para continuar ou descarte o envio.',
 };
 export default catalog;

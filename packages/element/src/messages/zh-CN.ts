@@ -55,5 +55,15 @@ const catalog: Catalog = {
   errorIntegrity: '存储的文件不一致：请重试。',
   errorMisconfigured: '此网站的上传配置有误。',
   errorOther: '上传失败：请重试。',
+  statusPausing: '正在暂停…',
+  statusOffline: '离线 — 恢复连接后继续',
+  statusReconnecting: '正在重新连接…',
+  pauseNowFile: '立即暂停 {name}',
+  clearFinished: { other: '清除 {count} 个已完成' },
+  interruptedTitle: '未完成的上传',
+  interruptedLine: '已保存 {stored}/{total} · {age}',
+  continueFile: '继续 {name}',
+  discardFile: '放弃 {name}',
+  wrongFile: '“{picked}”不是“{name}”：请选择同一文件以继续，或放弃此次上传。',
 };
 export default catalog;
