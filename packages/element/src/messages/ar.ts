@@ -128,5 +128,7 @@ const catalog: Catalog = {
   continueFile: 'متابعة {name}',
   discardFile: 'تجاهل {name}',
   wrongFile: '«{picked}» ليس «{name}»: اختر الملف نفسه للمتابعة أو تجاهل الرفع.',
+  continueButton: 'متابعة',
+  discardButton: 'تجاهل',
 };
 export default catalog;

@@ -65,5 +65,7 @@ const catalog: Catalog = {
   continueFile: 'Continuar {name}',
   discardFile: 'Descartar {name}',
   wrongFile: '«{picked}» no es «{name}»: elige el mismo archivo para continuar o descarta la subida.',
+  continueButton: 'Continuar',
+  discardButton: 'Descartar',
 };
 export default catalog;

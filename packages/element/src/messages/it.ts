@@ -65,5 +65,7 @@ const catalog: Catalog = {
   continueFile: 'Continua {name}',
   discardFile: 'Scarta {name}',
   wrongFile: '«{picked}» non è «{name}»: scegli lo stesso file per continuare o scarta il caricamento.',
+  continueButton: 'Continua',
+  discardButton: 'Scarta',
 };
 export default catalog;

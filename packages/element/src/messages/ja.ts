@@ -66,5 +66,7 @@ const catalog: Catalog = {
   discardFile: '{name} を破棄',
   wrongFile:
     '「{picked}」は「{name}」ではありません。同じファイルを選んで続行するか、アップロードを破棄してください。',
+  continueButton: '続行',
+  discardButton: '破棄',
 };
 export default catalog;

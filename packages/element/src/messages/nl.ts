@@ -65,5 +65,7 @@ const catalog: Catalog = {
   continueFile: '{name} voortzetten',
   discardFile: '{name} verwerpen',
   wrongFile: '“{picked}” is niet “{name}”: kies hetzelfde bestand om verder te gaan, of verwerp de upload.',
+  continueButton: 'Voortzetten',
+  discardButton: 'Verwerpen',
 };
 export default catalog;

@@ -110,5 +110,7 @@ const catalog: Catalog = {
   continueFile: 'Kontynuuj {name}',
   discardFile: 'Odrzuć {name}',
   wrongFile: '„{picked}” to nie „{name}”: wybierz ten sam plik, aby kontynuować, albo odrzuć przesyłanie.',
+  continueButton: 'Kontynuuj',
+  discardButton: 'Odrzuć',
 };
 export default catalog;

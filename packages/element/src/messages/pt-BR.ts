@@ -65,5 +65,7 @@ const catalog: Catalog = {
   continueFile: 'Continuar {name}',
   discardFile: 'Descartar {name}',
   wrongFile: '“{picked}” não é “{name}”: escolha o mesmo arquivo para continuar ou descarte o envio.',
+  continueButton: 'Continuar',
+  discardButton: 'Descartar',
 };
 export default catalog;

@@ -65,5 +65,7 @@ const catalog: Catalog = {
   continueFile: '继续 {name}',
   discardFile: '放弃 {name}',
   wrongFile: '“{picked}”不是“{name}”：请选择同一文件以继续，或放弃此次上传。',
+  continueButton: '继续',
+  discardButton: '放弃',
 };
 export default catalog;
