@@ -95,7 +95,7 @@ function square(matrix: Uint32Array): Uint32Array {
 export function crc32Combine(crcA: number, crcB: number, lengthB: number): number {
   if (lengthB <= 0) return crcA >>> 0;
   // The operator for one zero bit: the reflected polynomial in row 0, then a shift.
-  let operator = new Uint32Array(32);
+  let operator: Uint32Array = new Uint32Array(32);
   operator[0] = 0xedb88320;
   for (let n = 1; n < 32; n++) operator[n] = 1 << (n - 1);
   operator = square(square(square(operator))); // one zero byte = eight zero bits

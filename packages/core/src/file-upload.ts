@@ -165,7 +165,8 @@ export class FileUpload {
             phase = await this.#startMultipart(scope, credentials, plan as MultipartPlan);
             this.#phase = phase;
           }
-          if (phase.name !== 'multipart') throw new Error(`unexpected phase ${phase.name}`);
+          if (phase.name !== 'multipart')
+            throw new Error(`unexpected phase ${(phase as { name: string }).name}`);
           await this.#uploadParts(scope, phase);
           checksum = await this.#complete(scope, phase);
           target = { bucket: phase.upload.bucket, key: phase.upload.key };
