@@ -1,36 +1,8 @@
+import { type JwtSettings, mintToken } from '@s3up/testkit/jwt';
 import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
 
-export interface JwtSettings {
-  secret: string;
-  issuer: string;
-  audience: string;
-}
-
-export interface MintOptions {
-  expiresIn?: string | number;
-  notBefore?: string | number;
-  issuedAt?: number;
-  audience?: string;
-  issuer?: string;
-  secret?: string;
-  /** Leave `exp` out entirely. */
-  noExpiry?: boolean;
-  /** Other claims to add. */
-  claims?: Record<string, unknown>;
-}
-
-/** An HS256 token for `sub`, as the identity provider would mint it. */
-export function mintToken(jwt: JwtSettings, sub: string, options: MintOptions = {}): Promise<string> {
-  let builder = new SignJWT({ ...options.claims })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setSubject(sub)
-    .setIssuer(options.issuer ?? jwt.issuer)
-    .setAudience(options.audience ?? jwt.audience)
-    .setIssuedAt(options.issuedAt);
-  if (!options.noExpiry) builder = builder.setExpirationTime(options.expiresIn ?? '5m');
-  if (options.notBefore !== undefined) builder = builder.setNotBefore(options.notBefore);
-  return builder.sign(new TextEncoder().encode(options.secret ?? jwt.secret));
-}
+// Ordinary tokens come from the testkit's one minting helper; the attack tokens are this suite's.
+export { type JwtSettings, type MintOptions, mintToken } from '@s3up/testkit/jwt';
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { s3Client } from '@s3up/testkit';
+import { mintToken } from '@s3up/testkit/jwt';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { mintToken } from '../../../token-server/test/support/tokens.js';
 import { s3up } from '../support/cli-harness.js';
 
 // Ctrl-C during `s3up upload`, then the same command again: the second run must continue

@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { s3Client, stsClient } from '@s3up/testkit';
+import { mintToken } from '@s3up/testkit/jwt';
 import { buildSessionPolicy, serializeSessionPolicy } from '@s3up/token-server';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { mintToken } from '../../../token-server/test/support/tokens.js';
 import { s3up } from '../support/cli-harness.js';
 
 const local = inject('localS3');

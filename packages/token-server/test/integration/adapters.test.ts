@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { serve } from '@hono/node-server';
 import { s3Client } from '@s3up/testkit';
+import { mintToken } from '@s3up/testkit/jwt';
 import express from 'express';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
@@ -22,7 +23,6 @@ import {
   type TokenHandlerOptions,
   type UploadReceipt,
 } from '../../src/index.js';
-import { mintToken } from '../support/tokens.js';
 
 // One behaviour suite, the same cases against the Fetch core and every adapter, each on
 // its real framework package, all on the local S3+STS backend.

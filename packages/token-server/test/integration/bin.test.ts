@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { localS3Env } from '@s3up/testkit';
+import { mintToken } from '@s3up/testkit/jwt';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { mintToken } from '../support/tokens.js';
 
 const local = inject('localS3');
 const bin = fileURLToPath(new URL('../../src/bin.ts', import.meta.url));

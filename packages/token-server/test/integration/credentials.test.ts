@@ -11,9 +11,9 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { s3Client } from '@s3up/testkit';
+import { mintToken } from '@s3up/testkit/jwt';
 import { describe, expect, inject, it } from 'vitest';
 import { statusOf } from '../support/s3-status.js';
-import { mintToken } from '../support/tokens.js';
 
 const local = inject('localS3');
 const ts = inject('tokenServer');

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { mintToken } from '@s3up/testkit/jwt';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import request from 'supertest';
 import { afterAll, describe, expect, inject, it } from 'vitest';
@@ -8,7 +9,6 @@ import {
   jwtAuthenticator,
   type TokenServerOptions,
 } from '../../src/index.js';
-import { mintToken } from '../support/tokens.js';
 
 const local = inject('localS3');
 const jwt = {

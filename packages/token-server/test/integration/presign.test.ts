@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { cleanFileName } from '@s3up/contract';
 import { s3Client } from '@s3up/testkit';
+import { mintToken } from '@s3up/testkit/jwt';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createAuditLogger, createTokenServer, jwtAuthenticator } from '../../src/index.js';
-import { mintToken } from '../support/tokens.js';
 
 const local = inject('localS3');
 const jwt = {

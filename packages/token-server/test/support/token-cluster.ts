@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type LocalS3, roundRobinProxy } from '@s3up/testkit';
+import { mintToken } from '@s3up/testkit/jwt';
 import { FaultProxy } from '../../../../tests/adversarial/support/fault-proxy.js';
 import {
   createAuditLogger,
@@ -15,7 +16,6 @@ import {
   type RedisStores,
   type RedisStoresOptions,
 } from '../../src/redis/index.js';
-import { mintToken } from './tokens.js';
 
 export interface ClusterOptions {
   local: LocalS3;
