@@ -94,6 +94,8 @@ export interface CredentialIssuerOptions {
     kind: StsFailureKind;
     attempt: number;
   }) => void;
+  /** Called after every AssumeRole attempt, answered or failed, with its duration (metrics). */
+  onStsCall?: (info: { seconds: number }) => void;
   /** Default `setTimeout`-based sleep; tests inject an instant one. */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -289,9 +291,10 @@ export class CredentialIssuer {
       try {
         // An abort signal per attempt works with an injected client too (requestTimeout in
         // the Node handler only logs unless told to throw).
-        const out = await this.#sts.send(new AssumeRoleCommand(input), {
-          abortSignal: AbortSignal.timeout(this.#attemptTimeoutMs),
-        });
+        const started = performance.now();
+        const out = await this.#sts
+          .send(new AssumeRoleCommand(input), { abortSignal: AbortSignal.timeout(this.#attemptTimeoutMs) })
+          .finally(() => this.#options.onStsCall?.({ seconds: (performance.now() - started) / 1000 }));
         const c = out.Credentials;
         if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
           throw new TokenServerError('sts_error', 'The credential service returned an incomplete answer.');

@@ -43,6 +43,7 @@ export interface TokenHandlerOptions
     | 'partition'
     | 'retry'
     | 'purge'
+    | 'onStsCall'
   > {
   /** Required: who is asking. `jwtAuthenticator(...)`, `devAuthenticator()` or your own `(req) => ({ userId }) | null`. */
   authenticate: AuthenticateFn | Authenticator;
@@ -120,6 +121,7 @@ const TOP_LEVEL = [
   'partition',
   'retry',
   'purge',
+  'onStsCall',
   'authenticate',
   'endpoint',
   'forcePathStyle',

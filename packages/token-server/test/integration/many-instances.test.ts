@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { PurgeMessage } from '../../src/index.js';
 import { publishRevocation } from '../../src/redis/index.js';
-import { startTokenCluster, type TokenCluster } from '../support/token-cluster.js';
+import { metricSum, startTokenCluster, type TokenCluster } from '../support/token-cluster.js';
 
 const local = inject('localS3');
 
@@ -51,16 +51,37 @@ describe('three token-server instances on one Redis', () => {
       expect(res.status).toBe(429);
       expect(res.body).toEqual({ error: { code: 'rate_limited', message: expect.any(String) } });
     }
+    // Each instance counted its refusal (metrics: refusals by code).
+    expect(await metricSum(limited, 's3up_token_refusals_total', { code: 'rate_limited' })).toBe(3);
     // Another user is not limited by rl-user's requests.
     expect((await limited.credentials('rl-other')).status).toBe(200);
   });
 
   it('50 concurrent first requests for one user across the three make one AssumeRole on the wire', async () => {
     const before = cluster.sts.count('AssumeRole');
+    const counted = {
+      miss: await metricSum(cluster, 's3up_token_cache_requests_total', { outcome: 'miss' }),
+      served: await metricSum(cluster, 's3up_token_cache_requests_total'),
+      stsCalls: await metricSum(cluster, 's3up_token_sts_request_duration_seconds', {}, '_count'),
+      issued: await metricSum(cluster, 's3up_token_issuances_total', { kind: 'credentials' }),
+    };
     const results = await Promise.all(Array.from({ length: 50 }, () => cluster.credentials('burst-user')));
     expect(results.map((r) => r.status)).toEqual(Array(50).fill(200));
     expect(cluster.sts.count('AssumeRole') - before).toBe(1);
     expect(new Set(results.map((r) => r.body.accessKeyId)).size).toBe(1);
+    // The metrics tell the same story: one miss, one timed STS call, 49 served without one.
+    const after = {
+      miss: await metricSum(cluster, 's3up_token_cache_requests_total', { outcome: 'miss' }),
+      served: await metricSum(cluster, 's3up_token_cache_requests_total'),
+      stsCalls: await metricSum(cluster, 's3up_token_sts_request_duration_seconds', {}, '_count'),
+      issued: await metricSum(cluster, 's3up_token_issuances_total', { kind: 'credentials' }),
+    };
+    expect({
+      miss: after.miss - counted.miss,
+      served: after.served - counted.served,
+      stsCalls: after.stsCalls - counted.stsCalls,
+      issued: after.issued - counted.issued,
+    }).toEqual({ miss: 1, served: 50, stsCalls: 1, issued: 50 });
     // And every instance answered some of them.
     expect(cluster.served.every((n) => n > 0)).toBe(true);
   });
@@ -176,6 +197,17 @@ describe('Redis down mid-load', () => {
         }
         for (const instance of cluster.instances) {
           expect(instance.events.filter((e) => e.type === 'down')).toHaveLength(1);
+        }
+        expect(await metricSum(cluster, 's3up_token_redis_down_total')).toBe(3);
+        expect(await metricSum(cluster, 's3up_token_redis_errors_total')).toBeGreaterThan(0);
+        // The scrape endpoint serves them.
+        const endpoint = await cluster.instances[0]!.metrics.listen();
+        try {
+          const text = await (await fetch(endpoint.url)).text();
+          expect(text).toMatch(/^s3up_token_redis_down_total 1$/m);
+          expect(text).toMatch(/^s3up_token_sts_request_duration_seconds_count \d+$/m);
+        } finally {
+          await endpoint.close();
         }
       } finally {
         await cluster.close();

@@ -10,6 +10,7 @@ import {
   type TokenServer,
   type TokenServerOptions,
 } from '../../src/index.js';
+import { createMetrics, type TokenServerMetrics } from '../../src/metrics.js';
 import {
   createRedisStores,
   type RedisEvent,
@@ -35,6 +36,7 @@ export interface TokenCluster {
     running: RunningTokenServer;
     stores: RedisStores;
     events: RedisEvent[];
+    metrics: TokenServerMetrics;
   }[];
   sts: FaultProxy;
   logLines: string[];
@@ -62,10 +64,14 @@ export async function startTokenCluster(options: ClusterOptions): Promise<TokenC
   const instances: TokenCluster['instances'] = [];
   for (let i = 0; i < (options.instances ?? 3); i++) {
     const events: RedisEvent[] = [];
+    const metrics = createMetrics();
     const stores = createRedisStores({
       redis: options.redisUrl,
       encryptionKey,
-      onEvent: (event) => events.push(event),
+      onEvent: (event) => {
+        events.push(event);
+        metrics.onRedisEvent(event);
+      },
       ...options.redis,
     });
     await stores.ready();
@@ -80,13 +86,16 @@ export async function startTokenCluster(options: ClusterOptions): Promise<TokenC
       credentials: local.service,
       authenticate: jwtAuthenticator(jwt),
       duration: { minSeconds: 900, maxSeconds: 3600 },
-      audit: createAuditLogger({ destination: { write: (line: string) => void logLines.push(line) } }),
+      audit: metrics.audit(
+        createAuditLogger({ destination: { write: (line: string) => void logLines.push(line) } }),
+      ),
+      onStsCall: metrics.onStsCall,
       ...stores.options,
       rateLimit: { perUser: options.perUser ?? 30, perIp: 100_000, ...stores.options.rateLimit },
       ...options.server,
     });
     const running = await server.listen();
-    instances.push({ server, running, stores, events });
+    instances.push({ server, running, stores, events, metrics });
   }
   const lb = await roundRobinProxy(instances.map((i) => i.running.url));
   const token = (sub: string) => mintToken(jwt, sub, { expiresIn: '10m' });
@@ -116,4 +125,26 @@ export async function startTokenCluster(options: ClusterOptions): Promise<TokenC
       await sts.close();
     },
   };
+}
+
+/** The sum of a metric's values over instances, for the samples whose labels include `labels`. */
+export async function metricSum(
+  cluster: TokenCluster,
+  name: string,
+  labels: Record<string, string> = {},
+  /** For histograms: `_count` or `_sum`. */
+  suffix = '',
+): Promise<number> {
+  let sum = 0;
+  for (const { metrics } of cluster.instances) {
+    const metric = metrics.registry.getSingleMetric(name);
+    if (!metric) throw new Error(`no metric ${name}`);
+    for (const v of (await metric.get()).values) {
+      const l = v.labels as Record<string, unknown>;
+      const sample = (v as { metricName?: string }).metricName ?? name;
+      if (suffix && sample !== name + suffix) continue;
+      if (Object.entries(labels).every(([k, want]) => l[k] === want)) sum += v.value;
+    }
+  }
+  return sum;
 }
