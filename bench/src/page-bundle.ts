@@ -16,7 +16,8 @@ export type PageName =
   | 's3up-fetched'
   | 'links-s3up'
   | 'links-uppy'
-  | 'links-lib-storage';
+  | 'links-lib-storage'
+  | 'checksums';
 
 /**
  * Bundles one contender's page for Chromium the way an app would ship it: esbuild, ESM

@@ -12,7 +12,9 @@ import { format, singles } from '../results.js';
 const hostProcessPath = join(dirname(fileURLToPath(import.meta.url)), '..', 'token-host-process.ts');
 type Host = 'node' | 'express';
 
-async function startHost(settings: Record<string, unknown> & { host: Host }): Promise<{ url: string; child: ChildProcess }> {
+async function startHost(
+  settings: Record<string, unknown> & { host: Host },
+): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, [...process.execArgv, hostProcessPath], {
     env: { ...process.env, BENCH_TOKEN_SERVER: JSON.stringify(settings) },
     stdio: ['ignore', 'pipe', 'pipe'],
