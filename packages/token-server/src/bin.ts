@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { createTokenServer, type RunningTokenServer } from './adapters/node-http.js';
 import { configFromEnv } from './env-config.js';
-import { isTokenServerError } from './errors.js';
+import { isTokenServerError, TokenServerError } from './errors.js';
 
 /**
  * `s3up-token-server`: configuration from the environment (see the README), validated
@@ -19,7 +19,40 @@ export async function main(
     stderr.write(`s3up-token-server: ${isTokenServerError(error) ? error.message : String(error)}\n`);
     return undefined;
   }
-  const running = await createTokenServer(config.options).listen(config.port, config.host);
+  let options = config.options;
+  if (env.S3UP_REDIS_URL) {
+    // Several instances: limits, cache, holds and purges in Redis (see "Running several
+    // instances" in the README). Loaded only when asked: ioredis is an optional peer.
+    const failMode = env.S3UP_REDIS_RATE_LIMIT_FAIL ?? 'open';
+    try {
+      if (failMode !== 'open' && failMode !== 'closed') {
+        throw new TokenServerError(
+          'invalid_config',
+          `S3UP_REDIS_RATE_LIMIT_FAIL must be "open" or "closed", got "${failMode}".`,
+        );
+      }
+      const { createRedisStores } = await import('./redis/index.js');
+      const stores = createRedisStores({
+        redis: env.S3UP_REDIS_URL,
+        ...(env.S3UP_REDIS_CACHE_KEY ? { encryptionKey: env.S3UP_REDIS_CACHE_KEY } : {}),
+        rateLimitFailMode: failMode,
+      });
+      // Redis down at start: serve anyway (per instance, logged); it is picked up when back.
+      await stores.ready().catch(() => {});
+      options = {
+        ...options,
+        ...stores.options,
+        ...(options.rateLimit === false
+          ? { rateLimit: false }
+          : { rateLimit: { ...options.rateLimit, ...stores.options.rateLimit } }),
+        cache: { ...options.cache, ...stores.options.cache },
+      };
+    } catch (error) {
+      stderr.write(`s3up-token-server: ${isTokenServerError(error) ? error.message : String(error)}\n`);
+      return undefined;
+    }
+  }
+  const running = await createTokenServer(options).listen(config.port, config.host);
   const audit = config.options.audit;
   if (audit && 'event' in audit) {
     audit.event('info', 'server.listening', {
