@@ -39,6 +39,28 @@ describe('jwtAuthenticator with an HS256 secret', () => {
     });
   });
 
+  it('imports the secret once per algorithm: repeated and mixed HS256/HS512 tokens verify, a forged one does not', async () => {
+    const both = jwtAuthenticator({
+      secret: SECRET,
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      algorithms: ['HS256', 'HS512'],
+    });
+    for (const alg of ['HS256', 'HS512', 'HS256', 'HS512'])
+      expect(await both.authenticate(req({ authorization: `Bearer ${await sign({}, alg)}` }))).toEqual({
+        userId: 'alice',
+      });
+    // HS384 is not allowed here; a token signed with another secret fails even with the key cached.
+    expect(await both.authenticate(req({ authorization: `Bearer ${await sign({}, 'HS384')}` }))).toBeNull();
+    const forged = await new SignJWT({ sub: 'alice' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode('another secret that is at least 32 bytes long'));
+    expect(await both.authenticate(req({ authorization: `Bearer ${forged}` }))).toBeNull();
+  });
+
   it('refuses alg none, even with the right claims', async () => {
     const none = new UnsecuredJWT({ sub: 'alice' })
       .setIssuer(ISSUER)
