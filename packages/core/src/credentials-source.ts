@@ -2,6 +2,7 @@ import {
   type CredentialsResponse,
   errorCodeOf,
   isContractError,
+  isSafePrefix,
   parseCredentialsResponse,
 } from '@s3up/contract';
 import { UploadError } from './errors.js';
@@ -146,18 +147,30 @@ export class CredentialsSource {
     try {
       body = await response.json();
     } catch (cause) {
-      throw new UploadError('credentials', 'The credentials endpoint did not answer JSON.', { cause });
+      throw unexpectedAnswer('it did not answer JSON', response.status, cause);
     }
     let parsed: CredentialsResponse;
     try {
       parsed = parseCredentialsResponse(body);
-    } catch (error) {
-      if (isContractError(error)) throw new UploadError('credentials', error.message, { cause: error });
-      throw error;
+    } catch (cause) {
+      if (!isContractError(cause)) throw cause;
+      throw unexpectedAnswer(cause.message, response.status, cause);
     }
     const receivedAt = Date.now();
     const serverNow = parsed.serverTime ? Date.parse(parsed.serverTime) : receivedAt;
-    const expiresAt = receivedAt + (Date.parse(parsed.expiration) - serverNow);
+    const lifetime = Date.parse(parsed.expiration) - serverNow;
+    // An expiration at or before the server's own time (or so close that no request signed
+    // with it could reach S3) would be refreshed before every request: one bad answer would
+    // turn into a token request per S3 request (an adversarial run saw 36 for one file).
+    if (lifetime < MIN_LIFETIME_MS) {
+      throw unexpectedAnswer(
+        `"expiration" (${parsed.expiration}) is ${lifetime <= 0 ? 'at or before' : 'less than a second after'} ${parsed.serverTime ? `its "serverTime" (${parsed.serverTime})` : 'the time it answered'}`,
+        response.status,
+      );
+    }
+    const prefixProblem = checkPrefix(parsed.prefix);
+    if (prefixProblem) throw unexpectedAnswer(prefixProblem, response.status);
+    const expiresAt = receivedAt + lifetime;
     const credentials: Credentials = {
       identity: {
         accessKeyId: parsed.accessKeyId,
@@ -172,6 +185,37 @@ export class CredentialsSource {
     this.#current = credentials;
     return credentials;
   }
+}
+
+/** Credentials that expire sooner than this after the answer are refused as unusable. */
+const MIN_LIFETIME_MS = 1000;
+
+/**
+ * The endpoint answered 2xx with something the engine cannot use: a `credentials` error with
+ * the answer's status (so an app can tell it from a 401/403 refusal) that the engine retries
+ * a bounded number of times (a deploy in progress, a proxy's error page), then reports.
+ */
+function unexpectedAnswer(problem: string, status: number, cause?: unknown): UploadError {
+  return new UploadError(
+    'credentials',
+    `The credentials endpoint answered something unexpected: ${problem}. It must follow the s3up token server contract (docs/contracts.md).`,
+    { status, ...(cause === undefined ? {} : { cause }) },
+  );
+}
+
+/**
+ * What is wrong with the answer's `prefix`, if anything: every key the engine builds starts
+ * with it, so a missing one would put files at the bucket root and one without its trailing
+ * `/` beside the user's folder (`users/alice` also matches `users/alice2/...`).
+ */
+function checkPrefix(prefix: string): string | undefined {
+  if (prefix === '') return 'it has no "prefix"';
+  if (!prefix.endsWith('/')) return `"prefix" (${JSON.stringify(prefix)}) does not end with "/"`;
+  // The pattern the token server builds prefixes with (@s3up/contract): no empty, `.` or `..`
+  // segment, nothing IAM reads as a wildcard or variable.
+  if (!isSafePrefix(prefix))
+    return `"prefix" (${JSON.stringify(prefix)}) does not match the documented pattern (segments of letters, digits and _ . @ = + -, no "." or ".." segment)`;
+  return undefined;
 }
 
 function refreshMargin(credentials: Credentials): number {

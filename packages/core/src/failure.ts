@@ -64,8 +64,12 @@ function statusOf(error: SdkErrorLike): number | undefined {
  */
 export function classify(error: unknown, operation: string, key: string): Failure {
   if (isUploadError(error)) {
-    // From the credentials endpoint: 5xx/429/unreachable pass; a refusal does not.
-    const passing = error.code === 'server' || error.code === 'network';
+    // From the credentials endpoint: 5xx/429/unreachable pass, and so may an unusable 2xx
+    // answer (a deploy in progress, a proxy's page): retried with backoff, a bounded number
+    // of times. A refusal (401/403, another 4xx) does not pass.
+    const unusableAnswer =
+      error.code === 'credentials' && error.status !== undefined && error.status >= 200 && error.status < 300;
+    const passing = error.code === 'server' || error.code === 'network' || unusableAnswer;
     return { action: passing ? 'retry' : 'fatal', error };
   }
   if (error instanceof StallError) {

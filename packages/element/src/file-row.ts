@@ -76,7 +76,7 @@ export function fileRow(entry: FileEntry, ctx: RowContext) {
     status === 'refused' && entry.refusal
       ? refusalText(m, entry.refusal, ctx.limits)
       : status === 'failed' && task
-        ? errorText(m, task.error?.code)
+        ? errorText(m, task.error)
         : undefined;
   const sizeText = formatBytes(entry.size, m.locale);
   const progressText =

@@ -510,7 +510,7 @@ export class UploadController implements ReactiveController {
         this.#announcer.announce({
           kind: 'failed',
           name: entry.path,
-          reason: errorText(this.#options.messages(), error.code),
+          reason: errorText(this.#options.messages(), error),
         });
         this.#dispatch('s3-upload-failed', { task, error });
         break;

@@ -122,6 +122,8 @@ export class FakeS3 {
   disabledScopes = new Set<string>();
   /** A status the token endpoint answers for one scope (429, 500...), with an error body. */
   scopeStatus = new Map<string, number>();
+  /** Rewrites the token endpoint's answer (a bad answer test); return a string to send it as the raw body. */
+  credentialAnswer: ((answer: Record<string, unknown>) => unknown) | undefined;
   credentialTtlSeconds = 900;
   /** Server clock minus client clock, ms (clock-skew tests). */
   serverClockOffset = 0;
@@ -172,7 +174,7 @@ export class FakeS3 {
         }
         const now = Date.now() + this.serverClockOffset;
         this.#keyCounter += 1;
-        return HttpResponse.json({
+        const answer: Record<string, unknown> = {
           accessKeyId: `AKIATEST${this.#keyCounter}`,
           secretAccessKey: 'secret',
           sessionToken: `token-${this.#keyCounter}`,
@@ -186,7 +188,14 @@ export class FakeS3 {
           prefix: this.prefix,
           scope: body.scope ?? 'upload',
           ...(this.actions ? { actions: this.actions[body.scope ?? 'upload'] ?? [] } : {}),
-        });
+        };
+        const rewritten = this.credentialAnswer ? this.credentialAnswer(answer) : answer;
+        if (typeof rewritten === 'string')
+          return new HttpResponse(rewritten, {
+            status: 200,
+            headers: { 'content-type': 'application/json' },
+          });
+        return HttpResponse.json(rewritten as Record<string, unknown>);
       }),
       http.all(`${S3_URL}/*`, ({ request }) => this.#handle(request)),
     ];

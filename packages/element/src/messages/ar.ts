@@ -104,6 +104,8 @@ const catalog: Catalog = {
   refusedDuplicate: 'موجود في القائمة بالفعل.',
   refusedNotConfigured: 'الرفع غير مُعدّ في هذه الصفحة.',
   errorCredentials: 'غير مسموح بالرفع: سجّل الدخول مجددًا.',
+  errorCredentialsAnswer: 'أجابت خدمة الرفع بشيء غير متوقع: أعد المحاولة لاحقًا.',
+  errorExists: 'يوجد ملف بهذا الاسم مخزَّن بالفعل.',
   errorNetwork: 'مشكلة في الشبكة: تحقّق من الاتصال وأعد المحاولة.',
   errorAccessDenied: 'رفض التخزين الملف (رُفض الوصول).',
   errorTooLarge: 'أكبر من أن يُخزَّن.',

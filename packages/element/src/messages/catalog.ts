@@ -96,6 +96,10 @@ export interface Catalog {
   refusedNotConfigured: string;
   /** Why an upload failed (`UploadError.code` from `@s3up/core`). */
   errorCredentials: string;
+  /** The token endpoint answered something the engine could not use (not a refusal). */
+  errorCredentialsAnswer: string;
+  /** `overwrite: false` and a file of that name is already stored. */
+  errorExists: string;
   errorNetwork: string;
   errorAccessDenied: string;
   errorTooLarge: string;

@@ -61,6 +61,8 @@ const de: Catalog = {
   refusedDuplicate: 'Bereits in der Liste.',
   refusedNotConfigured: 'Uploads sind auf dieser Seite nicht eingerichtet.',
   errorCredentials: 'Upload nicht erlaubt: Melden Sie sich erneut an.',
+  errorCredentialsAnswer: 'Der Upload-Dienst hat unerwartet geantwortet: Versuchen Sie es später erneut.',
+  errorExists: 'Eine Datei mit diesem Namen ist bereits gespeichert.',
   errorNetwork: 'Netzwerkproblem: Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.',
   errorAccessDenied: 'Der Speicher hat die Datei abgelehnt (Zugriff verweigert).',
   errorTooLarge: 'Zu groß für den Speicher.',

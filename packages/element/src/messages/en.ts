@@ -61,6 +61,8 @@ export const en: Catalog = {
   refusedDuplicate: 'Already in the list.',
   refusedNotConfigured: 'Uploads are not configured on this page.',
   errorCredentials: 'Not allowed to upload: sign in again.',
+  errorCredentialsAnswer: 'The upload service answered something unexpected: retry later.',
+  errorExists: 'A file of this name is already stored.',
   errorNetwork: 'Network problem: check your connection and retry.',
   errorAccessDenied: 'Storage refused the file (access denied).',
   errorTooLarge: 'Too large for storage.',

@@ -48,6 +48,8 @@ const catalog: Catalog = {
   refusedDuplicate: 'Ya está en la lista.',
   refusedNotConfigured: 'Las subidas no están configuradas en esta página.',
   errorCredentials: 'No tienes permiso para subir: vuelve a iniciar sesión.',
+  errorCredentialsAnswer: 'El servicio de subida respondió algo inesperado: inténtalo más tarde.',
+  errorExists: 'Ya hay un archivo guardado con este nombre.',
   errorNetwork: 'Problema de red: comprueba la conexión y reintenta.',
   errorAccessDenied: 'El almacenamiento rechazó el archivo (acceso denegado).',
   errorTooLarge: 'Demasiado grande para el almacenamiento.',

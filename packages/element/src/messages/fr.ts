@@ -61,6 +61,8 @@ const fr: Catalog = {
   refusedDuplicate: 'Déjà dans la liste.',
   refusedNotConfigured: 'Les téléversements ne sont pas configurés sur cette page.',
   errorCredentials: 'Téléversement non autorisé : reconnectez-vous.',
+  errorCredentialsAnswer: 'Le service de téléversement a répondu de façon inattendue : réessayez plus tard.',
+  errorExists: 'Un fichier de ce nom est déjà stocké.',
   errorNetwork: 'Problème de réseau : vérifiez votre connexion et réessayez.',
   errorAccessDenied: 'Le stockage a refusé le fichier (accès refusé).',
   errorTooLarge: 'Trop volumineux pour le stockage.',

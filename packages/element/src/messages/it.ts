@@ -48,6 +48,8 @@ const catalog: Catalog = {
   refusedDuplicate: 'Già nell’elenco.',
   refusedNotConfigured: 'I caricamenti non sono configurati in questa pagina.',
   errorCredentials: 'Caricamento non consentito: accedi di nuovo.',
+  errorCredentialsAnswer: 'Il servizio di caricamento ha risposto in modo inatteso: riprova più tardi.',
+  errorExists: 'Un file con questo nome è già archiviato.',
   errorNetwork: 'Problema di rete: controlla la connessione e riprova.',
   errorAccessDenied: 'L’archivio ha rifiutato il file (accesso negato).',
   errorTooLarge: 'Troppo grande per l’archivio.',

@@ -48,6 +48,8 @@ const catalog: Catalog = {
   refusedDuplicate: 'すでに一覧にあります。',
   refusedNotConfigured: 'このページではアップロードが設定されていません。',
   errorCredentials: 'アップロードが許可されていません。もう一度ログインしてください。',
+  errorCredentialsAnswer: 'アップロードサービスから予期しない応答がありました。後でもう一度お試しください。',
+  errorExists: 'この名前のファイルはすでに保存されています。',
   errorNetwork: 'ネットワークの問題です。接続を確認して再試行してください。',
   errorAccessDenied: 'ストレージがファイルを拒否しました（アクセス拒否）。',
   errorTooLarge: 'ストレージには大きすぎます。',

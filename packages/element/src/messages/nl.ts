@@ -48,6 +48,8 @@ const catalog: Catalog = {
   refusedDuplicate: 'Staat al in de lijst.',
   refusedNotConfigured: 'Uploads zijn op deze pagina niet ingesteld.',
   errorCredentials: 'Uploaden niet toegestaan: log opnieuw in.',
+  errorCredentialsAnswer: 'De uploaddienst gaf een onverwacht antwoord: probeer het later opnieuw.',
+  errorExists: 'Er is al een bestand met deze naam opgeslagen.',
   errorNetwork: 'Netwerkprobleem: controleer je verbinding en probeer opnieuw.',
   errorAccessDenied: 'De opslag weigerde het bestand (toegang geweigerd).',
   errorTooLarge: 'Te groot voor de opslag.',

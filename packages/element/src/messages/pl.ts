@@ -88,6 +88,8 @@ const catalog: Catalog = {
   refusedDuplicate: 'Już jest na liście.',
   refusedNotConfigured: 'Przesyłanie nie jest skonfigurowane na tej stronie.',
   errorCredentials: 'Brak zgody na przesłanie: zaloguj się ponownie.',
+  errorCredentialsAnswer: 'Usługa przesyłania odpowiedziała nieoczekiwanie: spróbuj ponownie później.',
+  errorExists: 'Plik o tej nazwie jest już zapisany.',
   errorNetwork: 'Problem z siecią: sprawdź połączenie i ponów.',
   errorAccessDenied: 'Magazyn odrzucił plik (odmowa dostępu).',
   errorTooLarge: 'Za duży dla magazynu.',

@@ -48,6 +48,8 @@ const catalog: Catalog = {
   refusedDuplicate: 'Já está na lista.',
   refusedNotConfigured: 'Os envios não estão configurados nesta página.',
   errorCredentials: 'Envio não permitido: entre novamente.',
+  errorCredentialsAnswer: 'O serviço de envio respondeu algo inesperado: tente novamente mais tarde.',
+  errorExists: 'Já existe um arquivo com este nome armazenado.',
   errorNetwork: 'Problema de rede: verifique a conexão e tente de novo.',
   errorAccessDenied: 'O armazenamento recusou o arquivo (acesso negado).',
   errorTooLarge: 'Grande demais para o armazenamento.',

@@ -33,11 +33,23 @@ export function refusalText(m: Messages, refusal: Refusal, limits: LimitsInWords
   }
 }
 
-/** Why an upload failed, from the engine's error code (never the engine's own message). */
-export function errorText(m: Messages, code: UploadErrorCode | undefined): string {
+/**
+ * Why an upload failed, from the engine's error code and status (never the engine's own
+ * message). A `credentials` error is "sign in again" only when the endpoint refused (401/403);
+ * any other (an answer the engine could not use) is the upload service's fault, not the user's.
+ */
+export function errorText(
+  m: Messages,
+  error: UploadErrorCode | { code: UploadErrorCode; status?: number | undefined } | undefined,
+): string {
+  const code = typeof error === 'object' ? error.code : error;
+  const status = typeof error === 'object' ? error.status : undefined;
   switch (code) {
     case 'credentials':
+      if (status !== undefined && status !== 401 && status !== 403) return m.text('errorCredentialsAnswer');
       return m.text('errorCredentials');
+    case 'exists':
+      return m.text('errorExists');
     case 'network':
       return m.text('errorNetwork');
     case 'access-denied':

@@ -48,6 +48,8 @@ const catalog: Catalog = {
   refusedDuplicate: '已在列表中。',
   refusedNotConfigured: '此页面未配置上传。',
   errorCredentials: '无权上传：请重新登录。',
+  errorCredentialsAnswer: '上传服务返回了意外的响应：请稍后重试。',
+  errorExists: '已存储同名文件。',
   errorNetwork: '网络问题：请检查连接后重试。',
   errorAccessDenied: '存储拒绝了该文件（访问被拒绝）。',
   errorTooLarge: '文件对存储来说太大。',

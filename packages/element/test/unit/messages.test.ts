@@ -108,6 +108,19 @@ describe('texts are pure functions of (messages, event)', async () => {
     expect(errorText(en1, undefined)).toBe('The upload failed: retry.');
   });
 
+  it('a credentials error says sign in again only for a refusal (401/403), else the service answered wrong (#14 item 1)', () => {
+    expect(errorText(en1, { code: 'credentials', status: 401 })).toBe(
+      'Not allowed to upload: sign in again.',
+    );
+    expect(errorText(en1, { code: 'credentials', status: 403 })).toBe(
+      'Not allowed to upload: sign in again.',
+    );
+    expect(errorText(en1, { code: 'credentials', status: 200 })).toBe(
+      'The upload service answered something unexpected: retry later.',
+    );
+    expect(errorText(en1, { code: 'exists', status: 412 })).toBe('A file of this name is already stored.');
+  });
+
   it('a batch of news reads as one message, by name or by count', () => {
     expect(
       announcementText(en1, [
