@@ -163,11 +163,15 @@ describe('Redis down mid-load', () => {
     'fail %s: one log line per instance, the documented answer, and no hung request',
     async (failMode, status) => {
       const redis = await startRedis();
+      // Stopped even when the cluster fails to start: a failed run leaves no redis-server.
       const cluster = await startTokenCluster({
         local,
         redisUrl: redis.url,
         perUser: 1000,
         redis: { rateLimitFailMode: failMode },
+      }).catch(async (error: unknown) => {
+        await redis.stop();
+        throw error;
       });
       try {
         const first = await cluster.credentials('outage-user');
