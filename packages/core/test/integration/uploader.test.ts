@@ -1,3 +1,4 @@
+import { crc32 } from 'node:zlib';
 import { GetObjectCommand, ListPartsCommand } from '@aws-sdk/client-s3';
 import { s3Client } from '@s3up/testkit';
 import type {} from '@s3up/testkit/global-setup';
@@ -56,6 +57,54 @@ async function realUploader(
 function callsFor(uploadId: string | undefined) {
   return proxy.calls.filter((c) => c.uploadId === uploadId);
 }
+
+const crcBase64 = (bytes: Uint8Array) => {
+  const c = crc32(bytes);
+  return Buffer.from([c >>> 24, (c >>> 16) & 255, (c >>> 8) & 255, c & 255]).toString('base64');
+};
+
+describe('checksums on the local backend (#14 item 8: RGW 16 ignores them, so each is checked against the bytes read back)', () => {
+  it('every part CRC and the full-object CRC the engine sends equal node:zlib CRCs of the bytes RGW stored', async () => {
+    const user = testUser('crc');
+    const up = await realUploader(user, { requestChecksumCalculation: 'WHEN_SUPPORTED' });
+    const { file, bytes } = randomFile(12 * MiB + 321, 'crc.bin');
+    const task = up.add(file);
+    await settled(up, task);
+    expect(task.error).toBeUndefined();
+    const stored = await readBack(task.key!);
+    expect(sameBytes(stored, bytes)).toBe(true);
+    const calls = proxy.calls.filter(
+      (c) => c.uploadId && callsFor(c.uploadId).some((x) => x.op === 'CompleteMultipartUpload'),
+    );
+    const uploadId = calls.find((c) => c.op === 'CompleteMultipartUpload' && c.status === 200)?.uploadId;
+    const mine = callsFor(uploadId!);
+    const parts = mine.filter((c) => c.op === 'UploadPart' && c.status === 200);
+    expect(parts.map((c) => c.partNumber).sort()).toEqual([1, 2, 3]);
+    for (const part of parts) {
+      const start = (part.partNumber! - 1) * 5 * MiB;
+      expect(part.integrity['x-amz-checksum-crc32']).toBe(crcBase64(stored.subarray(start, start + 5 * MiB)));
+    }
+    const complete = mine.find((c) => c.op === 'CompleteMultipartUpload')!;
+    expect(complete.integrity['x-amz-checksum-crc32']).toBe(crcBase64(stored));
+    expect(complete.integrity['x-amz-checksum-type']).toBe('FULL_OBJECT');
+    expect(task.checksum?.value).toBe(crcBase64(stored));
+  });
+
+  it('overwrite: false on PutObject: RGW 16 honours If-None-Match (412), so an existing key is an exists error and keeps its bytes', async () => {
+    const user = testUser('once');
+    const key = `users/${user}/once.txt`;
+    const first = await realUploader(user, { keyFor: () => key });
+    const a = randomFile(1000, 'once.txt');
+    await settled(first, first.add(a.file));
+    const second = await realUploader(user, { keyFor: () => key, overwrite: false });
+    const task = second.add(randomFile(1000, 'once.txt').file);
+    await settled(second, task);
+    expect(task.state).toBe('failed');
+    expect(task.error?.code).toBe('exists');
+    expect(task.error?.message).toContain(key);
+    expect(sameBytes(await readBack(key), a.bytes)).toBe(true);
+  });
+});
 
 describe('uploads to the real backend with credentials from the real token server', () => {
   it('stores a small file under the user prefix, byte for byte', async () => {

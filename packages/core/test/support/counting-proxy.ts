@@ -6,6 +6,8 @@ export interface ProxiedCall {
   uploadId: string | null;
   partNumber: number | null;
   status: number;
+  /** The x-amz-checksum-* and if-none-match request headers, as sent. */
+  integrity: Record<string, string>;
 }
 
 function operation(method: string, url: URL): string {
@@ -37,6 +39,11 @@ export async function startCountingProxy(
       uploadId: url.searchParams.get('uploadId'),
       partNumber: url.searchParams.has('partNumber') ? Number(url.searchParams.get('partNumber')) : null,
       status: 0,
+      integrity: Object.fromEntries(
+        Object.entries(req.headers)
+          .filter(([name]) => name.startsWith('x-amz-checksum-') || name === 'if-none-match')
+          .map(([name, value]) => [name, String(value)]),
+      ),
     };
     const forward = httpRequest(
       {
