@@ -3,9 +3,9 @@
 // for a task to settle.
 
 import type { Uploader, UploadTask } from '@s3up/core';
+import type {} from '@s3up/testkit/provided-token-server';
 import { SignJWT } from 'jose';
 import { expect, inject } from 'vitest';
-import type {} from '../../../packages/token-server/test/support/token-server.global-setup.js';
 
 export { throttleUplink } from '../../../packages/core/test/support/chromium-network.js';
 

@@ -5,7 +5,7 @@ import type { LocalS3 } from '@s3up/testkit';
 import { s3Config, type TemporaryKeys } from '@s3up/testkit';
 // The declarations behind inject('localS3') and inject('tokenServer').
 import type {} from '@s3up/testkit/global-setup';
-import type {} from '../../../token-server/test/support/token-server.global-setup.js';
+import type {} from '@s3up/testkit/provided-token-server';
 import type { AwsClients } from '../../src/aws-clients.js';
 import type { CommandContext } from '../../src/io.js';
 import { runCli } from '../../src/program.js';

@@ -5,10 +5,11 @@
 // wire, stays within what the engine promises: no more than was allowed in flight,
 // max(one part, flightTime of the measured uplink). One UploadId; the bytes read back exact.
 // Files are scaled to the link so each case takes seconds; one browser for all of them.
+
+import type {} from '@s3up/testkit/provided-token-server';
 import { seededBytes } from '@s3up/testkit/seeded-bytes';
 import { describe, expect, inject, it } from 'vitest';
 import { commands } from 'vitest/browser';
-import type {} from '../../../token-server/test/support/token-server.global-setup.js';
 import { throttleUplink } from '../support/chromium-network.js';
 import { mintJwt, testUser } from '../support/token.js';
 import type { MeteredRequest } from '../support/wire-meter.js';

@@ -1,7 +1,8 @@
 // Resume after a real page reload: an iframe uploads part of a file, is reloaded (its JS
 // heap is gone, IndexedDB stays), and the same file picked again continues the upload.
+
+import type {} from '@s3up/testkit/provided-token-server';
 import { expect, inject, it } from 'vitest';
-import type {} from '../../../token-server/test/support/token-server.global-setup.js';
 import { throttleUplink } from '../support/chromium-network.js';
 import { mintJwt, testUser } from '../support/token.js';
 import type { ReloadCommand, ReloadReport } from './fixtures/reload-page.js';

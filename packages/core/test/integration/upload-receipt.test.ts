@@ -1,8 +1,8 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { s3Client } from '@s3up/testkit';
 import type {} from '@s3up/testkit/global-setup';
+import type {} from '@s3up/testkit/provided-token-server';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import type {} from '../../../token-server/test/support/token-server.global-setup.js';
 import { Uploader, type UploaderOptions, type UploadReceipt } from '../../src/index.js';
 import { settled } from '../support/harness.js';
 import { MiB, randomFile, sameBytes } from '../support/random-file.js';

@@ -2,12 +2,12 @@
 // token server (JWT minted here with jose), files with known bytes, reading objects back
 // from the bucket, the axe audit and screenshots.
 
+import type {} from '@s3up/testkit/provided-token-server';
 import { seededBytes } from '@s3up/testkit/seeded-bytes';
 import axe from 'axe-core';
 import { SignJWT } from 'jose';
 import { expect, inject } from 'vitest';
 import { page } from 'vitest/browser';
-import type {} from '../../../token-server/test/support/token-server.global-setup.js';
 import '../../src/define.js';
 import type { S3Upload } from '../../src/index.js';
 

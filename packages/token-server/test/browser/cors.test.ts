@@ -1,6 +1,6 @@
+import type {} from '@s3up/testkit/provided-token-server';
 import { SignJWT } from 'jose';
 import { describe, expect, inject, it } from 'vitest';
-import type {} from '../support/token-server.global-setup.js';
 
 // The page runs on vitest's own origin (http://localhost:<port>); the token server is on
 // 127.0.0.1 on another port, so every request here is cross-origin and goes through CORS.

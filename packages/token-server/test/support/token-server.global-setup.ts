@@ -1,23 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import type { ProvidedTokenServer } from '@s3up/testkit/provided-token-server';
 import type { TestProject } from 'vitest/node';
 import { currentLocalS3 } from '../../../testkit/src/global-setup.js';
 import { runShared } from '../../../testkit/src/run-shared.js';
 import { createTokenServer, type RunningTokenServer } from '../../src/adapters/node-http.js';
 import { createAuditLogger } from '../../src/audit-log.js';
 import { jwtAuthenticator } from '../../src/jwt-authenticator.js';
-
-/** What tests get from `inject('tokenServer')`: mint HS256 tokens with jose and call `url`. */
-export interface ProvidedTokenServer {
-  /** e.g. `http://127.0.0.1:41234` (no trailing slash): POST `${url}/credentials`. */
-  url: string;
-  jwt: { secret: string; issuer: string; audience: string };
-}
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    tokenServer: ProvidedTokenServer;
-  }
-}
 
 async function start(): Promise<{ server: RunningTokenServer; provided: ProvidedTokenServer }> {
   const local = await currentLocalS3();
