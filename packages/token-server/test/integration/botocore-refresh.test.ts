@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { mintToken } from '@s3up/testkit/jwt';
 import { describe, expect, inject, it } from 'vitest';
 import { createAuditLogger, createTokenServer, jwtAuthenticator } from '../../src/index.js';
-import { mintToken } from '../support/tokens.js';
 
 // Issue 15.6, with the real botocore (boto3, the AWS CLI's library): it refreshes when 15
 // minutes are left. The server's default window serves sessions only while they outlast
