@@ -59,11 +59,14 @@ describe('case 13: credentials that expire every 5 s during a 60 s upload', () =
     expect(task.state).toBe('succeeded');
     const requests = s3.seen.slice(from).filter((r) => r.url.includes(`/users/${user}/`));
     // Refreshed in time: S3 refused no request of the upload (no ExpiredToken, no retry of
-    // one). The size check is HeadObject, which upload credentials may not do: the engine
-    // asks once with them (403), then with read-scope credentials.
+    // one). The size check is HeadObject, which the upload answer's actions do not include:
+    // the engine asks with read-scope credentials straight away (#20), so no HeadObject is
+    // refused either; the token server's own receipt check may add one more.
     const upload = requests.filter((r) => r.operation !== 'HeadObject');
     expect(upload.filter((r) => (r.status ?? 0) >= 300)).toEqual([]);
-    expect(requests.filter((r) => r.operation === 'HeadObject').map((r) => r.status)).toEqual([403, 200]);
+    const heads = requests.filter((r) => r.operation === 'HeadObject').map((r) => r.status);
+    expect(heads.length).toBeGreaterThanOrEqual(1);
+    expect(heads.filter((status) => status !== 200)).toEqual([]);
     expect(task.verified).toBe(true);
     expect(requests.filter((r) => r.operation === 'CreateMultipartUpload')).toHaveLength(1);
     expect(new Set(requests.filter(uploadIdOf).map(uploadIdOf)).size).toBe(1);
