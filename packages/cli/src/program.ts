@@ -246,11 +246,23 @@ export async function runCli(argv: string[], ctx: CommandContext): Promise<numbe
     .requiredOption('--before <time>', '"now" or an ISO 8601 time, e.g. 2026-11-28T23:00:00Z')
     .option('--dry-run', 'print the policy without attaching it', false)
     .option('--json', 'machine-readable output', false)
+    .option(
+      '--redis-url <url>',
+      'the Redis your token-server instances share (S3UP_REDIS_URL): they drop cached sessions issued before the cut-off',
+    )
+    .option('--redis-namespace <prefix>', "their key namespace, if you gave them one (default 's3up:')")
     .action(
       run(async (command) => {
         const settings = settingsOf(command);
-        const opts = command.opts<{ before: string; dryRun: boolean; json: boolean }>();
-        return runRevoke(settings, opts, ctx, clientsOf(settings));
+        const opts = command.opts<{
+          before: string;
+          dryRun: boolean;
+          json: boolean;
+          redisUrl?: string;
+          redisNamespace?: string;
+        }>();
+        const redisUrl = opts.redisUrl ?? (process.env.S3UP_REDIS_URL || undefined);
+        return runRevoke(settings, { ...opts, redisUrl }, ctx, clientsOf(settings));
       }),
     );
 

@@ -45,6 +45,45 @@ export interface RevokeOptions {
   before: string;
   dryRun: boolean;
   json: boolean;
+  /** The Redis the token-server instances share (`S3UP_REDIS_URL`): told of the cut-off too. */
+  redisUrl?: string | undefined;
+  /** Their key namespace, when the token servers were given one (default `s3up:`). */
+  redisNamespace?: string | undefined;
+}
+
+/** The URL without its password, for messages (a secret is never printed). */
+function redisLabel(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'the Redis URL given';
+  }
+}
+
+/**
+ * Tells every token-server instance sharing this Redis to stop serving cached sessions issued
+ * before the cut-off (they would be refused by the deny policy anyway; without this, users get
+ * refused sessions until the cache turns over). Loaded only when asked for: ioredis is needed
+ * for this alone.
+ */
+async function tellTokenServers(before: Date, options: RevokeOptions): Promise<void> {
+  if (!options.redisUrl) return;
+  const { publishRevocation } = await import('@s3up/token-server/redis');
+  try {
+    await publishRevocation(options.redisUrl, {
+      before,
+      ...(options.redisNamespace ? { namespace: options.redisNamespace } : {}),
+    });
+  } catch (error) {
+    throw new CliError(
+      'unreachable',
+      `The deny policy is attached, but the token servers could not be told through Redis at ${redisLabel(options.redisUrl)} ` +
+        `(${error instanceof Error ? error.message : String(error)}). Their caches may hand out sessions issued before the cut-off, ` +
+        'which S3 now refuses, until those expire: check --redis-url (S3UP_REDIS_URL) and run the same revoke again.',
+    );
+  }
 }
 
 /** `s3up revoke --before <time>`: every session of the role issued before then stops working. */
@@ -78,11 +117,14 @@ export async function runRevoke(
   } catch (error) {
     throw toCliError(error, `attaching ${REVOKE_POLICY_NAME} to role ${roleName}`);
   }
+  await tellTokenServers(before, options);
   ctx.stdout.write(
     options.json
-      ? `${JSON.stringify({ dryRun: false, roleName, policyName: REVOKE_POLICY_NAME, before: before.toISOString() })}\n`
+      ? `${JSON.stringify({ dryRun: false, roleName, policyName: REVOKE_POLICY_NAME, before: before.toISOString(), tokenServersTold: Boolean(options.redisUrl) })}\n`
       : `Revoked: sessions of role ${roleName} issued before ${before.toISOString()} are now denied (policy ${REVOKE_POLICY_NAME}).\n` +
-          'Sessions issued after it work; the token server issues fresh ones on the next request.\n',
+          (options.redisUrl
+            ? 'The token servers sharing Redis were told: none serves an older session from its cache.\n'
+            : 'Sessions issued after it work; the token server issues fresh ones on the next request.\n'),
   );
   return EXIT.ok;
 }

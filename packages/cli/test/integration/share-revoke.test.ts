@@ -11,7 +11,9 @@ import {
 } from '@aws-sdk/client-iam';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
-import { s3Client } from '@s3up/testkit';
+import { s3Client, startRedis } from '@s3up/testkit';
+import { cutoffKeys } from '@s3up/token-server/redis';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { localClients, localFlags, s3up, statusOf } from '../support/cli-harness.js';
 
@@ -177,6 +179,56 @@ describe('s3up revoke', () => {
     await sleep(1100);
     const after = await assumed(roleArn, 900);
     expect(await read(after)).toBe(200);
+  });
+
+  it('--redis-url tells the token servers sharing Redis: the cut-off is stored and published to them', async () => {
+    // What the instances do with it (drop older cached sessions) is token-server's
+    // many-instances test; here: the CLI puts the cut-off where they read and listen.
+    const redis = await startRedis();
+    const listener = new Redis(redis.url);
+    const reader = new Redis(redis.url);
+    try {
+      const heard = new Promise<string>((resolve) =>
+        listener.on('message', (_channel, text) => resolve(text)),
+      );
+      await listener.subscribe('s3up:purge');
+      const result = await s3up(
+        ['revoke', '--before', 'now', '--role', roleName, '--redis-url', redis.url, ...flags],
+        {
+          clients,
+        },
+      );
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('token servers sharing Redis were told');
+      const message = JSON.parse(await heard) as { before: number; userId?: string };
+      expect(message.userId).toBeUndefined(); // every user's sessions
+      expect(Math.abs(message.before - Date.now())).toBeLessThan(60_000);
+      expect(Number(await reader.get(cutoffKeys('s3up:', undefined)[1]))).toBe(message.before);
+    } finally {
+      listener.disconnect();
+      reader.disconnect();
+      await redis.stop();
+    }
+  });
+
+  it('an unreachable Redis: exit 4 and a message that says the policy holds and what to do', async () => {
+    const redis = await startRedis();
+    const url = redis.url;
+    await redis.stop();
+    const result = await s3up(
+      ['revoke', '--before', 'now', '--role', roleName, '--redis-url', url, ...flags],
+      {
+        clients,
+      },
+    );
+    expect(result.code).toBe(4);
+    expect(result.stderr).toContain('The deny policy is attached');
+    expect(result.stderr).toContain('--redis-url');
+    const attached = await clients.iam.send(
+      new GetRolePolicyCommand({ RoleName: roleName, PolicyName: 's3up-revoke-older-sessions' }),
+    );
+    expect(attached.PolicyName).toBe('s3up-revoke-older-sessions');
   });
 
   it('refuses a cut-off in the future', async () => {
