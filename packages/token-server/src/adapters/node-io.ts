@@ -69,5 +69,8 @@ export async function sendFetchResponse(response: Response, res: ServerResponse)
   });
   const body = response.body ? Buffer.from(await response.arrayBuffer()) : undefined;
   if (body) res.setHeader('Content-Length', body.length);
+  // A body left unread (read only far enough to refuse it as too large) would be taken as
+  // the start of the next request on a kept-alive connection: close this one instead.
+  if (!res.req.complete) res.setHeader('Connection', 'close');
   res.end(body);
 }
