@@ -20,6 +20,14 @@ export function jsonBody(usesCookies: boolean) {
         'Cookie-authenticated requests must be JSON POSTs from an allowed origin.',
       );
     }
+    // A compressed body is refused, never inflated: 16 KiB of gzip can hold gigabytes.
+    const encoding = request.headers.get('content-encoding')?.trim().toLowerCase();
+    if (encoding && encoding !== 'identity') {
+      throw new TokenServerError(
+        'unsupported_media_type',
+        'Send the body uncompressed, without a Content-Encoding header.',
+      );
+    }
     const declared = Number(request.headers.get('content-length') ?? 0);
     const hasBody = declared > 0 || request.headers.has('transfer-encoding');
     if (hasBody && !json) {
