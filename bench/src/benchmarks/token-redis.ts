@@ -39,12 +39,13 @@ export const tokenRedis: Benchmark = {
     const encryptionKey = randomBytes(32).toString('base64');
     const redis: LocalRedis = await startRedis();
     const opened: (RedisStores | RunningTokenServer)[] = [];
-    const instance = async (shared: boolean, now?: () => number) => {
+    // `namespace`: instances given the same one share one cache and one limit, as a deployment's would.
+    const instance = async (shared: boolean, now?: () => number, namespace?: string) => {
       const stores = shared
         ? createRedisStores({
             redis: redis.url,
             encryptionKey,
-            namespace: `bench-${randomBytes(4).toString('hex')}:`,
+            namespace: namespace ?? `bench-${randomBytes(4).toString('hex')}:`,
           })
         : undefined;
       if (stores) {
@@ -92,30 +93,7 @@ export const tokenRedis: Benchmark = {
       // The three share one namespace (one cache, one limit), as a deployment would.
       const sharedNs = `bench-three-${randomBytes(4).toString('hex')}:`;
       const trio: RunningTokenServer[] = [];
-      for (let i = 0; i < 3; i++) {
-        const stores = createRedisStores({ redis: redis.url, encryptionKey, namespace: sharedNs });
-        await stores.ready();
-        opened.push(stores);
-        const server = createTokenServer({
-          bucket: local.bucket,
-          region: local.region,
-          roleArn: local.roleArn,
-          endpoint: tap.endpoint,
-          forcePathStyle: true,
-          checksums: 'WHEN_REQUIRED',
-          credentials: {
-            accessKeyId: local.service.accessKeyId,
-            secretAccessKey: local.service.secretAccessKey,
-          },
-          authenticate: jwtAuthenticator(jwt),
-          audit: createAuditLogger({ level: 'silent' }),
-          ...stores.options,
-          rateLimit: { perUser: 1_000_000, perIp: 1_000_000, ...stores.options.rateLimit },
-        });
-        const running = await server.listen(0, '127.0.0.1');
-        opened.push(running);
-        trio.push(running);
-      }
+      for (let i = 0; i < 3; i++) trio.push(await instance(true, undefined, sharedNs));
       const lb = await roundRobinProxy(trio.map((r) => r.url));
       const setups: Setup[] = [
         { name: '1 instance, memory', url: memory.url, close: async () => {} },
