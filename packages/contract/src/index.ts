@@ -40,6 +40,19 @@ export {
   UNSAFE_KEY_CHARACTERS,
 } from './object-key.js';
 export {
+  isRenditionFormat,
+  isRenditionKey,
+  parseRenditionKey,
+  RENDITION_CONTENT_TYPES,
+  RENDITION_FORMATS,
+  RENDITIONS_FOLDER,
+  type RenditionFormat,
+  type RenditionKeyParts,
+  type RenditionSpec,
+  renditionKey,
+  renditionsPrefix,
+} from './rendition-key.js';
+export {
   DEFAULT_MAX_OBJECT_SIZE,
   LIST_PARTS_PAGE_SIZE,
   MAX_KEY_BYTES,

@@ -1,4 +1,4 @@
-import { isContractError, keyProblem, objectKey } from '@s3up/contract';
+import { isContractError, keyProblem, objectKey, RENDITIONS_FOLDER } from '@s3up/contract';
 import { UploadError } from './errors.js';
 
 // What a safe key is lives in @s3up/contract, shared with the token server's presigner and
@@ -30,6 +30,12 @@ export function checkKey(key: unknown, prefix: string): string {
     throw new UploadError(
       'invalid-key',
       `keyFor returned "${key}", outside the user's prefix "${prefix}": build keys from ctx.prefix.`,
+    );
+  }
+  if (key.startsWith(prefix + RENDITIONS_FOLDER)) {
+    throw new UploadError(
+      'invalid-key',
+      `keyFor returned "${key}", inside "${prefix}${RENDITIONS_FOLDER}", which is reserved for thumbnails (see renditionKey in @s3up/contract); choose another folder.`,
     );
   }
   const problem = keyProblem(key);

@@ -18,6 +18,9 @@ describe('keys', () => {
 
   it('rejects keyFor results outside the prefix or with dot segments, naming the rule', () => {
     expect(() => checkKey('users/bob/x', 'users/alice/')).toThrow(/outside the user's prefix/);
+    expect(() => checkKey('users/alice/.thumbnails/320/x.jpg', 'users/alice/')).toThrow(
+      /reserved for thumbnails/,
+    );
     expect(() => checkKey('users/alice/../bob/x', 'users/alice/')).toThrow(/"\.\."/);
     expect(() => checkKey(`users/alice/${'a'.repeat(1100)}`, 'users/alice/')).toThrow(/1024/);
     expect(() => checkKey('users/alice/photo\u202Egpj.exe', 'users/alice/')).toThrow(/invisible formatting/);
