@@ -1,6 +1,12 @@
+// The public API of `@s3up/token-server`: what an application needs to host the service.
+// The factories (the Fetch core, Express, Node http; the other hosts have their own
+// subpaths), the authenticators, the audit logger, configuration from the environment,
+// errors, and the types an application names in its options. The rules without the HTTP
+// side live at Express-free subpaths: `./policy`, `./audit`, `./issuer`; shared stores at
+// `./redis`, metrics at `./metrics`. Everything else is internal: tests inside the package
+// import it from its own module. `test/unit/public-api.test.ts` pins this list.
 export {
   createTokenRouter,
-  type RateLimitOptions,
   type TokenRouter,
   type TokenRouterOptions,
 } from './adapters/express.js';
@@ -18,69 +24,19 @@ export {
   type RefusalRecord,
 } from './audit-log.js';
 export type { AuthenticateFn, Authenticator, AuthRequest, AuthResult } from './authenticator.js';
-export { type CacheOutcome, CredentialCache, type CredentialCacheOptions } from './credential-cache.js';
-export {
-  CredentialIssuer,
-  type CredentialIssuerOptions,
-  type Issued,
-  type IssueRequest,
-  type RetryOptions,
-  type TemporaryCredentials,
-} from './credential-issuer.js';
+export type { CredentialCacheOptions } from './credential-cache.js';
+export type { RetryOptions } from './credential-issuer.js';
 export { type DevAuthenticatorOptions, devAuthenticator } from './dev-authenticator.js';
-export {
-  AWS_MAX_SESSION_SECONDS,
-  AWS_MIN_SESSION_SECONDS,
-  clampDuration,
-  type DurationLimits,
-  type ResolvedDurationLimits,
-  ROLE_CHAINING_MAX_SECONDS,
-  resolveDurationLimits,
-} from './duration.js';
-export { configFromEnv, type EnvConfig, envSchema } from './env-config.js';
+export type { DurationLimits } from './duration.js';
+export { configFromEnv, type EnvConfig } from './env-config.js';
 export { isTokenServerError, TokenServerError, type TokenServerErrorCode } from './errors.js';
-export type { HandlerContext, RouteName } from './handler/context.js';
-export {
-  createTokenHandler,
-  defaultRefreshWindowSeconds,
-  type TokenHandler,
-} from './handler/create-token-handler.js';
-export { checkOptions, type OptionIssue, type TokenHandlerOptions } from './handler/options.js';
+export { createTokenHandler, type TokenHandler } from './handler/create-token-handler.js';
+export type { RateLimitOptions, TokenHandlerOptions } from './handler/options.js';
 export type { UploadReceipt } from './handler/routes/uploads.js';
 export { type JwtAuthenticatorOptions, jwtAuthenticator } from './jwt-authenticator.js';
-export { MAX_KEY_BYTES, scopedKey } from './object-key.js';
-export { originAllowlist } from './origin-allowlist.js';
-export {
-  Presigner,
-  type PresignMethod,
-  type PresignOptions,
-  type PresignRequest,
-  type PresignResult,
-} from './presigner.js';
-export { roleSessionName, SESSION_NAME_PATTERN, sourceIdentity } from './session-name.js';
-export {
-  actionsFor,
-  assertPrefix,
-  buildSessionPolicy,
-  MAX_SESSION_POLICY_LENGTH,
-  type PolicyStatement,
-  policyHash,
-  SCOPE_ACTIONS,
-  SCOPES,
-  type Scope,
-  type SessionPolicy,
-  type SessionPolicyInput,
-  serializeSessionPolicy,
-  userPrefix,
-} from './session-policy.js';
-export {
-  buildTagRolePolicy,
-  SCOPE_TAG,
-  type SessionTag,
-  sessionTags,
-  type TagRolePolicyInput,
-  USER_TAG,
-} from './session-tags.js';
+export type { PresignMethod, PresignOptions } from './presigner.js';
+export type { Scope } from './session-policy.js';
+// The store interfaces and in-memory stores, for hosts that share limits, the cache, failure
+// holds and purges between instances with a store of their own (Redis ones: `./redis`).
 export * from './stores/index.js';
-export { classifyStsError, type StsFailureKind } from './sts-errors.js';
-export { resolveUserId, USER_ID_PATTERN, type UserIdMode, type UserIdOptions } from './user-id.js';
+export type { UserIdMode } from './user-id.js';

@@ -9,7 +9,7 @@ import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { s3Client, stsClient } from '@s3up/testkit';
 import { mintToken } from '@s3up/testkit/jwt';
-import { buildSessionPolicy, serializeSessionPolicy } from '@s3up/token-server';
+import { buildSessionPolicy, serializeSessionPolicy } from '@s3up/token-server/policy';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { s3up } from '../support/cli-harness.js';
 

@@ -1,6 +1,8 @@
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CredentialCache, CredentialIssuer, isTokenServerError } from '../../src/index.js';
+import { CredentialCache } from '../../src/credential-cache.js';
+import { CredentialIssuer } from '../../src/credential-issuer.js';
+import { isTokenServerError } from '../../src/errors.js';
 import { FAKE_STS, fakeSts, ok, stsError } from '../support/fake-sts.js';
 
 interface Value {

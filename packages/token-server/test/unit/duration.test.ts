@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { clampDuration, isTokenServerError, resolveDurationLimits } from '../../src/index.js';
+import { clampDuration, resolveDurationLimits } from '../../src/duration.js';
+import { isTokenServerError } from '../../src/errors.js';
 
 function configError(fn: () => unknown): string | undefined {
   try {

@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { defaultRefreshWindowSeconds } from '../../src/handler/create-token-handler.js';
+import { checkOptions } from '../../src/handler/options.js';
 import {
-  checkOptions,
   configFromEnv,
   createTokenHandler,
-  defaultRefreshWindowSeconds,
   devAuthenticator,
   isTokenServerError,
-  resolveUserId,
   type TokenHandlerOptions,
 } from '../../src/index.js';
+import { resolveUserId } from '../../src/user-id.js';
 
 const base: TokenHandlerOptions = {
   bucket: 's3up-uploads',

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isTokenServerError, originAllowlist, scopedKey } from '../../src/index.js';
+import { isTokenServerError } from '../../src/errors.js';
+import { scopedKey } from '../../src/object-key.js';
+import { originAllowlist } from '../../src/origin-allowlist.js';
 
 function code(fn: () => unknown): string | undefined {
   try {

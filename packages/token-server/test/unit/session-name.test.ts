@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { roleSessionName, SESSION_NAME_PATTERN, sourceIdentity } from '../../src/index.js';
+import { roleSessionName, SESSION_NAME_PATTERN, sourceIdentity } from '../../src/session-name.js';
 
 // biome-ignore lint/suspicious/noTemplateCurlyInString: the literal IAM policy variable is the input under test.
 const AWS_USERNAME = '${aws:username}';

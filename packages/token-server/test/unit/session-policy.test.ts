@@ -3,10 +3,10 @@ import {
   buildSessionPolicy,
   isTokenServerError,
   MAX_SESSION_POLICY_LENGTH,
-  resolveUserId,
   serializeSessionPolicy,
   userPrefix,
-} from '../../src/index.js';
+} from '../../src/policy.js';
+import { resolveUserId } from '../../src/user-id.js';
 
 // biome-ignore lint/suspicious/noTemplateCurlyInString: the literal IAM policy variable is the input under test.
 const AWS_USERNAME = '${aws:username}';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildTagRolePolicy, isTokenServerError, sessionTags } from '../../src/index.js';
+import { buildTagRolePolicy, isTokenServerError } from '../../src/policy.js';
+import { sessionTags } from '../../src/session-tags.js';
 
 describe('tag mode', () => {
   it('builds one fixed role policy scoped by principal tags', () => {

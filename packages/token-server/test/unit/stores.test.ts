@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { CredentialCache } from '../../src/credential-cache.js';
 import {
-  CredentialCache,
   LocalPurgeSignal,
   MemoryCredentialStore,
   MemoryFailureHoldStore,
