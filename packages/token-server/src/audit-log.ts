@@ -43,7 +43,13 @@ export interface RefusalRecord {
 }
 
 export interface AuditLoggerOptions {
-  /** Where lines go. Default stdout (pino's default), one JSON object per line. */
+  /**
+   * Where lines go, one JSON object per line. Default stdout through pino's own
+   * asynchronous destination (sonic-boom): a line costs the request no blocking write
+   * (issue 21 measured ~130 µs per request through a synchronous stream); lines waiting
+   * while a write is in flight go out together. `flush()` (and the adapters' `close()`)
+   * writes what is pending, so a graceful shutdown loses no line.
+   */
   destination?: DestinationStream;
   /** Default `info`. `silent` turns the log off (not recommended outside tests). */
   level?: string;
@@ -63,6 +69,11 @@ export interface AuditLogger {
   event(level: 'info' | 'warn' | 'error', event: string, fields?: Record<string, unknown>): void;
   /** The pino logger underneath, for an app that wants to share it. */
   readonly logger: Logger;
+  /**
+   * Resolves once every line written so far has reached the destination (for a stream
+   * without `flush`, at once). Call before exiting; `close()` of the adapters does.
+   */
+  flush?(): Promise<void>;
 }
 
 // Defence in depth: even if a caller passes a credentials object by mistake, these never print.
@@ -103,11 +114,13 @@ export function createAuditLogger(options: AuditLoggerOptions = {}): AuditLogger
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: REDACT, censor: '[redacted]' },
     },
-    options.destination,
+    options.destination ?? pino.destination({ dest: 1, sync: false }),
   );
   const warnAt = options.packedPolicyWarnPercent ?? 80;
   return {
     logger,
+    flush: () =>
+      new Promise<void>((resolve, reject) => logger.flush((error) => (error ? reject(error) : resolve()))),
     issued(record) {
       const line = { event: `${record.kind}.issued`, ...record };
       if (record.packedPolicySize !== undefined && record.packedPolicySize > warnAt) {

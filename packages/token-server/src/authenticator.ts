@@ -37,6 +37,13 @@ export type AuthenticateFn = (req: AuthRequest) => AuthResult | null | Promise<A
 export interface Authenticator {
   authenticate: AuthenticateFn;
   usesCookies?: boolean;
+  /**
+   * Drops what the authenticator remembers of verified tokens: of the users `which` accepts
+   * (ids as the authenticator returned them), or of everyone. The token service calls it
+   * whenever it forgets sessions (`clearCache`, a revocation, on every instance), so a
+   * remembered verification never outlives one.
+   */
+  forget?(which?: (userId: string) => boolean): void;
 }
 
 export function toAuthenticator(auth: AuthenticateFn | Authenticator): Authenticator {

@@ -17,7 +17,7 @@ import {
   userPrefix,
 } from './session-policy.js';
 import { sessionTags } from './session-tags.js';
-import { LocalPurgeSignal, type PurgeSignal } from './stores/purge-signal.js';
+import { LocalPurgeSignal, type PurgeMessage, type PurgeSignal } from './stores/purge-signal.js';
 import { classifyStsError, describeStsError, type StsFailureKind, toClientError } from './sts-errors.js';
 
 export interface TemporaryCredentials {
@@ -252,6 +252,15 @@ export class CredentialIssuer {
     await this.#cache.clear(prefix, { prefix: true });
     this.#cache.forget(prefix, before.getTime());
     await this.#purge.publish({ ...(userId === undefined ? {} : { userId }), before: before.getTime() });
+  }
+
+  /**
+   * Calls `listener` whenever cached sessions are forgotten (this instance's clearCache or
+   * revoke, and every other instance's through the purge signal), until the returned
+   * function is called.
+   */
+  onPurge(listener: (message: PurgeMessage) => void): () => void {
+    return this.#purge.subscribe(listener);
   }
 
   destroy(): void {

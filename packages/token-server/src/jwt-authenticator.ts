@@ -1,6 +1,7 @@
 import { createRemoteJWKSet, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { type Authenticator, type AuthRequest, parseCookies } from './authenticator.js';
 import { TokenServerError } from './errors.js';
+import { VerifiedTokenCache, type VerifiedTokenCacheOptions } from './verified-token-cache.js';
 
 export interface JwtAuthenticatorOptions {
   /** HS256/384/512 shared secret, at least 32 bytes. Give this or `jwksUrl`. */
@@ -21,6 +22,17 @@ export interface JwtAuthenticatorOptions {
   clockToleranceSeconds?: number;
   /** Refuse tokens older than this (by `iat`), e.g. `'1h'`. Default: only `exp` counts. */
   maxTokenAge?: string | number;
+  /**
+   * Remember accepted tokens (keyed by the token) so a repeated one is not verified again:
+   * never served at or past its `exp` (nor past `iat` + `maxTokenAge`), and dropped when the
+   * token service forgets the user's sessions (`clearCache`, `s3up revoke`, on every
+   * instance). Default on, 10,000 tokens: a page asks again at each load and refresh, and
+   * verifying was the largest cost of a cached request (issue 21). `false` verifies every
+   * request (e.g. when a key may be withdrawn from the JWKS before its tokens expire).
+   */
+  cache?: VerifiedTokenCacheOptions | false;
+  /** The clock (epoch ms) for `exp`, `iat` and the cache. Default `Date.now`; tests pass their own. */
+  now?: () => number;
 }
 
 /**
@@ -92,25 +104,60 @@ export function jwtAuthenticator(options: JwtAuthenticatorOptions): Authenticato
   };
   const cookieName = options.cookieName;
   const toleranceSeconds = options.clockToleranceSeconds ?? 5;
+  const now = options.now ?? Date.now;
+  const cache = options.cache === false ? undefined : new VerifiedTokenCache(options.cache);
+  const maxAgeSeconds = options.maxTokenAge === undefined ? undefined : durationSeconds(options.maxTokenAge);
   return {
     usesCookies: cookieName !== undefined,
     async authenticate(req: AuthRequest) {
       const token = bearerToken(req) ?? (cookieName ? cookieValue(req, cookieName) : undefined);
       if (!token) return null;
+      const at = now();
+      const known = cache?.get(token, at);
+      if (known) return known;
       try {
-        const { payload } = await jwtVerify(token, key, verifyOptions);
+        const { payload } = await jwtVerify(token, key, { ...verifyOptions, currentDate: new Date(at) });
         // jose checks iat only with maxTokenAge: a token "issued" in the future comes from a
         // broken or forged issuer clock and would outlive the window the issuer meant.
-        if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + toleranceSeconds)
-          return null;
+        if (typeof payload.iat === 'number' && payload.iat > at / 1000 + toleranceSeconds) return null;
         const userId = payload[claim];
-        return typeof userId === 'string' && userId.length > 0 ? { userId } : null;
+        if (typeof userId !== 'string' || userId.length === 0) return null;
+        const result = { userId };
+        if (cache && typeof payload.exp === 'number') {
+          // Never past exp, even inside the clock tolerance jose grants a token it verifies.
+          let until = payload.exp * 1000;
+          if (options.maxTokenAge !== undefined) {
+            // A max age the cache cannot read (or no iat to count from) leaves the token uncached.
+            until =
+              maxAgeSeconds === undefined || typeof payload.iat !== 'number'
+                ? at
+                : Math.min(until, (payload.iat + maxAgeSeconds) * 1000);
+          }
+          cache.set(token, result, until, at);
+        }
+        return result;
       } catch {
         // Expired, wrong audience or issuer, bad signature, alg none: all are "not authenticated".
         return null;
       }
     },
+    ...(cache ? { forget: (which?: (userId: string) => boolean) => cache.forget(which) } : {}),
   };
+}
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800, y: 31_557_600 };
+
+/** jose's duration forms ('90s', '1h', '2 days', 3600) in seconds; undefined for anything else. */
+function durationSeconds(value: string | number): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  const match =
+    /^(\d+|\d+\.\d+) ?(sec|secs|second|seconds|s|minute|minutes|min|mins|m|hour|hours|hr|hrs|h|day|days|d|week|weeks|w|year|years|yr|yrs|y)$/i.exec(
+      value.trim(),
+    );
+  if (!match) return undefined;
+  const unit = match[2]!.toLowerCase();
+  const letter = unit.startsWith('mi') || unit === 'm' ? 'm' : unit[0]!;
+  return Number(match[1]) * (UNIT_SECONDS[letter] ?? Number.NaN);
 }
 
 function bearerToken(req: AuthRequest): string | undefined {

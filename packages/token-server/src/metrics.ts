@@ -107,6 +107,7 @@ export function createMetrics(options: TokenServerMetricsOptions = {}): TokenSer
         get logger() {
           return inner.logger;
         },
+        ...(inner.flush ? { flush: () => inner.flush?.() ?? Promise.resolve() } : {}),
         issued(record) {
           issuances.inc({ kind: record.kind, cache: record.cache ?? 'none' });
           if (record.kind === 'credentials' && record.cache) cache.inc({ outcome: record.cache });

@@ -21,6 +21,7 @@ export interface RunningTokenServer {
   url: string;
   port: number;
   server: Server;
+  /** Stops accepting, finishes requests in flight, then flushes the audit log. */
   close(): Promise<void>;
 }
 
@@ -81,11 +82,14 @@ export function createTokenServer(options: TokenServerOptions): TokenServer {
             close: () =>
               new Promise<void>((done, fail) => {
                 // Graceful: finish requests in flight, drop idle keep-alive sockets at once,
-                // and cut whatever is left after 5 s.
+                // and cut whatever is left after 5 s; then write every pending audit line.
                 server.close((error) => {
                   handler.close();
-                  if (error) fail(error);
-                  else done();
+                  const flushed = handler.audit.flush?.() ?? Promise.resolve();
+                  flushed.then(
+                    () => (error ? fail(error) : done()),
+                    (flushError: unknown) => fail(error ?? flushError),
+                  );
                 });
                 server.closeIdleConnections();
                 setTimeout(() => server.closeAllConnections(), 5000).unref();

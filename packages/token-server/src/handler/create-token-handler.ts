@@ -117,6 +117,13 @@ export function createTokenHandler(
   const corsCheck = cors(options.allowedOrigins ?? [], auth.usesCookies === true);
   const readBody = jsonBody(auth.usesCookies === true);
   const authenticate = authenticator(auth, ids);
+  // Sessions forgotten (here or, through the purge signal, on another instance): the
+  // authenticator forgets those users' verified tokens too, so nothing cached outlives it.
+  const stopForgetting = auth.forget
+    ? issuer.onPurge(({ userId }) =>
+        auth.forget?.(userId === undefined ? undefined : (raw) => sameUser(raw, userId, ids)),
+      )
+    : undefined;
   const routes = {
     credentials: credentialsRoute({
       issuer,
@@ -227,9 +234,19 @@ export function createTokenHandler(
     },
     close() {
       flood.flush();
+      stopForgetting?.();
       issuer.destroy();
     },
   });
+}
+
+// The id the authenticator returned, as the cache and the purge message spell it.
+function sameUser(raw: string, resolved: string, ids: Parameters<typeof resolveUserId>[1]): boolean {
+  try {
+    return resolveUserId(raw, ids) === resolved;
+  } catch {
+    return false;
+  }
 }
 
 // Name and code only: an error message may quote AWS text, a policy or a token.
