@@ -1,4 +1,5 @@
 import { ContractError } from './contract-error.js';
+import { isSafePrefix } from './identity.js';
 
 /** The token server's `POST /credentials` answer (openapi.yaml `Credentials`, docs/contracts.md). */
 export interface CredentialsResponse {
@@ -42,35 +43,94 @@ export const CHECKSUM_CALCULATIONS: readonly ChecksumCalculation[] = Object.free
 
 type Body = Record<string, unknown>;
 
+/** What a check may read besides the body: the client's clock, for an answer without `serverTime`. */
+export interface CredentialsCheckContext {
+  /** Epoch ms now on the client's clock. */
+  readonly now: number;
+}
+
 /**
- * One rule of the answer: the field it reads, and what is wrong with the body, or
- * undefined when the rule holds. The message names the field and says what to fix.
+ * One rule of the answer: the field it reads, whether the field is required, and what is
+ * wrong with the body, or undefined when the rule holds. The message names the field and
+ * says what to fix.
  */
 export interface CredentialsCheck {
   readonly name: string;
   readonly field: keyof CredentialsResponse;
-  problem(body: Body): string | undefined;
+  /** The field must be present (a check of an optional field holds when it is absent). */
+  readonly required: boolean;
+  problem(body: Body, context: CredentialsCheckContext): string | undefined;
 }
 
 const CONTRACT = 'it must follow the s3up token server contract (docs/contracts.md)';
+
+/**
+ * Credentials that expire sooner than this after the answer are refused: no request signed
+ * with them could reach S3, and a client would refresh them before every request (one bad
+ * answer once turned into 36 token requests for one file and a 429 after it was stored).
+ */
+export const MIN_CREDENTIALS_LIFETIME_MS = 1000;
+
+function answered(problem: string): string {
+  return `The credentials endpoint answered ${problem}; ${CONTRACT}.`;
+}
+
+function quoted(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
 
 function requiredText(field: keyof CredentialsResponse): CredentialsCheck {
   return {
     name: `${field}-present`,
     field,
+    required: true,
     problem: (body) => {
       const value = body[field];
-      return typeof value === 'string' && value !== ''
+      if (value === undefined || value === null || value === '') return answered(`without "${field}"`);
+      return typeof value === 'string'
         ? undefined
-        : `The credentials endpoint answered without "${field}"; ${CONTRACT}.`;
+        : answered(`"${field}" as a ${typeof value}, not a string`);
     },
   };
 }
 
+/** An optional field: absent is fine, present it must have its type. */
+function optional(
+  field: keyof CredentialsResponse,
+  expected: string,
+  holds: (value: unknown) => boolean,
+): CredentialsCheck {
+  return {
+    name: `${field}-type`,
+    field,
+    required: false,
+    problem: (body) => {
+      const value = body[field];
+      if (value === undefined || holds(value)) return undefined;
+      return answered(`"${field}" as ${quoted(value)}; it must be ${expected} or left out`);
+    },
+  };
+}
+
+const isDate = (value: unknown) => typeof value === 'string' && !Number.isNaN(Date.parse(value));
+
+function isHttpUrl(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
 /**
- * The checks the parser runs, in order; the first that fails is thrown. Fields the
- * checks do not require are optional: a wrong optional field is dropped, not refused,
- * so an older or newer server keeps working.
+ * The checks the parser runs, in order; the first that fails is thrown. Required fields
+ * must be present with their type; optional fields may be left out, but a present one of
+ * the wrong type is refused too (a server that sends `"forcePathStyle": "yes"` is broken,
+ * and guessing would hide it). Unknown fields, and a `requestChecksumCalculation` value
+ * this version does not know, are dropped, so a newer server keeps working.
  */
 export const CREDENTIALS_CHECKS: readonly CredentialsCheck[] = Object.freeze([
   requiredText('accessKeyId'),
@@ -79,25 +139,80 @@ export const CREDENTIALS_CHECKS: readonly CredentialsCheck[] = Object.freeze([
   requiredText('expiration'),
   requiredText('bucket'),
   requiredText('region'),
+  requiredText('prefix'),
   {
     name: 'expiration-date',
     field: 'expiration',
+    required: true,
     problem: (body) =>
-      Number.isNaN(Date.parse(String(body.expiration)))
-        ? 'The credentials endpoint answered an invalid "expiration"; it must be an ISO 8601 date-time.'
-        : undefined,
+      isDate(body.expiration)
+        ? undefined
+        : answered(`an invalid "expiration" (${quoted(body.expiration)}): it must be an ISO 8601 date-time`),
   },
+  optional('serverTime', 'an ISO 8601 date-time', isDate),
+  {
+    // Measured on the server's clock when it sent serverTime, so a wrong client clock does not matter.
+    name: 'expiration-lifetime',
+    field: 'expiration',
+    required: true,
+    problem: (body, { now }) => {
+      const expiration = String(body.expiration);
+      const serverTime = typeof body.serverTime === 'string' ? body.serverTime : undefined;
+      const lifetime = Date.parse(expiration) - (serverTime ? Date.parse(serverTime) : now);
+      if (lifetime >= MIN_CREDENTIALS_LIFETIME_MS) return undefined;
+      const when = lifetime <= 0 ? 'at or before' : 'less than a second after';
+      const reference = serverTime ? `its "serverTime" (${serverTime})` : 'the time it answered';
+      return answered(
+        `"expiration" (${expiration}) ${when} ${reference}: credentials that are already expired`,
+      );
+    },
+  },
+  {
+    name: 'prefix-slash',
+    field: 'prefix',
+    required: true,
+    // Without it, keys land beside the user's folder: `users/alice` also matches `users/alice2/...`.
+    problem: (body) =>
+      String(body.prefix).endsWith('/')
+        ? undefined
+        : answered(`"prefix" (${quoted(body.prefix)}), which does not end with "/"`),
+  },
+  {
+    name: 'prefix-pattern',
+    field: 'prefix',
+    required: true,
+    // The pattern the token server builds prefixes with: nothing IAM reads as a wildcard or a
+    // variable, no empty, "." or ".." segment.
+    problem: (body) =>
+      isSafePrefix(body.prefix)
+        ? undefined
+        : answered(
+            `"prefix" (${quoted(body.prefix)}), which does not match the documented pattern (segments of letters, digits and _ . @ = + - each ending with "/", no "." or ".." segment)`,
+          ),
+  },
+  optional('endpoint', 'an http(s) URL', isHttpUrl),
+  optional('forcePathStyle', 'a boolean', (v) => typeof v === 'boolean'),
+  optional('requestChecksumCalculation', 'a string', (v) => typeof v === 'string'),
+  optional('scope', 'a string', (v) => typeof v === 'string'),
+  optional(
+    'actions',
+    'an array of strings',
+    (v) => Array.isArray(v) && v.every((a) => typeof a === 'string'),
+  ),
+  optional('receipts', 'a boolean', (v) => typeof v === 'boolean'),
 ]);
 
 /** The fields a valid answer must hold (the rest are optional). */
 export const REQUIRED_CREDENTIALS_FIELDS: readonly (keyof CredentialsResponse)[] = Object.freeze([
-  ...new Set(CREDENTIALS_CHECKS.map((check) => check.field)),
+  ...new Set(CREDENTIALS_CHECKS.filter((check) => check.required).map((check) => check.field)),
 ]);
 
 /**
  * The one parser of a `POST /credentials` answer, for every client (the engine, the CLI,
- * the benchmarks). Throws a `ContractError` (`invalid_credentials`, with the field) that
- * names the field; keeps only the known fields.
+ * the benchmarks). Throws a `ContractError` (`invalid_credentials`, with the field) whose
+ * message names the field, for a missing or mistyped field, credentials already expired
+ * (on the server's clock when it sent `serverTime`, else on `now`), and a missing or unsafe
+ * prefix; keeps only the known fields.
  *
  * @example
  * ```ts
@@ -105,13 +220,14 @@ export const REQUIRED_CREDENTIALS_FIELDS: readonly (keyof CredentialsResponse)[]
  * new S3Client({ region: answer.region, credentials: { ...answer, expiration: new Date(answer.expiration) } });
  * ```
  */
-export function parseCredentialsResponse(body: unknown): CredentialsResponse {
+export function parseCredentialsResponse(body: unknown, options: { now?: number } = {}): CredentialsResponse {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new ContractError('invalid_credentials', 'The credentials endpoint did not answer a JSON object.');
   }
   const b = body as Body;
+  const context: CredentialsCheckContext = { now: options.now ?? Date.now() };
   for (const check of CREDENTIALS_CHECKS) {
-    const problem = check.problem(b);
+    const problem = check.problem(b, context);
     if (problem !== undefined) throw new ContractError('invalid_credentials', problem, check.field);
   }
   const parsed: CredentialsResponse = {
@@ -121,17 +237,16 @@ export function parseCredentialsResponse(body: unknown): CredentialsResponse {
     expiration: b.expiration as string,
     bucket: b.bucket as string,
     region: b.region as string,
-    prefix: typeof b.prefix === 'string' ? b.prefix : '',
+    prefix: b.prefix as string,
   };
-  if (typeof b.serverTime === 'string' && !Number.isNaN(Date.parse(b.serverTime)))
-    parsed.serverTime = b.serverTime;
-  if (typeof b.endpoint === 'string' && b.endpoint !== '') parsed.endpoint = b.endpoint;
+  if (typeof b.serverTime === 'string') parsed.serverTime = b.serverTime;
+  if (typeof b.endpoint === 'string') parsed.endpoint = b.endpoint;
   if (b.forcePathStyle === true) parsed.forcePathStyle = true;
   if ((CHECKSUM_CALCULATIONS as readonly unknown[]).includes(b.requestChecksumCalculation)) {
     parsed.requestChecksumCalculation = b.requestChecksumCalculation as ChecksumCalculation;
   }
   if (typeof b.scope === 'string') parsed.scope = b.scope;
-  if (Array.isArray(b.actions)) parsed.actions = b.actions.filter((a): a is string => typeof a === 'string');
+  if (Array.isArray(b.actions)) parsed.actions = b.actions as string[];
   if (b.receipts === true) parsed.receipts = true;
   return parsed;
 }

@@ -4,8 +4,10 @@ export {
   type ChecksumCalculation,
   CREDENTIALS_CHECKS,
   type CredentialsCheck,
+  type CredentialsCheckContext,
   type CredentialsResponse,
   type IssuedCredentialsResponse,
+  MIN_CREDENTIALS_LIFETIME_MS,
   parseCredentialsResponse,
   REQUIRED_CREDENTIALS_FIELDS,
 } from './credentials-response.js';

@@ -33,28 +33,83 @@ describe('parseCredentialsResponse', () => {
     expect(parseCredentialsResponse(answer)).toEqual(answer);
   });
 
-  it('drops unknown fields, and optional fields of the wrong type', () => {
-    const parsed = parseCredentialsResponse({
-      ...answer,
-      extra: 'x',
-      serverTime: 'yesterday',
-      endpoint: '',
-      forcePathStyle: 'yes',
-      requestChecksumCalculation: 'ALWAYS',
-      scope: 3,
-      actions: ['s3:PutObject', 7],
-      receipts: 'yes',
-    });
-    expect(parsed).toEqual({
-      accessKeyId: 'AKIA1',
-      secretAccessKey: 'secret',
-      sessionToken: 'token',
-      expiration: answer.expiration,
-      bucket: 's3up-uploads',
-      region: 'us-east-1',
-      prefix: 'users/alice/',
-      actions: ['s3:PutObject'],
-    });
+  it('drops unknown fields, and a checksum mode this version does not know', () => {
+    const parsed = parseCredentialsResponse({ ...answer, extra: 'x', requestChecksumCalculation: 'ALWAYS' });
+    const { requestChecksumCalculation: _dropped, ...rest } = answer;
+    expect(parsed).toEqual(rest);
+  });
+
+  it('keeps an answer without the optional fields (an older server)', () => {
+    const {
+      serverTime: _t,
+      endpoint: _e,
+      forcePathStyle: _f,
+      requestChecksumCalculation: _r,
+      ...required
+    } = answer;
+    const { scope: _s, actions: _a, receipts: _c, ...minimal } = required;
+    const now = Date.parse(answer.serverTime);
+    expect(parseCredentialsResponse(minimal, { now })).toEqual(minimal);
+  });
+
+  it.each([
+    ['serverTime', 'yesterday'],
+    ['serverTime', 17],
+    ['endpoint', ''],
+    ['endpoint', 'not a url'],
+    ['endpoint', 'ftp://127.0.0.1/'],
+    ['forcePathStyle', 'yes'],
+    ['requestChecksumCalculation', 1],
+    ['scope', 3],
+    ['actions', ['s3:PutObject', 7]],
+    ['actions', 's3:PutObject'],
+    ['receipts', 'yes'],
+  ])('refuses an optional "%s" of the wrong type (%j), naming the field', (field, value) => {
+    const error = failure({ ...answer, [field]: value });
+    expect(error.code).toBe('invalid_credentials');
+    expect(error.field).toBe(field);
+    expect(error.message).toContain(`"${field}"`);
+    expect(error.message).toContain('docs/contracts.md');
+  });
+
+  it.each([
+    ['equal to serverTime', 0, /at or before its "serverTime"/],
+    ['a minute before serverTime', -60_000, /at or before its "serverTime"/],
+    ['half a second after serverTime', 500, /less than a second after its "serverTime"/],
+  ])('refuses an expiration %s, naming the field', (_name, offset, message) => {
+    const expiration = new Date(Date.parse(answer.serverTime) + offset).toISOString();
+    const error = failure({ ...answer, expiration });
+    expect(error.field).toBe('expiration');
+    expect(error.message).toMatch(/"expiration"/);
+    expect(error.message).toMatch(message);
+  });
+
+  it('measures the lifetime on the server clock: a client clock hours ahead does not matter', () => {
+    const hoursAhead = Date.parse(answer.expiration) + 5 * 3600_000;
+    expect(parseCredentialsResponse(answer, { now: hoursAhead }).expiration).toBe(answer.expiration);
+  });
+
+  it('without serverTime, measures the lifetime on the client clock it is given', () => {
+    const { serverTime: _t, ...older } = answer;
+    expect(() => parseCredentialsResponse(older, { now: Date.parse(answer.expiration) })).toThrow(
+      /"expiration".*at or before the time it answered/,
+    );
+    expect(parseCredentialsResponse(older, { now: Date.parse(answer.expiration) - 60_000 }).prefix).toBe(
+      'users/alice/',
+    );
+  });
+
+  it.each([
+    ['users/alice', /"prefix" \("users\/alice"\), which does not end with "\/"/],
+    ['users/../', /"prefix".*documented pattern/],
+    ['users/a*/', /"prefix".*documented pattern/],
+    ['users/\u0024{aws:username}/', /"prefix".*documented pattern/],
+    ['/', /"prefix".*documented pattern/],
+    ['users//', /"prefix".*documented pattern/],
+  ])('refuses the prefix %j, naming the field', (prefix, message) => {
+    const error = failure({ ...answer, prefix });
+    expect(error.field).toBe('prefix');
+    expect(error.message).toMatch(message);
   });
 
   it.each(REQUIRED_CREDENTIALS_FIELDS)('refuses an answer without "%s", naming the field', (field) => {
@@ -67,16 +122,16 @@ describe('parseCredentialsResponse', () => {
     }
   });
 
-  it('requires the six credential fields', () => {
+  it('requires the six credential fields and the prefix', () => {
     expect([...REQUIRED_CREDENTIALS_FIELDS].sort()).toEqual(
-      ['accessKeyId', 'bucket', 'expiration', 'region', 'secretAccessKey', 'sessionToken'].sort(),
+      ['accessKeyId', 'bucket', 'expiration', 'prefix', 'region', 'secretAccessKey', 'sessionToken'].sort(),
     );
   });
 
   it('refuses an expiration that is not a date, naming the field', () => {
     const error = failure({ ...answer, expiration: 'soon' });
     expect(error.field).toBe('expiration');
-    expect(error.message).toMatch(/invalid "expiration".*ISO 8601/);
+    expect(error.message).toMatch(/invalid "expiration" \("soon"\).*ISO 8601/);
   });
 
   it.each([null, 'text', 3, ['a']])('refuses %j: not a JSON object', (body) => {

@@ -33,7 +33,7 @@ describe('a credentials answer is checked before use (#14 item 1)', () => {
       }),
       /"expiration".*less than a second after/,
     ],
-    ['no prefix', ({ prefix: _p, ...a }: Record<string, unknown>) => a, /no "prefix"/],
+    ['no prefix', ({ prefix: _p, ...a }: Record<string, unknown>) => a, /without "prefix"/],
     [
       'a prefix without its trailing slash',
       (a: Record<string, unknown>) => ({ ...a, prefix: 'users/alice' }),
