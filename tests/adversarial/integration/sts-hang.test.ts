@@ -9,10 +9,11 @@ describe('case 11: STS slow', () => {
   let server: TokenServerUnderTest;
   beforeAll(async () => {
     server = await TokenServerUnderTest.start(local, {
-      // Every AssumeRole hangs: the issuer's 5 s request timeout ends each attempt. Two
-      // attempts (not the default three) keep the test near 10 s with the same logic.
+      // Every AssumeRole hangs on a real socket: the issuer's per-attempt timeout ends each
+      // attempt. 1 s instead of the default 5 s and two attempts instead of three keep the
+      // test near 2 s with the same logic (the timeout, then the bounded retries, then 503).
       stsFaults: (request) => (request.operation === 'AssumeRole' ? { hang: true } : undefined),
-      server: { retry: { attempts: 2, baseDelayMs: 50 } },
+      server: { retry: { attempts: 2, baseDelayMs: 50, attemptTimeoutMs: 1000 } },
     });
   });
   afterAll(async () => server?.close());
@@ -22,5 +23,5 @@ describe('case 11: STS slow', () => {
     expect(answer.status).toBe(503);
     expect(answer.json.error?.code).toBe('sts_unavailable');
     expect(server.sts.count('AssumeRole')).toBe(2);
-  }, 30_000);
+  }, 15_000);
 });
