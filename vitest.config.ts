@@ -2,6 +2,7 @@ import { playwright } from '@vitest/browser-playwright';
 import { defaultClientConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 import { wireMeterCommands } from './packages/core/test/support/wire-meter-commands.ts';
+import { spoiledAnswersCommands } from './packages/element/test/support/spoiled-answers-commands.ts';
 import { chromiumArgs, chromiumPath } from './packages/testkit/src/chromium.ts';
 import { networkDropCommands } from './tests/adversarial/support/network-drop-commands.ts';
 
@@ -76,7 +77,8 @@ export default defineConfig({
             instances: [{ browser: 'chromium' }],
             // Adversarial case 16: a real proxy and Chromium's offline switch, driven from the page.
             // Uploads on real links: a proxy that counts the bytes each request carried.
-            commands: { ...networkDropCommands, ...wireMeterCommands },
+            // Held bad credentials answers: a server that spoils the real token server's answers.
+            commands: { ...networkDropCommands, ...wireMeterCommands, ...spoiledAnswersCommands },
           },
         },
       },
