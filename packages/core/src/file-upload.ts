@@ -1,6 +1,6 @@
 import type { CompletedPart } from '@aws-sdk/client-s3';
 import { withRetries } from './backoff.js';
-import { crc32FromBase64, crc32ToBase64, fullObjectCrc32, loadCrc32 } from './checksum.js';
+import { crc32FromBase64, crc32ToBase64, fullObjectCrc32 } from './checksum.js';
 import type { Credentials, CredentialsSource } from './credentials-source.js';
 import { isUploadError, UploadError } from './errors.js';
 import { classify, isAbort } from './failure.js';
@@ -321,10 +321,15 @@ export class FileUpload {
     }
   }
 
-  /** CRC-32 of a slice of the file: at most one part in memory, only while it is hashed. */
+  /**
+   * CRC-32 of a slice of the file: at most one part in memory, only while it is hashed; in a
+   * Worker for parts (crc32-offload.ts), so the page's main thread only posts the Blob.
+   */
   async #crc(blob: Blob): Promise<number> {
-    const { crc32 } = await loadCrc32();
-    return crc32(new Uint8Array(await blob.arrayBuffer()));
+    // Loaded with the first checksum (the Worker's code, hash-wasm inside, ~4 kB gzip), never
+    // with the page nor when checksums are off.
+    const { crc32OfBlob } = await import('./crc32-offload.js');
+    return crc32OfBlob(blob);
   }
 
   #checksumEnabled(credentials: Credentials): boolean {
