@@ -37,6 +37,14 @@ export interface SessionPolicyInput {
   partition?: string;
 }
 
+// One statement a scope; the Sid says which (the audit's policy hash covers it too).
+const STATEMENT_IDS: Record<Scope, string> = {
+  upload: 'Upload',
+  read: 'Read',
+  list: 'List',
+  delete: 'Delete',
+};
+
 // S3 bucket naming rules (lowercase, digits, dots, hyphens; 3 to 63).
 const BUCKET_PATTERN = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
@@ -101,7 +109,7 @@ export function buildSessionPolicy(input: SessionPolicyInput): SessionPolicy {
     if (!actions) throw new TokenServerError('invalid_config', `Unknown scope "${String(scope)}".`);
     if (scope === 'list') {
       statements.push({
-        Sid: 'List',
+        Sid: STATEMENT_IDS.list,
         Effect: 'Allow',
         Action: [...actions],
         Resource: [bucketArn],
@@ -110,7 +118,7 @@ export function buildSessionPolicy(input: SessionPolicyInput): SessionPolicy {
       });
     } else {
       statements.push({
-        Sid: scope === 'upload' ? 'Upload' : 'Read',
+        Sid: STATEMENT_IDS[scope],
         Effect: 'Allow',
         Action: [...actions],
         Resource: [objectArn],

@@ -31,7 +31,10 @@ export interface TagRolePolicyInput {
   bucket: string;
   /** Default `users/`: the user's prefix is `<prefixBase>${aws:PrincipalTag/s3up-user}/`. */
   prefixBase?: string;
-  /** The scopes the role may grant. Default all three. */
+  /**
+   * The scopes the role may grant. Default `upload`, `read` and `list`: `delete` is opt-in
+   * here as on the server, so a role written before it was enabled cannot erase anything.
+   */
   scopes?: readonly Scope[];
   /** Default `aws`. */
   partition?: string;
@@ -57,7 +60,7 @@ export function buildTagRolePolicy(input: TagRolePolicyInput) {
   const prefix = `${base}\${aws:PrincipalTag/${USER_TAG}}/`;
   const scopeIs = (scope: Scope) => ({ [`aws:PrincipalTag/${SCOPE_TAG}`]: scope });
   const statements: Array<Omit<PolicyStatement, 'Condition'> & { Condition: Record<string, unknown> }> = [];
-  for (const scope of input.scopes ?? SCOPES) {
+  for (const scope of input.scopes ?? SCOPES.filter((s) => s !== 'delete')) {
     if (scope === 'list') {
       statements.push({
         Sid: 'List',
@@ -68,7 +71,7 @@ export function buildTagRolePolicy(input: TagRolePolicyInput) {
       });
     } else {
       statements.push({
-        Sid: scope === 'upload' ? 'Upload' : 'Read',
+        Sid: scope === 'upload' ? 'Upload' : scope === 'read' ? 'Read' : 'Delete',
         Effect: 'Allow',
         Action: [...SCOPE_ACTIONS[scope]],
         Resource: [`arn:${partition}:s3:::${input.bucket}/${prefix}*`],

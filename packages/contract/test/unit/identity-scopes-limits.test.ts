@@ -62,8 +62,8 @@ describe('user ids and prefixes', () => {
 });
 
 describe('scopes', () => {
-  it('lists three scopes and the actions of each', () => {
-    expect(SCOPES).toEqual(['upload', 'read', 'list']);
+  it('lists four scopes and the actions of each', () => {
+    expect(SCOPES).toEqual(['upload', 'read', 'list', 'delete']);
     expect(actionsFor('upload')).toEqual([
       's3:PutObject',
       's3:AbortMultipartUpload',
@@ -75,8 +75,15 @@ describe('scopes', () => {
     expect(isScope('uplaod')).toBe(false);
   });
 
-  it('grants no scope DeleteObject', () => {
-    expect(actionsFor(SCOPES)).not.toContain('s3:DeleteObject');
+  it('grants DeleteObject only in the delete scope, with AbortMultipartUpload', () => {
+    expect(actionsFor(['upload', 'read', 'list'])).not.toContain('s3:DeleteObject');
+    expect(actionsFor('delete')).toEqual(['s3:DeleteObject', 's3:AbortMultipartUpload']);
+    expect(actionsFor(['upload', 'delete'])).toEqual([
+      's3:PutObject',
+      's3:AbortMultipartUpload',
+      's3:ListMultipartUploadParts',
+      's3:DeleteObject',
+    ]);
   });
 });
 

@@ -60,7 +60,8 @@ export interface TokenHandlerOptions
    */
   allowClientDuration?: boolean;
   /**
-   * What the server hands out at all. Default `['upload']`: reading and listing are opt-in.
+   * What the server hands out at all. Default `['upload']`: reading, listing and deleting
+   * are opt-in (`delete` grants DeleteObject and AbortMultipartUpload on the user's prefix).
    * Every grant is checked against it: `/credentials` per scope, presigned GET needs `read`,
    * presigned PUT and POST and upload receipts need `upload` (403 `scope_disabled` otherwise).
    */

@@ -54,6 +54,25 @@ describe('buildSessionPolicy', () => {
     `);
   });
 
+  it('delete: DeleteObject and AbortMultipartUpload on the prefix, in a statement of its own', () => {
+    const policy = buildSessionPolicy({ bucket: 's3up-uploads', prefix: 'users/alice/', scope: 'delete' });
+    expect(policy.Statement).toEqual([
+      {
+        Sid: 'Delete',
+        Effect: 'Allow',
+        Action: ['s3:DeleteObject', 's3:AbortMultipartUpload'],
+        Resource: ['arn:aws:s3:::s3up-uploads/users/alice/*'],
+      },
+    ]);
+    // No other scope's policy holds DeleteObject.
+    const others = buildSessionPolicy({
+      bucket: 's3up-uploads',
+      prefix: 'users/alice/',
+      scope: ['upload', 'read', 'list'],
+    });
+    expect(JSON.stringify(others)).not.toContain('DeleteObject');
+  });
+
   it('read: GetObject only', () => {
     expect(
       buildSessionPolicy({ bucket: 's3up-uploads', prefix: 'users/alice/', scope: 'read' }),
@@ -200,7 +219,7 @@ describe('buildSessionPolicy', () => {
       buildSessionPolicy({
         bucket: 'b'.repeat(63),
         prefix: userPrefix('a'.repeat(128)),
-        scope: ['upload', 'read', 'list'],
+        scope: ['upload', 'read', 'list', 'delete'],
       }),
     );
     expect(text.length).toBeLessThanOrEqual(MAX_SESSION_POLICY_LENGTH);
