@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type {} from '@s3up/testkit/provided-token-server';
 import type { BrowserCommandContext } from 'vitest/node';
 
-import { SPOILS, type Spoil } from './spoiled-answers.js';
+import { type Answer, SPOILS, type Spoil } from './spoiled-answers.js';
 
 interface Spoiler {
   server: Server;

@@ -2,7 +2,7 @@
 // answer. Shared by the browser test (the names) and the spoiling server (the functions):
 // nothing here may need Node.
 
-type Answer = Record<string, unknown>;
+export type Answer = Record<string, unknown>;
 
 /** How each spoil turns the real answer into a bad one (a string is sent as the raw body). */
 export const SPOILS = {
