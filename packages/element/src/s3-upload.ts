@@ -326,9 +326,30 @@ export class S3Upload extends LitElement {
     return this.#controller.uploader;
   }
 
-  /** The uploaded object keys, in list order. */
+  /**
+   * The uploaded object keys, in list order: what a form with `name` submits, and what
+   * `s3-change` reports. Setting it (a framework's controlled value) narrows the list:
+   * stored files whose key is not in the new value are taken off (their objects stay in
+   * the bucket), and an empty value empties the list as a form reset does (running uploads
+   * are cancelled). Keys the element did not upload are ignored: it lists only files it
+   * uploaded. Setting it fires no event; setting the value it already has changes nothing.
+   */
   get value(): string[] {
     return this.#controller.keys;
+  }
+  set value(keys: readonly string[] | null | undefined) {
+    const wanted = new Set(keys ?? []);
+    const current = this.#controller.keys;
+    if (current.length === wanted.size && current.every((key) => wanted.has(key))) return;
+    if (wanted.size === 0) {
+      this.clear();
+      return;
+    }
+    for (const entry of this.#controller.entries) {
+      const key = entry.task?.state === 'succeeded' ? entry.task.key : undefined;
+      if (key !== undefined && !wanted.has(key)) this.#controller.remove(entry.id, false);
+    }
+    this.#syncForm();
   }
 
   /** The form this element belongs to, if any. */

@@ -69,6 +69,34 @@ describe('form integration', () => {
     expect(events).toEqual(['s3-change']);
   });
 
+  it('setting value (a controlled value) narrows the list to those keys, [] empties it; no events, unknown keys ignored', async () => {
+    const f = form();
+    const { el } = await mount({ name: 'photos', multiple: true }, f);
+    const events: string[] = [];
+    for (const type of ['s3-change', 's3-file-removed'] as const)
+      el.addEventListener(type, () => events.push(type));
+    el.addFiles([file('a.bin', 300), file('b.bin', 400)]);
+    await expect
+      .poll(() => rows(el).map((r) => r.dataset.status), { timeout: 20_000 })
+      .toEqual(['succeeded', 'succeeded']);
+    const [a, b] = el.value as [string, string];
+    events.length = 0;
+    // The same value again (a re-render) changes nothing.
+    el.value = [a, b];
+    expect(rows(el)).toHaveLength(2);
+    // Dropping b's key takes b's row off and out of the form; a key never uploaded here is ignored.
+    el.value = [a, 'users/someone-else/x.bin'];
+    expect(el.value).toEqual([a]);
+    await expect
+      .poll(() => rows(el).map((r) => r.querySelector('[part="name"]')?.textContent))
+      .toEqual(['a.bin']);
+    expect(new FormData(f).getAll('photos')).toEqual([a]);
+    el.value = [];
+    await expect.poll(() => rows(el)).toHaveLength(0);
+    expect(new FormData(f).getAll('photos')).toEqual([]);
+    expect(events).toEqual([]);
+  });
+
   it('a disabled fieldset disables the element; setting properties fires no events', async () => {
     const f = form();
     const fieldset = document.createElement('fieldset');
