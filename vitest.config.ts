@@ -87,7 +87,8 @@ export default defineConfig({
         test: {
           // End-to-end: a real Chromium driven by playwright-core against running servers.
           name: 'e2e',
-          include: ['apps/*/test/e2e/**/*.test.ts'],
+          // The demo, and each framework example built and driven as its users would.
+          include: ['apps/*/test/e2e/**/*.test.ts', 'examples/*/test/e2e/**/*.test.ts'],
           environment: 'node',
           globalSetup,
           testTimeout: 120_000,

@@ -1,0 +1,19 @@
+import react from '@vitejs/plugin-react';
+import { defaultClientConditions, defineConfig } from 'vite';
+
+export default defineConfig({
+  plugins: [react()],
+  // Inside this repository the @s3up packages resolve to their TypeScript sources; an app
+  // that installs them from npm leaves this out.
+  resolve: { conditions: ['@s3up/source', ...defaultClientConditions] },
+  server: {
+    // In development the token server runs beside vite (`pnpm --filter @s3up/token-server
+    // start`, port 8787): the page asks for credentials on its own origin.
+    proxy: {
+      '/s3up': {
+        target: process.env.S3UP_TOKEN_SERVER_URL ?? 'http://127.0.0.1:8787',
+        rewrite: (p) => p.slice(5),
+      },
+    },
+  },
+});
