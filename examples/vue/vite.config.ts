@@ -1,0 +1,25 @@
+import vue from '@vitejs/plugin-vue';
+import { defaultClientConditions, defineConfig } from 'vite';
+
+export default defineConfig({
+  plugins: [
+    vue({
+      // <s3-upload> is a custom element, not a Vue component: Vue renders it as it is and sets
+      // the properties it has (maxFileSize, credentialsRequest, value) as properties.
+      template: { compilerOptions: { isCustomElement: (tag) => tag === 's3-upload' } },
+    }),
+  ],
+  // Inside this repository the @s3up packages resolve to their TypeScript sources; an app
+  // that installs them from npm leaves this out.
+  resolve: { conditions: ['@s3up/source', ...defaultClientConditions] },
+  server: {
+    // In development the token server runs beside vite (`pnpm --filter @s3up/token-server
+    // start`, port 8787): the page asks for credentials on its own origin.
+    proxy: {
+      '/s3up': {
+        target: process.env.S3UP_TOKEN_SERVER_URL ?? 'http://127.0.0.1:8787',
+        rewrite: (p) => p.slice(5),
+      },
+    },
+  },
+});
