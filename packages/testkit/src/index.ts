@@ -36,3 +36,4 @@ export {
 export { type LocalRedis, redisCommand, type StartRedisOptions, startRedis } from './redis-server.js';
 export { type RoundRobinProxy, roundRobinProxy } from './round-robin-proxy.js';
 export { runShared } from './run-shared.js';
+export { localBackendOptions } from './token-server-options.js';

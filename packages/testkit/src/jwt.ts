@@ -8,6 +8,9 @@ export interface JwtSettings {
 }
 
 export interface MintOptions {
+  /** An HMAC algorithm. Default HS256. */
+  alg?: 'HS256' | 'HS384' | 'HS512';
+  /** `exp`: a duration from now (`'5m'`) or seconds since the epoch. Default `'5m'`. */
   expiresIn?: string | number;
   notBefore?: string | number;
   issuedAt?: number;
@@ -21,16 +24,22 @@ export interface MintOptions {
 }
 
 /**
- * An HS256 token for `sub`, as an identity provider would mint it: the one minting helper
- * of the workspace's tests (token server, CLI, adversarial suite). Browser-safe.
+ * An HS256 token for `sub` (left out when undefined), as an identity provider would mint it:
+ * the one minting helper of the workspace's tests, in Node and in the browser (core, element,
+ * token server, CLI, examples, the adversarial suite). The options make the tokens a verifier
+ * must refuse (expired, from the future, another issuer, audience or secret, no `exp`).
  */
-export function mintToken(jwt: JwtSettings, sub: string, options: MintOptions = {}): Promise<string> {
+export function mintToken(
+  jwt: JwtSettings,
+  sub: string | undefined,
+  options: MintOptions = {},
+): Promise<string> {
   let builder = new SignJWT({ ...options.claims })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setSubject(sub)
+    .setProtectedHeader({ alg: options.alg ?? 'HS256', typ: 'JWT' })
     .setIssuer(options.issuer ?? jwt.issuer)
     .setAudience(options.audience ?? jwt.audience)
     .setIssuedAt(options.issuedAt);
+  if (sub !== undefined) builder = builder.setSubject(sub);
   if (!options.noExpiry) builder = builder.setExpirationTime(options.expiresIn ?? '5m');
   if (options.notBefore !== undefined) builder = builder.setNotBefore(options.notBefore);
   return builder.sign(new TextEncoder().encode(options.secret ?? jwt.secret));

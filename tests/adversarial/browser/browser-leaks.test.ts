@@ -3,7 +3,7 @@
 // signature or policy text. Real Chromium, the real token server and the real backend:
 // an upload that succeeds, one paused with its resume record in IndexedDB, one refused by
 // the token endpoint (an expired JWT), one whose key the engine refuses.
-import { SignJWT } from 'jose';
+import { mintToken } from '@s3up/testkit/jwt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { S3Upload } from '../../../packages/element/src/index.js';
 import { file, mount, statusOfRow, tokenServer } from '../../../packages/element/test/browser/fixture.js';
@@ -158,16 +158,8 @@ describe('case 10 in the browser: what the element shows, logs, emits, submits a
   it('a refresh refused by the token endpoint (an expired JWT)', async () => {
     const { el, user } = await mount();
     watch(el);
-    const { secret, issuer, audience } = tokenServer.jwt;
     const now = Math.floor(Date.now() / 1000);
-    const expired = await new SignJWT({})
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject(user)
-      .setIssuer(issuer)
-      .setAudience(audience)
-      .setIssuedAt(now - 7200)
-      .setExpirationTime(now - 3600)
-      .sign(new TextEncoder().encode(secret));
+    const expired = await mintToken(tokenServer.jwt, user, { issuedAt: now - 7200, expiresIn: now - 3600 });
     remember('an expired JWT', expired);
     el.credentialsRequest = (init) => ({
       ...init,

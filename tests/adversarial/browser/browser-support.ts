@@ -3,8 +3,8 @@
 // for a task to settle.
 
 import type { Uploader, UploadTask } from '@s3up/core';
+import { mintToken } from '@s3up/testkit/jwt';
 import type {} from '@s3up/testkit/provided-token-server';
-import { SignJWT } from 'jose';
 import { expect, inject } from 'vitest';
 
 export { throttleUplink } from '../../../packages/core/test/support/chromium-network.js';
@@ -12,15 +12,8 @@ export { throttleUplink } from '../../../packages/core/test/support/chromium-net
 export const tokenServer = inject('tokenServer');
 
 /** An HS256 token for `user` from the run's token server's issuer, valid for an hour. */
-export async function jwtFor(user: string): Promise<string> {
-  return new SignJWT({})
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(user)
-    .setIssuer(tokenServer.jwt.issuer)
-    .setAudience(tokenServer.jwt.audience)
-    .setIssuedAt()
-    .setExpirationTime('1h')
-    .sign(new TextEncoder().encode(tokenServer.jwt.secret));
+export function jwtFor(user: string): Promise<string> {
+  return mintToken(tokenServer.jwt, user, { expiresIn: '1h' });
 }
 
 /** Resolves with the task once it succeeded, failed or was cancelled. */

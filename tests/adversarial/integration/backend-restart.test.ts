@@ -13,9 +13,10 @@ import {
   startLocalS3,
   stopLocalS3,
 } from '@s3up/testkit';
+import { FaultProxy } from '@s3up/testkit/fault-proxy';
+import { MiB, randomFile } from '@s3up/testkit/random-file';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { engineFor, MiB, randomFile, settled } from '../support/engine-under-test.js';
-import { FaultProxy, type SeenRequest } from '../support/fault-proxy.js';
+import { engineFor, settled } from '../support/engine-under-test.js';
 import { bytesOf, exists, ownerClient } from '../support/s3-probe.js';
 import { TokenServerUnderTest } from '../support/token-server-under-test.js';
 
@@ -55,9 +56,6 @@ afterEach(async () => {
   if (!(await isLocalS3Up(local))) await startGateway(local);
 }, 120_000);
 
-const params = (r: SeenRequest) => new URL(r.url, 'http://x').searchParams;
-const partNumber = (r: SeenRequest) => Number(params(r).get('partNumber'));
-const uploadIdOf = (r: SeenRequest) => params(r).get('uploadId');
 const rgwPid = () => readFileSync(join(local.dir, 'run', 'rgw.pid'), 'utf8').trim();
 
 /** Starts a crash-and-restart in the background; resolves once the gateway is dead. */
@@ -100,7 +98,7 @@ describe('case 21: the local backend restarted mid-upload', () => {
     const from = s3.seen.length;
     let crashed = false;
     s3.rule = async (r) => {
-      if (!crashed && r.operation === 'UploadPart' && partNumber(r) === 2) {
+      if (!crashed && r.operation === 'UploadPart' && r.partNumber === 2) {
         crashed = true;
         await killGateway(local); // and it stays down until the engine has given up
       }
@@ -117,7 +115,7 @@ describe('case 21: the local backend restarted mid-upload', () => {
     expect(task.error?.message).toMatch(/failed before S3 answered/);
     expect(said).toEqual({ succeeded: [], failed: ['network'] });
     const key = task.key!;
-    const failedUploadId = uploadIdOf(s3.seen.slice(from).find((c) => c.operation === 'UploadPart')!)!;
+    const failedUploadId = s3.seen.slice(from).find((c) => c.operation === 'UploadPart')!.uploadId!;
 
     await startGateway(local);
     expect(await exists(local, key)).toBe(false);
@@ -137,7 +135,7 @@ describe('case 21: the local backend restarted mid-upload', () => {
     // crashed gateway is sent again before the new upload starts.
     expect(await openUploads(key)).toEqual([]);
     expect(
-      calls.filter((c) => c.operation === 'AbortMultipartUpload' && uploadIdOf(c) === failedUploadId).length,
+      calls.filter((c) => c.operation === 'AbortMultipartUpload' && c.uploadId === failedUploadId).length,
     ).toBeGreaterThanOrEqual(1);
     expect(server.leaks()).toEqual([]);
     await uploader.destroy();
@@ -148,7 +146,7 @@ describe('case 21: the local backend restarted mid-upload', () => {
     const before = rgwPid();
     let crashed = false;
     s3.rule = async (r) => {
-      if (!crashed && r.operation === 'UploadPart' && partNumber(r) === 2) {
+      if (!crashed && r.operation === 'UploadPart' && r.partNumber === 2) {
         crashed = true;
         await crashAndRestart(1000);
       }
@@ -168,11 +166,9 @@ describe('case 21: the local backend restarted mid-upload', () => {
     expect(said).toEqual({ succeeded: [task.key], failed: [] });
     const calls = s3.seen.slice(from);
     expect(calls.filter((c) => c.operation === 'CreateMultipartUpload')).toHaveLength(1);
-    expect(new Set(calls.filter(uploadIdOf).map(uploadIdOf)).size).toBe(1);
+    expect(new Set(calls.filter((r) => r.uploadId).map((r) => r.uploadId)).size).toBe(1);
     // Part 2 reached the dead gateway and was sent again after the restart.
-    expect(calls.filter((c) => c.operation === 'UploadPart' && partNumber(c) === 2).length).toBeGreaterThan(
-      1,
-    );
+    expect(calls.filter((c) => c.operation === 'UploadPart' && c.partNumber === 2).length).toBeGreaterThan(1);
     expect(calls.filter((c) => c.operation === 'AbortMultipartUpload')).toHaveLength(0);
     expect((await bytesOf(local, task.key!)).equals(bytes)).toBe(true);
     expect(await openUploads(task.key!)).toEqual([]);
@@ -202,7 +198,7 @@ describe('case 21: the local backend restarted mid-upload', () => {
     expect(said).toEqual({ succeeded: [task.key], failed: [] });
     const calls = s3.seen.slice(from);
     expect(calls.filter((c) => c.operation === 'CompleteMultipartUpload').length).toBeGreaterThan(1);
-    expect(new Set(calls.filter(uploadIdOf).map(uploadIdOf)).size).toBe(1);
+    expect(new Set(calls.filter((r) => r.uploadId).map((r) => r.uploadId)).size).toBe(1);
     expect(await storedSize(task.key!)).toBe(file.size);
     expect((await bytesOf(local, task.key!)).equals(bytes)).toBe(true);
     expect(await openUploads(task.key!)).toEqual([]);
@@ -238,7 +234,7 @@ describe('case 21: the local backend restarted mid-upload', () => {
     expect(task.verified).toBe(true);
     expect(said).toEqual({ succeeded: [key], failed: [] });
     const calls = s3.seen.slice(from);
-    expect(new Set(calls.filter(uploadIdOf).map(uploadIdOf)).size).toBe(1);
+    expect(new Set(calls.filter((r) => r.uploadId).map((r) => r.uploadId)).size).toBe(1);
     // RGW answers a Complete sent again for an upload it already completed with 200.
     const lastComplete = calls.findLastIndex((c) => c.operation === 'CompleteMultipartUpload');
     expect(calls[lastComplete]?.status).toBe(200);
@@ -258,7 +254,7 @@ describe('case 21: the whole local backend restarted mid-upload (memstore: every
     const assumed = server.sts.count('AssumeRole');
     let restarted = false;
     s3.rule = async (r) => {
-      if (!restarted && r.operation === 'UploadPart' && partNumber(r) === 2) {
+      if (!restarted && r.operation === 'UploadPart' && r.partNumber === 2) {
         restarted = true;
         // Same endpoint, keys, bucket and role, provisioned afresh; part 2 waits here meanwhile.
         await restartLocalS3(local);

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
+import { FaultProxy, type SeenRequest } from '@s3up/testkit/fault-proxy';
+import { MiB, randomFile } from '@s3up/testkit/random-file';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { engineFor, MiB, randomFile, settled } from '../support/engine-under-test.js';
-import { FaultProxy, type SeenRequest } from '../support/fault-proxy.js';
+import { engineFor, settled } from '../support/engine-under-test.js';
 import { bytesOf, exists, ownerClient } from '../support/s3-probe.js';
 import { TokenServerUnderTest } from '../support/token-server-under-test.js';
 
@@ -15,8 +16,6 @@ const local = inject('localS3');
 const run = randomBytes(4).toString('hex');
 const SESSION_SECONDS = 2;
 
-const uploadIdOf = (r: SeenRequest) => new URL(r.url, 'http://x').searchParams.get('uploadId');
-const partNumber = (r: SeenRequest) => Number(new URL(r.url, 'http://x').searchParams.get('partNumber'));
 /** The session a request was signed with (RGW may reuse an access key id across sessions). */
 const sessionOf = (r: SeenRequest) => String(r.headers['x-amz-security-token']);
 
@@ -72,8 +71,8 @@ describe('case 13: credentials that expire every 2 s during an upload of about 8
     expect(heads.filter((status) => status !== 200)).toEqual([]);
     expect(task.verified).toBe(true);
     expect(requests.filter((r) => r.operation === 'CreateMultipartUpload')).toHaveLength(1);
-    expect(new Set(requests.filter(uploadIdOf).map(uploadIdOf)).size).toBe(1);
-    const parts = requests.filter((r) => r.operation === 'UploadPart').map(partNumber);
+    expect(new Set(requests.filter((r) => r.uploadId).map((r) => r.uploadId)).size).toBe(1);
+    const parts = requests.filter((r) => r.operation === 'UploadPart').map((r) => Number(r.partNumber));
     expect(parts.sort((a, b) => a - b)).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
     expect(requests.filter((r) => r.operation === 'CompleteMultipartUpload')).toHaveLength(1);
     // The sessions really did turn over: the parts were signed in many different sessions,

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { ListPartsCommand } from '@aws-sdk/client-s3';
+import { FaultProxy } from '@s3up/testkit/fault-proxy';
+import { MiB, randomFile } from '@s3up/testkit/random-file';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { engineFor, MiB, randomFile, settled } from '../support/engine-under-test.js';
-import { FaultProxy, type SeenRequest } from '../support/fault-proxy.js';
+import { engineFor, settled } from '../support/engine-under-test.js';
 import { bytesOf, exists, ownerClient } from '../support/s3-probe.js';
 import { TokenServerUnderTest } from '../support/token-server-under-test.js';
 
@@ -16,8 +17,6 @@ const s3Error = (status: number, code: string) => ({
   status,
   body: `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>injected by the adversarial suite</Message><RequestId>adv</RequestId></Error>`,
 });
-const partNumber = (r: SeenRequest) => Number(new URL(r.url, 'http://x').searchParams.get('partNumber'));
-const uploadIdOf = (r: SeenRequest) => new URL(r.url, 'http://x').searchParams.get('uploadId');
 
 let s3: FaultProxy;
 let server: TokenServerUnderTest;
@@ -58,10 +57,10 @@ describe('case 17: a part answering 500 or SlowDown is retried; a 403 is not', (
       if (r.operation !== 'UploadPart') return undefined;
       const earlier = seen
         .slice(from, -1)
-        .filter((s) => s.operation === 'UploadPart' && partNumber(s) === partNumber(r));
+        .filter((s) => s.operation === 'UploadPart' && s.partNumber === r.partNumber);
       if (earlier.length > 0) return undefined;
-      if (partNumber(r) === 2) return s3Error(500, 'InternalError');
-      if (partNumber(r) === 3) return s3Error(503, 'SlowDown');
+      if (r.partNumber === 2) return s3Error(500, 'InternalError');
+      if (r.partNumber === 3) return s3Error(503, 'SlowDown');
       return undefined;
     };
     const { uploader } = engineFor(server, `retry${run}`);
@@ -71,10 +70,10 @@ describe('case 17: a part answering 500 or SlowDown is retried; a 403 is not', (
     expect(task.state).toBe('succeeded');
     const calls = s3.seen.slice(from);
     expect(calls.filter((c) => c.operation === 'CreateMultipartUpload')).toHaveLength(1);
-    expect(new Set(calls.filter((c) => uploadIdOf(c)).map(uploadIdOf)).size).toBe(1);
+    expect(new Set(calls.filter((c) => c.uploadId).map((c) => c.uploadId)).size).toBe(1);
     const parts = calls
       .filter((c) => c.operation === 'UploadPart')
-      .map(partNumber)
+      .map((r) => r.partNumber)
       .sort();
     expect(parts).toEqual([1, 2, 2, 3, 3]);
     expect(calls.filter((c) => c.operation === 'AbortMultipartUpload')).toHaveLength(0);
@@ -85,7 +84,7 @@ describe('case 17: a part answering 500 or SlowDown is retried; a 403 is not', (
   it('a 403 on part 2: not retried, reported as access-denied, nothing stored; cancel() then aborts exactly once', async () => {
     const from = s3.seen.length;
     s3.rule = (r) =>
-      r.operation === 'UploadPart' && partNumber(r) === 2 ? s3Error(403, 'AccessDenied') : undefined;
+      r.operation === 'UploadPart' && r.partNumber === 2 ? s3Error(403, 'AccessDenied') : undefined;
     const { uploader } = engineFor(server, `deny${run}`);
     const failed: string[] = [];
     uploader.addEventListener('upload-failed', (e) => failed.push(e.detail.error.code));
@@ -97,10 +96,10 @@ describe('case 17: a part answering 500 or SlowDown is retried; a 403 is not', (
     // aborted at once, as the issue asks, nor by remove(), is FINDINGS.md F5.)
     await uploader.cancel(task.id);
     const calls = s3.seen.slice(from);
-    expect(calls.filter((c) => c.operation === 'UploadPart' && partNumber(c) === 2)).toHaveLength(1);
+    expect(calls.filter((c) => c.operation === 'UploadPart' && c.partNumber === 2)).toHaveLength(1);
     expect(calls.filter((c) => c.operation === 'AbortMultipartUpload')).toHaveLength(1);
-    const uploadId = uploadIdOf(calls.find((c) => c.operation === 'AbortMultipartUpload')!)!;
-    const key = decodeURIComponent(new URL(calls.find((c) => uploadIdOf(c))!.url, 'http://x').pathname).slice(
+    const uploadId = calls.find((c) => c.operation === 'AbortMultipartUpload')!.uploadId!;
+    const key = decodeURIComponent(new URL(calls.find((c) => c.uploadId)!.url, 'http://x').pathname).slice(
       local.bucket.length + 2,
     );
     expect(await listPartsStatus(key, uploadId)).toMatch(/^404 NoSuch(Upload|Key)$/);
@@ -113,7 +112,7 @@ describe('case 18: a part failing for good', () => {
   it('remove() of a failed multipart task aborts it exactly once (fixed by core d8fc843; FINDINGS.md F5)', async () => {
     const from = s3.seen.length;
     s3.rule = (r) =>
-      r.operation === 'UploadPart' && partNumber(r) === 2 ? s3Error(403, 'AccessDenied') : undefined;
+      r.operation === 'UploadPart' && r.partNumber === 2 ? s3Error(403, 'AccessDenied') : undefined;
     const { uploader } = engineFor(server, `remove${run}`);
     const task = await settled(uploader, uploader.add(randomFile(12 * MiB).file));
     expect(task.state).toBe('failed');
@@ -125,7 +124,7 @@ describe('case 18: a part failing for good', () => {
   it('500 on every attempt of part 2: failed (server) after 4 attempts; cancel() aborts exactly once, then ListParts answers NoSuchUpload', async () => {
     const from = s3.seen.length;
     s3.rule = (r) =>
-      r.operation === 'UploadPart' && partNumber(r) === 2 ? s3Error(500, 'InternalError') : undefined;
+      r.operation === 'UploadPart' && r.partNumber === 2 ? s3Error(500, 'InternalError') : undefined;
     const { uploader } = engineFor(server, `broken${run}`);
     const task = await settled(uploader, uploader.add(randomFile(12 * MiB, 'broken.bin').file));
     expect(task.state).toBe('failed');
@@ -135,14 +134,14 @@ describe('case 18: a part failing for good', () => {
     await uploader.cancel(task.id);
     const calls = s3.seen.slice(from);
     // The configured 3 retries: 4 attempts, then no more.
-    expect(calls.filter((c) => c.operation === 'UploadPart' && partNumber(c) === 2)).toHaveLength(4);
+    expect(calls.filter((c) => c.operation === 'UploadPart' && c.partNumber === 2)).toHaveLength(4);
     expect(calls.filter((c) => c.operation === 'CompleteMultipartUpload')).toHaveLength(0);
     const aborts = calls.filter((c) => c.operation === 'AbortMultipartUpload');
     expect(aborts).toHaveLength(1);
     const key = decodeURIComponent(new URL(aborts[0]!.url, 'http://x').pathname).slice(
       local.bucket.length + 2,
     );
-    expect(await listPartsStatus(key, uploadIdOf(aborts[0]!)!)).toMatch(/^404 NoSuch(Upload|Key)$/);
+    expect(await listPartsStatus(key, aborts[0]!.uploadId!)).toMatch(/^404 NoSuch(Upload|Key)$/);
     expect(await exists(local, key)).toBe(false);
     await uploader.destroy();
   });
@@ -164,7 +163,7 @@ describe('case 19: Complete answering 200 with an error body', () => {
     expect(succeeded).toEqual([]);
     const calls = s3.seen.slice(from);
     expect(calls.filter((c) => c.operation === 'CompleteMultipartUpload').length).toBeGreaterThanOrEqual(1);
-    const key = decodeURIComponent(new URL(calls.find((c) => uploadIdOf(c))!.url, 'http://x').pathname).slice(
+    const key = decodeURIComponent(new URL(calls.find((c) => c.uploadId)!.url, 'http://x').pathname).slice(
       local.bucket.length + 2,
     );
     expect(await exists(local, key)).toBe(false);
@@ -182,7 +181,7 @@ describe('cases 17 and 18: a failed upload is aborted without the app asking', (
     async (_name, status, code) => {
       const from = s3.seen.length;
       s3.rule = (r) =>
-        r.operation === 'UploadPart' && partNumber(r) === 2 ? s3Error(status, code) : undefined;
+        r.operation === 'UploadPart' && r.partNumber === 2 ? s3Error(status, code) : undefined;
       const { uploader } = engineFor(server, `abort${status}${run}`);
       const task = await settled(uploader, uploader.add(randomFile(12 * MiB).file));
       expect(task.state).toBe('failed');

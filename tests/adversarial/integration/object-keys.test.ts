@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { randomFile } from '@s3up/testkit/random-file';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { engineFor, randomFile, settled } from '../support/engine-under-test.js';
+import { engineFor, settled } from '../support/engine-under-test.js';
 import { bytesOf, ownerClient } from '../support/s3-probe.js';
 import { TokenServerUnderTest } from '../support/token-server-under-test.js';
 

@@ -7,8 +7,9 @@ import {
   type S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
+import { statusOf } from '@s3up/testkit/s3-status';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { bytesOf, clientFromAnswer, exists, ownerClient, statusOf } from '../support/s3-probe.js';
+import { bytesOf, clientFromAnswer, exists, ownerClient } from '../support/s3-probe.js';
 import { TokenServerUnderTest } from '../support/token-server-under-test.js';
 
 // Case 9: issued credentials carry no s3:PutObjectAcl, so an upload that asks for a

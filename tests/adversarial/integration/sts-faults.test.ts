@@ -1,5 +1,5 @@
+import type { Fault } from '@s3up/testkit/fault-proxy';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Fault } from '../support/fault-proxy.js';
 import { TokenServerUnderTest } from '../support/token-server-under-test.js';
 
 // Case 11: STS down, slow or throttling. The token server retries a bounded number of

@@ -1,14 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { Uploader, type UploaderOptions, type UploadTask } from '@s3up/core';
+import { MiB } from '@s3up/testkit/random-file';
 import type { TokenServerUnderTest } from './token-server-under-test.js';
-
-export const MiB = 1024 * 1024;
-
-/** Random bytes and a File holding them. */
-export function randomFile(size: number, name = 'file.bin'): { file: File; bytes: Buffer } {
-  const bytes = randomBytes(size);
-  return { file: new File([new Uint8Array(bytes)], name, { type: 'application/octet-stream' }), bytes };
-}
 
 /**
  * An uploader on a token server under test, as a signed-in user: `tokenFor(call)` gives

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { LocalS3 } from '@s3up/testkit';
-import { s3Operation } from './fault-proxy.js';
+import { s3Operation } from '@s3up/testkit/s3-operation';
 import { bytesOf } from './s3-probe.js';
 import { TokenServerUnderTest } from './token-server-under-test.js';
 

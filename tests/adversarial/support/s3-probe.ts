@@ -1,15 +1,6 @@
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { type LocalS3, s3Client } from '@s3up/testkit';
-
-/** The HTTP status an AWS SDK call ended with: 200 on success, the error's status otherwise. */
-export async function statusOf(promise: Promise<unknown>): Promise<number> {
-  try {
-    await promise;
-    return 200;
-  } catch (error) {
-    return (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? -1;
-  }
-}
+import { statusOf } from '@s3up/testkit/s3-status';
 
 /** An S3 client on the credentials a token server answered with. */
 export function clientFromAnswer(local: LocalS3, answer: Record<string, unknown>): S3Client {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { LocalS3 } from '@s3up/testkit';
+import { type LocalS3, localBackendOptions } from '@s3up/testkit';
+import { FaultProxy, type FaultRule } from '@s3up/testkit/fault-proxy';
 import {
   createAuditLogger,
   createTokenServer,
@@ -8,7 +9,6 @@ import {
   type RunningTokenServer,
   type TokenServerOptions,
 } from '@s3up/token-server';
-import { FaultProxy, type FaultRule } from './fault-proxy.js';
 import { type JwtSettings, mintToken } from './jwt-tokens.js';
 import { LeakLedger } from './leak-ledger.js';
 import { LogCapture } from './log-capture.js';
@@ -75,14 +75,8 @@ export class TokenServerUnderTest {
     const sts = await FaultProxy.start(local.endpoint, options.stsFaults);
     const log = new LogCapture();
     const { listen, clearCache } = createTokenServer({
-      bucket: local.bucket,
-      region: local.region,
-      roleArn: local.roleArn,
-      endpoint: local.endpoint,
+      ...localBackendOptions(local),
       stsEndpoint: sts.url,
-      forcePathStyle: true,
-      checksums: 'WHEN_REQUIRED',
-      credentials: { accessKeyId: local.service.accessKeyId, secretAccessKey: local.service.secretAccessKey },
       authenticate: jwtAuthenticator({ ...jwt, ...options.jwtOptions }),
       allowedOrigins: ['http://localhost:*', 'http://127.0.0.1:*'],
       duration: { minSeconds: local.minSessionSeconds, maxSeconds: 3600, defaultSeconds: 900 },

@@ -1,9 +1,9 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { Uploader } from '@s3up/core';
-import { s3Client } from '@s3up/testkit';
+import { localBackendOptions, s3Client } from '@s3up/testkit';
 import type {} from '@s3up/testkit/global-setup';
+import { mintToken } from '@s3up/testkit/jwt';
 import { createAuditLogger, jwtAuthenticator } from '@s3up/token-server';
-import { SignJWT } from 'jose';
 import { afterAll, expect, inject, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 
@@ -14,13 +14,7 @@ const jwt = {
   audience: 's3up',
 };
 const { app } = await createApp({
-  bucket: local.bucket,
-  region: local.region,
-  roleArn: local.roleArn,
-  endpoint: local.endpoint,
-  forcePathStyle: true,
-  checksums: 'WHEN_REQUIRED',
-  credentials: local.service,
+  ...localBackendOptions(local),
   authenticate: jwtAuthenticator(jwt),
   audit: createAuditLogger({ level: 'silent' }),
 });
@@ -29,13 +23,7 @@ afterAll(() => app.close());
 
 it('a JWT gets credentials from the Fastify plugin; a multipart upload through them reads back byte-exact', async () => {
   const user = `fastify-${Date.now().toString(36)}`;
-  const token = await new SignJWT({})
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(user)
-    .setIssuer(jwt.issuer)
-    .setAudience(jwt.audience)
-    .setExpirationTime('5m')
-    .sign(new TextEncoder().encode(jwt.secret));
+  const token = await mintToken(jwt, user);
   const uploader = new Uploader({
     credentials: {
       url: `${base}/s3up/credentials`,

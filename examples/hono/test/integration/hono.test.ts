@@ -2,10 +2,10 @@ import type { AddressInfo } from 'node:net';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { serve } from '@hono/node-server';
 import { Uploader } from '@s3up/core';
-import { s3Client } from '@s3up/testkit';
+import { localBackendOptions, s3Client } from '@s3up/testkit';
 import type {} from '@s3up/testkit/global-setup';
+import { mintToken } from '@s3up/testkit/jwt';
 import { createAuditLogger, jwtAuthenticator } from '@s3up/token-server';
-import { SignJWT } from 'jose';
 import { afterAll, expect, inject, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 
@@ -17,13 +17,7 @@ const jwt = {
 };
 const received: string[] = [];
 const { app, handler } = createApp({
-  bucket: local.bucket,
-  region: local.region,
-  roleArn: local.roleArn,
-  endpoint: local.endpoint,
-  forcePathStyle: true,
-  checksums: 'WHEN_REQUIRED',
-  credentials: local.service,
+  ...localBackendOptions(local),
   authenticate: jwtAuthenticator(jwt),
   onUploaded: (receipt) => {
     received.push(receipt.key);
@@ -41,13 +35,7 @@ afterAll(() => {
 
 it('a JWT gets credentials from the Hono app; the engine uploads through them, byte-exact, and reports the upload', async () => {
   const user = `hono-${Date.now().toString(36)}`;
-  const token = await new SignJWT({})
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(user)
-    .setIssuer(jwt.issuer)
-    .setAudience(jwt.audience)
-    .setExpirationTime('5m')
-    .sign(new TextEncoder().encode(jwt.secret));
+  const token = await mintToken(jwt, user);
   const uploader = new Uploader({
     credentials: {
       url: `${base}/s3up/credentials`,

@@ -3,7 +3,7 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { Uploader } from '@s3up/core';
 import { s3Client } from '@s3up/testkit';
 import type {} from '@s3up/testkit/global-setup';
-import { SignJWT } from 'jose';
+import { mintToken } from '@s3up/testkit/jwt';
 import { expect, inject, it } from 'vitest';
 
 // The function's environment, as the operator would set it on AWS (here: the local backend).
@@ -57,13 +57,7 @@ async function viaFunctionUrl(input: RequestInfo | URL, init?: RequestInit): Pro
 
 it('credentials from the Lambda handler (function URL event) upload a file, read back byte-exact', async () => {
   const user = `lambda-${Date.now().toString(36)}`;
-  const token = await new SignJWT({})
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(user)
-    .setIssuer('https://id.example.test')
-    .setAudience('s3up')
-    .setExpirationTime('5m')
-    .sign(new TextEncoder().encode(secret));
+  const token = await mintToken({ secret, issuer: 'https://id.example.test', audience: 's3up' }, user);
   const uploader = new Uploader({
     credentials: {
       url: `https://${template.requestContext.domainName}/s3up/credentials`,

@@ -7,8 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { s3Client } from '@s3up/testkit';
+import { statusOf } from '@s3up/testkit/s3-status';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { localClients, localFlags, s3up, statusOf } from '../support/cli-harness.js';
+import { localClients, localFlags, s3up } from '../support/cli-harness.js';
 
 const run = promisify(execFile);
 const local = inject('localS3');

@@ -13,10 +13,11 @@ import {
   HeadBucketCommand,
   PutBucketCorsCommand,
 } from '@aws-sdk/client-s3';
+import { statusOf } from '@s3up/testkit/s3-status';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { CheckResult } from '../../src/commands/doctor/index.js';
 import type { StepResult } from '../../src/commands/setup.js';
-import { localClients, localFlags, s3up, statusOf } from '../support/cli-harness.js';
+import { localClients, localFlags, s3up } from '../support/cli-harness.js';
 
 const local = inject('localS3');
 // A bucket and a role of this file's own: setup rewrites CORS and the trust, which would

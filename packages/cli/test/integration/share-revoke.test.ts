@@ -12,10 +12,11 @@ import {
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { s3Client, startRedis } from '@s3up/testkit';
+import { statusOf } from '@s3up/testkit/s3-status';
 import { cutoffKeys } from '@s3up/token-server/redis';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { localClients, localFlags, s3up, statusOf } from '../support/cli-harness.js';
+import { localClients, localFlags, s3up } from '../support/cli-harness.js';
 
 const exec = promisify(execFile);
 const local = inject('localS3');

@@ -70,12 +70,3 @@ export async function s3up(
   const code = await runCli(argv, ctx);
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
-
-export async function statusOf(promise: Promise<unknown>): Promise<number> {
-  try {
-    await promise;
-    return 200;
-  } catch (error) {
-    return (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? -1;
-  }
-}

@@ -6,12 +6,13 @@
 // max(one part, flightTime of the measured uplink). One UploadId; the bytes read back exact.
 // Files are scaled to the link so each case takes seconds; one browser for all of them.
 
+import { mintToken } from '@s3up/testkit/jwt';
 import type {} from '@s3up/testkit/provided-token-server';
 import { seededBytes } from '@s3up/testkit/seeded-bytes';
 import { describe, expect, inject, it } from 'vitest';
 import { commands } from 'vitest/browser';
 import { throttleUplink } from '../support/chromium-network.js';
-import { mintJwt, testUser } from '../support/token.js';
+import { testUser } from '../support/token.js';
 import type { MeteredRequest } from '../support/wire-meter.js';
 import type { LinkCommand, LinkMessage } from './fixtures/link-page.js';
 
@@ -77,7 +78,7 @@ describe('uploads on real links', () => {
     it(`at ${link.name}: a pause and a reload each waste at most the flight bound; one UploadId; exact bytes`, async () => {
       const meterUrl = await commands.wireMeterStart();
       const user = testUser('link');
-      const token = await mintJwt(tokenServer.jwt, user);
+      const token = await mintToken(tokenServer.jwt, user, { expiresIn: '1h' });
       const command: LinkCommand = {
         run: 'first',
         url: `${tokenServer.url}/credentials`,

@@ -1,10 +1,11 @@
 // Resume after a real page reload: an iframe uploads part of a file, is reloaded (its JS
 // heap is gone, IndexedDB stays), and the same file picked again continues the upload.
 
+import { mintToken } from '@s3up/testkit/jwt';
 import type {} from '@s3up/testkit/provided-token-server';
 import { expect, inject, it } from 'vitest';
 import { throttleUplink } from '../support/chromium-network.js';
-import { mintJwt, testUser } from '../support/token.js';
+import { testUser } from '../support/token.js';
 import type { ReloadCommand, ReloadReport } from './fixtures/reload-page.js';
 
 const tokenServer = inject('tokenServer');
@@ -25,7 +26,7 @@ it('resumes from IndexedDB after a real reload of the page, sending only the mis
   const user = testUser('reload');
   const command: Omit<ReloadCommand, 'phase'> = {
     url: `${tokenServer.url}/credentials`,
-    token: await mintJwt(tokenServer.jwt, user),
+    token: await mintToken(tokenServer.jwt, user, { expiresIn: '1h' }),
     dbName: `s3up-reload-${user}`,
     size: 20 * MiB,
     seed: 5,

@@ -2,10 +2,10 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { s3Client } from '@s3up/testkit';
 import type {} from '@s3up/testkit/global-setup';
 import type {} from '@s3up/testkit/provided-token-server';
+import { MiB, randomFile, sameBytes } from '@s3up/testkit/random-file';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { Uploader, type UploaderOptions, type UploadReceipt } from '../../src/index.js';
 import { settled } from '../support/harness.js';
-import { MiB, randomFile, sameBytes } from '../support/random-file.js';
 import { testUser, tokenCredentials } from '../support/token.js';
 
 // The shared test token server offers receipts (POST /uploads): its /credentials answer says

@@ -1,13 +1,13 @@
 import { crc32 } from 'node:zlib';
 import { GetObjectCommand, ListPartsCommand } from '@aws-sdk/client-s3';
 import { s3Client } from '@s3up/testkit';
+import { FaultProxy } from '@s3up/testkit/fault-proxy';
 import type {} from '@s3up/testkit/global-setup';
 import type {} from '@s3up/testkit/provided-token-server';
+import { MiB, randomFile, sameBytes } from '@s3up/testkit/random-file';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { MemoryResumeStore, Uploader, type UploaderOptions, type UploadTask } from '../../src/index.js';
-import { startCountingProxy } from '../support/counting-proxy.js';
 import { settled } from '../support/harness.js';
-import { MiB, randomFile, sameBytes } from '../support/random-file.js';
 import { SlowFile } from '../support/slow-file.js';
 import { testUser, tokenCredentials } from '../support/token.js';
 
@@ -15,10 +15,10 @@ const local = inject('localS3');
 const tokenServer = inject('tokenServer');
 // The bucket owner's keys: to read back what the engine stored, and to ask ListParts afterwards.
 const admin = s3Client(local, local.service);
-let proxy: Awaited<ReturnType<typeof startCountingProxy>>;
+let proxy: FaultProxy;
 
 beforeAll(async () => {
-  proxy = await startCountingProxy(local.endpoint);
+  proxy = await FaultProxy.start(local.endpoint);
 });
 afterAll(async () => {
   await proxy.close();
@@ -55,7 +55,7 @@ async function realUploader(
 }
 
 function callsFor(uploadId: string | undefined) {
-  return proxy.calls.filter((c) => c.uploadId === uploadId);
+  return proxy.seen.filter((c) => c.uploadId === uploadId);
 }
 
 const crcBase64 = (bytes: Uint8Array) => {
@@ -73,20 +73,22 @@ describe('checksums on the local backend (#14 item 8: RGW 16 ignores them, so ea
     expect(task.error).toBeUndefined();
     const stored = await readBack(task.key!);
     expect(sameBytes(stored, bytes)).toBe(true);
-    const calls = proxy.calls.filter(
-      (c) => c.uploadId && callsFor(c.uploadId).some((x) => x.op === 'CompleteMultipartUpload'),
+    const calls = proxy.seen.filter(
+      (c) => c.uploadId && callsFor(c.uploadId).some((x) => x.operation === 'CompleteMultipartUpload'),
     );
-    const uploadId = calls.find((c) => c.op === 'CompleteMultipartUpload' && c.status === 200)?.uploadId;
+    const uploadId = calls.find(
+      (c) => c.operation === 'CompleteMultipartUpload' && c.status === 200,
+    )?.uploadId;
     const mine = callsFor(uploadId!);
-    const parts = mine.filter((c) => c.op === 'UploadPart' && c.status === 200);
+    const parts = mine.filter((c) => c.operation === 'UploadPart' && c.status === 200);
     expect(parts.map((c) => c.partNumber).sort()).toEqual([1, 2, 3]);
     for (const part of parts) {
       const start = (part.partNumber! - 1) * 5 * MiB;
-      expect(part.integrity['x-amz-checksum-crc32']).toBe(crcBase64(stored.subarray(start, start + 5 * MiB)));
+      expect(part.headers['x-amz-checksum-crc32']).toBe(crcBase64(stored.subarray(start, start + 5 * MiB)));
     }
-    const complete = mine.find((c) => c.op === 'CompleteMultipartUpload')!;
-    expect(complete.integrity['x-amz-checksum-crc32']).toBe(crcBase64(stored));
-    expect(complete.integrity['x-amz-checksum-type']).toBe('FULL_OBJECT');
+    const complete = mine.find((c) => c.operation === 'CompleteMultipartUpload')!;
+    expect(complete.headers['x-amz-checksum-crc32']).toBe(crcBase64(stored));
+    expect(complete.headers['x-amz-checksum-type']).toBe('FULL_OBJECT');
     expect(task.checksum?.value).toBe(crcBase64(stored));
   });
 
@@ -142,23 +144,25 @@ describe('uploads to the real backend with credentials from the real token serve
     // About 2.5 MiB/s per part, two parts at once: 4 s or more, past the sessions' life.
     const file = new SlowFile(bytes, 'long.bin', 2.5 * MiB);
     const started = Date.now();
-    const from = proxy.calls.length;
+    const from = proxy.seen.length;
     const task = up.add(file);
     await settled(up, task);
     expect(task.error).toBeUndefined();
     expect(Date.now() - started).toBeGreaterThan(3000);
-    const calls = proxy.calls.slice(from);
-    expect(calls.filter((c) => c.op === 'CreateMultipartUpload')).toHaveLength(1);
+    const calls = proxy.seen.slice(from);
+    expect(calls.filter((c) => c.operation === 'CreateMultipartUpload')).toHaveLength(1);
     // Every part request and the completion carry the same UploadId.
     const uploadIds = new Set(calls.filter((c) => c.uploadId).map((c) => c.uploadId));
     expect(uploadIds.size).toBe(1);
     expect(
       calls
-        .filter((c) => c.op === 'UploadPart' && c.status === 200)
+        .filter((c) => c.operation === 'UploadPart' && c.status === 200)
         .map((c) => c.partNumber)
         .sort(),
     ).toEqual([1, 2, 3, 4]);
-    expect(calls.filter((c) => c.op === 'CompleteMultipartUpload').map((c) => c.status)).toEqual([200]);
+    expect(calls.filter((c) => c.operation === 'CompleteMultipartUpload').map((c) => c.status)).toEqual([
+      200,
+    ]);
     // The sessions did expire along the way: the engine fetched new ones.
     expect(scopes.filter((s) => s === 'upload').length).toBeGreaterThanOrEqual(2);
     expect(sameBytes(await readBack(task.key!), bytes)).toBe(true);
@@ -199,10 +203,10 @@ describe('uploads to the real backend with credentials from the real token serve
     expect(task.resumed).toBe(true);
     expect(task.key).toBe(record.key);
     const after = callsFor(record.uploadId).slice(before);
-    expect(after[0]?.op).toBe('ListParts');
-    expect(after.filter((c) => c.op === 'UploadPart').map((c) => c.partNumber)).toEqual([3, 4]);
+    expect(after[0]?.operation).toBe('ListParts');
+    expect(after.filter((c) => c.operation === 'UploadPart').map((c) => c.partNumber)).toEqual([3, 4]);
     expect(
-      proxy.calls.filter((c) => c.op === 'CreateMultipartUpload' && c.uploadId === null).length,
+      proxy.seen.filter((c) => c.operation === 'CreateMultipartUpload' && c.uploadId === null).length,
     ).toBeGreaterThan(0);
     expect(sameBytes(await readBack(task.key!), bytes)).toBe(true);
     expect(store.list()).toEqual([]);
@@ -223,7 +227,7 @@ describe('uploads to the real backend with credentials from the real token serve
     const record = store.list()[0]!;
     await up.cancel(task.id);
     expect(task.state).toBe('cancelled');
-    expect(callsFor(record.uploadId).filter((c) => c.op === 'AbortMultipartUpload')).toHaveLength(1);
+    expect(callsFor(record.uploadId).filter((c) => c.operation === 'AbortMultipartUpload')).toHaveLength(1);
     const status = await admin
       .send(new ListPartsCommand({ Bucket: local.bucket, Key: record.key, UploadId: record.uploadId }))
       .then(

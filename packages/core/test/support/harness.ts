@@ -1,8 +1,8 @@
+import { MiB } from '@s3up/testkit/random-file';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { Uploader, type UploaderOptions } from '../../src/index.js';
 import { FakeS3, TOKEN_URL } from './fake-s3.js';
-import { MiB } from './random-file.js';
 
 /**
  * msw for one test file, with a fresh FakeS3 per test: `const wire = useFakeS3();` then

@@ -1,35 +1,8 @@
+import { mintToken } from '@s3up/testkit/jwt';
+import type { ProvidedTokenServer } from '@s3up/testkit/provided-token-server';
 import type { CredentialsOptions } from '../../src/index.js';
 
-export interface TokenServerInfo {
-  url: string;
-  jwt: { secret: string; issuer: string; audience: string };
-}
-
-const base64url = (bytes: Uint8Array) =>
-  btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '');
-const encodeJson = (value: unknown) => base64url(new TextEncoder().encode(JSON.stringify(value)));
-
-/**
- * An HS256 JWT for the test token server, signed with WebCrypto so the same code runs in
- * Node and in Chromium (and core needs no JWT library).
- */
-export async function mintJwt(jwt: TokenServerInfo['jwt'], sub: string): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  const header = encodeJson({ alg: 'HS256', typ: 'JWT' });
-  const payload = encodeJson({ sub, iss: jwt.issuer, aud: jwt.audience, iat: now, exp: now + 3600 });
-  const key = await crypto.subtle.importKey(
-    'raw',
-    new TextEncoder().encode(jwt.secret),
-    { name: 'HMAC', hash: 'SHA-256' },
-    false,
-    ['sign'],
-  );
-  const signature = await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(`${header}.${payload}`));
-  return `${header}.${payload}.${base64url(new Uint8Array(signature))}`;
-}
+export type TokenServerInfo = ProvidedTokenServer;
 
 /** A user id unique to this run, so tests never see each other's objects. */
 export function testUser(label: string): string {
@@ -50,7 +23,7 @@ export async function tokenCredentials(
     onRequest?: (scope: string) => void;
   } = {},
 ): Promise<CredentialsOptions> {
-  const token = await mintJwt(server.jwt, user);
+  const token = await mintToken(server.jwt, user, { expiresIn: '1h' });
   return {
     url: `${server.url}/credentials`,
     request: (init) => {

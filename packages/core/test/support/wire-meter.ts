@@ -5,6 +5,7 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import type { AddressInfo, Socket } from 'node:net';
 import { ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
 import { type LocalS3, s3Client } from '@s3up/testkit';
+import { s3Operation } from '@s3up/testkit/s3-operation';
 
 /** One request the meter saw. Times are ms since the meter started. */
 export interface MeteredRequest {
@@ -20,21 +21,6 @@ export interface MeteredRequest {
   outcome: 'pending' | 'answered' | 'cut';
   startedAt: number;
   endedAt: number | null;
-}
-
-/** The S3 operation of a path-style request, from its method and query. */
-export function s3Operation(method: string, url: string): string {
-  const query = new URL(url, 'http://x').searchParams;
-  if (method === 'OPTIONS') return 'Preflight';
-  if (method === 'POST' && query.has('uploads')) return 'CreateMultipartUpload';
-  if (method === 'PUT' && query.has('partNumber')) return 'UploadPart';
-  if (method === 'POST' && query.has('uploadId')) return 'CompleteMultipartUpload';
-  if (method === 'DELETE' && query.has('uploadId')) return 'AbortMultipartUpload';
-  if (method === 'GET' && query.has('uploadId')) return 'ListParts';
-  if (method === 'GET' && query.has('uploads')) return 'ListMultipartUploads';
-  if (method === 'PUT') return 'PutObject';
-  if (method === 'HEAD') return 'HeadObject';
-  return method;
 }
 
 export class WireMeter {

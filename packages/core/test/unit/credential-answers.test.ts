@@ -1,6 +1,6 @@
+import { MiB, randomFile, sameBytes } from '@s3up/testkit/random-file';
 import { describe, expect, it, vi } from 'vitest';
 import { settled, testUploader, useFakeS3 } from '../support/harness.js';
-import { MiB, randomFile, sameBytes } from '../support/random-file.js';
 
 // The held bad answers of issue #14 item 1: each is a `credentials` error whose message names
 // the field, carries the answer's status (200, not 401/403: an app shows "the upload service

@@ -1,8 +1,8 @@
+import { MiB, randomFile, sameBytes } from '@s3up/testkit/random-file';
 import { describe, expect, it, vi } from 'vitest';
 import { MemoryResumeStore, type UploaderEventDetails } from '../../src/index.js';
 import { crc32Base64Of, type FakeS3, PREFIX, s3Error } from '../support/fake-s3.js';
 import { settled, testUploader, useFakeS3 } from '../support/harness.js';
-import { MiB, randomFile, sameBytes } from '../support/random-file.js';
 
 // Wire format per AWS's S3 API reference ("Checking object integrity", CreateMultipartUpload,
 // UploadPart, CompleteMultipartUpload, PutObject, "conditional writes"). The fake (msw,

@@ -1,10 +1,10 @@
 import { crc32 } from 'node:zlib';
+import { MiB, randomFile, sameBytes } from '@s3up/testkit/random-file';
 import { HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
 import { isUploadError } from '../../src/index.js';
 import { type FakeS3, PREFIX, s3Error } from '../support/fake-s3.js';
 import { settled, testUploader, useFakeS3 } from '../support/harness.js';
-import { MiB, randomFile, sameBytes } from '../support/random-file.js';
 
 vi.setConfig({ testTimeout: 30_000 });
 const wire = useFakeS3();

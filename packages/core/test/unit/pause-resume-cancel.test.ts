@@ -1,9 +1,9 @@
+import { MiB, randomFile, sameBytes } from '@s3up/testkit/random-file';
 import { HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
 import { fingerprintOf, MemoryResumeStore, type ResumeRecord } from '../../src/index.js';
 import { BUCKET, PREFIX, s3Error } from '../support/fake-s3.js';
 import { nextEvent, settled, testUploader, useFakeS3 } from '../support/harness.js';
-import { MiB, randomFile, sameBytes } from '../support/random-file.js';
 
 vi.setConfig({ testTimeout: 30_000 });
 const wire = useFakeS3();

@@ -1,7 +1,7 @@
+import { MiB, randomFile } from '@s3up/testkit/random-file';
 import { describe, expect, it, vi } from 'vitest';
 import { s3Error } from '../support/fake-s3.js';
 import { settled, testUploader, useFakeS3 } from '../support/harness.js';
-import { MiB, randomFile } from '../support/random-file.js';
 
 vi.setConfig({ testTimeout: 30_000 });
 const wire = useFakeS3();

@@ -1,10 +1,11 @@
 // Issue 20: stopping everything on sign-out, trying a cancelled file again, and the uploads a
 // reload left behind (listed with what S3 holds, continued by adding the file, discarded).
+
+import { MiB, randomFile, sameBytes } from '@s3up/testkit/random-file';
 import { describe, expect, it, vi } from 'vitest';
 import { fingerprintOf, MemoryResumeStore } from '../../src/index.js';
 import { s3Error } from '../support/fake-s3.js';
 import { nextEvent, settled, testUploader, useFakeS3 } from '../support/harness.js';
-import { MiB, randomFile, sameBytes } from '../support/random-file.js';
 
 vi.setConfig({ testTimeout: 30_000 });
 const wire = useFakeS3();

@@ -2,10 +2,10 @@
 // token server (JWT minted here with jose), files with known bytes, reading objects back
 // from the bucket, the axe audit and screenshots.
 
+import { mintToken } from '@s3up/testkit/jwt';
 import type {} from '@s3up/testkit/provided-token-server';
 import { seededBytes } from '@s3up/testkit/seeded-bytes';
 import axe from 'axe-core';
-import { SignJWT } from 'jose';
 import { expect, inject } from 'vitest';
 import { page } from 'vitest/browser';
 import '../../src/define.js';
@@ -14,16 +14,8 @@ import type { S3Upload } from '../../src/index.js';
 export const tokenServer = inject('tokenServer');
 
 /** An HS256 token for `userId`, signed like the app's identity provider would. */
-export async function jwtFor(userId: string): Promise<string> {
-  const { secret, issuer, audience } = tokenServer.jwt;
-  return new SignJWT({})
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(userId)
-    .setIssuer(issuer)
-    .setAudience(audience)
-    .setIssuedAt()
-    .setExpirationTime('10m')
-    .sign(new TextEncoder().encode(secret));
+export function jwtFor(userId: string): Promise<string> {
+  return mintToken(tokenServer.jwt, userId, { expiresIn: '10m' });
 }
 
 /** A user id of its own per test, so keys never collide between tests or runs. */

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
+  DeleteObjectCommand,
   GetObjectCommand,
   PutObjectCommand,
   UploadPartCommand,
@@ -9,6 +10,7 @@ import {
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { describe, expect, inject, it } from 'vitest';
 import { s3Client, stsClient, type TemporaryKeys } from '../../src/index.js';
+import { statusOf } from '../../src/s3-status.js';
 
 const local = inject('localS3');
 
@@ -44,15 +46,6 @@ async function assumeRole(policy?: string): Promise<TemporaryKeys> {
   };
 }
 
-async function statusOf(promise: Promise<unknown>): Promise<number> {
-  try {
-    await promise;
-    return 200;
-  } catch (error) {
-    return (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? -1;
-  }
-}
-
 describe('the local backend is a real S3 + STS', () => {
   it('confines AssumeRole credentials to the session policy prefix', async () => {
     const s3 = s3Client(local, await assumeRole(alicePolicy(local.bucket)));
@@ -63,10 +56,11 @@ describe('the local backend is a real S3 + STS', () => {
 
   it('denies users/bob/ because of the session policy: role credentials without one may write there', async () => {
     const s3 = s3Client(local, await assumeRole());
-    const put = s3.send(
-      new PutObjectCommand({ Bucket: local.bucket, Key: 'users/bob/unscoped.txt', Body: 'x' }),
-    );
+    const Key = `users/bob/unscoped-${randomBytes(4).toString('hex')}.txt`;
+    const put = s3.send(new PutObjectCommand({ Bucket: local.bucket, Key, Body: 'x' }));
     expect(await statusOf(put)).toBe(200);
+    // The bucket is the run's: other files check that nothing of theirs landed under users/bob/.
+    await s3Client(local, local.service).send(new DeleteObjectCommand({ Bucket: local.bucket, Key }));
   });
 
   it('completes a 12 MiB multipart upload with temporary credentials, byte-exact', async () => {

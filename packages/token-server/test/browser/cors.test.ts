@@ -1,20 +1,12 @@
+import { mintToken } from '@s3up/testkit/jwt';
 import type {} from '@s3up/testkit/provided-token-server';
-import { SignJWT } from 'jose';
 import { describe, expect, inject, it } from 'vitest';
 
 // The page runs on vitest's own origin (http://localhost:<port>); the token server is on
 // 127.0.0.1 on another port, so every request here is cross-origin and goes through CORS.
 const ts = inject('tokenServer');
 
-async function token(sub: string) {
-  return new SignJWT({})
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(sub)
-    .setIssuer(ts.jwt.issuer)
-    .setAudience(ts.jwt.audience)
-    .setExpirationTime('5m')
-    .sign(new TextEncoder().encode(ts.jwt.secret));
-}
+const token = (sub: string) => mintToken(ts.jwt, sub);
 
 describe('the token server from a real browser', () => {
   it('answers a cross-origin JSON POST with credentials (preflight passes)', async () => {

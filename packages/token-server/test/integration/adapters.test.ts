@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { serve } from '@hono/node-server';
-import { s3Client } from '@s3up/testkit';
+import { localBackendOptions, s3Client } from '@s3up/testkit';
 import { mintToken } from '@s3up/testkit/jwt';
 import express from 'express';
 import Fastify from 'fastify';
@@ -48,13 +48,7 @@ interface Hosted {
 
 function options(log: Record<string, unknown>[], receipts: UploadReceipt[]): TokenHandlerOptions {
   return {
-    bucket: local.bucket,
-    region: local.region,
-    roleArn: local.roleArn,
-    endpoint: local.endpoint,
-    forcePathStyle: true,
-    checksums: 'WHEN_REQUIRED',
-    credentials: local.service,
+    ...localBackendOptions(local),
     authenticate: jwtAuthenticator(jwt),
     allowedOrigins: [ORIGIN],
     duration: { minSeconds: 900, maxSeconds: 3600 },

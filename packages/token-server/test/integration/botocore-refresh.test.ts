@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { localBackendOptions } from '@s3up/testkit';
 import { mintToken } from '@s3up/testkit/jwt';
 import { describe, expect, inject, it } from 'vitest';
 import { createAuditLogger, createTokenServer, jwtAuthenticator } from '../../src/index.js';
@@ -25,13 +26,7 @@ const jwt = {
 async function credentialCalls(durationSeconds: number, puts: number): Promise<number> {
   const lines: Record<string, unknown>[] = [];
   const running = await createTokenServer({
-    bucket: local.bucket,
-    region: local.region,
-    roleArn: local.roleArn,
-    endpoint: local.endpoint,
-    forcePathStyle: true,
-    checksums: 'WHEN_REQUIRED',
-    credentials: local.service,
+    ...localBackendOptions(local),
     authenticate: jwtAuthenticator(jwt),
     duration: { minSeconds: 1, maxSeconds: 3600, defaultSeconds: durationSeconds },
     rateLimit: false,

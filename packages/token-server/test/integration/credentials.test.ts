@@ -12,8 +12,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { s3Client } from '@s3up/testkit';
 import { mintToken } from '@s3up/testkit/jwt';
+import { statusOf } from '@s3up/testkit/s3-status';
 import { describe, expect, inject, it } from 'vitest';
-import { statusOf } from '../support/s3-status.js';
 
 const local = inject('localS3');
 const ts = inject('tokenServer');

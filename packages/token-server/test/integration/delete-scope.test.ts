@@ -9,9 +9,9 @@ import {
 } from '@aws-sdk/client-s3';
 import { s3Client } from '@s3up/testkit';
 import { mintToken } from '@s3up/testkit/jwt';
+import { statusOf } from '@s3up/testkit/s3-status';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createAuditLogger, createTokenServer, jwtAuthenticator } from '../../src/index.js';
-import { statusOf } from '../support/s3-status.js';
 
 // The opt-in `delete` scope (#19 item 4) on the real backend: DeleteObject and
 // AbortMultipartUpload inside the user's own prefix, 403 anywhere else, and no delete

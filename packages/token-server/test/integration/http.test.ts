@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { localBackendOptions } from '@s3up/testkit';
 import { mintToken } from '@s3up/testkit/jwt';
-import { SignJWT, UnsecuredJWT } from 'jose';
+import { UnsecuredJWT } from 'jose';
 import request from 'supertest';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import {
@@ -24,13 +25,7 @@ const tokensSent: string[] = [];
 
 function service(overrides: Partial<TokenServerOptions> = {}) {
   return createTokenServer({
-    bucket: local.bucket,
-    region: local.region,
-    roleArn: local.roleArn,
-    endpoint: local.endpoint,
-    forcePathStyle: true,
-    checksums: 'WHEN_REQUIRED',
-    credentials: local.service,
+    ...localBackendOptions(local),
     authenticate: jwtAuthenticator(jwt),
     allowedOrigins: ['https://app.s3up.test', 'http://localhost:*'],
     duration: { minSeconds: 900, maxSeconds: 3600 },
@@ -79,25 +74,8 @@ describe('authentication', () => {
           .setExpirationTime('5m')
           .encode(),
     ],
-    [
-      'no exp',
-      () =>
-        new SignJWT({ sub: 'alice' })
-          .setProtectedHeader({ alg: 'HS256' })
-          .setIssuer(jwt.issuer)
-          .setAudience(jwt.audience)
-          .sign(new TextEncoder().encode(jwt.secret)),
-    ],
-    [
-      'HS512 when only HS256 is allowed',
-      () =>
-        new SignJWT({ sub: 'alice' })
-          .setProtectedHeader({ alg: 'HS512' })
-          .setIssuer(jwt.issuer)
-          .setAudience(jwt.audience)
-          .setExpirationTime('5m')
-          .sign(new TextEncoder().encode(jwt.secret)),
-    ],
+    ['no exp', () => token('alice', { noExpiry: true })],
+    ['HS512 when only HS256 is allowed', () => token('alice', { alg: 'HS512' })],
   ])('401 with %s', async (_name, make) => {
     const res = await request(server)
       .post('/credentials')

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { cleanFileName } from '@s3up/contract';
-import { s3Client } from '@s3up/testkit';
+import { localBackendOptions, s3Client } from '@s3up/testkit';
 import { mintToken } from '@s3up/testkit/jwt';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createAuditLogger, createTokenServer, jwtAuthenticator } from '../../src/index.js';
@@ -17,13 +17,7 @@ const user = `presign-${run}`;
 const owner = s3Client(local, local.service);
 
 const running = await createTokenServer({
-  bucket: local.bucket,
-  region: local.region,
-  roleArn: local.roleArn,
-  endpoint: local.endpoint,
-  forcePathStyle: true,
-  checksums: 'WHEN_REQUIRED',
-  credentials: local.service,
+  ...localBackendOptions(local),
   authenticate: jwtAuthenticator(jwt),
   // Presigned GETs are reads: they need the read scope like read credentials do.
   scopes: ['upload', 'read'],
@@ -225,12 +219,7 @@ describe('who the URL is for', () => {
 
   it('refuses a method the operator disabled', async () => {
     const restricted = await createTokenServer({
-      bucket: local.bucket,
-      region: local.region,
-      roleArn: local.roleArn,
-      endpoint: local.endpoint,
-      forcePathStyle: true,
-      credentials: local.service,
+      ...localBackendOptions(local),
       authenticate: jwtAuthenticator(jwt),
       scopes: ['upload', 'read'],
       presign: { methods: ['POST'] },
@@ -259,12 +248,7 @@ describe('scopes govern every presigned grant', () => {
     body: Record<string, unknown>,
   ) {
     const server = await createTokenServer({
-      bucket: local.bucket,
-      region: local.region,
-      roleArn: local.roleArn,
-      endpoint: local.endpoint,
-      forcePathStyle: true,
-      credentials: local.service,
+      ...localBackendOptions(local),
       authenticate: jwtAuthenticator(jwt),
       ...(scopes ? { scopes } : {}),
       audit: createAuditLogger({ level: 'silent' }),

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { type LocalS3, roundRobinProxy } from '@s3up/testkit';
+import { type LocalS3, localBackendOptions, roundRobinProxy } from '@s3up/testkit';
+import { FaultProxy } from '@s3up/testkit/fault-proxy';
 import { mintToken } from '@s3up/testkit/jwt';
-import { FaultProxy } from '../../../../tests/adversarial/support/fault-proxy.js';
 import {
   createAuditLogger,
   createTokenServer,
@@ -76,14 +76,8 @@ export async function startTokenCluster(options: ClusterOptions): Promise<TokenC
     });
     await stores.ready();
     const server = createTokenServer({
-      bucket: local.bucket,
-      region: local.region,
-      roleArn: local.roleArn,
-      endpoint: local.endpoint,
+      ...localBackendOptions(local),
       stsEndpoint: sts.url,
-      forcePathStyle: true,
-      checksums: 'WHEN_REQUIRED',
-      credentials: local.service,
       authenticate: jwtAuthenticator(jwt),
       duration: { minSeconds: 900, maxSeconds: 3600 },
       audit: metrics.audit(

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { localBackendOptions, runShared } from '@s3up/testkit';
+import { currentLocalS3 } from '@s3up/testkit/global-setup';
 import type { ProvidedTokenServer } from '@s3up/testkit/provided-token-server';
 import type { TestProject } from 'vitest/node';
-import { currentLocalS3 } from '../../../testkit/src/global-setup.js';
-import { runShared } from '../../../testkit/src/run-shared.js';
 import { createTokenServer, type RunningTokenServer } from '../../src/adapters/node-http.js';
 import { createAuditLogger } from '../../src/audit-log.js';
 import { jwtAuthenticator } from '../../src/jwt-authenticator.js';
@@ -11,13 +11,7 @@ async function start(): Promise<{ server: RunningTokenServer; provided: Provided
   const local = await currentLocalS3();
   const jwt = { secret: randomBytes(32).toString('base64url'), issuer: 's3up-tests', audience: 's3up' };
   const { listen } = createTokenServer({
-    bucket: local.bucket,
-    region: local.region,
-    roleArn: local.roleArn,
-    endpoint: local.endpoint,
-    forcePathStyle: true,
-    checksums: 'WHEN_REQUIRED',
-    credentials: { accessKeyId: local.service.accessKeyId, secretAccessKey: local.service.secretAccessKey },
+    ...localBackendOptions(local),
     authenticate: jwtAuthenticator(jwt),
     scopes: ['upload', 'read', 'list'],
     // Tests' pages are served by vitest on a random port.

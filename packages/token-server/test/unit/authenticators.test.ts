@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { mintToken } from '@s3up/testkit/jwt';
 import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthRequest, authRequest } from '../../src/authenticator.js';
@@ -8,6 +9,7 @@ import { devAuthenticator, isTokenServerError, jwtAuthenticator } from '../../sr
 const SECRET = 'a-test-secret-that-is-at-least-32-bytes-long';
 const ISSUER = 'https://id.s3up.test';
 const AUDIENCE = 's3up';
+const JWT = { secret: SECRET, issuer: ISSUER, audience: AUDIENCE };
 
 // The framework-neutral request every adapter builds, from a plain Fetch Request.
 function req(headers: Record<string, string>): AuthRequest {
@@ -25,13 +27,8 @@ function configError(fn: () => unknown): string | undefined {
 
 describe('jwtAuthenticator with an HS256 secret', () => {
   const auth = jwtAuthenticator({ secret: SECRET, issuer: ISSUER, audience: AUDIENCE });
-  const sign = (claims: Record<string, unknown> = {}, alg = 'HS256') =>
-    new SignJWT({ sub: 'alice', ...claims })
-      .setProtectedHeader({ alg })
-      .setIssuer(ISSUER)
-      .setAudience(AUDIENCE)
-      .setExpirationTime('5m')
-      .sign(new TextEncoder().encode(SECRET));
+  const sign = (claims: Record<string, unknown> = {}, alg: 'HS256' | 'HS384' | 'HS512' = 'HS256') =>
+    mintToken(JWT, 'alice', { claims, alg });
 
   it('accepts a valid bearer token and returns its sub', async () => {
     expect(await auth.authenticate(req({ authorization: `Bearer ${await sign()}` }))).toEqual({
@@ -46,18 +43,13 @@ describe('jwtAuthenticator with an HS256 secret', () => {
       audience: AUDIENCE,
       algorithms: ['HS256', 'HS512'],
     });
-    for (const alg of ['HS256', 'HS512', 'HS256', 'HS512'])
+    for (const alg of ['HS256', 'HS512', 'HS256', 'HS512'] as const)
       expect(await both.authenticate(req({ authorization: `Bearer ${await sign({}, alg)}` }))).toEqual({
         userId: 'alice',
       });
     // HS384 is not allowed here; a token signed with another secret fails even with the key cached.
     expect(await both.authenticate(req({ authorization: `Bearer ${await sign({}, 'HS384')}` }))).toBeNull();
-    const forged = await new SignJWT({ sub: 'alice' })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setIssuer(ISSUER)
-      .setAudience(AUDIENCE)
-      .setExpirationTime('5m')
-      .sign(new TextEncoder().encode('another secret that is at least 32 bytes long'));
+    const forged = await mintToken(JWT, 'alice', { secret: 'another secret that is at least 32 bytes long' });
     expect(await both.authenticate(req({ authorization: `Bearer ${forged}` }))).toBeNull();
   });
 
@@ -71,25 +63,9 @@ describe('jwtAuthenticator with an HS256 secret', () => {
   });
 
   it('refuses expired, wrong-audience and wrong-issuer tokens', async () => {
-    const key = new TextEncoder().encode(SECRET);
-    const expired = await new SignJWT({ sub: 'alice' })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setIssuer(ISSUER)
-      .setAudience(AUDIENCE)
-      .setExpirationTime(Math.floor(Date.now() / 1000) - 30)
-      .sign(key);
-    const wrongAud = await new SignJWT({ sub: 'alice' })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setIssuer(ISSUER)
-      .setAudience('other')
-      .setExpirationTime('5m')
-      .sign(key);
-    const wrongIss = await new SignJWT({ sub: 'alice' })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setIssuer('https://other')
-      .setAudience(AUDIENCE)
-      .setExpirationTime('5m')
-      .sign(key);
+    const expired = await mintToken(JWT, 'alice', { expiresIn: Math.floor(Date.now() / 1000) - 30 });
+    const wrongAud = await mintToken(JWT, 'alice', { audience: 'other' });
+    const wrongIss = await mintToken(JWT, 'alice', { issuer: 'https://other' });
     for (const token of [expired, wrongAud, wrongIss]) {
       expect(await auth.authenticate(req({ authorization: `Bearer ${token}` }))).toBeNull();
     }
@@ -97,33 +73,16 @@ describe('jwtAuthenticator with an HS256 secret', () => {
 
   it('refuses a token issued in the future (beyond the clock tolerance)', async () => {
     const now = Math.floor(Date.now() / 1000);
-    const future = await new SignJWT({ sub: 'alice' })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setIssuer(ISSUER)
-      .setAudience(AUDIENCE)
-      .setIssuedAt(now + 3600)
-      .setExpirationTime(now + 7200)
-      .sign(new TextEncoder().encode(SECRET));
+    const future = await mintToken(JWT, 'alice', { issuedAt: now + 3600, expiresIn: now + 7200 });
     expect(await auth.authenticate(req({ authorization: `Bearer ${future}` }))).toBeNull();
-    const slightlyAhead = await new SignJWT({ sub: 'alice' })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setIssuer(ISSUER)
-      .setAudience(AUDIENCE)
-      .setIssuedAt(now + 2)
-      .setExpirationTime(now + 600)
-      .sign(new TextEncoder().encode(SECRET));
+    const slightlyAhead = await mintToken(JWT, 'alice', { issuedAt: now + 2, expiresIn: now + 600 });
     expect(await auth.authenticate(req({ authorization: `Bearer ${slightlyAhead}` }))).toEqual({
       userId: 'alice',
     });
   });
 
   it('refuses a token without a sub, and reads another claim when configured', async () => {
-    const noSub = await new SignJWT({ uid: 'bob' })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setIssuer(ISSUER)
-      .setAudience(AUDIENCE)
-      .setExpirationTime('5m')
-      .sign(new TextEncoder().encode(SECRET));
+    const noSub = await mintToken(JWT, undefined, { claims: { uid: 'bob' } });
     expect(await auth.authenticate(req({ authorization: `Bearer ${noSub}` }))).toBeNull();
     const byUid = jwtAuthenticator({
       secret: SECRET,

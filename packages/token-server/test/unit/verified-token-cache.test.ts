@@ -1,4 +1,4 @@
-import { SignJWT } from 'jose';
+import { mintToken } from '@s3up/testkit/jwt';
 import { describe, expect, it } from 'vitest';
 import { type AuthRequest, authRequest } from '../../src/authenticator.js';
 import { createTokenHandler, jwtAuthenticator, LocalPurgeSignal } from '../../src/index.js';
@@ -24,13 +24,10 @@ function req(token: string): AuthRequest {
 
 /** A token issued at T0 (seconds resolution, as JWTs count) that expires `ttl` seconds later. */
 function sign(sub: string, ttl: number, secret = SECRET) {
-  return new SignJWT({ sub })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setIssuer(ISSUER)
-    .setAudience(AUDIENCE)
-    .setIssuedAt(T0 / 1000)
-    .setExpirationTime(T0 / 1000 + ttl)
-    .sign(new TextEncoder().encode(secret));
+  return mintToken({ secret, issuer: ISSUER, audience: AUDIENCE }, sub, {
+    issuedAt: T0 / 1000,
+    expiresIn: T0 / 1000 + ttl,
+  });
 }
 
 function clock(start = T0) {

@@ -1,5 +1,6 @@
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { partNumberOf, s3Operation, uploadIdOf } from './s3-operation.js';
 
 /** What the proxy saw of one request: enough to count S3 and STS operations on the wire. */
 export interface SeenRequest {
@@ -8,8 +9,11 @@ export interface SeenRequest {
   url: string;
   /** STS/IAM: the `Action` of a form-encoded POST; S3: the operation read from method and query. */
   operation: string;
+  /** S3: the `uploadId` and `partNumber` query parameters, null when absent. */
+  uploadId: string | null;
+  partNumber: number | null;
   headers: IncomingMessage['headers'];
-  /** Body size in bytes. */
+  /** Body bytes received so far (all of them once the request ended). */
   bodyBytes: number;
   /** Form-encoded bodies (STS) only, for assertions on parameters. */
   form?: URLSearchParams;
@@ -39,7 +43,9 @@ export type FaultRule = (request: SeenRequest, seen: readonly SeenRequest[]) => 
 /**
  * A fault-injecting HTTP proxy on 127.0.0.1 in front of the real backend, for the faults a
  * real server cannot produce on demand (a 500 on part 3, STS throttling, a dropped
- * connection). Every request it sees is recorded, so tests count calls on the wire.
+ * connection). Every request it sees is recorded, so tests count calls on the wire; with
+ * no rule it is a counting proxy. Bodies stream through (STS and IAM forms excepted), so
+ * signatures and session expiry are checked when the request arrives, as without it.
  *
  * @example
  * ```ts
@@ -92,19 +98,27 @@ export class FaultProxy {
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks);
+    // STS and IAM (form-encoded): read whole, so a rule can look at the Action and its
+    // parameters. Everything else streams through as it arrives, so the server authenticates
+    // a request when its headers arrive, as it would without the proxy (a slow part signed
+    // with a short session must not expire inside the proxy).
     const contentType = req.headers['content-type'] ?? '';
-    const form = contentType.includes('application/x-www-form-urlencoded')
-      ? new URLSearchParams(body.toString('utf8'))
-      : undefined;
+    const isForm = contentType.includes('application/x-www-form-urlencoded');
+    let body: Buffer | undefined;
+    if (isForm) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      body = Buffer.concat(chunks);
+    }
+    const form = body ? new URLSearchParams(body.toString('utf8')) : undefined;
     const seen: SeenRequest = {
       method: req.method ?? 'GET',
       url: req.url ?? '/',
       operation: form?.get('Action') ?? s3Operation(req.method ?? 'GET', req.url ?? '/'),
+      uploadId: uploadIdOf(req.url ?? '/'),
+      partNumber: partNumberOf(req.url ?? '/'),
       headers: req.headers,
-      bodyBytes: body.length,
+      bodyBytes: body?.length ?? 0,
       ...(form ? { form } : {}),
     };
     this.seen.push(seen);
@@ -116,6 +130,8 @@ export class FaultProxy {
     }
     if (fault && 'delayMs' in fault) await new Promise((r) => setTimeout(r, fault.delayMs));
     if (fault && 'status' in fault) {
+      // The whole request first, as a server that refuses it after reading it would.
+      if (!body) await drain(req, seen);
       seen.status = fault.status;
       res.writeHead(fault.status, {
         'content-type': 'application/xml',
@@ -139,7 +155,7 @@ export class FaultProxy {
   #forward(
     req: IncomingMessage,
     res: ServerResponse,
-    body: Buffer,
+    body: Buffer | undefined,
     seen: SeenRequest,
     delayAnswerMs: number,
     dropAnswer = false,
@@ -183,9 +199,32 @@ export class FaultProxy {
         res.destroy();
         resolve();
       });
-      upstream.end(body);
+      if (body) {
+        upstream.end(body);
+        return;
+      }
+      // A client that goes away mid-body takes the upstream request with it.
+      req.on('error', () => upstream.destroy());
+      res.on('close', () => {
+        if (!res.writableFinished) upstream.destroy();
+      });
+      req.on('data', (chunk: Buffer) => {
+        seen.bodyBytes += chunk.length;
+      });
+      req.pipe(upstream);
     });
   }
+}
+
+/** Reads a request's body to its end, counting it. */
+function drain(req: IncomingMessage, seen: SeenRequest): Promise<void> {
+  return new Promise((resolve) => {
+    req.on('data', (chunk: Buffer) => {
+      seen.bodyBytes += chunk.length;
+    });
+    req.on('end', resolve);
+    req.on('error', () => resolve());
+  });
 }
 
 function corsHeaders(req: IncomingMessage): Record<string, string> {
@@ -195,21 +234,4 @@ function corsHeaders(req: IncomingMessage): Record<string, string> {
     'access-control-allow-origin': origin,
     'access-control-expose-headers': 'ETag',
   };
-}
-
-/** The S3 operation of a path-style request, from its method and query (enough for multipart). */
-export function s3Operation(method: string, url: string): string {
-  const query = new URL(url, 'http://x').searchParams;
-  if (method === 'OPTIONS') return 'Preflight';
-  if (method === 'POST' && query.has('uploads')) return 'CreateMultipartUpload';
-  if (method === 'PUT' && query.has('partNumber')) return 'UploadPart';
-  if (method === 'POST' && query.has('uploadId')) return 'CompleteMultipartUpload';
-  if (method === 'DELETE' && query.has('uploadId')) return 'AbortMultipartUpload';
-  if (method === 'GET' && query.has('uploadId')) return 'ListParts';
-  if (method === 'PUT') return 'PutObject';
-  if (method === 'HEAD') return 'HeadObject';
-  if (method === 'GET') return 'GetObject';
-  if (method === 'DELETE') return 'DeleteObject';
-  if (method === 'POST') return 'PostObject';
-  return `${method} ${url}`;
 }
