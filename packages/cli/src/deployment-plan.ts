@@ -1,13 +1,15 @@
 import type { CORSRule, LifecycleRule, PublicAccessBlockConfiguration } from '@aws-sdk/client-s3';
+import { actionsFor, SCOPES } from '@s3up/contract';
 
-/** The actions the uploader role may ever grant; each session policy narrows them to a prefix and scope. */
-export const ROLE_ACTIONS = [
-  's3:PutObject',
-  's3:GetObject',
-  's3:AbortMultipartUpload',
-  's3:ListMultipartUploadParts',
-  's3:ListBucket',
-] as const;
+/**
+ * The actions the uploader role may ever grant: those of every scope (@s3up/contract's
+ * SCOPE_ACTIONS), so a new scope reaches `setup`'s plan and `doctor`'s expectations without
+ * a second list. Each session policy narrows them to one user's prefix and the scopes the
+ * token server enables (a scope it does not enable is never in a session).
+ */
+export const ROLE_ACTIONS: readonly string[] = Object.freeze(actionsFor(SCOPES));
+/** The bucket-level actions (on the bucket ARN, not on its objects). */
+const BUCKET_ACTIONS = new Set(['s3:ListBucket']);
 
 /** Name of the role's inline permission policy that `setup` owns. */
 export const PERMISSION_POLICY_NAME = 's3up-bucket-access';
@@ -60,10 +62,15 @@ export function permissionPolicy(input: Pick<PlanInput, 'bucket' | 'partition'>)
       {
         Sid: 'S3upObjects',
         Effect: 'Allow',
-        Action: ROLE_ACTIONS.filter((a) => a !== 's3:ListBucket'),
+        Action: ROLE_ACTIONS.filter((a) => !BUCKET_ACTIONS.has(a)),
         Resource: [`${arn}/*`],
       },
-      { Sid: 'S3upList', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [arn] },
+      {
+        Sid: 'S3upList',
+        Effect: 'Allow',
+        Action: ROLE_ACTIONS.filter((a) => BUCKET_ACTIONS.has(a)),
+        Resource: [arn],
+      },
     ],
   };
 }

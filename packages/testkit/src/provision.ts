@@ -5,18 +5,16 @@ import {
   PutBucketPolicyCommand,
   PutPublicAccessBlockCommand,
 } from '@aws-sdk/client-s3';
+import { actionsFor, SCOPES } from '@s3up/contract';
 import { iamClient, s3Client } from './clients.js';
 import type { LocalS3 } from './local-s3.js';
 
-/** The actions the uploader role may ever grant; each session policy narrows them further. */
-export const ROLE_ACTIONS = [
-  's3:PutObject',
-  's3:GetObject',
-  's3:DeleteObject',
-  's3:AbortMultipartUpload',
-  's3:ListMultipartUploadParts',
-  's3:ListBucket',
-];
+/**
+ * The actions the uploader role may ever grant: those of every scope (@s3up/contract's
+ * SCOPE_ACTIONS), so a new scope reaches the local role without a second list. Each session
+ * policy narrows them to one user's prefix and the scopes asked for.
+ */
+export const ROLE_ACTIONS: string[] = actionsFor(SCOPES);
 
 export function uploaderTrustPolicy(servicePrincipalArn: string) {
   return {

@@ -21,7 +21,8 @@ describe('the CLI without Express', () => {
     expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
-  it('the hook itself refuses express (the check above can fail)', async () => {
+  // A node process with tsx: seconds on a loaded machine, like the test above.
+  it('the hook itself refuses express (the check above can fail)', { timeout: 30_000 }, async () => {
     const register = `data:text/javascript,import{register}from'node:module';register(${JSON.stringify(hook)});`;
     const run = promisify(execFile)(
       process.execPath,

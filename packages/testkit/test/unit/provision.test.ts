@@ -1,5 +1,6 @@
+import { SCOPE_ACTIONS, SCOPES } from '@s3up/contract';
 import { describe, expect, it } from 'vitest';
-import { browserCors, uploaderRolePolicy, uploaderTrustPolicy } from '../../src/provision.js';
+import { browserCors, ROLE_ACTIONS, uploaderRolePolicy, uploaderTrustPolicy } from '../../src/provision.js';
 
 describe('provisioning documents', () => {
   it('exposes ETag to browsers, without which multipart uploads cannot complete', () => {
@@ -18,5 +19,12 @@ describe('provisioning documents', () => {
   it('scopes the role policy to one bucket', () => {
     const resources = uploaderRolePolicy('b').Statement.flatMap((s) => s.Resource);
     expect(resources).toEqual(['arn:aws:s3:::b', 'arn:aws:s3:::b/*']);
+  });
+
+  it("gives the local role every scope's actions (the contract's SCOPE_ACTIONS), delete included", () => {
+    const actions = uploaderRolePolicy('b').Statement.flatMap((s) => s.Action);
+    for (const scope of SCOPES) for (const action of SCOPE_ACTIONS[scope]) expect(actions).toContain(action);
+    expect(actions).toEqual(ROLE_ACTIONS);
+    expect(actions).toContain('s3:DeleteObject');
   });
 });
