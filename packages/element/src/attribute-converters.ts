@@ -17,6 +17,15 @@ export const autoAttribute: ComplexAttributeConverter<boolean> = {
   fromAttribute: (value: string | null) => value !== 'false',
 };
 
+/**
+ * `auto`, `receipts`, `unloadGuard` as properties: what their attribute means, so the text a
+ * template writes (`auto="false"`) is off rather than a truthy string. `undefined` and `null`
+ * (no value, a removed attribute) are the default: on.
+ */
+export function readSwitch(value: unknown): boolean {
+  return value !== false && value !== 'false';
+}
+
 function blank(value: unknown): boolean {
   return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 }

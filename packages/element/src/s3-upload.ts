@@ -3,7 +3,7 @@ import { overallProgress } from '@s3up/core';
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { autoAttribute, readCount, readSize, textAttribute } from './attribute-converters.js';
+import { autoAttribute, readCount, readSize, readSwitch, textAttribute } from './attribute-converters.js';
 import { filesFromDataTransfer } from './dropped-files.js';
 import { S3UploadEvent } from './events.js';
 import { type FileEntry, statusOf } from './file-entry.js';
@@ -188,20 +188,44 @@ export class S3Upload extends LitElement {
   declare multiple: boolean;
   /** The browse button picks a folder (with its sub-folders) instead of files. Default false. Dropped folders work either way. */
   declare directory: boolean;
-  /** Start uploading as soon as files are added. Default true; `auto="false"` shows an Upload button instead. */
-  declare auto: boolean;
+  /**
+   * Start uploading as soon as files are added. Default true; `auto="false"` shows an Upload
+   * button instead. The property takes the attribute's text too (`"false"` is off).
+   */
+  get auto(): boolean {
+    return this.#switches.auto;
+  }
+  set auto(value: boolean | 'true' | 'false' | null | undefined) {
+    this.#switches.auto = readSwitch(value);
+  }
   /**
    * Report each stored file to the token server (`POST /uploads`, an upload receipt) when its
    * credentials answer offers it; the receipt is in `s3-upload-succeeded`. Default true;
-   * `receipts="false"` turns it off.
+   * `receipts="false"` turns it off (as does the property set to `false` or `"false"`).
    */
-  declare receipts: boolean;
+  get receipts(): boolean {
+    return this.#switches.receipts;
+  }
+  set receipts(value: boolean | 'true' | 'false' | null | undefined) {
+    this.#switches.receipts = readSwitch(value);
+  }
   /**
    * While uploads run, closing or reloading the page asks first (a `beforeunload` guard),
    * and the screen is kept awake where the browser allows (Screen Wake Lock); both are
-   * dropped when the work ends. Default on; `unload-guard="false"` turns the guard off.
+   * dropped when the work ends. Default on; `unload-guard="false"` turns the guard off (as
+   * does the property set to `false` or `"false"`).
    */
-  declare unloadGuard: boolean;
+  get unloadGuard(): boolean {
+    return this.#switches.unloadGuard;
+  }
+  set unloadGuard(value: boolean | 'true' | 'false' | null | undefined) {
+    this.#switches.unloadGuard = readSwitch(value);
+  }
+  /**
+   * The switches that default to on. Kept behind accessors because React 19, Vue and Svelte
+   * set the property to a template's text: `auto="false"` must be off, not the truthy "false".
+   */
+  readonly #switches = { auto: true, receipts: true, unloadGuard: true };
   /** Requests in flight across all files; a number or `"2"`. Default the engine's: 6, the browser's per-origin limit. */
   get concurrency(): number | undefined {
     return this.#numbers.concurrency;

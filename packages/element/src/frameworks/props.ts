@@ -29,20 +29,24 @@ export interface S3UploadProperties {
   multiple?: boolean;
   /** The browse button picks a folder (with its sub-folders) instead of files. Default false. Dropped folders work either way. */
   directory?: boolean;
-  /** Start uploading as soon as files are added. Default true; `auto="false"` shows an Upload button instead. */
-  auto?: boolean;
+  /**
+   * Start uploading as soon as files are added. Default true; `auto="false"` shows an Upload
+   * button instead. The property takes the attribute's text too (`"false"` is off).
+   */
+  auto?: boolean | 'true' | 'false' | null | undefined;
   /**
    * Report each stored file to the token server (`POST /uploads`, an upload receipt) when its
    * credentials answer offers it; the receipt is in `s3-upload-succeeded`. Default true;
-   * `receipts="false"` turns it off.
+   * `receipts="false"` turns it off (as does the property set to `false` or `"false"`).
    */
-  receipts?: boolean;
+  receipts?: boolean | 'true' | 'false' | null | undefined;
   /**
    * While uploads run, closing or reloading the page asks first (a `beforeunload` guard),
    * and the screen is kept awake where the browser allows (Screen Wake Lock); both are
-   * dropped when the work ends. Default on; `unload-guard="false"` turns the guard off.
+   * dropped when the work ends. Default on; `unload-guard="false"` turns the guard off (as
+   * does the property set to `false` or `"false"`).
    */
-  unloadGuard?: boolean;
+  unloadGuard?: boolean | 'true' | 'false' | null | undefined;
   /** Requests in flight across all files; a number or `"2"`. Default the engine's: 6, the browser's per-origin limit. */
   concurrency?: number | string | undefined | null;
   /** Multipart part size, bytes or with a unit (min 5 MiB). Default the engine's: 8 MiB. */

@@ -124,6 +124,51 @@ describe('numeric properties set the React way', () => {
   });
 });
 
+describe('switches set the React (and Vue, Svelte) way', () => {
+  it('auto="false" as a property is off: the file waits for the Upload button, which stores it', async () => {
+    const el = await renderWithReact({
+      endpoint: `${tokenServer.url}/credentials`,
+      auto: 'false',
+      receipts: 'false',
+      unloadGuard: 'false',
+    });
+    expect([el.auto, el.receipts, el.unloadGuard]).toEqual([false, false, false]);
+    const token = await signedIn(el);
+    const source = file('waits.bin', 3000);
+    const stored = new Promise<string>((resolve) =>
+      el.addEventListener('s3-upload-succeeded', (e) => resolve(e.detail.key), { once: true }),
+    );
+    el.addFiles([source]);
+    await expect.poll(() => rows(el).length).toBe(1);
+    await el.updateComplete;
+    expect(statusOfRow(el, 'waits.bin')).toBe('queued');
+    $(el, '[part~="start-button"]').click();
+    expect(await digest(await readBack(await stored, token))).toBe(await digest(source));
+  });
+
+  it('"true", true and no value are on, like the attribute; false and "false" are off', async () => {
+    const el = await renderWithReact({});
+    expect([el.auto, el.receipts, el.unloadGuard]).toEqual([true, true, true]);
+    for (const [value, on] of [
+      ['false', false],
+      ['true', true],
+      [false, false],
+      [undefined, true],
+      [true, true],
+      [null, true],
+    ] as const) {
+      el.auto = value;
+      el.receipts = value;
+      el.unloadGuard = value;
+      expect([el.auto, el.receipts, el.unloadGuard], `set to ${String(value)}`).toEqual([on, on, on]);
+    }
+    el.setAttribute('auto', 'false');
+    expect(el.auto).toBe(false);
+    el.removeAttribute('auto');
+    expect(el.auto).toBe(true);
+  });
+});
+
 describe('React 19 events', () => {
   it('ons3-upload-succeeded reaches React state', async () => {
     const keys: string[] = [];
