@@ -1,9 +1,9 @@
 import { playwright } from '@vitest/browser-playwright';
 import { defaultClientConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
-import { wireMeterCommands } from './packages/core/test/support/wire-meter-commands.ts';
 import { spoiledAnswersCommands } from './packages/element/test/support/spoiled-answers-commands.ts';
 import { chromiumArgs, chromiumPath } from './packages/testkit/src/chromium.ts';
+import { wireMeterCommands } from './packages/testkit/src/wire-meter-commands.ts';
 import { networkDropCommands } from './tests/adversarial/support/network-drop-commands.ts';
 
 // Node 20 is this project's floor; the SDK's reminder that later SDKs want Node 22 would

@@ -3,10 +3,12 @@
 // signature or policy text. Real Chromium, the real token server and the real backend:
 // an upload that succeeds, one paused with its resume record in IndexedDB, one refused by
 // the token endpoint (an expired JWT), one whose key the engine refuses.
+
+import type { S3Upload } from '@s3up/element';
 import { mintToken } from '@s3up/testkit/jwt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { S3Upload } from '../../../packages/element/src/index.js';
-import { file, mount, statusOfRow, tokenServer } from '../../../packages/element/test/browser/fixture.js';
+import { tokenServer } from './browser-support.js';
+import { mountElement, rowStatus, seededFile } from './element-page.js';
 
 const MiB = 1024 * 1024;
 const secrets = new Map<string, string>();
@@ -126,25 +128,25 @@ const surfaces: { where: string; text: string }[] = [];
 
 describe('case 10 in the browser: what the element shows, logs, emits, submits and stores', () => {
   it('a multipart upload that succeeds', async () => {
-    const { el, token } = await mount({ 'part-size': String(5 * MiB) });
+    const { el, token } = await mountElement({ 'part-size': String(5 * MiB) });
     remember("the user's JWT", token);
     watch(el);
-    el.addFiles([file('fine.bin', 6 * MiB)]);
-    await expect.poll(() => statusOfRow(el, 'fine.bin'), { timeout: 30_000 }).toBe('succeeded');
+    el.addFiles([seededFile('fine.bin', 6 * MiB)]);
+    await expect.poll(() => rowStatus(el, 'fine.bin'), { timeout: 30_000 }).toBe('succeeded');
     surfaces.push({ where: 'element (succeeded)', text: rendered(el) });
     surfaces.push({ where: 'form value', text: JSON.stringify(el.value) });
     el.remove();
   });
 
   it('an upload paused mid-way, its resume record in IndexedDB', async () => {
-    const { el, token } = await mount({ 'part-size': String(5 * MiB) });
+    const { el, token } = await mountElement({ 'part-size': String(5 * MiB) });
     remember("the user's JWT", token);
     watch(el);
-    el.addFiles([file('paused.bin', 16 * MiB)]);
+    el.addFiles([seededFile('paused.bin', 16 * MiB)]);
     const task = () => el.uploader.tasks[0];
     await expect.poll(() => task()?.bytesUploaded ?? 0, { timeout: 30_000 }).toBeGreaterThan(0);
     el.uploader.pause(task()!.id);
-    await expect.poll(() => statusOfRow(el, 'paused.bin'), { timeout: 30_000 }).toBe('paused');
+    await expect.poll(() => rowStatus(el, 'paused.bin'), { timeout: 30_000 }).toBe('paused');
     const stored = await indexedDbDump();
     // The record is there (so the scan below looks at something), with the key.
     expect(stored).toContain(JSON.stringify(task()!.key!).slice(1, -1));
@@ -156,7 +158,7 @@ describe('case 10 in the browser: what the element shows, logs, emits, submits a
   });
 
   it('a refresh refused by the token endpoint (an expired JWT)', async () => {
-    const { el, user } = await mount();
+    const { el, user } = await mountElement();
     watch(el);
     const now = Math.floor(Date.now() / 1000);
     const expired = await mintToken(tokenServer.jwt, user, { issuedAt: now - 7200, expiresIn: now - 3600 });
@@ -165,20 +167,20 @@ describe('case 10 in the browser: what the element shows, logs, emits, submits a
       ...init,
       headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${expired}` },
     });
-    el.addFiles([file('refused.bin', 4000)]);
-    await expect.poll(() => statusOfRow(el, 'refused.bin'), { timeout: 30_000 }).toBe('failed');
+    el.addFiles([seededFile('refused.bin', 4000)]);
+    await expect.poll(() => rowStatus(el, 'refused.bin'), { timeout: 30_000 }).toBe('failed');
     expect(el.uploader.tasks[0]!.error?.code).toBe('credentials');
     surfaces.push({ where: 'element (credentials refused)', text: rendered(el) });
     el.remove();
   });
 
   it('a key the engine refuses (outside the prefix)', async () => {
-    const { el, token } = await mount();
+    const { el, token } = await mountElement();
     remember("the user's JWT", token);
     watch(el);
     el.keyFor = () => 'users/somebody-else/x.bin';
-    el.addFiles([file('elsewhere.bin', 4000)]);
-    await expect.poll(() => statusOfRow(el, 'elsewhere.bin'), { timeout: 30_000 }).toBe('failed');
+    el.addFiles([seededFile('elsewhere.bin', 4000)]);
+    await expect.poll(() => rowStatus(el, 'elsewhere.bin'), { timeout: 30_000 }).toBe('failed');
     expect(el.uploader.tasks[0]!.error?.code).toBe('invalid-key');
     surfaces.push({ where: 'element (invalid key)', text: rendered(el) });
     el.remove();

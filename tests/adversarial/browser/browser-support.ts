@@ -7,7 +7,7 @@ import { mintToken } from '@s3up/testkit/jwt';
 import type {} from '@s3up/testkit/provided-token-server';
 import { expect, inject } from 'vitest';
 
-export { throttleUplink } from '../../../packages/core/test/support/chromium-network.js';
+export { throttleUplink } from '@s3up/testkit/chromium-network';
 
 export const tokenServer = inject('tokenServer');
 

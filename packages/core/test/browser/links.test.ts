@@ -6,14 +6,15 @@
 // max(one part, flightTime of the measured uplink). One UploadId; the bytes read back exact.
 // Files are scaled to the link so each case takes seconds; one browser for all of them.
 
+import { throttleUplink } from '@s3up/testkit/chromium-network';
 import { mintToken } from '@s3up/testkit/jwt';
 import type {} from '@s3up/testkit/provided-token-server';
 import { seededBytes } from '@s3up/testkit/seeded-bytes';
+import type { MeteredRequest } from '@s3up/testkit/wire-meter';
+import type {} from '@s3up/testkit/wire-meter-commands';
 import { describe, expect, inject, it } from 'vitest';
 import { commands } from 'vitest/browser';
-import { throttleUplink } from '../support/chromium-network.js';
 import { testUser } from '../support/token.js';
-import type { MeteredRequest } from '../support/wire-meter.js';
 import type { LinkCommand, LinkMessage } from './fixtures/link-page.js';
 
 const tokenServer = inject('tokenServer');

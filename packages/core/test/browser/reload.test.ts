@@ -1,10 +1,10 @@
 // Resume after a real page reload: an iframe uploads part of a file, is reloaded (its JS
 // heap is gone, IndexedDB stays), and the same file picked again continues the upload.
 
+import { throttleUplink } from '@s3up/testkit/chromium-network';
 import { mintToken } from '@s3up/testkit/jwt';
 import type {} from '@s3up/testkit/provided-token-server';
 import { expect, inject, it } from 'vitest';
-import { throttleUplink } from '../support/chromium-network.js';
 import { testUser } from '../support/token.js';
 import type { ReloadCommand, ReloadReport } from './fixtures/reload-page.js';
 

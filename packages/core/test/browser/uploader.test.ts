@@ -2,11 +2,11 @@
 // against the run's real backend and token server. The uplink is slowed with the DevTools
 // protocol (not a mock) so that progress has something to report between part boundaries.
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { throttleUplink } from '@s3up/testkit/chromium-network';
 import type {} from '@s3up/testkit/provided-token-server';
 import { seededBytes as bytes } from '@s3up/testkit/seeded-bytes';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { IndexedDbResumeStore, Uploader, type UploaderOptions, type UploadTask } from '../../src/index.js';
-import { throttleUplink } from '../support/chromium-network.js';
 import { settled } from '../support/harness-events.js';
 import { partRequests } from '../support/part-requests.js';
 import { testUser, tokenCredentials } from '../support/token.js';

@@ -4,10 +4,10 @@
 // left behind (Continue from a kept file handle with no chooser, a wrong file refused,
 // Discard), and "Clear finished".
 import { FileHandleStore, fingerprintOf } from '@s3up/core';
+import { throttleUplink as throttle } from '@s3up/testkit/chromium-network';
+import type {} from '@s3up/testkit/wire-meter-commands';
 import { afterEach, describe, expect, it } from 'vitest';
 import { commands } from 'vitest/browser';
-import { throttleUplink as throttle } from '../../../core/test/support/chromium-network.js';
-import type {} from '../../../core/test/support/wire-meter-commands.js';
 import type { S3Upload } from '../../src/index.js';
 import { $, digest, file, mount, readBack, rowOf, screenshot, statusOfRow } from './fixture.js';
 

@@ -1,9 +1,9 @@
-// Browser commands for the tests of uploads on real links (packages/core/test/browser/links.test.ts),
+// Browser commands for the tests of uploads on real links (core's links.test.ts, element's real-links.test.ts),
 // registered in the root vitest.config.ts's browser project. The meter runs in the vitest
 // process; the page points the engine's S3 endpoint at it and asks for its count.
 import { fileURLToPath } from 'node:url';
-import type {} from '@s3up/testkit/global-setup';
 import type { BrowserCommandContext } from 'vitest/node';
+import type {} from './global-setup.js';
 import type { MeteredRequest, WireMeter } from './wire-meter.js';
 
 type MeterModule = typeof import('./wire-meter.js');

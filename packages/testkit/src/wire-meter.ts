@@ -4,8 +4,9 @@
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
-import { type LocalS3, s3Client } from '@s3up/testkit';
-import { s3Operation } from '@s3up/testkit/s3-operation';
+import { s3Client } from './clients.js';
+import type { LocalS3 } from './local-s3.js';
+import { s3Operation } from './s3-operation.js';
 
 /** One request the meter saw. Times are ms since the meter started. */
 export interface MeteredRequest {
