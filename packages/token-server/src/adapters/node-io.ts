@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { responseTextOf, withRequestBody } from '../handler/body-bytes.js';
 import { BODY_LIMIT } from '../handler/middleware/body.js';
 
 /**
@@ -28,7 +29,9 @@ export async function toFetchRequest(
   } else {
     body = await readBounded(req, BODY_LIMIT + 1);
   }
-  return new Request(url, { method, headers, ...(body.length > 0 ? { body } : {}) });
+  // The bytes go beside the Request, not into it: a body would cost a web stream to build and
+  // another pass to read back (see body-bytes.ts). The core reads them from there.
+  return withRequestBody(new Request(url, { method, headers }), body);
 }
 
 function readBounded(req: IncomingMessage, limit: number): Promise<Buffer<ArrayBuffer>> {
@@ -67,7 +70,13 @@ export async function sendFetchResponse(response: Response, res: ServerResponse)
       res.setHeader(name, value);
     }
   });
-  const body = response.body ? Buffer.from(await response.arrayBuffer()) : undefined;
+  const text = responseTextOf(response);
+  const body =
+    text !== undefined
+      ? Buffer.from(text)
+      : response.body
+        ? Buffer.from(await response.arrayBuffer())
+        : undefined;
   if (body) res.setHeader('Content-Length', body.length);
   // A body left unread (read only far enough to refuse it as too large) would be taken as
   // the start of the next request on a kept-alive connection: close this one instead.

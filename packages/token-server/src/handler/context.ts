@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { withResponseText } from './body-bytes.js';
 
 /** Which route a request is for; also the `kind` of its audit lines. */
 export type RouteName = 'credentials' | 'presign' | 'uploads' | 'healthz';
@@ -63,6 +64,8 @@ export class RequestContext {
 
   json(status: number, body: unknown): Response {
     this.headers.set('Content-Type', 'application/json; charset=utf-8');
-    return new Response(status === 204 ? null : JSON.stringify(body), { status, headers: this.headers });
+    if (status === 204) return new Response(null, { status, headers: this.headers });
+    const text = JSON.stringify(body);
+    return withResponseText(new Response(text, { status, headers: this.headers }), text);
   }
 }

@@ -1,4 +1,5 @@
 import { TokenServerError } from '../../errors.js';
+import { requestBodyOf } from '../body-bytes.js';
 import type { RequestContext } from '../context.js';
 
 /** 16 KiB: a credentials, presign or receipt request is a few hundred bytes. */
@@ -59,6 +60,11 @@ function tooLarge(): TokenServerError {
 }
 
 async function readText(request: Request): Promise<string> {
+  const handed = requestBodyOf(request);
+  if (handed) {
+    if (handed.byteLength > BODY_LIMIT) throw tooLarge();
+    return new TextDecoder('utf-8', { fatal: false }).decode(handed);
+  }
   if (!request.body) return '';
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
