@@ -2,31 +2,19 @@
 // (minted on the real clock, as the app's backend would), the uplink throttle, and waiting
 // for a task to settle.
 
-import type { Uploader, UploadTask } from '@s3up/core';
 import { mintToken } from '@s3up/testkit/jwt';
 import type {} from '@s3up/testkit/provided-token-server';
 import { expect, inject } from 'vitest';
 
 export { throttleUplink } from '@s3up/testkit/chromium-network';
+// Resolves with the task once it succeeded, failed or was cancelled (the Node cases' helper).
+export { settled } from '../support/engine-under-test.js';
 
 export const tokenServer = inject('tokenServer');
 
 /** An HS256 token for `user` from the run's token server's issuer, valid for an hour. */
 export function jwtFor(user: string): Promise<string> {
   return mintToken(tokenServer.jwt, user, { expiresIn: '1h' });
-}
-
-/** Resolves with the task once it succeeded, failed or was cancelled. */
-export function settled(uploader: Uploader, task: UploadTask): Promise<UploadTask> {
-  return new Promise((resolve) => {
-    const done = () => {
-      if (['succeeded', 'failed', 'cancelled'].includes(task.state)) resolve(task);
-    };
-    for (const type of ['upload-succeeded', 'upload-failed', 'upload-cancelled'] as const) {
-      uploader.addEventListener(type, done);
-    }
-    done();
-  });
 }
 
 /** The stored bytes of `key` (under `prefix`), through a presigned GET from the token server. */

@@ -7,7 +7,7 @@ import {
   ListMultipartUploadsCommand,
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
-import { s3Client } from '@s3up/testkit';
+import { localBackendOptions, s3Client } from '@s3up/testkit';
 import { mintToken } from '@s3up/testkit/jwt';
 import { statusOf } from '@s3up/testkit/s3-status';
 import { afterAll, describe, expect, inject, it } from 'vitest';
@@ -31,13 +31,7 @@ const owner = s3Client(local, local.service);
 const audit: Record<string, unknown>[] = [];
 
 const server = await createTokenServer({
-  bucket: local.bucket,
-  region: local.region,
-  roleArn: local.roleArn,
-  endpoint: local.endpoint,
-  forcePathStyle: true,
-  checksums: 'WHEN_REQUIRED',
-  credentials: local.service,
+  ...localBackendOptions(local),
   authenticate: jwtAuthenticator(jwt),
   scopes: ['upload', 'list', 'delete'],
   duration: { minSeconds: 1, maxSeconds: 3600, defaultSeconds: 900 },
