@@ -134,6 +134,9 @@ const isOwnSource = (input: string) => !input.includes('node_modules/');
 // the locale table and the texts are static imports of the element.
 const isLocale = (input: string) =>
   /element\/src\/messages\/(?!en\.|catalog\.|locales\.|texts\.)[\w-]+\.ts$/.test(input);
+// core's image step (core/src/image/: location removal, resize, thumbnails) loads with the
+// first image only, never for other files, so it is not part of a first upload's load.
+const isImageStep = (input: string) => /core\/src\/image\//.test(input);
 
 /**
  * What a browser fetches to render `<s3-upload>`, and what it has fetched once the first
@@ -153,7 +156,8 @@ export function s3upLoadSets(element: Bundle): { render: Output[]; firstUpload: 
   for (const [input, info] of Object.entries(element.metafile.inputs)) {
     if (!isOwnSource(input)) continue;
     for (const i of info.imports)
-      if (i.kind === 'dynamic-import' && !isLocale(i.path) && !i.external) lazyTargets.add(i.path);
+      if (i.kind === 'dynamic-import' && !isLocale(i.path) && !isImageStep(i.path) && !i.external)
+        lazyTargets.add(i.path);
   }
   const lazyEntries = element.outputs.filter((o) => o.entryPoint && lazyTargets.has(o.entryPoint));
   const firstUpload = staticClosure([...render, ...lazyEntries], element.outputs);

@@ -43,12 +43,14 @@ export {
 } from './object-key.js';
 export {
   isRenditionFormat,
-  isRenditionKey,
-  parseRenditionKey,
   RENDITION_CONTENT_TYPES,
   RENDITION_FORMATS,
-  RENDITIONS_FOLDER,
   type RenditionFormat,
+} from './rendition-formats.js';
+export {
+  isRenditionKey,
+  parseRenditionKey,
+  RENDITIONS_FOLDER,
   type RenditionKeyParts,
   type RenditionSpec,
   renditionKey,

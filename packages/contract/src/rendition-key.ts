@@ -1,6 +1,7 @@
 import { ContractError } from './contract-error.js';
 import { isSafePrefix } from './identity.js';
 import { keyProblem } from './object-key.js';
+import { isRenditionFormat, RENDITION_FORMATS, type RenditionFormat } from './rendition-formats.js';
 
 // Where the smaller renditions of an uploaded image (thumbnails) live, once for the engine
 // that uploads them and for the apps that list, show and delete them. They stay INSIDE the
@@ -16,23 +17,6 @@ import { keyProblem } from './object-key.js';
 /** The folder under a user's prefix that holds renditions; no original key may start with it. */
 export const RENDITIONS_FOLDER = '.thumbnails/';
 
-/** The encodings a rendition can have, and the extension its key ends with. */
-export const RENDITION_FORMATS = Object.freeze({
-  webp: 'webp',
-  jpeg: 'jpg',
-  avif: 'avif',
-  png: 'png',
-} as const);
-export type RenditionFormat = keyof typeof RENDITION_FORMATS;
-
-/** The MIME type of each rendition format: the Content-Type it is stored with. */
-export const RENDITION_CONTENT_TYPES: Readonly<Record<RenditionFormat, string>> = Object.freeze({
-  webp: 'image/webp',
-  jpeg: 'image/jpeg',
-  avif: 'image/avif',
-  png: 'image/png',
-});
-
 /** One rendition: its width in pixels (the longer side is not what counts) and its format. */
 export interface RenditionSpec {
   readonly width: number;
@@ -46,10 +30,6 @@ export interface RenditionKeyParts extends RenditionSpec {
 
 /** Widths are whole pixels in 1..10000: more is not a thumbnail, and keys stay short. */
 const MAX_RENDITION_WIDTH = 10_000;
-
-export function isRenditionFormat(format: unknown): format is RenditionFormat {
-  return typeof format === 'string' && Object.hasOwn(RENDITION_FORMATS, format);
-}
 
 function checkSpec(spec: RenditionSpec, field: string): void {
   if (!Number.isInteger(spec.width) || spec.width < 1 || spec.width > MAX_RENDITION_WIDTH) {

@@ -1,4 +1,5 @@
 import type { UploadError } from './errors.js';
+import type { ImageReport } from './image/image-options.js';
 import type { ObjectChecksum, OverallProgress, UploadTask } from './task.js';
 import type { UploadReceipt } from './upload-receipt.js';
 
@@ -14,7 +15,9 @@ export interface UploaderEventDetails {
   /**
    * `checksum`: the object's full-object CRC-32 when checksums are on (as `task.checksum`);
    * `warning`: the object is stored but a check after it failed (as `task.warning`);
-   * `receipt`: what the token server confirmed (`POST /uploads`), when it takes receipts.
+   * `receipt`: what the token server confirmed (`POST /uploads`), when it takes receipts;
+   * `image`: for photos, what was done before the upload (location removed, resized) and the
+   * thumbnails stored beside it (as `task.image`).
    */
   'upload-succeeded': {
     task: UploadTask;
@@ -23,6 +26,7 @@ export interface UploaderEventDetails {
     warning?: UploadError;
     receipt?: UploadReceipt;
     checksum?: ObjectChecksum;
+    image?: ImageReport;
   };
   'upload-failed': { task: UploadTask; error: UploadError };
   'upload-cancelled': { task: UploadTask };

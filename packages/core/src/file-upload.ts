@@ -273,6 +273,36 @@ export class FileUpload {
     this.#records.release();
   }
 
+  /**
+   * PutObject of a small object that goes with this file (a thumbnail), on the same
+   * credentials, connection budget, retries and signal; `keyOf` gets the user's prefix.
+   * Returns the key stored.
+   */
+  async putBeside(
+    keyOf: (prefix: string, key: string) => string,
+    body: Blob,
+    contentType: string,
+    signal: AbortSignal,
+  ): Promise<string> {
+    const credentials = await this.#credentials(signal);
+    const transport = await this.#context.transport();
+    const key = keyOf(credentials.response.prefix, this.task.key!);
+    const crc = this.#checksumEnabled(credentials) ? crc32ToBase64(await this.#crc(body)) : undefined;
+    await putObject(
+      this.#scope(transport, signal),
+      { bucket: this.#bucket ?? credentials.response.bucket, key },
+      {
+        body,
+        size: body.size,
+        contentType,
+        ...(crc ? { checksumCRC32: crc } : {}),
+        ...(this.#context.options.overwrite ? {} : { ifNoneMatch: true }),
+      },
+      () => {},
+    );
+    return key;
+  }
+
   /** The bucket and key: the key is chosen once (keyFor or the default) and kept across runs. */
   #target(credentials: Credentials): ObjectTarget {
     const { bucket, prefix } = credentials.response;

@@ -8,6 +8,13 @@ export {
   type UploaderEventType,
 } from './events.js';
 export { type FileHandleLike, FileHandleStore } from './file-handle-store.js';
+export type {
+  ImageOptions,
+  ImageReport,
+  LocationRemoved,
+  StoredRendition,
+  ThumbnailOption,
+} from './image/image-options.js';
 export { IndexedDbResumeStore } from './indexeddb-resume-store.js';
 export type { InterruptedUpload } from './interrupted-uploads.js';
 export { cleanFileName, defaultKey } from './object-key.js';

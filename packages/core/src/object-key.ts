@@ -1,10 +1,16 @@
-import { isContractError, keyProblem, objectKey, RENDITIONS_FOLDER } from '@s3up/contract';
+import { isContractError, keyProblem, objectKey } from '@s3up/contract';
 import { UploadError } from './errors.js';
 
 // What a safe key is lives in @s3up/contract, shared with the token server's presigner and
 // the CLI. The engine cleans file names into keys (their user cannot rename the file) and
 // refuses `keyFor` keys that break a rule (their author can fix the function).
 export { cleanFileName } from '@s3up/contract';
+
+/**
+ * The contract's RENDITIONS_FOLDER, spelt out so the render bundle does not carry the whole
+ * rendition-key module for one string (building-blocks.test.ts checks they agree).
+ */
+export const RESERVED_FOLDER = '.thumbnails/';
 
 /** The default key: `<prefix><id>/<clean file name>`, at most 1024 bytes. */
 export function defaultKey(prefix: string, id: string, name: string): string {
@@ -32,10 +38,10 @@ export function checkKey(key: unknown, prefix: string): string {
       `keyFor returned "${key}", outside the user's prefix "${prefix}": build keys from ctx.prefix.`,
     );
   }
-  if (key.startsWith(prefix + RENDITIONS_FOLDER)) {
+  if (key.startsWith(prefix + RESERVED_FOLDER)) {
     throw new UploadError(
       'invalid-key',
-      `keyFor returned "${key}", inside "${prefix}${RENDITIONS_FOLDER}", which is reserved for thumbnails (see renditionKey in @s3up/contract); choose another folder.`,
+      `keyFor returned "${key}", inside "${prefix}${RESERVED_FOLDER}", which is reserved for thumbnails (see renditionKey in @s3up/contract); choose another folder.`,
     );
   }
   const problem = keyProblem(key);

@@ -1,5 +1,6 @@
 import { DEFAULT_MAX_OBJECT_SIZE, MAX_PART_SIZE, MAX_PUT_SIZE, MIN_PART_SIZE } from '@s3up/contract';
 import { UploadError } from './errors.js';
+import { type ImageOptions, type ImageSettings, resolveImageOptions } from './image/image-options.js';
 import type { ResumeStore } from './resume-store.js';
 import type { ReceiptsOption } from './upload-receipt.js';
 
@@ -131,6 +132,13 @@ export interface UploaderOptions {
    * for an S3-compatible server with a smaller limit, or as an app's own cap.
    */
   maxObjectSize?: number;
+  /**
+   * What to do with photos before upload: remove their location (JPEG EXIF GPS and XMP
+   * location, losslessly; on by default), resize and re-encode, upload thumbnails beside them
+   * (see ImageOptions). Default `{ stripLocation: true }`; `false` uploads every file's own
+   * bytes. The processing code loads only with the first image.
+   */
+  images?: ImageOptions | boolean;
 }
 
 export interface ResolvedOptions {
@@ -154,6 +162,7 @@ export interface ResolvedOptions {
   receipts: ReceiptsOption;
   overwrite: boolean;
   maxObjectSize: number;
+  images: ImageSettings | null;
 }
 
 function invalid(message: string): never {
@@ -263,6 +272,7 @@ export function resolveOptions(options: UploaderOptions): ResolvedOptions {
       DEFAULT_MAX_OBJECT_SIZE,
       ' bytes',
     ),
+    images: resolveImageOptions(options.images),
   };
 }
 

@@ -1,14 +1,15 @@
 import type { UploadError } from './errors.js';
+import type { ImageReport } from './image/image-options.js';
 import type { ObjectChecksum, UploadState, UploadTask } from './task.js';
 import type { UploadReceipt } from './upload-receipt.js';
 
 /** The engine's writable side of an {@link UploadTask}. */
 export class TaskModel implements UploadTask {
   readonly id: string;
-  readonly file: File;
-  readonly name: string;
-  readonly size: number;
-  readonly type: string;
+  file: File;
+  name: string;
+  size: number;
+  type: string;
   key: string | undefined = undefined;
   state: UploadState = 'queued';
   bytesUploaded = 0;
@@ -21,6 +22,8 @@ export class TaskModel implements UploadTask {
   warning: UploadError | undefined = undefined;
   receipt: UploadReceipt | undefined = undefined;
   checksum: ObjectChecksum | undefined = undefined;
+  image: ImageReport | undefined = undefined;
+  preparing = false;
 
   constructor(id: string, file: File, name: string, type: string) {
     this.id = id;
@@ -28,6 +31,14 @@ export class TaskModel implements UploadTask {
     this.name = name;
     this.size = file.size;
     this.type = type;
+  }
+
+  /** The file to upload instead (a photo resized or without its location), before its upload starts. */
+  replaceFile(file: File): void {
+    this.file = file;
+    this.name = file.name;
+    this.size = file.size;
+    this.type = file.type;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { UploadError } from './errors.js';
+import type { ImageReport } from './image/image-options.js';
 import type { UploadReceipt } from './upload-receipt.js';
 
 /**
@@ -68,6 +69,15 @@ export interface UploadTask {
    * Store it to check the object against the file later.
    */
   readonly checksum: ObjectChecksum | undefined;
+  /**
+   * For images: what was done before the upload (resized, re-encoded, location removed),
+   * the thumbnails stored beside it, and notes for the user (a HEIC the browser cannot
+   * decode, an unreadable EXIF). Set once the photo is prepared; `file`, `name`, `size` and
+   * `type` then describe what is uploaded, `image.original` what was chosen.
+   */
+  readonly image: ImageReport | undefined;
+  /** True while the photo is being prepared (decoded, resized, encoded) before its upload. */
+  readonly preparing: boolean;
 }
 
 /** A whole-object checksum as S3 reports it. */

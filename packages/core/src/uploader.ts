@@ -10,6 +10,8 @@ import {
 } from './events.js';
 import { FileUpload } from './file-upload.js';
 import { FlightController } from './flight-controller.js';
+import type { PreparedRendition } from './image/image-preparation.js';
+import type { ImageRunner } from './image/image-runner.js';
 import { IndexedDbResumeStore } from './indexeddb-resume-store.js';
 import { discardInterrupted, type InterruptedUpload, listInterrupted } from './interrupted-uploads.js';
 import { type ResolvedOptions, resolveOptions, type UploaderOptions } from './options.js';
@@ -51,6 +53,8 @@ interface Entry {
   cancelled: boolean;
   /** resume() was called while pausing: continue once the pause has settled. */
   resumeWhenPaused: boolean;
+  /** The photo has been prepared (or is not one); its thumbnails wait for the upload. */
+  prepared: { renditions: PreparedRendition[] } | undefined;
 }
 
 const FINAL = new Set(['succeeded', 'failed', 'cancelled']);
@@ -84,6 +88,7 @@ export class Uploader extends EventTarget {
   #transport: Promise<S3Transport> | undefined;
   #readAccess: Promise<{ transport: S3Transport; source: CredentialsSource }> | undefined;
   #doneAnnounced = true;
+  #images: Promise<ImageRunner> | undefined;
 
   constructor(options: UploaderOptions) {
     super();
@@ -193,6 +198,7 @@ export class Uploader extends EventTarget {
       cancelling: undefined,
       cancelled: false,
       resumeWhenPaused: false,
+      prepared: undefined,
     };
     this.#entries.set(task.id, entry);
     this.#doneAnnounced = false;
@@ -365,6 +371,7 @@ export class Uploader extends EventTarget {
     transport?.client.destroy();
     const read = await this.#readAccess?.catch(() => undefined);
     read?.transport.client.destroy();
+    (await this.#images?.catch(() => undefined))?.dispose();
   }
 
   #entry(id: string): Entry {
@@ -453,8 +460,7 @@ export class Uploader extends EventTarget {
   }
 
   #launch(entry: Entry): void {
-    const { upload } = entry;
-    const task = upload.task;
+    const task = entry.upload.task;
     task.state = 'uploading';
     const controller = new AbortController();
     entry.controller = controller;
@@ -465,8 +471,10 @@ export class Uploader extends EventTarget {
       if (controller.signal.aborted) return;
       if (firstStart) this.#emit('upload-started', { task });
       try {
-        await upload.run(controller.signal);
+        if (!entry.prepared) await this.#prepare(entry, controller.signal);
+        await entry.upload.run(controller.signal);
         if (controller.signal.aborted && task.state !== 'uploading') return;
+        await this.#storeRenditions(entry, controller.signal);
         // The object is stored: a receipt that fails becomes a warning, never a failure.
         try {
           task.receipt = await reportUpload(
@@ -481,7 +489,7 @@ export class Uploader extends EventTarget {
             : new UploadError('internal', String(error), { cause: error });
         }
         task.state = 'succeeded';
-        upload.release();
+        entry.upload.release();
         this.#emit('upload-succeeded', {
           task,
           key: task.key!,
@@ -489,6 +497,7 @@ export class Uploader extends EventTarget {
           ...(task.checksum ? { checksum: task.checksum } : {}),
           ...(task.warning ? { warning: task.warning } : {}),
           ...(task.receipt ? { receipt: task.receipt } : {}),
+          ...(task.image ? { image: task.image } : {}),
         });
       } catch (error) {
         if (controller.signal.aborted) return; // paused or cancelled: they report themselves
@@ -501,12 +510,12 @@ export class Uploader extends EventTarget {
               `The upload of ${task.name} stopped on an unexpected error (a bug in the uploader, or in a hook such as keyFor; please report it): ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
               { cause: error },
             );
-        upload.idle();
+        entry.upload.idle();
         // A failure is final for its multipart upload: run() has let the in-flight parts
         // settle, so abort it now, exactly once, rather than leave stored parts behind for a
         // lifecycle rule; retry() then starts a new one.
-        await upload.abortRemote();
-        upload.reset();
+        await entry.upload.abortRemote();
+        entry.upload.reset();
         task.state = 'failed';
         task.error = failure;
         this.#emit('upload-failed', { task, error: failure });
@@ -516,6 +525,61 @@ export class Uploader extends EventTarget {
       this.#schedule();
     });
     entry.running = run;
+  }
+
+  /**
+   * Before the first upload of a file: a photo loses its location, is resized or re-encoded
+   * and gets its thumbnails made, as the `images` option says. The processing code loads
+   * with the first image only. A photo that cannot be processed is uploaded as it is, with
+   * a note in `task.image`; only a pause or cancel stops here.
+   */
+  async #prepare(entry: Entry, signal: AbortSignal): Promise<void> {
+    const settings = this.#options.images;
+    const task = entry.upload.task;
+    if (!settings || !mayBeImage(task.file)) {
+      entry.prepared = { renditions: [] };
+      return;
+    }
+    task.preparing = true;
+    this.#emit('upload-progress', { task, overall: this.progress });
+    try {
+      const { prepareImage } = await import('./image/image-preparation.js');
+      const prepared = await prepareImage(task.file, task.name, settings, () => {
+        this.#images ??= import('./image/image-runner.js').then(
+          ({ ImageRunner }) => new ImageRunner(settings.thread),
+        );
+        return this.#images;
+      });
+      if (signal.aborted) throw signal.reason;
+      entry.prepared = { renditions: prepared?.renditions ?? [] };
+      if (prepared) {
+        task.image = prepared.report;
+        if (prepared.file !== task.file) {
+          task.replaceFile(prepared.file);
+          // The upload (its resume fingerprint, its size) is the prepared file's now.
+          const order = entry.upload.priority;
+          entry.upload.release();
+          entry.upload = new FileUpload(this.#context, task, order);
+          entry.upload.onProgress = () => this.#emit('upload-progress', { task, overall: this.progress });
+        }
+      }
+    } finally {
+      task.preparing = false;
+    }
+  }
+
+  /**
+   * Thumbnails go up after the photo is stored (never a thumbnail without its photo); one
+   * that fails is a warning and a note, never a failure: the photo is stored.
+   */
+  async #storeRenditions(entry: Entry, signal: AbortSignal): Promise<void> {
+    const renditions = entry.prepared?.renditions ?? [];
+    if (!entry.upload.task.image || renditions.length === 0) return;
+    const { storeRenditions } = await import('./image/rendition-upload.js');
+    const upload = entry.upload;
+    await storeRenditions(upload.task, renditions, signal, (keyOf, body, type) =>
+      upload.putBeside(keyOf, body, type, signal),
+    );
   }
 
   #announceDone(): void {
@@ -577,6 +641,12 @@ export class Uploader extends EventTarget {
   ): void {
     super.removeEventListener(type, listener, options);
   }
+}
+
+/** Worth a look for the image step: an image type, or no type and a photo's extension. */
+function mayBeImage(file: File): boolean {
+  if (file.type !== '') return file.type.startsWith('image/');
+  return /\.(?:jpe?g|png|webp|avif|heic|heif|bmp)$/i.test(file.name);
 }
 
 /** IndexedDB where there is one (browsers), else memory (Node: pass a store to survive restarts). */

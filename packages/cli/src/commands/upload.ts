@@ -97,6 +97,9 @@ export async function runUpload(options: UploadOptions, ctx: CommandContext): Pr
     concurrency: options.concurrency,
     partSize: options.partSizeMiB * MiB,
     resumeStore: store,
+    // A command-line upload stores the file's own bytes (backups, checksums compared later):
+    // the engine's photo step (location removal by default) is for pages that share photos.
+    images: false,
     // The engine's own key rule (cleaned, shortened to 1024 bytes keeping the extension).
     keyFor: (file, { prefix }) => objectKey(`${prefix}${options.to}`, file.name),
     network: null,

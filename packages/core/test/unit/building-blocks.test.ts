@@ -1,8 +1,9 @@
+import { RENDITIONS_FOLDER, renditionsPrefix } from '@s3up/contract';
 import { describe, expect, it, vi } from 'vitest';
 import { ConnectionBudget } from '../../src/connection-budget.js';
 import { CredentialsSource } from '../../src/credentials-source.js';
 import { defaultKey, isUploadError, planUpload, Uploader } from '../../src/index.js';
-import { checkKey } from '../../src/object-key.js';
+import { checkKey, RESERVED_FOLDER } from '../../src/object-key.js';
 import { partRange } from '../../src/upload-plan.js';
 
 const MiB = 1024 * 1024;
@@ -18,9 +19,10 @@ describe('keys', () => {
 
   it('rejects keyFor results outside the prefix or with dot segments, naming the rule', () => {
     expect(() => checkKey('users/bob/x', 'users/alice/')).toThrow(/outside the user's prefix/);
-    expect(() => checkKey('users/alice/.thumbnails/320/x.jpg', 'users/alice/')).toThrow(
+    expect(() => checkKey(`${renditionsPrefix('users/alice/')}320/x.jpg`, 'users/alice/')).toThrow(
       /reserved for thumbnails/,
     );
+    expect(RESERVED_FOLDER).toBe(RENDITIONS_FOLDER);
     expect(() => checkKey('users/alice/../bob/x', 'users/alice/')).toThrow(/"\.\."/);
     expect(() => checkKey(`users/alice/${'a'.repeat(1100)}`, 'users/alice/')).toThrow(/1024/);
     expect(() => checkKey('users/alice/photo\u202Egpj.exe', 'users/alice/')).toThrow(/invisible formatting/);

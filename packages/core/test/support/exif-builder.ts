@@ -1,0 +1,208 @@
+// Builds the metadata segments of a test photo (EXIF with a GPS IFD, XMP with a location)
+// and inserts them into a JPEG, so tests need no binary fixtures: the image itself comes
+// from OffscreenCanvas in Chromium, or is a minimal stand-in in Node. Runs in both.
+
+export interface ExifSpec {
+  littleEndian?: boolean;
+  make?: string;
+  /** EXIF orientation 1..8. */
+  orientation?: number;
+  gps?: { latitude: number; longitude: number; altitude?: number };
+}
+
+interface Entry {
+  tag: number;
+  type: number;
+  count: number;
+  /** The value's bytes in the file's byte order; a nested IFD when `ifd` is set. */
+  value?: Uint8Array;
+  ifd?: Entry[];
+}
+
+function rationals(values: number[][], little: boolean): Uint8Array {
+  const out = new Uint8Array(values.length * 8);
+  const view = new DataView(out.buffer);
+  values.forEach(([n, d], i) => {
+    view.setUint32(i * 8, n!, little);
+    view.setUint32(i * 8 + 4, d!, little);
+  });
+  return out;
+}
+
+function dms(value: number): number[][] {
+  const v = Math.abs(value);
+  const degrees = Math.floor(v);
+  const minutes = Math.floor((v - degrees) * 60);
+  const seconds = Math.round(((v - degrees) * 60 - minutes) * 60 * 1000);
+  return [
+    [degrees, 1],
+    [minutes, 1],
+    [seconds, 1000],
+  ];
+}
+
+const ascii = (text: string) => new TextEncoder().encode(`${text}\0`);
+
+/** The TIFF block of an EXIF segment (what follows "Exif\0\0"). */
+export function tiffBlock(spec: ExifSpec): Uint8Array {
+  const little = spec.littleEndian ?? true;
+  const u16 = (n: number) => {
+    const b = new Uint8Array(2);
+    new DataView(b.buffer).setUint16(0, n, little);
+    return b;
+  };
+  const ifd0: Entry[] = [];
+  if (spec.make) ifd0.push({ tag: 0x010f, type: 2, count: spec.make.length + 1, value: ascii(spec.make) });
+  if (spec.orientation) ifd0.push({ tag: 0x0112, type: 3, count: 1, value: u16(spec.orientation) });
+  ifd0.push({ tag: 0x0131, type: 2, count: 6, value: ascii('s3up.') });
+  if (spec.gps) {
+    const { latitude, longitude, altitude } = spec.gps;
+    const gps: Entry[] = [
+      { tag: 0, type: 1, count: 4, value: new Uint8Array([2, 3, 0, 0]) },
+      { tag: 1, type: 2, count: 2, value: ascii(latitude >= 0 ? 'N' : 'S') },
+      { tag: 2, type: 5, count: 3, value: rationals(dms(latitude), little) },
+      { tag: 3, type: 2, count: 2, value: ascii(longitude >= 0 ? 'E' : 'W') },
+      { tag: 4, type: 5, count: 3, value: rationals(dms(longitude), little) },
+    ];
+    if (altitude !== undefined) {
+      gps.push({ tag: 5, type: 1, count: 1, value: new Uint8Array([0]) });
+      gps.push({ tag: 6, type: 5, count: 1, value: rationals([[Math.round(altitude * 10), 10]], little) });
+    }
+    ifd0.push({ tag: 0x8825, type: 4, count: 1, ifd: gps });
+  }
+  ifd0.sort((a, b) => a.tag - b.tag);
+
+  // Layout: header, IFD0, its values, then each nested IFD and its values.
+  const chunks: Uint8Array[] = [];
+  let size = 8;
+  const header = new Uint8Array(8);
+  const hv = new DataView(header.buffer);
+  header.set(little ? [0x49, 0x49] : [0x4d, 0x4d]);
+  hv.setUint16(2, 42, little);
+  hv.setUint32(4, 8, little);
+  chunks.push(header);
+  const write = (entries: Entry[]): number => {
+    const at = size;
+    const table = new Uint8Array(2 + entries.length * 12 + 4);
+    const view = new DataView(table.buffer);
+    view.setUint16(0, entries.length, little);
+    chunks.push(table);
+    size += table.length;
+    const later: [number, Entry[]][] = [];
+    entries.forEach((entry, i) => {
+      const e = 2 + i * 12;
+      view.setUint16(e, entry.tag, little);
+      view.setUint16(e + 2, entry.type, little);
+      view.setUint32(e + 4, entry.count, little);
+      if (entry.ifd) {
+        later.push([e + 8, entry.ifd]);
+      } else if (entry.value!.length <= 4) {
+        table.set(entry.value!, e + 8);
+      } else {
+        view.setUint32(e + 8, size, little);
+        const padded = entry.value!.length % 2 === 0 ? entry.value! : new Uint8Array([...entry.value!, 0]);
+        chunks.push(padded);
+        size += padded.length;
+      }
+    });
+    for (const [slot, nested] of later) view.setUint32(slot, write(nested), little);
+    return at;
+  };
+  write(ifd0);
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
+}
+
+function segment(marker: number, payload: Uint8Array): Uint8Array {
+  const out = new Uint8Array(4 + payload.length);
+  out[0] = 0xff;
+  out[1] = marker;
+  out[2] = (payload.length + 2) >> 8;
+  out[3] = (payload.length + 2) & 0xff;
+  out.set(payload, 4);
+  return out;
+}
+
+/** An APP1 EXIF segment, marker included. */
+export function exifSegment(spec: ExifSpec): Uint8Array {
+  const tiff = tiffBlock(spec);
+  return segment(0xe1, new Uint8Array([0x45, 0x78, 0x69, 0x66, 0, 0, ...tiff]));
+}
+
+/** An APP1 XMP segment with a rating (kept) and, when given, a location (removed). */
+export function xmpSegment(location?: { latitude: string; longitude: string; city: string }): Uint8Array {
+  const where = location
+    ? ` exif:GPSLatitude="${location.latitude}" exif:GPSLongitude="${location.longitude}"`
+    : '';
+  const city = location ? `<photoshop:City>${location.city}</photoshop:City>` : '';
+  const packet = `<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:exif="http://ns.adobe.com/exif/1.0/" xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/" xmp:Rating="4"${where}>${city}<xmp:Label>Holiday</xmp:Label></rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>`;
+  const header = new TextEncoder().encode('http://ns.adobe.com/xap/1.0/\0');
+  const body = new TextEncoder().encode(packet);
+  const payload = new Uint8Array(header.length + body.length);
+  payload.set(header);
+  payload.set(body, header.length);
+  return segment(0xe1, payload);
+}
+
+/**
+ * A JPEG with `segments` inserted after SOI and its JFIF APP0 segment, when it has one
+ * (JFIF wants to be first; a camera's JPEG has the EXIF segment there instead).
+ */
+export function withSegments(jpeg: Uint8Array, ...segments: Uint8Array[]): Uint8Array {
+  let at = 2;
+  if (jpeg[2] === 0xff && jpeg[3] === 0xe0) at += 2 + ((jpeg[4]! << 8) | jpeg[5]!);
+  const total = segments.reduce((n, s) => n + s.length, 0);
+  const out = new Uint8Array(jpeg.length + total);
+  out.set(jpeg.subarray(0, at));
+  let to = at;
+  for (const s of segments) {
+    out.set(s, to);
+    to += s.length;
+  }
+  out.set(jpeg.subarray(at), to);
+  return out;
+}
+
+/**
+ * A stand-in JPEG for Node tests that never decode: SOI, a JFIF APP0, a DQT, then SOS and
+ * `scanBytes` of seeded "image data", and EOI. Parsers of metadata read it like a photo.
+ */
+export function skeletonJpeg(scanBytes = 4096, seed = 1): Uint8Array {
+  const app0 = segment(0xe0, new Uint8Array([0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0]));
+  const dqt = segment(
+    0xdb,
+    new Uint8Array(65).map((_, i) => (i === 0 ? 0 : 1 + (i % 50))),
+  );
+  const sos = segment(0xda, new Uint8Array([1, 1, 0, 0, 63, 0]));
+  const scan = new Uint8Array(scanBytes);
+  let x = seed;
+  for (let i = 0; i < scan.length; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    // No 0xFF in entropy data (it would need stuffing); the content is arbitrary otherwise.
+    scan[i] = (x >>> 16) % 255;
+  }
+  const parts = [new Uint8Array([0xff, 0xd8]), app0, dqt, sos, scan, new Uint8Array([0xff, 0xd9])];
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** Where the image data starts: the offset of the SOS marker. */
+export function scanOffset(jpeg: Uint8Array): number {
+  let at = 2;
+  while (at + 4 <= jpeg.length) {
+    if (jpeg[at] !== 0xff) throw new Error(`no marker at ${at}`);
+    if (jpeg[at + 1] === 0xda) return at;
+    at += 2 + ((jpeg[at + 2]! << 8) | jpeg[at + 3]!);
+  }
+  throw new Error('no SOS');
+}
