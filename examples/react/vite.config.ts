@@ -7,12 +7,14 @@ export default defineConfig({
   // that installs them from npm leaves this out.
   resolve: { conditions: ['@s3up/source', ...defaultClientConditions] },
   server: {
-    // In development the token server runs beside vite (`pnpm --filter @s3up/token-server
-    // start`, port 8787): the page asks for credentials on its own origin.
+    // In development the page asks its own origin for credentials and vite forwards them to
+    // the token server (the bin, port 8787). With the bin's S3UP_DEV_AUTH=true, set
+    // S3UP_DEV_USER=alice here and vite signs every request in as alice (x-s3up-user).
     proxy: {
       '/s3up': {
         target: process.env.S3UP_TOKEN_SERVER_URL ?? 'http://127.0.0.1:8787',
-        rewrite: (p) => p.slice(5),
+        rewrite: (path) => path.slice('/s3up'.length),
+        headers: process.env.S3UP_DEV_USER ? { 'x-s3up-user': process.env.S3UP_DEV_USER } : {},
       },
     },
   },

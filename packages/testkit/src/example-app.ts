@@ -4,7 +4,7 @@
 // wait for the success to show in the framework's own state, and read the object back.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
@@ -34,8 +34,8 @@ export interface ExampleAppOptions {
   dir: string;
   /**
    * `vite`: `vite build` (the example's vite.config) into a temporary directory, served by
-   * a static server here that proxies `/s3up/*` to the token server. `next`: `next build`
-   * in the example, then `next start` with the local backend's `S3UP_*` variables; the
+   * a static server here that proxies `/s3up/*` to the token server. `next`: the
+   * example's `build` script (`next build ...`), then `next start` with the local backend's `S3UP_*` variables; the
    * app hosts the token route itself.
    */
   kind: 'vite' | 'next';
@@ -68,8 +68,10 @@ async function startViteApp(options: ExampleAppOptions): Promise<ExampleApp> {
   const lines: string[] = [];
   // vite builds for development when NODE_ENV says so, and vitest sets it to `test`: the
   // examples are checked as they ship (Lit, React in production mode).
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
+  // (Through a plain record: Next.js's types, loaded with a next example, make NODE_ENV read-only.)
+  const env = process.env as Record<string, string | undefined>;
+  const nodeEnv = env.NODE_ENV;
+  env.NODE_ENV = 'production';
   try {
     await build({
       root: options.dir,
@@ -79,7 +81,7 @@ async function startViteApp(options: ExampleAppOptions): Promise<ExampleApp> {
       build: { outDir, emptyOutDir: true },
     });
   } finally {
-    process.env.NODE_ENV = nodeEnv;
+    env.NODE_ENV = nodeEnv;
   }
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
@@ -190,15 +192,24 @@ async function startNextApp(options: ExampleAppOptions): Promise<ExampleApp> {
     S3UP_JWT_AUDIENCE: jwt.audience,
     S3UP_JWT_COOKIE: SESSION_COOKIE,
     S3UP_ALLOWED_ORIGINS: url,
+    // As the run's token server that vite examples use: after each upload the engine checks
+    // the stored size with read-scope credentials, which a server offering only `upload`
+    // refuses (a 403 in the console, and the check skipped).
+    S3UP_SCOPES: 'upload,read',
     NEXT_TELEMETRY_DISABLED: '1',
     ...options.env,
   };
   // vitest's own NODE_ENV ('test') would make `next build` warn and change its output.
   delete env.NODE_ENV;
-  const buildLog = await run(process.execPath, [next, 'build'], options.dir, env);
+  // S3UP_EXAMPLE_REUSE_BUILD=1 (while working on a test, never in CI) starts the last build.
+  const reuse =
+    process.env.S3UP_EXAMPLE_REUSE_BUILD === '1' && existsSync(join(options.dir, '.next', 'BUILD_ID'));
+  const buildLog = reuse
+    ? ''
+    : await run(process.execPath, [next, ...nextBuildArgs(options.dir)], options.dir, env);
   const server = spawn(process.execPath, [next, 'start', '--port', String(port), '--hostname', '127.0.0.1'], {
     cwd: options.dir,
-    env,
+    env: env as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
@@ -217,9 +228,27 @@ async function startNextApp(options: ExampleAppOptions): Promise<ExampleApp> {
   };
 }
 
+/** The example's own `build` script (`next build --webpack`, say), run with the pinned next. */
+function nextBuildArgs(dir: string): string[] {
+  const script = (
+    JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts?: { build?: string } }
+  ).scripts?.build;
+  const words = (script ?? 'next build').trim().split(/\s+/);
+  if (words[0] !== 'next' || words[1] !== 'build') {
+    throw new Error(
+      `startExampleApp: the build script of ${dir} is "${script}"; a next example builds with "next build ..."`,
+    );
+  }
+  return words.slice(1);
+}
+
 function run(command: string, args: string[], cwd: string, env: Record<string, string>): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd,
+      env: env as NodeJS.ProcessEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let log = '';
     child.stdout.on('data', (d) => {
       log += d;
@@ -289,7 +318,8 @@ export async function launchExampleBrowser(jwt: ProvidedTokenServer['jwt']): Pro
       const problems: string[] = [];
       page.on('console', (message) => {
         if (message.type() === 'error' || message.type() === 'warning') {
-          problems.push(`${message.type()}: ${message.text()}`);
+          const where = message.location().url;
+          problems.push(`${message.type()}: ${message.text()}${where ? ` (${where})` : ''}`);
         }
       });
       page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
