@@ -6,13 +6,14 @@ import { createS3Upload } from '@s3up/react';
 import { mintToken } from '@s3up/testkit/jwt';
 import type {} from '@s3up/testkit/provided-token-server';
 import { seededBytes } from '@s3up/testkit/seeded-bytes';
-import * as React from 'react';
-import { flushSync } from 'react-dom';
-import { createRoot } from 'react-dom/client';
+import * as React from 'react-18';
+import { flushSync } from 'react-dom-18';
+import { createRoot } from 'react-dom-18/client';
 import { expect, inject, it } from 'vitest';
 
 const tokenServer = inject('tokenServer');
-const S3Upload = createS3Upload(React);
+// (The namespace import lacks the `default` of the type createS3Upload names; the module is the same.)
+const S3Upload = createS3Upload(React as unknown as Parameters<typeof createS3Upload>[0]);
 
 it('React 18 sets props as properties, hears the upload events, and drives a controlled value', async () => {
   expect(React.version).toMatch(/^18\./);

@@ -6,7 +6,7 @@ import { renderToString } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 
 describe('@s3up/react in Node', () => {
-  it('imports without window or document, and renders <s3-upload> to HTML', async () => {
+  it('imports without window or document, and renders <s3-upload> to HTML', { timeout: 60_000 }, async () => {
     const g = globalThis as Record<string, unknown>;
     for (const name of ['window', 'document', 'customElements']) expect(g[name]).toBeUndefined();
     const { S3Upload } = await import('../../src/index.js');
