@@ -244,7 +244,9 @@ declare module 'solid-js' {
 
 /** Biome's formatting, so the files are what `pnpm format` would leave. */
 function formatted(path, text) {
-  return execFileSync('pnpm', ['exec', 'biome', 'format', `--stdin-file-path=${path}`], {
+  // The workspace root's biome, called directly: `pnpm exec` would cost a second a file.
+  const biome = fileURLToPath(new URL('../../node_modules/.bin/biome', root));
+  return execFileSync(biome, ['format', `--stdin-file-path=${path}`], {
     cwd: fileURLToPath(root),
     input: text,
     encoding: 'utf8',

@@ -84,7 +84,7 @@ function expectVerdicts(diagnostics: Diagnostic[], dir: string, good: string, ba
   expect(failed.filter((d) => !expected.has(d.line))).toEqual([]);
 }
 
-describe('generated, never stale', { timeout: 60_000 }, () => {
+describe('generated, never stale', { timeout: 120_000 }, () => {
   it('custom-elements.json is what the analyzer makes of src/ now', async () => {
     const manifest = await cli({
       argv: ['analyze', '--config', 'custom-elements-manifest.config.mjs', '--quiet'],
@@ -105,7 +105,7 @@ describe('generated, never stale', { timeout: 60_000 }, () => {
 
 // Each checker loads TypeScript and the framework's types: seconds each, so they run side by side.
 describe.concurrent('each framework checker accepts the right use and refuses the wrong one', {
-  timeout: 180_000,
+  timeout: 300_000,
 }, () => {
   it('React 19 JSX with tsc', async () => {
     const dir = types('react');
