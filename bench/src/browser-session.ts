@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { chromiumArgs, chromiumPath } from '@s3up/testkit';
 import { BenchError } from './bench-error.js';
 import { CdpPipe } from './cdp-pipe.js';
@@ -209,6 +209,21 @@ export class BrowserSession {
     return upload;
   }
 
+  /** Gives the page's `#file` input a file from disk (the browser reads it; the page holds a handle). */
+  async setInputFile(page: BenchPage, filePath: string): Promise<void> {
+    const input = await this.#cdp.send<EvaluateAnswer>(
+      'Runtime.evaluate',
+      { expression: 'document.querySelector("#file")' },
+      page.sessionId,
+    );
+    if (!input.result.objectId) throw new BenchError('browser', 'the page has no #file input');
+    await this.#cdp.send(
+      'DOM.setFileInputFiles',
+      { files: [filePath], objectId: input.result.objectId },
+      page.sessionId,
+    );
+  }
+
   /** One measured upload in a fresh context; with `sampleMemory`, the peaks seen meanwhile. */
   async upload(
     options: UploadInPageOptions,
@@ -252,6 +267,40 @@ export class BrowserSession {
     } finally {
       if (!options.context) await context.close();
     }
+  }
+
+  /**
+   * CPU time (ns) of this browser's renderer processes so far, per process: its main thread
+   * (the thread whose id is the process's), all its threads (Workers included) and whether
+   * it runs a dedicated Worker (a thread named DedicatedWorker), from
+   * /proc/<pid>/task/<tid>/schedstat: time on a CPU, so a loaded machine does not inflate it.
+   */
+  async rendererCpuNs(): Promise<Map<number, { mainNs: number; totalNs: number; hasWorker: boolean }>> {
+    const info = await this.#cdp.send<{ processInfo: { type: string; id: number }[] }>(
+      'SystemInfo.getProcessInfo',
+    );
+    const out = new Map<number, { mainNs: number; totalNs: number; hasWorker: boolean }>();
+    for (const p of info.processInfo) {
+      if (p.type !== 'renderer') continue;
+      let mainNs = 0;
+      let totalNs = 0;
+      let hasWorker = false;
+      for (const tid of await readdir(`/proc/${p.id}/task`).catch(() => [] as string[])) {
+        const comm = await readFile(`/proc/${p.id}/task/${tid}/comm`, 'utf8').catch(() => '');
+        if (comm.startsWith('DedicatedWorker')) hasWorker = true;
+        const stat = await readFile(`/proc/${p.id}/task/${tid}/schedstat`, 'utf8').catch(() => '');
+        const ns = Number(stat.split(' ')[0] ?? 0) || 0;
+        totalNs += ns;
+        if (tid === String(p.id)) mainNs = ns;
+      }
+      out.set(p.id, { mainNs, totalNs, hasWorker });
+    }
+    return out;
+  }
+
+  /** A full garbage collection in the page, so one left from set-up does not land in a measurement. */
+  async collectGarbage(page: BenchPage): Promise<void> {
+    await this.#cdp.send('HeapProfiler.collectGarbage', {}, page.sessionId);
   }
 
   async #sample(

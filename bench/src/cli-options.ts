@@ -9,16 +9,19 @@ export interface CliOptions {
   rounds: number;
   /** --out DIR: where latest.json/.md/.svg go. Default bench/results. */
   outDir: string | null;
+  /** --merge: keep the benchmarks of the existing latest.json that this run does not repeat. Default off. */
+  merge: boolean;
   help: boolean;
 }
 
 export function usage(ids: readonly string[]): string {
-  return `usage: pnpm bench [benchmark...] [--quick] [--rounds N] [--out DIR]
+  return `usage: pnpm bench [benchmark...] [--quick] [--rounds N] [--out DIR] [--merge]
 
 benchmarks: ${ids.join(', ')} (default: all)
   --quick      small files, 1 round: a smoke test in minutes
   --rounds N   rounds per contender, 1 to 20 (default 3; 1 with --quick)
-  --out DIR    where latest.json, latest.md and latest.svg go (default bench/results)`;
+  --out DIR    where latest.json, latest.md and latest.svg go (default bench/results)
+  --merge      keep the other benchmarks of the existing latest.json (each says which run measured it)`;
 }
 
 /**
@@ -26,11 +29,19 @@ benchmarks: ${ids.join(', ')} (default: all)
  * `ids` are the benchmarks found in src/benchmarks/, in run order.
  */
 export function parseCliOptions(argv: readonly string[], ids: readonly string[]): CliOptions {
-  const options: CliOptions = { benchmarks: [], quick: false, rounds: 0, outDir: null, help: false };
+  const options: CliOptions = {
+    benchmarks: [],
+    quick: false,
+    rounds: 0,
+    outDir: null,
+    merge: false,
+    help: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--') continue;
     if (arg === '--quick') options.quick = true;
+    else if (arg === '--merge') options.merge = true;
     else if (arg === '--help' || arg === '-h') options.help = true;
     else if (arg === '--rounds' || arg.startsWith('--rounds=')) {
       const value = arg.includes('=') ? arg.slice('--rounds='.length) : argv[++i];

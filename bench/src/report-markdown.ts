@@ -72,6 +72,11 @@ export function renderMarkdown(result: RunResult): string {
   ];
   for (const b of result.benchmarks) {
     out.push('', `## ${b.title}`, '');
+    if (b.run)
+      out.push(
+        `Measured by \`${b.run.command}\` (${b.run.mode}), ${b.run.startedAt}, commit ${b.run.commit}, load average ${b.run.loadAverage} at start.`,
+        '',
+      );
     if (b.error) out.push(`**Not measured:** ${b.error}`, '');
     const settings = Object.entries(b.settings);
     if (settings.length)

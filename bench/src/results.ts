@@ -76,6 +76,11 @@ export interface BenchmarkResult {
   /** Set when the benchmark could not run at all (e.g. a package it measures has not landed). */
   error?: string;
   durationMs: number;
+  /**
+   * The run that measured it. With `pnpm bench --merge`, latest.json keeps the benchmarks a
+   * run did not repeat from the file before it, so each says which run (and commit) it is from.
+   */
+  run?: { startedAt: string; command: string; mode: 'full' | 'quick'; commit: string; loadAverage: number };
 }
 
 export interface RunResult {

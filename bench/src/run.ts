@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,11 +48,25 @@ async function main(): Promise<number> {
   const workDir = await mkdtemp(join(tmpdir(), 's3up-bench-'));
   const env = new BenchEnvironment({ workDir, log });
   const results: BenchmarkResult[] = [];
+  const thisRun = {
+    startedAt: startedAt.toISOString(),
+    command: `pnpm bench ${process.argv.slice(2).join(' ')}`.trim(),
+    mode: options.quick ? ('quick' as const) : ('full' as const),
+    commit: machine.git.commit,
+    loadAverage: machine.loadAverage,
+  };
+  // --merge: the benchmarks of the report before this run that it does not repeat, each
+  // labelled with the run that measured it.
+  const kept = options.merge ? await earlierBenchmarks(join(outDir, 'latest.json'), options.benchmarks) : [];
   const report = async (): Promise<RunResult> => {
-    const targets = results.flatMap((b) => b.comparisons.flatMap((c) => c.targets));
+    const all = [...kept, ...results].sort(
+      (a, b) =>
+        (known.find((k) => k.id === a.id)?.order ?? 0) - (known.find((k) => k.id === b.id)?.order ?? 0),
+    );
+    const targets = all.flatMap((b) => b.comparisons.flatMap((c) => c.targets));
     const run: RunResult = {
       schema: 2,
-      noisy: results.some((b) => b.comparisons.some((c) => c.noisy)),
+      noisy: all.some((b) => b.comparisons.some((c) => c.noisy)),
       verdicts: {
         met: targets.filter((t) => t.met === true).length,
         missed: targets.filter((t) => t.met === false).length,
@@ -63,7 +77,7 @@ async function main(): Promise<number> {
       finishedAt: new Date().toISOString(),
       command: `pnpm bench ${process.argv.slice(2).join(' ')}`.trim(),
       machine,
-      benchmarks: results,
+      benchmarks: all,
     };
     await mkdir(outDir, { recursive: true });
     await writeText(join(outDir, 'latest.json'), `${JSON.stringify(run, null, 2)}\n`);
@@ -84,7 +98,13 @@ async function main(): Promise<number> {
       log(`\n${benchmark.title}`);
       try {
         const result = await benchmark.run(env, settings);
-        results.push({ id, title: benchmark.title, ...result, durationMs: Date.now() - started });
+        results.push({
+          id,
+          title: benchmark.title,
+          ...result,
+          durationMs: Date.now() - started,
+          run: thisRun,
+        });
         // Written after every benchmark, so an interrupted run still leaves what it measured.
         await report();
       } catch (error) {
@@ -99,6 +119,7 @@ async function main(): Promise<number> {
           notes: [],
           error: message,
           durationMs: Date.now() - started,
+          run: thisRun,
         });
       }
     }
@@ -110,6 +131,29 @@ async function main(): Promise<number> {
   log(renderTable(run));
   log(`\nwrote ${join(outDir, 'latest.json')}, latest.md, latest.svg`);
   return results.some((r) => r.error) ? 1 : 0;
+}
+
+/** The benchmarks of an earlier latest.json other than `rerun`, each with the run that measured it. */
+async function earlierBenchmarks(path: string, rerun: readonly string[]): Promise<BenchmarkResult[]> {
+  let earlier: RunResult;
+  try {
+    earlier = JSON.parse(await readFile(path, 'utf8')) as RunResult;
+  } catch {
+    return [];
+  }
+  if (earlier.schema !== 2) return [];
+  return earlier.benchmarks
+    .filter((b) => !rerun.includes(b.id))
+    .map((b) => ({
+      ...b,
+      run: b.run ?? {
+        startedAt: earlier.startedAt,
+        command: earlier.command,
+        mode: earlier.mode,
+        commit: earlier.machine.git.commit,
+        loadAverage: earlier.machine.loadAverage,
+      },
+    }));
 }
 
 main().then(

@@ -30,6 +30,8 @@ export interface BrowserVariant {
   partSize: number;
   /** The setting and the reason for it, shown in the report. */
   setting: string;
+  /** Appended to the page's URL (e.g. `?checksums=on`). */
+  query?: string;
 }
 
 /** Every browser contender of the comparison, each with the setting it is measured at and why. */
@@ -110,7 +112,7 @@ export function browserContender(
     run: async (_round, measured) => {
       const skipped = tooSlow.get(name);
       if (skipped) throw new BenchError('timeout', `skipped: ${skipped}`);
-      const pageUrl = env.pageUrl(page);
+      const pageUrl = env.pageUrl(page) + (variant.query ?? '');
       const browser = await env.browser();
       const key = env.key(page);
       const timeoutMs = 60_000 + size / FLOOR_BYTES_PER_MS;

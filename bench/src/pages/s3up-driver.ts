@@ -6,7 +6,11 @@ import type { PageUploadResult } from './page-protocol.js';
 // benchmark's page, where only the element's own chunks are counted.
 export function driveElement(): void {
   const element = document.createElement('s3-upload') as S3Upload;
-  element.endpoint = '/credentials';
+  // `?checksums=on` in the page's URL: the credentials answer turns per-part CRCs on.
+  element.endpoint =
+    new URLSearchParams(location.search).get('checksums') === 'on'
+      ? '/credentials?checksums=WHEN_SUPPORTED'
+      : '/credentials';
   document.body.append(element);
   window.benchFileInput = () => element.shadowRoot?.querySelector<HTMLInputElement>('input[type=file]');
 

@@ -44,6 +44,12 @@ describe('benchmark registry: one file per benchmark', () => {
       rounds: 1,
     });
     expect(parseCliOptions([], ids).benchmarks).toEqual(ids);
+    expect(parseCliOptions([], ids).merge).toBe(false);
+    expect(parseCliOptions(['checksums', '--merge'], ids)).toMatchObject({
+      benchmarks: ['checksums'],
+      merge: true,
+    });
     expect(() => parseCliOptions(['nope'], ids)).toThrow(/unknown benchmark "nope": pick from throughput/);
-  });
+    // Imports every benchmark module (and what they measure) from source: seconds on a busy machine.
+  }, 30_000);
 });
