@@ -25,6 +25,8 @@ export function App() {
     setPosted({ caption: String(data.get('caption')), photos: data.getAll('photos').map(String) });
     setCaption('');
     setKeys([]);
+    setStored([]);
+    setProgress({ sent: 0, total: 0 });
   }
 
   return (
@@ -49,7 +51,12 @@ export function App() {
           onUploadSucceeded={(e) => setStored((s) => [...s, e.detail.key])}
           onUploadFailed={(e) => setProblem(`${e.detail.task.name}: ${e.detail.error.message}`)}
         />
-        <progress data-upload-progress value={progress.sent} max={progress.total || 1} />
+        <progress
+          data-upload-progress
+          value={progress.sent}
+          max={progress.total || 1}
+          style={{ width: '100%' }}
+        />
         {problem && <p role="alert">{problem}</p>}
         <ul>
           {stored.map((key) => (

@@ -3,6 +3,7 @@
 // definition, and a file picked in Chromium goes through the app's own token route
 // (@s3up/token-server/next, the session cookie as the JWT) to the bucket, byte-exact.
 import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type ExampleApp,
@@ -18,6 +19,8 @@ import type {} from '@s3up/testkit/provided-token-server';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 
 const local = inject('localS3');
+const shots = join(import.meta.dirname, '..', '..', '..', '..', 'test-output', 'examples');
+mkdirSync(shots, { recursive: true });
 const tokenServer = inject('tokenServer');
 let app: ExampleApp;
 let chromium: ExampleBrowser;
@@ -70,5 +73,9 @@ it('hydrates cleanly, and a picked file is stored byte-exact through the app rou
   expect(stored.equals(bytes)).toBe(true);
   expect(progress).toEqual({ value: bytes.length, max: bytes.length });
   // No hydration warning, no "already defined", no failed request, no page error.
+  // For review: the page at phone size in dark mode, as its users see it.
+  await target.page.setViewportSize({ width: 390, height: 844 });
+  await target.page.emulateMedia({ colorScheme: 'dark' });
+  await target.page.screenshot({ path: join(shots, 'nextjs-phone-dark.png'), fullPage: true });
   expect(target.problems).toEqual([]);
 });

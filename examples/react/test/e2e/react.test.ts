@@ -2,6 +2,7 @@
 // token server and the local backend: a picked file is stored byte-exact, its progress and
 // success reach React state, and the page logs no error or warning.
 import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type ExampleApp,
@@ -15,6 +16,8 @@ import type {} from '@s3up/testkit/provided-token-server';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 
 const local = inject('localS3');
+const shots = join(import.meta.dirname, '..', '..', '..', '..', 'test-output', 'examples');
+mkdirSync(shots, { recursive: true });
 const tokenServer = inject('tokenServer');
 let app: ExampleApp;
 let chromium: ExampleBrowser;
@@ -51,5 +54,10 @@ it('a photo picked in the React app is stored byte-exact; progress and success r
     .poll(() => page.locator('[data-posted]').textContent())
     .toBe('Posted “At the beach” with 1 photo(s).');
   await expect.poll(() => page.locator('s3-upload [part~="item"]').count()).toBe(0);
+  expect(await page.locator('[data-uploaded-key]').count()).toBe(0);
+  // For review: the page at phone size in dark mode, as its users see it.
+  await target.page.setViewportSize({ width: 390, height: 844 });
+  await target.page.emulateMedia({ colorScheme: 'dark' });
+  await target.page.screenshot({ path: join(shots, 'react-phone-dark.png'), fullPage: true });
   expect(target.problems).toEqual([]);
 });
