@@ -70,14 +70,12 @@ export async function sendFetchResponse(response: Response, res: ServerResponse)
       res.setHeader(name, value);
     }
   });
+  // The core's JSON text goes out as a string: Node then writes the head and the body in one
+  // piece, with no Buffer to make first.
   const text = responseTextOf(response);
   const body =
-    text !== undefined
-      ? Buffer.from(text)
-      : response.body
-        ? Buffer.from(await response.arrayBuffer())
-        : undefined;
-  if (body) res.setHeader('Content-Length', body.length);
+    text !== undefined ? text : response.body ? Buffer.from(await response.arrayBuffer()) : undefined;
+  if (body !== undefined) res.setHeader('Content-Length', Buffer.byteLength(body));
   // A body left unread (read only far enough to refuse it as too large) would be taken as
   // the start of the next request on a kept-alive connection: close this one instead.
   if (!res.req.complete) res.setHeader('Connection', 'close');
