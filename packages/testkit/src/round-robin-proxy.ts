@@ -49,7 +49,10 @@ export async function roundRobinProxy(targets: string[]): Promise<RoundRobinProx
     });
     req.pipe(upstream);
   });
-  server.keepAliveTimeout = 1000;
+  // Longer than the clients' own idle timeout (Node's fetch: 4 s), so the client always
+  // closes an idle connection first: a server closing it as a POST goes out resets that
+  // POST (fetch does not retry it). close() cuts every connection at once anyway.
+  server.keepAliveTimeout = 10_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
