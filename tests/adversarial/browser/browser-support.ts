@@ -4,7 +4,8 @@
 
 import { mintToken } from '@s3up/testkit/jwt';
 import type {} from '@s3up/testkit/provided-token-server';
-import { expect, inject } from 'vitest';
+import { readBack as readObject } from '@s3up/testkit/read-back';
+import { inject } from 'vitest';
 
 export { throttleUplink } from '@s3up/testkit/chromium-network';
 // Resolves with the task once it succeeded, failed or was cancelled (the Node cases' helper).
@@ -18,13 +19,6 @@ export function jwtFor(user: string): Promise<string> {
 }
 
 /** The stored bytes of `key` (under `prefix`), through a presigned GET from the token server. */
-export async function readBack(token: string, prefix: string, key: string): Promise<Uint8Array> {
-  const answer = await fetch(`${tokenServer.url}/presign`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ method: 'GET', key: key.slice(prefix.length) }),
-  });
-  expect(answer.status).toBe(200);
-  const { url } = (await answer.json()) as { url: string };
-  return new Uint8Array(await (await fetch(url)).arrayBuffer());
+export function readBack(token: string, prefix: string, key: string): Promise<Uint8Array> {
+  return readObject(tokenServer.url, token, key, prefix);
 }

@@ -9,6 +9,7 @@
 import { throttleUplink } from '@s3up/testkit/chromium-network';
 import { mintToken } from '@s3up/testkit/jwt';
 import type {} from '@s3up/testkit/provided-token-server';
+import { readBack } from '@s3up/testkit/read-back';
 import { seededBytes } from '@s3up/testkit/seeded-bytes';
 import type { MeteredRequest } from '@s3up/testkit/wire-meter';
 import type {} from '@s3up/testkit/wire-meter-commands';
@@ -54,17 +55,6 @@ function wasted(requests: MeteredRequest[], from: number, to: number): number {
     if (!ok || duplicate) waste += r.received;
   }
   return waste;
-}
-
-async function readBack(token: string, key: string, prefix: string): Promise<Uint8Array> {
-  const answer = await fetch(`${tokenServer.url}/presign`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ method: 'GET', key: key.slice(prefix.length) }),
-  });
-  expect(answer.status).toBe(200);
-  const { url } = (await answer.json()) as { url: string };
-  return new Uint8Array(await (await fetch(url)).arrayBuffer());
 }
 
 const links: { name: string; rate: number | null; size: number }[] = [
@@ -156,7 +146,7 @@ describe('uploads on real links', () => {
         expect(wasted(requests, 0, at('pause'))).toBe(0);
 
         const prefix = `users/${user}/`;
-        const stored = await readBack(token, report.key!, prefix);
+        const stored = await readBack(tokenServer.url, token, report.key!, prefix);
         const expected = seededBytes(link.size, command.seed);
         expect(stored.length).toBe(expected.length);
         expect(stored.every((byte, i) => byte === expected[i])).toBe(true);

@@ -4,9 +4,10 @@
 
 import { mintToken } from '@s3up/testkit/jwt';
 import type {} from '@s3up/testkit/provided-token-server';
+import { readBack as readObject } from '@s3up/testkit/read-back';
 import { seededBytes } from '@s3up/testkit/seeded-bytes';
 import axe from 'axe-core';
-import { expect, inject } from 'vitest';
+import { inject } from 'vitest';
 import { page } from 'vitest/browser';
 import '../../src/define.js';
 import type { S3Upload } from '../../src/index.js';
@@ -74,18 +75,8 @@ export function png(name: string): File {
 }
 
 /** The object's bytes, read back through a presigned GET from the token server. */
-export async function readBack(key: string, token: string): Promise<Uint8Array<ArrayBuffer>> {
-  const prefixEnd = key.indexOf('/', 'users/'.length) + 1;
-  const response = await fetch(`${tokenServer.url}/presign`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ method: 'GET', key: key.slice(prefixEnd), expiresIn: 300 }),
-  });
-  expect(response.status, await response.clone().text()).toBe(200);
-  const { url } = (await response.json()) as { url: string };
-  const object = await fetch(url);
-  expect(object.status).toBe(200);
-  return new Uint8Array(await object.arrayBuffer());
+export function readBack(key: string, token: string): Promise<Uint8Array<ArrayBuffer>> {
+  return readObject(tokenServer.url, token, key);
 }
 
 /**

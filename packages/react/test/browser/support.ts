@@ -3,8 +3,9 @@
 import type { S3Upload as S3UploadElement } from '@s3up/element';
 import { mintToken } from '@s3up/testkit/jwt';
 import type {} from '@s3up/testkit/provided-token-server';
+import { readBack as readObject } from '@s3up/testkit/read-back';
 import { seededBytes } from '@s3up/testkit/seeded-bytes';
-import { expect, inject } from 'vitest';
+import { inject } from 'vitest';
 
 export const tokenServer = inject('tokenServer');
 export const endpoint = `${tokenServer.url}/credentials`;
@@ -26,16 +27,8 @@ export function file(name: string, size: number, seed = size): File {
 }
 
 /** The object's bytes through a presigned GET from the token server. */
-export async function readBack(key: string, token: string): Promise<Uint8Array> {
-  const prefixEnd = key.indexOf('/', 'users/'.length) + 1;
-  const response = await fetch(`${tokenServer.url}/presign`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ method: 'GET', key: key.slice(prefixEnd), expiresIn: 300 }),
-  });
-  expect(response.status, await response.clone().text()).toBe(200);
-  const { url } = (await response.json()) as { url: string };
-  return new Uint8Array(await (await fetch(url)).arrayBuffer());
+export function readBack(key: string, token: string): Promise<Uint8Array> {
+  return readObject(tokenServer.url, token, key);
 }
 
 /** SHA-256, hex: compare digests so a mismatch does not print megabytes. */
