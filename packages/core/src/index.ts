@@ -7,7 +7,12 @@ export {
   type UploaderEventMap,
   type UploaderEventType,
 } from './events.js';
-export { type FileHandleLike, FileHandleStore } from './file-handle-store.js';
+export {
+  type DirectoryHandleLike,
+  type FileHandleLike,
+  FileHandleStore,
+  type KeptHandle,
+} from './file-handle-store.js';
 export type {
   ImageOptions,
   ImageReport,

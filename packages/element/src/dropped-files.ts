@@ -2,6 +2,8 @@
 // from the File and Directory Entries API (`webkitGetAsEntry`), the only one every current
 // browser implements for drops; each file gets its path inside the folder so keys can
 // keep the folder structure.
+import type { DirectoryHandleLike, FileHandleLike } from '@s3up/core';
+import { keepHandle } from './file-handles.js';
 
 /** The part of `FileSystemEntry` this module uses (the DOM typings differ between TS versions). */
 interface Entry {
@@ -54,26 +56,68 @@ async function walk(entry: Entry, out: File[]): Promise<void> {
   }
 }
 
+/** A dropped item's File System Access handle (Chromium), asked for while the drop lasts. */
+type DroppedHandle = Promise<FileHandleLike | DirectoryHandleLike | null> | undefined;
+
+function handleOfItem(item: DataTransferItem): DroppedHandle {
+  const ask = (item as DataTransferItem & { getAsFileSystemHandle?(): DroppedHandle }).getAsFileSystemHandle;
+  if (typeof ask !== 'function') return undefined;
+  try {
+    const handle = ask.call(item);
+    // Pastes, and drops from other apps, may have no handle: the files still come.
+    return handle?.catch(() => null);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * Every file in a drop or paste, folders included (recursively). Entries must be taken
- * synchronously, before the first `await`: the browser empties the DataTransfer once the
- * event handler returns.
+ * Remembers, for each file of one dropped item, the handle that reopens it after a reload:
+ * the file's own handle, or the dropped folder's with the file's path inside it.
+ */
+async function keepDropped(files: readonly File[], handle: DroppedHandle): Promise<void> {
+  const kept = await handle;
+  if (!kept) return;
+  if (kept.kind === 'file') {
+    if (files.length === 1 && files[0]!.name === kept.name) keepHandle(files[0]!, kept);
+    return;
+  }
+  for (const file of files) {
+    const [top, ...path] = relativePathOf(file).split('/');
+    if (top === kept.name && path.length > 0) keepHandle(file, { directory: kept, path });
+  }
+}
+
+/**
+ * Every file in a drop or paste, folders included (recursively). Entries (and handles)
+ * must be taken synchronously, before the first `await`: the browser empties the
+ * DataTransfer once the event handler returns.
  */
 export async function filesFromDataTransfer(data: DataTransfer | null): Promise<File[]> {
   if (!data) return [];
-  const entries: Entry[] = [];
-  const loose: File[] = [];
+  const entries: { entry: Entry; handle: DroppedHandle }[] = [];
+  const loose: { file: File; handle: DroppedHandle }[] = [];
   for (const item of Array.from(data.items ?? [])) {
     if (item.kind !== 'file') continue;
+    const handle = handleOfItem(item);
     const entry = (item as DataTransferItem & { webkitGetAsEntry?(): Entry | null }).webkitGetAsEntry?.();
-    if (entry) entries.push(entry);
+    if (entry) entries.push({ entry, handle });
     else {
       const file = item.getAsFile();
-      if (file) loose.push(file);
+      if (file) loose.push({ file, handle });
     }
   }
   if (entries.length === 0 && loose.length === 0) return Array.from(data.files ?? []);
-  const out: File[] = [...loose];
-  for (const entry of entries) await walk(entry, out);
+  const out: File[] = [];
+  for (const { file, handle } of loose) {
+    await keepDropped([file], handle);
+    out.push(file);
+  }
+  for (const { entry, handle } of entries) {
+    const files: File[] = [];
+    await walk(entry, files);
+    await keepDropped(files, handle);
+    out.push(...files);
+  }
   return out;
 }

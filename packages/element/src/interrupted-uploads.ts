@@ -1,19 +1,20 @@
 import {
-  type FileHandleLike,
   FileHandleStore,
   fingerprintOf,
   IndexedDbResumeStore,
   type InterruptedUpload,
+  type KeptHandle,
   type Uploader,
 } from '@s3up/core';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { handleOf, keepHandle } from './file-handles.js';
 
 /** What the list needs from its element. */
-export interface InterruptedHost extends ReactiveControllerHost {
+export interface InterruptedHost extends ReactiveControllerHost, EventTarget {
   /** The engine, when the element is configured (an endpoint is set); undefined otherwise. */
   engine(): Uploader | undefined;
   /** Asks the user for the file (the element's picker); undefined when they cancel. */
-  pickFile(): Promise<{ file: File; handle?: FileHandleLike } | undefined>;
+  pickFile(): Promise<{ file: File; handle?: KeptHandle | undefined } | undefined>;
   /** Lists the file and hands it to the engine, which continues the upload (same fingerprint). */
   addFile(file: File): void;
 }
@@ -21,6 +22,7 @@ export interface InterruptedHost extends ReactiveControllerHost {
 /** Why a Continue did not continue: the file picked is another one, or listing/discarding failed. */
 export type InterruptedNotice =
   | { fingerprint: string; kind: 'wrong-file'; picked: string }
+  | { fingerprint: string; kind: 'changed' }
   | { fingerprint: string | undefined; kind: 'error'; message: string };
 
 /**
@@ -29,6 +31,11 @@ export type InterruptedNotice =
  * handle when the browser kept one (Chromium: a permission prompt, no file chooser), else
  * asks the user to pick it, and accepts only the same file (name, size, date and type: the
  * engine's fingerprint). Discard aborts the multipart upload on S3.
+ *
+ * Handles are kept by themselves: a file picked through `showOpenFilePicker` or dropped as a
+ * handle (`getAsFileSystemHandle`) has its handle stored under its fingerprint when its
+ * upload starts, and forgotten when the upload is stored, cancelled or removed (and, for
+ * pages that closed first, when no resume record is left for it).
  */
 export class InterruptedUploads implements ReactiveController {
   readonly #host: InterruptedHost;
@@ -61,6 +68,27 @@ export class InterruptedUploads implements ReactiveController {
 
   hostConnected(): void {
     if (!this.#loaded) void this.refresh();
+    for (const [type, listener] of this.#listeners) this.#host.addEventListener(type, listener);
+  }
+
+  hostDisconnected(): void {
+    for (const [type, listener] of this.#listeners) this.#host.removeEventListener(type, listener);
+  }
+
+  // Only files that can become multipart uploads (S3's smallest part is 5 MiB) can be continued.
+  readonly #listeners = new Map<string, (event: Event) => void>([
+    ['s3-upload-started', (event) => this.#keep(taskFileOf(event), true)],
+    ['s3-upload-succeeded', (event) => this.#keep(taskFileOf(event), false)],
+    ['s3-upload-cancelled', (event) => this.#keep(taskFileOf(event), false)],
+    ['s3-file-removed', (event) => this.#keep((event as CustomEvent<{ file: Blob }>).detail.file, false)],
+  ]);
+
+  #keep(file: Blob | undefined, keep: boolean): void {
+    const handle = handleOf(file);
+    if (!this.#handles || !handle || !(file instanceof File)) return;
+    const fingerprint = fingerprintOf(file);
+    if (keep && file.size >= MIN_MULTIPART) void this.#handles.set(fingerprint, handle).catch(() => {});
+    else if (!keep) void this.#handles.delete(fingerprint).catch(() => {});
   }
 
   /** Reads the resume store again (and asks S3 what each upload holds). */
@@ -68,7 +96,11 @@ export class InterruptedUploads implements ReactiveController {
     this.#loaded = true;
     // The engine (and its credentials request) only when there is something to list: a page
     // with no interrupted upload makes its engine on the first upload, as before.
-    if (!(await hasRecords())) return;
+    const records = await recordedFingerprints();
+    // Handles of uploads that ended while no page listened (a tab closed mid-upload, then
+    // the upload was discarded in another) have nothing left to continue.
+    if (records) void this.#handles?.prune((fingerprint) => records.has(fingerprint)).catch(() => {});
+    if (!records || records.size === 0) return;
     const engine = this.#host.engine();
     if (!engine) {
       this.#loaded = false;
@@ -91,8 +123,20 @@ export class InterruptedUploads implements ReactiveController {
     if (!item) return;
     this.#notice = undefined;
     let file = await this.#handles?.open(fingerprint);
-    let handle: FileHandleLike | undefined;
-    if (!file) {
+    let handle: KeptHandle | undefined;
+    if (file && fingerprintOf(file) !== fingerprint) {
+      // The kept file was edited since (another size or date): its parts on S3 are of the
+      // old bytes, so it cannot continue; the user discards, or picks the original copy.
+      await this.#handles?.delete(fingerprint).catch(() => {});
+      this.#notice = { fingerprint, kind: 'changed' };
+      this.#host.requestUpdate();
+      return;
+    }
+    if (file) {
+      // Reopened: the same handle goes with the file again (forgotten once it is stored).
+      const kept = await this.#handles?.get(fingerprint).catch(() => undefined);
+      if (kept) keepHandle(file, kept);
+    } else {
       const picked = await this.#host.pickFile();
       if (!picked) return;
       file = picked.file;
@@ -135,14 +179,20 @@ export class InterruptedUploads implements ReactiveController {
   }
 }
 
-/** Whether the element's resume store (the engine's default: IndexedDB `s3up`) holds any record. */
-async function hasRecords(): Promise<boolean> {
-  if (typeof indexedDB === 'undefined') return false;
+const MIN_MULTIPART = 5 * 1024 * 1024;
+
+function taskFileOf(event: Event): Blob | undefined {
+  return (event as CustomEvent<{ task?: { file?: Blob } }>).detail?.task?.file;
+}
+
+/** The fingerprints the element's resume store (the engine's default: IndexedDB `s3up`) holds records for. */
+async function recordedFingerprints(): Promise<Set<string> | undefined> {
+  if (typeof indexedDB === 'undefined') return undefined;
   const store = new IndexedDbResumeStore();
   try {
-    return (await store.list()).length > 0;
+    return new Set((await store.list()).map((record) => record.fingerprint));
   } catch {
-    return false;
+    return undefined;
   } finally {
     await store.close();
   }

@@ -1,4 +1,4 @@
-import type { Uploader } from '@s3up/core';
+import type { KeptHandle, Uploader } from '@s3up/core';
 import { overallProgress } from '@s3up/core';
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { guard } from 'lit/directives/guard.js';
@@ -7,6 +7,7 @@ import { autoAttribute, readCount, readSize, readSwitch, textAttribute } from '.
 import { filesFromDataTransfer } from './dropped-files.js';
 import { S3UploadEvent } from './events.js';
 import { type FileEntry, statusOf } from './file-entry.js';
+import { canPickHandles, handleOf, pickWithHandles } from './file-handles.js';
 import { fileRow, type RowAction } from './file-row.js';
 import { drawIcon } from './icons.js';
 import { InterruptedUploads } from './interrupted-uploads.js';
@@ -439,8 +440,20 @@ export class S3Upload extends LitElement {
     }
   }
 
-  /** @internal Asks the user for the file of an interrupted upload. */
-  pickFile(): Promise<{ file: File } | undefined> {
+  /** @internal Asks the user for the file of an interrupted upload (as a handle where the browser can). */
+  async pickFile(): Promise<{ file: File; handle?: KeptHandle | undefined } | undefined> {
+    if (canPickHandles()) {
+      try {
+        const [file] = await pickWithHandles({ multiple: false, accept: undefined });
+        return file ? { file, handle: handleOf(file) } : undefined;
+      } catch {
+        // The picker is not allowed here (a cross-origin frame): the <input> still is.
+      }
+    }
+    return this.#pickInput();
+  }
+
+  #pickInput(): Promise<{ file: File } | undefined> {
     this.#pickWaiter?.(undefined);
     const input = this.renderRoot.querySelector<HTMLInputElement>('input.continue-input');
     return new Promise((resolve) => {
@@ -468,10 +481,23 @@ export class S3Upload extends LitElement {
     this.#syncForm();
   }
 
-  /** Opens the file (or folder) picker. */
+  /**
+   * Opens the file (or folder) picker. Where the browser has the File System Access API
+   * (Chromium on desktop) files are picked with `showOpenFilePicker`, whose handles let an
+   * upload a reload interrupted continue without picking the file again.
+   */
   browse(): void {
     if (this.#isDisabled) return;
-    this.renderRoot.querySelector('input')?.click();
+    const input = this.renderRoot.querySelector('input');
+    if (this.directory || !canPickHandles()) {
+      input?.click();
+      return;
+    }
+    pickWithHandles({ multiple: this.multiple, accept: this.accept }).then(
+      (files) => this.#controller.add(files, true),
+      // Not allowed here (a cross-origin frame), or an accept the picker cannot express.
+      () => input?.click(),
+    );
   }
 
   /** The file list's rows (read-only snapshot). */
@@ -811,7 +837,15 @@ export class S3Upload extends LitElement {
       />
       <ul class="list">
         ${items.map((item) => {
-          const wrong = notice?.kind === 'wrong-file' && notice.fingerprint === item.fingerprint;
+          const mine = notice?.fingerprint === item.fingerprint ? notice : undefined;
+          const reason =
+            mine?.kind === 'wrong-file'
+              ? m.text('wrongFile', { picked: mine.picked, name: item.name })
+              : mine?.kind === 'changed'
+                ? m.text('fileChanged', { name: item.name })
+                : mine?.kind === 'error'
+                  ? mine.message
+                  : undefined;
           return html`<li part="interrupted-item" class="item interrupted-item" data-fingerprint=${item.fingerprint}>
             <span part="thumbnail" class="thumbnail">${drawIcon('file')}</span>
             <div class="info">
@@ -822,11 +856,7 @@ export class S3Upload extends LitElement {
                   total: item.size === undefined ? '?' : formatBytes(item.size, m.locale),
                   age: ago(item.created),
                 })}</span>
-                ${
-                  wrong
-                    ? html`<span part="reason" class="reason" role="alert">${m.text('wrongFile', { picked: notice.picked, name: item.name })}</span>`
-                    : nothing
-                }
+                ${reason ? html`<span part="reason" class="reason" role="alert">${reason}</span>` : nothing}
               </div>
             </div>
             <div part="actions" class="actions">

@@ -130,6 +130,9 @@ const catalog: Catalog = {
   continueFile: 'متابعة {name}',
   discardFile: 'تجاهل {name}',
   wrongFile: '«{picked}» ليس «{name}»: اختر الملف نفسه للمتابعة أو تجاهل الرفع.',
+  fileChanged: 'تغيّر «{name}» منذ بدء الرفع: تجاهل الرفع، أو اضغط متابعة واختر الملف الأصلي.',
+  summaryFailed: 'فشل: {count}',
+  summaryRefused: 'لم يُضف: {count}',
   continueButton: 'متابعة',
   discardButton: 'تجاهل',
 };

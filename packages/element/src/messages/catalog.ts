@@ -60,6 +60,12 @@ export interface Catalog {
   discardFile: string;
   /** `{picked}` is not `{name}`: the file picked to continue is another one. */
   wrongFile: string;
+  /** `{name}`: a kept file that was edited since its upload began (it cannot continue). */
+  fileChanged: string;
+  /** `{count}` failed rows, in the summary line. */
+  summaryFailed: string;
+  /** `{count}` refused rows, in the summary line. */
+  summaryRefused: string;
   statusSucceeded: string;
   statusFailed: string;
   statusCancelled: string;

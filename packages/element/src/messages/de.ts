@@ -32,6 +32,10 @@ const de: Catalog = {
   discardFile: '{name} verwerfen',
   wrongFile:
     '„{picked}“ ist nicht „{name}“: Wählen Sie dieselbe Datei, um fortzusetzen, oder verwerfen Sie den Upload.',
+  fileChanged:
+    '„{name}“ wurde geändert, seit der Upload begann: Verwerfen Sie den Upload oder wählen Sie über „Fortsetzen“ die ursprüngliche Datei.',
+  summaryFailed: 'Fehlgeschlagen: {count}',
+  summaryRefused: 'Nicht hinzugefügt: {count}',
   statusSucceeded: 'Hochgeladen',
   statusFailed: 'Fehlgeschlagen',
   statusCancelled: 'Abgebrochen',

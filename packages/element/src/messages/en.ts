@@ -32,6 +32,10 @@ export const en: Catalog = {
   continueFile: 'Continue {name}',
   discardFile: 'Discard {name}',
   wrongFile: '“{picked}” is not “{name}”: pick the same file to continue it, or discard the upload.',
+  fileChanged:
+    '“{name}” has changed since this upload began: discard the upload, or press Continue and pick the original file.',
+  summaryFailed: 'Failed: {count}',
+  summaryRefused: 'Not added: {count}',
   statusSucceeded: 'Uploaded',
   statusFailed: 'Failed',
   statusCancelled: 'Cancelled',

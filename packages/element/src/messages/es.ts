@@ -67,6 +67,10 @@ const catalog: Catalog = {
   continueFile: 'Continuar {name}',
   discardFile: 'Descartar {name}',
   wrongFile: '«{picked}» no es «{name}»: elige el mismo archivo para continuar o descarta la subida.',
+  fileChanged:
+    '«{name}» ha cambiado desde que empezó la subida: descártala, o pulsa Continuar y elige el archivo original.',
+  summaryFailed: 'Fallidos: {count}',
+  summaryRefused: 'No añadidos: {count}',
   continueButton: 'Continuar',
   discardButton: 'Descartar',
 };

@@ -32,6 +32,10 @@ const fr: Catalog = {
   discardFile: 'Abandonner {name}',
   wrongFile:
     '« {picked} » n’est pas « {name} » : choisissez le même fichier pour continuer, ou abandonnez le téléversement.',
+  fileChanged:
+    '« {name} » a changé depuis le début du téléversement : abandonnez-le, ou appuyez sur Continuer et choisissez le fichier d’origine.',
+  summaryFailed: 'Échecs : {count}',
+  summaryRefused: 'Non ajoutés : {count}',
   statusSucceeded: 'Téléversé',
   statusFailed: 'Échec',
   statusCancelled: 'Annulé',

@@ -67,6 +67,10 @@ const catalog: Catalog = {
   continueFile: 'Continua {name}',
   discardFile: 'Scarta {name}',
   wrongFile: '«{picked}» non è «{name}»: scegli lo stesso file per continuare o scarta il caricamento.',
+  fileChanged:
+    '«{name}» è cambiato dall’inizio del caricamento: scartalo, oppure premi Continua e scegli il file originale.',
+  summaryFailed: 'Non riusciti: {count}',
+  summaryRefused: 'Non aggiunti: {count}',
   continueButton: 'Continua',
   discardButton: 'Scarta',
 };

@@ -68,6 +68,10 @@ const catalog: Catalog = {
   discardFile: '{name} を破棄',
   wrongFile:
     '「{picked}」は「{name}」ではありません。同じファイルを選んで続行するか、アップロードを破棄してください。',
+  fileChanged:
+    '「{name}」はアップロード開始後に変更されました。アップロードを破棄するか、「続行」で元のファイルを選んでください。',
+  summaryFailed: '失敗: {count}',
+  summaryRefused: '追加されず: {count}',
   continueButton: '続行',
   discardButton: '破棄',
 };

@@ -67,6 +67,10 @@ const catalog: Catalog = {
   continueFile: '{name} voortzetten',
   discardFile: '{name} verwerpen',
   wrongFile: '“{picked}” is niet “{name}”: kies hetzelfde bestand om verder te gaan, of verwerp de upload.',
+  fileChanged:
+    '“{name}” is gewijzigd sinds de upload begon: verwerp de upload, of kies Voortzetten en het oorspronkelijke bestand.',
+  summaryFailed: 'Mislukt: {count}',
+  summaryRefused: 'Niet toegevoegd: {count}',
   continueButton: 'Voortzetten',
   discardButton: 'Verwerpen',
 };

@@ -112,6 +112,10 @@ const catalog: Catalog = {
   continueFile: 'Kontynuuj {name}',
   discardFile: 'Odrzuć {name}',
   wrongFile: '„{picked}” to nie „{name}”: wybierz ten sam plik, aby kontynuować, albo odrzuć przesyłanie.',
+  fileChanged:
+    '„{name}” zmienił się od rozpoczęcia przesyłania: odrzuć przesyłanie albo wybierz Kontynuuj i oryginalny plik.',
+  summaryFailed: 'Nieudane: {count}',
+  summaryRefused: 'Nie dodano: {count}',
   continueButton: 'Kontynuuj',
   discardButton: 'Odrzuć',
 };

@@ -67,6 +67,10 @@ const catalog: Catalog = {
   continueFile: 'Continuar {name}',
   discardFile: 'Descartar {name}',
   wrongFile: '“{picked}” não é “{name}”: escolha o mesmo arquivo para continuar ou descarte o envio.',
+  fileChanged:
+    '“{name}” mudou desde o início do envio: descarte o envio, ou toque em Continuar e escolha o arquivo original.',
+  summaryFailed: 'Com falha: {count}',
+  summaryRefused: 'Não adicionados: {count}',
   continueButton: 'Continuar',
   discardButton: 'Descartar',
 };

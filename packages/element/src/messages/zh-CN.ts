@@ -67,6 +67,9 @@ const catalog: Catalog = {
   continueFile: '继续 {name}',
   discardFile: '放弃 {name}',
   wrongFile: '“{picked}”不是“{name}”：请选择同一文件以继续，或放弃此次上传。',
+  fileChanged: '“{name}”在上传开始后已被修改：请放弃此次上传，或点“继续”并选择原始文件。',
+  summaryFailed: '失败：{count}',
+  summaryRefused: '未添加：{count}',
   continueButton: '继续',
   discardButton: '放弃',
 };

@@ -6,10 +6,11 @@
 import { FileHandleStore, fingerprintOf } from '@s3up/core';
 import { throttleUplink as throttle } from '@s3up/testkit/chromium-network';
 import type {} from '@s3up/testkit/wire-meter-commands';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { commands } from 'vitest/browser';
+import { pickerTypes } from '../../src/file-handles.js';
 import type { S3Upload } from '../../src/index.js';
-import { $, digest, file, mount, readBack, rowOf, screenshot, statusOfRow } from './fixture.js';
+import { $, digest, drop, file, mount, readBack, rowOf, screenshot, statusOfRow } from './fixture.js';
 
 const MiB = 1024 * 1024;
 
@@ -143,6 +144,192 @@ describe('uploads a reload left behind', () => {
     return el;
   }
 
+  /** A file in the origin-private file system: the same FileSystemFileHandle a picker or a drop gives. */
+  async function handleWith(
+    content: File,
+    folder?: FileSystemDirectoryHandle,
+  ): Promise<{ handle: FileSystemFileHandle; data: File }> {
+    const dir = folder ?? (await navigator.storage.getDirectory());
+    const handle = await dir.getFileHandle(`handle-${crypto.randomUUID().slice(0, 8)}.bin`, { create: true });
+    const writable = await handle.createWritable();
+    await writable.write(content);
+    await writable.close();
+    return { handle, data: await handle.getFile() };
+  }
+
+  /** Continues the only interrupted upload and waits until it is stored; whether a file chooser opened. */
+  async function continueIt(el: S3Upload, name: string): Promise<boolean> {
+    let chooser = false;
+    el.shadowRoot!.querySelector('input.continue-input')?.addEventListener('click', () => {
+      chooser = true;
+    });
+    $(el, '[part~="interrupted-item"] [part~="continue-button"]').click();
+    await expect.poll(() => statusOfRow(el, name), { timeout: 30_000 }).toBe('succeeded');
+    return chooser;
+  }
+
+  /**
+   * Stands in for the browser's file dialog, which script cannot drive: `showOpenFilePicker`
+   * answers with `handles` as a user's choice would, and counts the times it was opened.
+   */
+  function pickerAnswering(handles: FileSystemFileHandle[]): { opened: number; restore(): void } {
+    const own = Object.getOwnPropertyDescriptor(window, 'showOpenFilePicker');
+    const picker = {
+      opened: 0,
+      restore: () => {
+        if (own) Object.defineProperty(window, 'showOpenFilePicker', own);
+        else delete (window as { showOpenFilePicker?: unknown }).showOpenFilePicker;
+      },
+    };
+    Object.defineProperty(window, 'showOpenFilePicker', {
+      configurable: true,
+      writable: true,
+      value: async () => {
+        picker.opened += 1;
+        return handles;
+      },
+    });
+    return picker;
+  }
+
+  it("Chromium's showOpenFilePicker takes the filter made from accept, and refuses one it would not", async () => {
+    // Without a click the picker refuses to open (SecurityError) after checking its options
+    // (TypeError): the filter the element builds passes that check.
+    const open = (types: unknown) =>
+      (window as unknown as { showOpenFilePicker(o: object): Promise<unknown> })
+        .showOpenFilePicker({ types, id: 's3up' })
+        .catch((error: Error) => error.name);
+    expect(await open(pickerTypes('image/*,.pdf,video/mp4,.tar.gz'))).toBe('SecurityError');
+    expect(await open([{ accept: { 'application/octet-stream': ['.a b'] } }])).toBe('TypeError');
+  });
+
+  it('a file picked with showOpenFilePicker keeps its handle by itself: after a reload Continue needs no chooser, and the handle goes once stored', async () => {
+    const { handle, data } = await handleWith(file('content', 12 * MiB));
+    const picker = pickerAnswering([handle]);
+    try {
+      const { el, user, token } = await mount({ concurrency: '1', 'part-size': '5 MiB' });
+      await throttle(8 * MiB);
+      $(el, '[part="browse-button"]').click();
+      await expect
+        .poll(() => el.uploader.tasks[0]?.bytesUploaded ?? 0, { timeout: 20_000 })
+        .toBeGreaterThan(6 * MiB);
+      expect(picker.opened).toBe(1);
+      const handles = new FileHandleStore();
+      expect(await handles.get(fingerprintOf(data))).toBeDefined();
+      await el.uploader.destroy({ keepResumable: true });
+      el.remove();
+      await throttle(null);
+
+      const after = await again(user, token);
+      expect(await continueIt(after, data.name)).toBe(false);
+      expect(picker.opened).toBe(1);
+      expect(after.uploader.tasks[0]?.resumed).toBe(true);
+      expect(await digest(await readBack(after.value[0]!, token))).toBe(await digest(data));
+      // Stored: nothing left to continue, so the handle is not kept any longer.
+      await expect.poll(() => handles.get(fingerprintOf(data))).toBeUndefined();
+      await handles.close();
+    } finally {
+      picker.restore();
+      await (await navigator.storage.getDirectory()).removeEntry(handle.name);
+    }
+  });
+
+  it('a folder dropped as a handle keeps the folder and the path: after a reload Continue needs no chooser', async () => {
+    const root = await navigator.storage.getDirectory();
+    const album = await root.getDirectoryHandle(`album-${crypto.randomUUID().slice(0, 8)}`, { create: true });
+    const { handle, data } = await handleWith(file('in a folder', 12 * MiB), album);
+    try {
+      const { el, user, token } = await mount({ concurrency: '1', 'part-size': '5 MiB', multiple: true });
+      await throttle(8 * MiB);
+      // Chromium gives a drop both views of an item: the entry (walked for the files) and,
+      // kept by the element, the folder's FileSystemDirectoryHandle. Script cannot put a
+      // folder into a DataTransfer, so the entries are built to the API; the handle is real.
+      const entry = {
+        isFile: true,
+        isDirectory: false,
+        name: data.name,
+        fullPath: `/${album.name}/${data.name}`,
+        file: (ok: (f: File) => void) => ok(data),
+      };
+      const folder = {
+        isFile: false,
+        isDirectory: true,
+        name: album.name,
+        fullPath: `/${album.name}`,
+        createReader: () => {
+          let done = false;
+          return {
+            readEntries: (ok: (e: object[]) => void) => {
+              ok(done ? [] : [entry]);
+              done = true;
+            },
+          };
+        },
+      };
+      drop(el, new DataTransfer(), [
+        {
+          kind: 'file',
+          getAsFile: () => null,
+          webkitGetAsEntry: () => folder,
+          getAsFileSystemHandle: () => Promise.resolve(album),
+        },
+      ]);
+      const path = `${album.name}/${data.name}`;
+      await expect
+        .poll(() => el.uploader.tasks[0]?.bytesUploaded ?? 0, { timeout: 20_000 })
+        .toBeGreaterThan(6 * MiB);
+      const handles = new FileHandleStore();
+      const kept = await handles.get(fingerprintOf(data));
+      expect(kept && 'directory' in kept ? kept.path : kept).toEqual([data.name]);
+      await handles.close();
+      await el.uploader.destroy({ keepResumable: true });
+      el.remove();
+      await throttle(null);
+
+      const after = await again(user, token);
+      expect(await continueIt(after, path)).toBe(false);
+      expect(after.uploader.tasks[0]?.resumed).toBe(true);
+      expect(after.value[0]).toMatch(new RegExp(`/${album.name}/${data.name}$`));
+      expect(await digest(await readBack(after.value[0]!, token))).toBe(await digest(data));
+    } finally {
+      await root.removeEntry(album.name, { recursive: true });
+    }
+    void handle;
+  });
+
+  it('a kept file edited since its upload began is not continued: the row says so and nothing is sent', async () => {
+    const { handle, data } = await handleWith(file('before', 12 * MiB));
+    const picker = pickerAnswering([handle]);
+    try {
+      const { el, user, token } = await mount({ concurrency: '1', 'part-size': '5 MiB' });
+      await throttle(8 * MiB);
+      $(el, '[part="browse-button"]').click();
+      await expect
+        .poll(() => el.uploader.tasks[0]?.bytesUploaded ?? 0, { timeout: 20_000 })
+        .toBeGreaterThan(6 * MiB);
+      await el.uploader.destroy({ keepResumable: true });
+      el.remove();
+      await throttle(null);
+      // The user edits the file meanwhile: other bytes, another size and date.
+      const writable = await handle.createWritable();
+      await writable.write(file('after', 11 * MiB));
+      await writable.close();
+
+      const after = await again(user, token);
+      $(after, '[part~="interrupted-item"] [part~="continue-button"]').click();
+      await expect
+        .poll(
+          () => after.shadowRoot!.querySelector('[part~="interrupted-item"] [part~="reason"]')?.textContent,
+        )
+        .toContain(`“${data.name}” has changed since this upload began`);
+      expect(after.uploader.tasks).toHaveLength(0);
+      expect(picker.opened).toBe(1);
+    } finally {
+      picker.restore();
+      await (await navigator.storage.getDirectory()).removeEntry(handle.name);
+    }
+  });
+
   it('lists it (name, stored, age); Continue with a kept file handle resumes with no file chooser', async () => {
     // A file as the File System Access API gives it: an origin-private file here, the same
     // kind of FileSystemFileHandle a picker or a drop gives, and one IndexedDB can keep.
@@ -173,7 +360,11 @@ describe('uploads a reload left behind', () => {
     await root.removeEntry(handle.name);
   });
 
-  it('without a handle Continue asks for the file and refuses another one; Discard aborts the upload', async () => {
+  it('without the File System Access API Continue asks for the file and refuses another one; Discard aborts the upload', async () => {
+    // Firefox and Safari have no showOpenFilePicker: the element's <input type=file> asks.
+    const picker = pickerAnswering([]);
+    Object.defineProperty(window, 'showOpenFilePicker', { configurable: true, value: undefined });
+    onTestFinished(() => picker.restore());
     const data = file('pick.bin', 12 * MiB);
     const { user, token } = await interrupt(data);
     await commands.wireMeterStart();
