@@ -83,12 +83,20 @@ export class InterruptedUploads implements ReactiveController {
     ['s3-file-removed', (event) => this.#keep((event as CustomEvent<{ file: Blob }>).detail.file, false)],
   ]);
 
+  /** Fingerprints whose handle this page stored for an upload that has not ended. */
+  readonly #keptHere = new Set<string>();
+
   #keep(file: Blob | undefined, keep: boolean): void {
     const handle = handleOf(file);
     if (!this.#handles || !handle || !(file instanceof File)) return;
     const fingerprint = fingerprintOf(file);
-    if (keep && file.size >= MIN_MULTIPART) void this.#handles.set(fingerprint, handle).catch(() => {});
-    else if (!keep) void this.#handles.delete(fingerprint).catch(() => {});
+    if (keep && file.size >= MIN_MULTIPART) {
+      this.#keptHere.add(fingerprint);
+      void this.#handles.set(fingerprint, handle).catch(() => {});
+    } else if (!keep) {
+      this.#keptHere.delete(fingerprint);
+      void this.#handles.delete(fingerprint).catch(() => {});
+    }
   }
 
   /** Reads the resume store again (and asks S3 what each upload holds). */
@@ -99,7 +107,12 @@ export class InterruptedUploads implements ReactiveController {
     const records = await recordedFingerprints();
     // Handles of uploads that ended while no page listened (a tab closed mid-upload, then
     // the upload was discarded in another) have nothing left to continue.
-    if (records) void this.#handles?.prune((fingerprint) => records.has(fingerprint)).catch(() => {});
+    // Handles this page kept for uploads still running are not pruned: their record may not
+    // be written yet.
+    if (records) {
+      const keep = (fingerprint: string) => records.has(fingerprint) || this.#keptHere.has(fingerprint);
+      void this.#handles?.prune(keep).catch(() => {});
+    }
     if (!records || records.size === 0) return;
     const engine = this.#host.engine();
     if (!engine) {
