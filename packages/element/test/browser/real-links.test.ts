@@ -193,13 +193,15 @@ describe('uploads a reload left behind', () => {
   }
 
   it("Chromium's showOpenFilePicker takes the filter made from accept, and refuses one it would not", async () => {
-    // Without a click the picker refuses to open (SecurityError) after checking its options
-    // (TypeError): the filter the element builds passes that check.
+    // Without a click the picker refuses to open after checking its options (a TypeError
+    // for a filter it refuses): the filter the element builds passes that check.
     const open = (types: unknown) =>
       (window as unknown as { showOpenFilePicker(o: object): Promise<unknown> })
         .showOpenFilePicker({ types, id: 's3up' })
         .catch((error: Error) => error.name);
-    expect(await open(pickerTypes('image/*,.pdf,video/mp4,.tar.gz'))).toBe('SecurityError');
+    // (Which refusal follows the check depends on the page's state: not the TypeError.)
+    const good = await open(pickerTypes('image/*,.pdf,video/mp4,.tar.gz'));
+    expect(typeof good === 'string' && good !== 'TypeError', String(good)).toBe(true);
     expect(await open([{ accept: { 'application/octet-stream': ['.a b'] } }])).toBe('TypeError');
   });
 
