@@ -95,17 +95,19 @@ describe('case 14: the token endpoint answers 401 during a refresh', () => {
       server: {
         endpoint: s3.url,
         stsEndpoint: local.endpoint,
-        duration: { minSeconds: 1, maxSeconds: 3, defaultSeconds: 3 },
+        duration: { minSeconds: 1, maxSeconds: 6, defaultSeconds: 6 },
       },
     });
   });
   afterAll(async () => logoutServer?.close());
 
   it('the upload stops with a credentials error after one refused refresh, nothing is stored, no loop', async () => {
-    // 3 s sessions: the engine refreshes at 1.5 s, with one part at a time answered after
-    // 300 ms, so the refresh falls mid-upload (8 parts take at least 2.4 s).
+    // 6 s sessions: the engine refreshes at 3 s, with one part at a time answered after
+    // 600 ms, so the refresh falls mid-upload (8 parts take at least 4.8 s), and the abort
+    // that follows the refusal still has about 3 s of the first session to be sent in, even
+    // on a loaded machine (with 3 s sessions it sometimes came after they had expired).
     const user = `logout${run}`;
-    s3.rule = (r) => (r.operation === 'UploadPart' ? { delayAnswerMs: 300 } : undefined);
+    s3.rule = (r) => (r.operation === 'UploadPart' ? { delayAnswerMs: 600 } : undefined);
     const from = s3.seen.length;
     const refusedFrom = logoutServer.log.records().filter((l) => l.event === 'credentials.refused').length;
     // The first request is signed in; from the second on, the user's login has expired.
@@ -131,8 +133,9 @@ describe('case 14: the token endpoint answers 401 during a refresh', () => {
       .filter((r) => r.operation === 'UploadPart' && r.url.includes(`/users/${user}/`));
     expect(parts.length).toBeGreaterThanOrEqual(1);
     expect(parts.length).toBeLessThan(8);
-    // One refused refresh, no loop: still two credentials requests a session lifetime later
-    // (3 s, longer than the engine's whole retry schedule here: 3 retries of at most 500 ms),
+    // One refused refresh, no loop: still two credentials requests 3 s later (longer than
+    // the engine's whole retry schedule here: 3 retries of at most 500 ms, and past the end
+    // of the first session, after which a looping engine would have asked again),
     // and no S3 request for this user since the failure but the abort.
     expect(calls()).toBe(2);
     const seenAtFailure = s3.seen.length;
