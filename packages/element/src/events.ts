@@ -1,4 +1,4 @@
-import type { UploadError, UploadReceipt, UploadTask } from '@s3up/core';
+import type { ImageReport, UploadError, UploadReceipt, UploadTask } from '@s3up/core';
 import type { RefusalCode } from './restrictions.js';
 
 /** A file the element refused, with the reason shown next to it. */
@@ -20,8 +20,12 @@ export interface S3UploadEventDetails {
   's3-upload-progress': { task: UploadTask };
   's3-upload-paused': { task: UploadTask; reason: 'user' | 'offline' };
   's3-upload-resumed': { task: UploadTask };
-  /** `receipt`: the token server's upload receipt (`POST /uploads`), when it takes them. */
-  's3-upload-succeeded': { task: UploadTask; key: string; receipt?: UploadReceipt };
+  /**
+   * `receipt`: the token server's upload receipt (`POST /uploads`), when it takes them;
+   * `image`: for photos, what was done before the upload (`locationRemoved`, resized) and the
+   * thumbnails stored beside it (`renditions`), with `notes` (a HEIC left as it is).
+   */
+  's3-upload-succeeded': { task: UploadTask; key: string; receipt?: UploadReceipt; image?: ImageReport };
   's3-upload-failed': { task: UploadTask; error: UploadError };
   's3-upload-cancelled': { task: UploadTask };
   /** The user removed a file from the list (its object, if uploaded, stays in the bucket). */

@@ -65,6 +65,16 @@ function button(entry: FileEntry, action: RowAction | undefined, ctx: RowContext
   </button>`;
 }
 
+/** What was done to a stored photo: its location removed, and the engine's notes (a HEIC kept as it is). */
+function photoLine(entry: FileEntry, m: Messages) {
+  const image = entry.task?.state === 'succeeded' ? entry.task.image : undefined;
+  if (!image) return nothing;
+  const removed = image.locationRemoved.exif.length + image.locationRemoved.xmp.length > 0;
+  if (!removed && image.notes.length === 0) return nothing;
+  return html`${removed ? html`<span part="location-removed">${m.text('locationRemoved')}</span>` : nothing}
+  ${image.notes.map((note) => html`<span part="note" class="reason">${note}</span>`)}`;
+}
+
 /** One `<li>` of the file list: thumbnail, name, progress, state, reason and buttons. */
 export function fileRow(entry: FileEntry, ctx: RowContext) {
   const m = ctx.messages;
@@ -110,10 +120,14 @@ export function fileRow(entry: FileEntry, ctx: RowContext) {
           : nothing
       }
       <div class="line">
-        <span part="status" class="status">${statusText(m, status, ctx.auto, {
-          offline: entry.pausedBy === 'offline',
-          reconnecting: task?.reconnecting === true,
-        })}</span>
+        <span part="status" class="status">${
+          status === 'uploading' && task?.preparing
+            ? m.text('statusPreparing')
+            : statusText(m, status, ctx.auto, {
+                offline: entry.pausedBy === 'offline',
+                reconnecting: task?.reconnecting === true,
+              })
+        }</span>
         <span part="size">${progressText}</span>
         ${
           status === 'uploading' && task && task.speed > 0
@@ -126,6 +140,7 @@ export function fileRow(entry: FileEntry, ctx: RowContext) {
             : nothing
         }
         ${reason ? html`<span part="reason" class="reason">${reason}</span>` : nothing}
+        ${photoLine(entry, m)}
       </div>
     </div>
     <div part="actions" class="actions">

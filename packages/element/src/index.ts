@@ -10,4 +10,4 @@ export type { EntryStatus, FileEntry } from './file-entry.js';
 export type { Catalog, MessageId, MessageOverrides, PluralText } from './messages/catalog.js';
 export { allLocales, type SupportedLocale } from './messages/locales.js';
 export type { Refusal, RefusalCode } from './restrictions.js';
-export { type CredentialsRequestHook, type KeyForHook, S3Upload } from './s3-upload.js';
+export { type CredentialsRequestHook, type KeyForHook, S3Upload, type ThumbnailOption } from './s3-upload.js';

@@ -1,4 +1,4 @@
-import type { KeptHandle, Uploader } from '@s3up/core';
+import type { KeptHandle, ThumbnailOption, Uploader } from '@s3up/core';
 import { overallProgress } from '@s3up/core';
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { guard } from 'lit/directives/guard.js';
@@ -28,10 +28,12 @@ import { styles } from './styles.js';
 import { UploadController } from './upload-controller.js';
 
 /** The properties that take a number or the text their attribute takes. */
-type NumericProperty = 'maxFileSize' | 'maxFiles' | 'concurrency' | 'partSize';
+type NumericProperty = 'maxFileSize' | 'maxFiles' | 'concurrency' | 'partSize' | 'maxDimension';
 
 /** The app's hook for the credentials request: add an `Authorization` header, cookies, etc. */
 export type CredentialsRequestHook = (init: RequestInit) => RequestInit | Promise<RequestInit>;
+/** A thumbnail to upload beside each photo (the engine's option, re-exported for the `thumbnails` property). */
+export type { ThumbnailOption };
 /** Chooses the object key of a file; it must start with `ctx.prefix` (the user's prefix). */
 export type KeyForHook = (file: File, ctx: { prefix: string; id: string }) => string;
 
@@ -145,6 +147,12 @@ export class S3Upload extends LitElement {
     unloadGuard: { attribute: 'unload-guard', converter: autoAttribute },
     concurrency: { converter: textAttribute },
     partSize: { attribute: 'part-size', converter: textAttribute },
+    maxDimension: { attribute: 'max-dimension', converter: textAttribute },
+    imageFormat: { attribute: 'image-format', reflect: true },
+    imageQuality: { attribute: 'image-quality', type: Number },
+    keepOriginal: { attribute: 'keep-original', type: Boolean, reflect: true },
+    keepLocation: { attribute: 'keep-location', type: Boolean, reflect: true },
+    thumbnails: {},
     disabled: { type: Boolean, reflect: true },
     name: { reflect: true },
     required: { type: Boolean, reflect: true },
@@ -242,11 +250,45 @@ export class S3Upload extends LitElement {
     this.#setNumber('partSize', 'part-size', readSize, value);
   }
 
+  /**
+   * Photos larger than this many pixels on their longer side are scaled down (in a Worker,
+   * EXIF orientation applied) and re-encoded before upload; a number or `"2048"`. Default
+   * none: photos keep their size.
+   */
+  get maxDimension(): number | undefined {
+    return this.#numbers.maxDimension;
+  }
+  set maxDimension(value: number | string | undefined | null) {
+    this.#setNumber('maxDimension', 'max-dimension', readCount, value);
+  }
+  /**
+   * Encoding of resized photos, or of every photo when not `same`: `jpeg`, `webp`, `avif`
+   * (WebP where the browser has no AVIF encoder, with a note). Default `same`.
+   */
+  declare imageFormat: 'same' | 'jpeg' | 'webp' | 'avif' | undefined;
+  /** 0..1 for re-encoded photos. Default 0.85. */
+  declare imageQuality: number | undefined;
+  /** Upload photos' own bytes: no resize, no re-encoding (thumbnails are still made). Default false. */
+  declare keepOriginal: boolean;
+  /**
+   * Keep where photos were taken. Default false: the GPS position (EXIF) and XMP location of
+   * a JPEG are removed before upload, losslessly (the image is not re-encoded), and the
+   * success event says what was removed.
+   */
+  declare keepLocation: boolean;
+  /**
+   * Thumbnails to upload beside each photo, under `<prefix>.thumbnails/<width>/<key>.<ext>`
+   * (`renditionKey` of `@s3up/contract`): `"320"`, `"320 1280:jpeg"` (width[:format]), or the
+   * engine's array `[{ width: 320, format: 'webp' }]`. Default none.
+   */
+  declare thumbnails: string | readonly ThumbnailOption[] | undefined;
+
   readonly #numbers: Record<NumericProperty, number | undefined> = {
     maxFileSize: undefined,
     maxFiles: undefined,
     concurrency: undefined,
     partSize: undefined,
+    maxDimension: undefined,
   };
   /** The attribute being applied, while Lit copies an attribute's text to its property. */
   #fromAttribute: string | undefined;
@@ -333,6 +375,8 @@ export class S3Upload extends LitElement {
     this.auto = true;
     this.receipts = true;
     this.unloadGuard = true;
+    this.keepOriginal = false;
+    this.keepLocation = false;
     this.disabled = false;
     this.required = false;
     this.theme = 'auto';

@@ -1,6 +1,8 @@
 import {
   defaultKey,
+  type ImageOptions,
   preloadSdk,
+  type ThumbnailOption,
   Uploader,
   type UploaderEvent,
   type UploaderEventMap,
@@ -16,6 +18,10 @@ import { type FileEntry, statusOf } from './file-entry.js';
 import type { Messages } from './messages/catalog.js';
 import { announcementText, errorText, refusalText } from './messages/texts.js';
 import { checkFiles, fileIdentity, type Refusal } from './restrictions.js';
+import { rowThumbnail } from './row-thumbnail.js';
+
+/** The row thumbnail's edge in CSS pixels (`--s3-upload-thumbnail-size`, 2.5rem). */
+const THUMBNAIL_CSS_PIXELS = 40;
 
 /** What the controller reads from and reports to its element. */
 export interface UploadHost extends ReactiveControllerHost, EventTarget {
@@ -31,6 +37,41 @@ export interface UploadHost extends ReactiveControllerHost, EventTarget {
   maxFiles: number | undefined;
   keyFor: ((file: File, ctx: { prefix: string; id: string }) => string) | undefined;
   credentialsRequest: ((init: RequestInit) => RequestInit | Promise<RequestInit>) | undefined;
+  /** Photos: the engine's `images` option (see imagesOption). */
+  maxDimension: number | undefined;
+  imageFormat: 'same' | 'jpeg' | 'webp' | 'avif' | undefined;
+  imageQuality: number | undefined;
+  keepOriginal: boolean;
+  keepLocation: boolean;
+  thumbnails: string | readonly ThumbnailOption[] | undefined;
+}
+
+/**
+ * The engine's `images` option from the element's photo attributes. `thumbnails` is
+ * `"320"`, `"320 1280:jpeg"` (width[:format], by spaces or commas) or the engine's array.
+ */
+export function imagesOption(host: UploadHost): ImageOptions {
+  const thumbnails =
+    typeof host.thumbnails === 'string'
+      ? host.thumbnails
+          .split(/[\s,]+/)
+          .filter((t) => t !== '')
+          .map((t) => {
+            const [width, format] = t.split(':');
+            return {
+              width: Number(width),
+              ...(format ? { format: format as ThumbnailOption['format'] } : {}),
+            };
+          })
+      : [...(host.thumbnails ?? [])];
+  return {
+    stripLocation: !host.keepLocation,
+    keepOriginal: host.keepOriginal,
+    ...(host.maxDimension !== undefined ? { maxDimension: host.maxDimension } : {}),
+    ...(host.imageFormat ? { format: host.imageFormat } : {}),
+    ...(host.imageQuality !== undefined ? { quality: host.imageQuality } : {}),
+    ...(thumbnails.length > 0 ? { thumbnails } : {}),
+  };
 }
 
 /** What the element gives its controller besides its configuration. */
@@ -165,6 +206,7 @@ export class UploadController implements ReactiveController {
       this.#host.concurrency,
       this.#host.partSize,
       this.#host.receipts,
+      imagesOption(this.#host),
     ]);
     if (this.#uploader && config !== this.#uploaderConfig && !this.#busy(this.#uploader)) {
       this.#retire(this.#uploader);
@@ -189,6 +231,7 @@ export class UploadController implements ReactiveController {
         ...(this.#host.partSize !== undefined ? { partSize: this.#host.partSize } : {}),
         keyFor: (file, ctx) => this.#keyFor(file, ctx),
         receipts: this.#host.receipts,
+        images: imagesOption(this.#host),
         // The element starts files itself, so that `auto` can change after the first upload.
         autoStart: false,
       });
@@ -208,7 +251,13 @@ export class UploadController implements ReactiveController {
     if (this.#host.keyFor) return this.#host.keyFor(file, ctx);
     // Default: the engine's `<prefix><id>/<name>` with its own name cleaning (NFC, no control
     // or bidi characters, no dot segments, 1024 bytes), keeping the folder path of folder uploads.
-    return defaultKey(ctx.prefix, ctx.id, relativePathOf(file));
+    // A photo re-encoded by the engine is a new File with a new extension: its row still knows
+    // the folder path, and the new name replaces the last segment.
+    const path = this.#entries.get(ctx.id)?.path;
+    const name =
+      file.webkitRelativePath ||
+      (path === undefined ? file.name : `${path.slice(0, path.lastIndexOf('/') + 1)}${file.name}`);
+    return defaultKey(ctx.prefix, ctx.id, name);
   }
 
   #busy(uploader: Uploader): boolean {
@@ -414,8 +463,19 @@ export class UploadController implements ReactiveController {
   }
 
   #put(entry: FileEntry): void {
-    if (entry.file.type.startsWith('image/')) entry.thumbnail = URL.createObjectURL(entry.file);
     this.#entries.set(entry.id, entry);
+    if (!entry.file.type.startsWith('image/')) return;
+    // Decoded at display size, off the row's first render; a row gone by then revokes it.
+    void rowThumbnail(entry.file, THUMBNAIL_CSS_PIXELS).then((url) => {
+      if (!url) return;
+      if (this.#entries.get(entry.id) !== entry) {
+        URL.revokeObjectURL(url);
+        return;
+      }
+      entry.thumbnail = url;
+      entry.version += 1;
+      this.#scheduleRender();
+    });
   }
 
   #listTask(uploader: Uploader, task: UploadTask): void {
@@ -499,10 +559,15 @@ export class UploadController implements ReactiveController {
         this.#dispatch('s3-upload-resumed', { task });
         break;
       case 'upload-succeeded': {
-        const { key, receipt } = (event as UploaderEvent<'upload-succeeded'>).detail;
+        const { key, receipt, image } = (event as UploaderEvent<'upload-succeeded'>).detail;
         this.#announcer.announce({ kind: 'finished', name: entry.path });
         this.#options.onValueChanged(true);
-        this.#dispatch('s3-upload-succeeded', { task, key, ...(receipt ? { receipt } : {}) });
+        this.#dispatch('s3-upload-succeeded', {
+          task,
+          key,
+          ...(receipt ? { receipt } : {}),
+          ...(image ? { image } : {}),
+        });
         break;
       }
       case 'upload-failed': {

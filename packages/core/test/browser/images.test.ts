@@ -3,13 +3,12 @@
 // lossless path pixel-identical, thumbnails under the contract's keys, HEIC as it is.
 import { parseRenditionKey, renditionKey } from '@s3up/contract';
 import type {} from '@s3up/testkit/provided-token-server';
+import { pixels, scanOffset, testPhoto } from '@s3up/testkit/test-photo';
 import exifr from 'exifr';
 import { describe, expect, inject, it } from 'vitest';
 import { Uploader, type UploaderOptions, type UploadTask } from '../../src/index.js';
-import { scanOffset } from '../support/exif-builder.js';
 import { settled } from '../support/harness-events.js';
 import { readerFor } from '../support/read-back.js';
-import { pixels, testPhoto } from '../support/test-photo.js';
 import { testUser, tokenCredentials } from '../support/token.js';
 
 const tokenServer = inject('tokenServer');

@@ -1,12 +1,20 @@
 // Location removal on JPEG bytes, in Node: the EXIF GPS IFD and XMP location go, everything
 // else stays, and the image data after the metadata is byte-identical. exifr, a real EXIF
 // parser, reads the results.
+
+import {
+  exifSegment,
+  exifTiffOffset,
+  scanOffset,
+  skeletonJpeg,
+  withSegments,
+  xmpSegment,
+} from '@s3up/testkit/test-photo';
 import exifr from 'exifr';
 import { describe, expect, it } from 'vitest';
 import { resolveImageOptions } from '../../src/image/image-options.js';
 import { prepareImage, removeLocation } from '../../src/image/image-preparation.js';
 import { MalformedJpeg, stripJpegLocation } from '../../src/image/jpeg-location.js';
-import { exifSegment, scanOffset, skeletonJpeg, withSegments, xmpSegment } from '../support/exif-builder.js';
 
 const PARIS = { latitude: 48.8584, longitude: 2.2945, altitude: 35 };
 const settings = resolveImageOptions(undefined)!;
@@ -20,8 +28,6 @@ async function strip(bytes: Uint8Array) {
   };
 }
 
-/** Where the TIFF block of the EXIF segment starts (after "Exif\0\0"). */
-const tiffAt = (jpeg: Uint8Array) => Buffer.from(jpeg).indexOf('Exif\0\0', 0, 'latin1') + 6;
 const tail = (jpeg: Uint8Array) => jpeg.subarray(scanOffset(jpeg));
 
 describe('removing a JPEG’s location', () => {
@@ -104,7 +110,7 @@ describe('removing a JPEG’s location', () => {
     const photo = withSegments(skeletonJpeg(), exifSegment({ gps: PARIS }));
     const broken = photo.slice();
     // The GPS pointer is IFD0's last entry; aim it far past the segment.
-    const tiff = tiffAt(photo);
+    const tiff = exifTiffOffset(photo);
     const count = broken[tiff + 8]!;
     new DataView(broken.buffer).setUint32(tiff + 10 + (count - 1) * 12 + 8, 0xfff0, true);
     expect(() => stripJpegLocation(broken)).toThrow(MalformedJpeg);
@@ -114,7 +120,7 @@ describe('removing a JPEG’s location', () => {
   it('never loses the photo: malformed or truncated metadata is uploaded unchanged, with a note that says so', async () => {
     const photo = withSegments(skeletonJpeg(), exifSegment({ gps: PARIS }));
     const broken = photo.slice();
-    broken[tiffAt(photo) + 1] = 0x00; // "I\0": no byte order
+    broken[exifTiffOffset(photo) + 1] = 0x00; // "I\0": no byte order
     for (const bytes of [broken, photo.subarray(0, 60)]) {
       const file = new File([bytes as Uint8Array<ArrayBuffer>], 'IMG_0001.JPG', {
         type: 'image/jpeg',

@@ -116,6 +116,8 @@ const catalog: Catalog = {
   statusPausing: 'جارٍ الإيقاف المؤقت…',
   statusOffline: 'غير متصل — سيستمر عند عودة الاتصال',
   statusReconnecting: 'جارٍ إعادة الاتصال…',
+  statusPreparing: 'جارٍ التحضير…',
+  locationRemoved: 'أُزيل الموقع',
   pauseNowFile: 'إيقاف {name} مؤقتًا الآن',
   clearFinished: {
     zero: 'مسح {count} منتهية',

@@ -43,6 +43,10 @@ export interface Catalog {
   statusOffline: string;
   /** A request failed or stalled and is being retried. */
   statusReconnecting: string;
+  /** A photo is being resized or made thumbnails of, before its upload. */
+  statusPreparing: string;
+  /** A stored photo's GPS position (EXIF, XMP) was removed before upload. */
+  locationRemoved: string;
   /** `{name}`: the second press on pause, while pausing: stop now. */
   pauseNowFile: string;
   /** `{count}`: rows of finished, cancelled or refused files. */

@@ -22,6 +22,8 @@ const de: Catalog = {
   statusPausing: 'Wird pausiert…',
   statusOffline: 'Offline — geht weiter, sobald wieder verbunden',
   statusReconnecting: 'Verbinde erneut…',
+  statusPreparing: 'Wird vorbereitet…',
+  locationRemoved: 'Standort entfernt',
   pauseNowFile: '{name} sofort pausieren',
   clearFinished: { one: '{count} fertige entfernen', other: '{count} fertige entfernen' },
   interruptedTitle: 'Unterbrochene Uploads',

@@ -23,6 +23,8 @@ export const en: Catalog = {
   statusPausing: 'Pausing…',
   statusOffline: 'Offline — will continue when back',
   statusReconnecting: 'Reconnecting…',
+  statusPreparing: 'Preparing…',
+  locationRemoved: 'Location removed',
   pauseNowFile: 'Pause {name} now',
   clearFinished: { one: 'Clear {count} finished', other: 'Clear {count} finished' },
   interruptedTitle: 'Unfinished uploads',

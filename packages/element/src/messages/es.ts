@@ -60,6 +60,8 @@ const catalog: Catalog = {
   statusPausing: 'Pausando…',
   statusOffline: 'Sin conexión: seguirá al volver',
   statusReconnecting: 'Reconectando…',
+  statusPreparing: 'Preparando…',
+  locationRemoved: 'Ubicación eliminada',
   pauseNowFile: 'Pausar {name} ya',
   clearFinished: { one: 'Borrar {count} terminado', other: 'Borrar {count} terminados' },
   interruptedTitle: 'Subidas sin terminar',

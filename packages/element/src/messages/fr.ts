@@ -22,6 +22,8 @@ const fr: Catalog = {
   statusPausing: 'Mise en pause…',
   statusOffline: 'Hors ligne — reprendra au retour du réseau',
   statusReconnecting: 'Reconnexion…',
+  statusPreparing: 'Préparation…',
+  locationRemoved: 'Position supprimée',
   pauseNowFile: 'Mettre {name} en pause maintenant',
   clearFinished: { one: 'Effacer {count} terminé', other: 'Effacer {count} terminés' },
   interruptedTitle: 'Téléversements interrompus',

@@ -60,6 +60,8 @@ const catalog: Catalog = {
   statusPausing: 'Messa in pausa…',
   statusOffline: 'Offline: riprenderà al ritorno della rete',
   statusReconnecting: 'Riconnessione…',
+  statusPreparing: 'Preparazione…',
+  locationRemoved: 'Posizione rimossa',
   pauseNowFile: 'Metti subito in pausa {name}',
   clearFinished: { one: 'Cancella {count} completato', other: 'Cancella {count} completati' },
   interruptedTitle: 'Caricamenti non finiti',

@@ -60,6 +60,8 @@ const catalog: Catalog = {
   statusPausing: '一時停止中…',
   statusOffline: 'オフライン — 接続が戻ると再開します',
   statusReconnecting: '再接続中…',
+  statusPreparing: '準備中…',
+  locationRemoved: '位置情報を削除しました',
   pauseNowFile: '{name} を今すぐ一時停止',
   clearFinished: { other: '完了した {count} 件を消去' },
   interruptedTitle: '未完了のアップロード',

@@ -60,6 +60,8 @@ const catalog: Catalog = {
   statusPausing: 'Pauzeren…',
   statusOffline: 'Offline: gaat verder zodra je weer online bent',
   statusReconnecting: 'Opnieuw verbinden…',
+  statusPreparing: 'Voorbereiden…',
+  locationRemoved: 'Locatie verwijderd',
   pauseNowFile: '{name} nu pauzeren',
   clearFinished: { one: '{count} voltooide wissen', other: '{count} voltooide wissen' },
   interruptedTitle: 'Onvoltooide uploads',

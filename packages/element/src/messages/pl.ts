@@ -100,6 +100,8 @@ const catalog: Catalog = {
   statusPausing: 'Wstrzymywanie…',
   statusOffline: 'Brak sieci: wznowi się po powrocie',
   statusReconnecting: 'Ponowne łączenie…',
+  statusPreparing: 'Przygotowywanie…',
+  locationRemoved: 'Usunięto lokalizację',
   pauseNowFile: 'Wstrzymaj {name} teraz',
   clearFinished: {
     one: 'Wyczyść {count} zakończony',

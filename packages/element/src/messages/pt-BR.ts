@@ -60,6 +60,8 @@ const catalog: Catalog = {
   statusPausing: 'Pausando…',
   statusOffline: 'Sem conexão: continua quando voltar',
   statusReconnecting: 'Reconectando…',
+  statusPreparing: 'Preparando…',
+  locationRemoved: 'Localização removida',
   pauseNowFile: 'Pausar {name} agora',
   clearFinished: { one: 'Limpar {count} concluído', other: 'Limpar {count} concluídos' },
   interruptedTitle: 'Envios não concluídos',

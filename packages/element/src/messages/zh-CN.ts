@@ -60,6 +60,8 @@ const catalog: Catalog = {
   statusPausing: '正在暂停…',
   statusOffline: '离线 — 恢复连接后继续',
   statusReconnecting: '正在重新连接…',
+  statusPreparing: '正在准备…',
+  locationRemoved: '已移除位置信息',
   pauseNowFile: '立即暂停 {name}',
   clearFinished: { other: '清除 {count} 个已完成' },
   interruptedTitle: '未完成的上传',
