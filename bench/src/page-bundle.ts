@@ -17,7 +17,8 @@ export type PageName =
   | 'links-s3up'
   | 'links-uppy'
   | 'links-lib-storage'
-  | 'checksums';
+  | 'checksums'
+  | 'photos';
 
 /**
  * Bundles one contender's page for Chromium the way an app would ship it: esbuild, ESM
