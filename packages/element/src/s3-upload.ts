@@ -43,6 +43,19 @@ export type KeyForHook = (file: File, ctx: { prefix: string; id: string }) => st
  */
 const PAGE = 200;
 
+const PROBLEMS = new Set(['failed', 'refused']);
+
+/**
+ * The rows in the order they are shown: those that need the user (failed, refused) first,
+ * so that a refused file is where the user looks, not at the end of 150 rows; each group
+ * keeps the order the files were added in (the value keeps it too).
+ */
+function problemsFirst(entries: readonly FileEntry[]): readonly FileEntry[] {
+  const problems = entries.filter((e) => PROBLEMS.has(statusOf(e)));
+  if (problems.length === 0) return entries;
+  return [...problems, ...entries.filter((e) => !PROBLEMS.has(statusOf(e)))];
+}
+
 /**
  * `<s3-upload>`: drop, paste or browse for files and folders; they go straight to S3 with
  * short-lived credentials from your token endpoint (`@s3up/core` does the uploading; the
@@ -87,6 +100,7 @@ const PAGE = 200;
  * @csspart hint - The restrictions under the button (types, size, count).
  * @csspart summary - The overall progress: text and bar.
  * @csspart summary-text - "2 of 5 uploaded · 3 MB of 10 MB · …".
+ * @csspart summary-problems - "Failed: 1 · Not added: 2": a button back to those rows, which the list shows first.
  * @csspart start-button - "Upload" (only when `auto` is off and files wait).
  * @csspart list - The file list (`<ul>`).
  * @csspart item - One row; also `item-<status>` (queued, uploading, paused, succeeded, failed, cancelled, refused).
@@ -770,7 +784,7 @@ export class S3Upload extends LitElement {
     const m = this.#messages;
     const disabled = this.#isDisabled;
     const all = this.#controller.entries;
-    const entries = this.#controller.visibleEntries;
+    const entries = problemsFirst(this.#controller.visibleEntries);
     const queued = entries.some((e) => statusOf(e) === 'queued');
     const finished = entries.filter((e) =>
       ['succeeded', 'cancelled', 'refused'].includes(statusOf(e)),
@@ -956,11 +970,34 @@ export class S3Upload extends LitElement {
       tasks.length > 0 && done === tasks.length,
     );
     const text = summaryText(m, { done, counted: tasks.length }, progress);
+    const failed = entries.filter((e) => statusOf(e) === 'failed').length;
+    const refused = entries.filter((e) => statusOf(e) === 'refused').length;
+    const problems = [
+      failed > 0 ? m.text('summaryFailed', { count: failed }) : '',
+      refused > 0 ? m.text('summaryRefused', { count: refused }) : '',
+    ].filter(Boolean);
     return html`<div part="summary" class="summary">
       <span part="summary-text" class="summary-text">${text}</span>
       ${progressBar({ label: m.text('totalProgress'), percent, valueText: text })}
+      ${
+        problems.length > 0
+          ? html`<button part="summary-problems" class="problems" type="button" @click=${this.#showProblems}>
+            ${problems.join(' · ')}
+          </button>`
+          : nothing
+      }
     </div>`;
   }
+
+  /** The summary's "Failed: 2 · Not added: 1": back to the top of the list, where those rows are. */
+  #showProblems = (): void => {
+    const scroller = this.renderRoot.querySelector<HTMLElement>('.scroller');
+    scroller?.scrollTo({ top: 0 });
+    const first = this.renderRoot.querySelector<HTMLElement>(
+      '[data-status="failed"], [data-status="refused"]',
+    );
+    first?.querySelector<HTMLElement>('button:not([hidden])')?.focus({ preventScroll: true });
+  };
 
   #releaseThumbnail = (entry: FileEntry): void => {
     // The decoded image stays on screen (the <img> keeps its src string and its bitmap);

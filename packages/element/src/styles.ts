@@ -116,6 +116,20 @@ export const styles = css`
     font-size: 0.875em;
     color: var(--s3-upload-muted-color);
   }
+  .problems {
+    justify-self: start;
+    font: inherit;
+    font-size: 0.875em;
+    font-weight: 600;
+    padding: 0.125rem 0.25rem;
+    margin-inline-start: -0.25rem;
+    border: none;
+    background: none;
+    color: var(--s3-upload-danger-color);
+    text-decoration: underline;
+    cursor: pointer;
+    border-radius: var(--s3-upload-radius, 0.5rem);
+  }
   .list {
     list-style: none;
     margin: 0;

@@ -112,6 +112,41 @@ describe('not losing uploads silently', () => {
   });
 });
 
+describe('long lists', () => {
+  it('150 rows: refused files come first and in view, and the summary names them and leads back to them', async () => {
+    const { el } = await mount({ multiple: true, auto: 'false', 'max-file-size': '1 KB' });
+    const name = (i: number) => `f${String(i).padStart(3, '0')}.bin`;
+    const tooLarge = new Set([140, 149]);
+    el.addFiles(
+      Array.from({ length: 150 }, (_, i) => file(name(i), tooLarge.has(i) ? 5000 : 100, undefined, i + 1)),
+    );
+    await expect.poll(() => el.shadowRoot!.querySelectorAll('[part~="item"]').length).toBe(150);
+    const shown = [...el.shadowRoot!.querySelectorAll('[part~="item"] [part="name"]')].map(
+      (n) => n.textContent,
+    );
+    expect(shown.slice(0, 4)).toEqual([name(140), name(149), name(0), name(1)]);
+    expect(shown.at(-1)).toBe(name(148));
+    const scroller = el.shadowRoot!.querySelector<HTMLElement>('.scroller')!;
+    expect(scroller.scrollHeight).toBeGreaterThan(scroller.clientHeight);
+    const inView = (row: HTMLElement) => {
+      const box = scroller.getBoundingClientRect();
+      const r = row.getBoundingClientRect();
+      return r.top >= box.top && r.bottom <= box.bottom;
+    };
+    expect(inView(rowOf(el, name(140)))).toBe(true);
+    expect(inView(rowOf(el, name(149)))).toBe(true);
+    const problems = $(el, '[part~="summary-problems"]');
+    expect(problems.textContent?.trim()).toBe('Not added: 2');
+    await screenshot(el, 'long-list');
+    // Scrolled away to the end, the summary's button brings the refused rows back into view.
+    scroller.scrollTop = scroller.scrollHeight;
+    await expect.poll(() => inView(rowOf(el, name(140)))).toBe(false);
+    problems.click();
+    await expect.poll(() => inView(rowOf(el, name(140)))).toBe(true);
+    expect(el.shadowRoot!.activeElement?.closest<HTMLElement>('[data-id]')).toBe(rowOf(el, name(140)));
+  });
+});
+
 describe('uploads a reload left behind', () => {
   /** Uploads part of `data` as `user`, then drops the element as a reload would (no cancel). */
   async function interrupt(data: File): Promise<{ user: string; token: string }> {
