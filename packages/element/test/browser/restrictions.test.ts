@@ -64,7 +64,8 @@ describe('restrictions refuse files with a visible reason and never upload them'
     el.addFiles([file('second.bin', 10), file('third.bin', 10)]);
     await expect
       .poll(() => rows(el).map((r) => `${r.querySelector('[part="name"]')?.textContent}:${r.dataset.status}`))
-      .toEqual(['second.bin:queued', 'third.bin:refused']);
+      // The refused row first: rows that need the user lead the list.
+      .toEqual(['third.bin:refused', 'second.bin:queued']);
     expect(el.uploader.tasks.map((t) => t.name)).toEqual(['second.bin']);
     expect($$(el, 'input')[0]!.hasAttribute('multiple')).toBe(false);
   });
