@@ -128,8 +128,12 @@ export class Uploader extends EventTarget {
           this.#readAccess = read
             .get()
             .then(async (first) => ({ transport: await createTransport(read, first), source: read }));
-          this.#readAccess.catch(() => {
-            this.#readAccess = undefined;
+          // A 403 means this server will not give this user read access (the read scope is
+          // off, its default): keep the refusal, so later uploads skip the check without
+          // asking again, each time earning a red 403 in the browser's console. Anything
+          // else (401, 429, 5xx, the network) may pass: ask again next time.
+          this.#readAccess.catch((error: unknown) => {
+            if (!(isUploadError(error) && error.status === 403)) this.#readAccess = undefined;
           });
         }
         return this.#readAccess;

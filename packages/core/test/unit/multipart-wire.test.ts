@@ -340,6 +340,34 @@ describe('retries', () => {
     expect(sameBytes(s3.objects.get(task.key!), bytes)).toBe(true);
   });
 
+  it('asks for the read scope once per uploader when the token server refuses it (403), not once per upload', async () => {
+    const s3 = wire.reset();
+    s3.disabledScopes.add('read');
+    s3.fault = (call) => (call.op === 'HeadObject' ? new HttpResponse(null, { status: 403 }) : undefined);
+    const up = testUploader();
+    const first = up.add(randomFile(100, 'a.bin').file);
+    await settled(up, first);
+    const second = up.add(randomFile(100, 'b.bin').file);
+    await settled(up, second);
+    expect([first.state, second.state]).toEqual(['succeeded', 'succeeded']);
+    expect([first.verified, second.verified]).toEqual([false, false]);
+    expect(s3.credentialRequests.map((r) => r.scope)).toEqual(['upload', 'read']);
+  });
+
+  it('asks for the read scope again on the next upload when it failed for a passing reason (500)', async () => {
+    const s3 = wire.reset();
+    s3.scopeStatus.set('read', 500);
+    s3.fault = (call) => (call.op === 'HeadObject' ? new HttpResponse(null, { status: 403 }) : undefined);
+    const up = testUploader();
+    const first = up.add(randomFile(100, 'a.bin').file);
+    await settled(up, first);
+    const reads = s3.credentialRequests.filter((r) => r.scope === 'read').length;
+    expect(reads).toBeGreaterThanOrEqual(1);
+    const second = up.add(randomFile(100, 'b.bin').file);
+    await settled(up, second);
+    expect(s3.credentialRequests.filter((r) => r.scope === 'read').length).toBeGreaterThan(reads);
+  });
+
   it('succeeds with a warning, not failed, when read credentials are issued but HeadObject is refused with them (#14 item 2)', async () => {
     const s3 = wire.reset();
     s3.fault = (call) => (call.op === 'HeadObject' ? new HttpResponse(null, { status: 403 }) : undefined);
