@@ -84,7 +84,16 @@ export function corsRules(origins: string[]): CORSRule[] {
       AllowedMethods: [...CORS_METHODS],
       // `*` because the SDK's header set grows between versions (amz-sdk-*, x-amz-checksum-*).
       AllowedHeaders: ['*'],
-      ExposeHeaders: ['ETag', 'x-amz-request-id', 'x-amz-version-id'],
+      // ETag for multipart; the per-file metadata (title, description, original name) so a
+      // gallery can read it back with HeadObject: S3 CORS takes no wildcard here.
+      ExposeHeaders: [
+        'ETag',
+        'x-amz-request-id',
+        'x-amz-version-id',
+        'x-amz-meta-title',
+        'x-amz-meta-description',
+        'Content-Disposition',
+      ],
       // 3000 s: browsers cap preflight caching lower anyway (Chromium 2 h, Firefox 24 h).
       MaxAgeSeconds: 3000,
     },

@@ -44,7 +44,16 @@ export function browserCors(origins: string[]) {
         AllowedOrigins: origins,
         AllowedMethods: ['GET', 'PUT', 'POST', 'HEAD', 'DELETE'],
         AllowedHeaders: ['*'],
-        ExposeHeaders: ['ETag', 'x-amz-request-id', 'x-amz-version-id'],
+        // ETag for multipart; the per-file metadata (title, description, original name) so a
+        // gallery can read it back with HeadObject: S3 CORS takes no wildcard here.
+        ExposeHeaders: [
+          'ETag',
+          'x-amz-request-id',
+          'x-amz-version-id',
+          'x-amz-meta-title',
+          'x-amz-meta-description',
+          'Content-Disposition',
+        ],
         MaxAgeSeconds: 3000,
       },
     ],

@@ -30,7 +30,7 @@ function maxSession(backend: BackendConfig, settings: TokenServiceSettings): num
 /**
  * The real token server (`@s3up/token-server`), configured for the demo: the demo's JWTs
  * (HS256, issuer `s3up-demo`), every scope on (upload, list for the gallery, read for
- * thumbnails), presigned GETs up to the session maximum for share links, and its audit
+ * thumbnails and metadata, delete for the Delete button), presigned GETs up to the session maximum for share links, and its audit
  * lines written into the operator panel's buffer.
  */
 export function demoTokenService(settings: TokenServiceSettings = {}) {
@@ -53,7 +53,7 @@ export function demoTokenService(settings: TokenServiceSettings = {}) {
       forcePathStyle: backend.forcePathStyle,
       checksums: backend.checksums,
       authenticate: jwtAuthenticator({ secret: authSecret, issuer: JWT_ISSUER, audience: JWT_AUDIENCE }),
-      scopes: ['upload', 'list', 'read'],
+      scopes: ['upload', 'list', 'read', 'delete'],
       duration: {
         // The local backend accepts 1 s sessions (testkit); AWS refuses anything below 900.
         minSeconds: backend.kind === 'local' ? 1 : 900,

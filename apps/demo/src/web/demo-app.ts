@@ -11,6 +11,7 @@ import './session-panel.js';
 import './share-view.js';
 import './sign-in-view.js';
 import './upload-card.js';
+import type { StoredFile } from './upload-card.js';
 
 type Theme = 'system' | 'light' | 'dark';
 const THEME_KEY = 's3up-demo.theme';
@@ -208,8 +209,16 @@ export class DemoApp extends LitElement {
     this.api.signOut();
   };
 
-  #refreshGallery() {
-    void this.renderRoot.querySelector<GalleryGrid>('demo-gallery')?.refresh();
+  /** One stored file joins the gallery: no re-listing, no re-signing of the others. */
+  async #refreshGallery(event: CustomEvent<StoredFile>) {
+    const gallery = this.renderRoot.querySelector<GalleryGrid>('demo-gallery');
+    if (!gallery || !this.#library) return;
+    const { key, size, renditions } = event.detail;
+    try {
+      gallery.add(await this.#library.uploaded(key, size, renditions));
+    } catch {
+      void gallery.refresh();
+    }
   }
 
   #cycleTheme() {

@@ -13,7 +13,7 @@ export interface SdkCredentials {
 const REFRESH_MARGIN_MS = 60_000;
 
 /**
- * Temporary credentials of one scope (`list`, `read`) for the gallery, fetched from the
+ * Temporary credentials of one scope (`list`, `read`, `delete`) for the gallery, fetched from the
  * token server when missing or about to expire; concurrent callers share one request.
  *
  * @example
@@ -26,7 +26,7 @@ export class ScopedCredentials {
   #current: { answer: CredentialAnswer; expiresAt: number } | null = null;
   #pending: Promise<CredentialAnswer> | null = null;
 
-  constructor(api: DemoApi, scope: 'list' | 'read') {
+  constructor(api: DemoApi, scope: 'list' | 'read' | 'delete') {
     this.#api = api;
     this.#scope = scope;
   }

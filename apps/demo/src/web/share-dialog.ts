@@ -40,6 +40,7 @@ export class ShareDialog extends LitElement {
     error: { state: true },
     busy: { state: true },
     copied: { state: true },
+    now: { state: true },
   };
   declare library: PhotoLibrary | undefined;
   declare item: LibraryItem | undefined;
@@ -51,6 +52,9 @@ export class ShareDialog extends LitElement {
   declare error: string;
   declare busy: boolean;
   declare copied: boolean;
+  /** The clock the countdown shows, ticking each second while a link is shown. */
+  declare now: number;
+  #ticker: ReturnType<typeof setInterval> | undefined;
 
   constructor() {
     super();
@@ -61,6 +65,26 @@ export class ShareDialog extends LitElement {
     this.error = '';
     this.busy = false;
     this.copied = false;
+    this.now = Date.now();
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    this.#stopTicking();
+  }
+
+  #startTicking() {
+    this.now = Date.now();
+    this.#ticker ??= setInterval(() => {
+      this.now = Date.now();
+      // Nothing changes after expiry: stop until the next link.
+      if (!this.link || this.link.share.expiresAt.getTime() <= this.now) this.#stopTicking();
+    }, 1000);
+  }
+
+  #stopTicking() {
+    clearInterval(this.#ticker);
+    this.#ticker = undefined;
   }
 
   static override styles = [
@@ -72,8 +96,15 @@ export class ShareDialog extends LitElement {
         background: var(--surface);
         color: var(--text);
         box-shadow: var(--shadow);
-        width: min(520px, calc(100vw - 32px));
-        padding: 24px;
+        /* border-box: the padding is inside the width, so a 390 px phone keeps 12 px each side. */
+        box-sizing: border-box;
+        width: min(520px, calc(100vw - 24px));
+        max-width: calc(100vw - 24px);
+        max-height: calc(100dvh - 24px);
+        padding: clamp(16px, 4vw, 24px);
+      }
+      h2 {
+        overflow-wrap: anywhere;
       }
       dialog::backdrop {
         background: rgb(0 0 0 / 45%);
@@ -127,8 +158,12 @@ export class ShareDialog extends LitElement {
         margin: 12px 0;
       }
       .result input {
+        box-sizing: border-box;
         width: 100%;
         margin: 6px 0;
+      }
+      .result.expired {
+        border-color: var(--danger);
       }
       .actions {
         display: flex;
@@ -150,6 +185,7 @@ export class ShareDialog extends LitElement {
 
   close() {
     this.renderRoot.querySelector('dialog')?.close();
+    this.#stopTicking();
   }
 
   get #seconds(): number {
@@ -166,7 +202,10 @@ export class ShareDialog extends LitElement {
   override render() {
     const invalid = this.#invalid;
     return html`
-      <dialog aria-labelledby="share-title" @close=${() => this.dispatchEvent(new Event('share-closed'))}>
+      <dialog aria-labelledby="share-title" @close=${() => {
+        this.#stopTicking();
+        this.dispatchEvent(new Event('share-closed'));
+      }}>
         <h2 id="share-title">Share “${this.item?.name ?? ''}”</h2>
         <p class="muted small">
           Anyone with the link can open this file until it expires. After that the link is refused by S3.
@@ -227,14 +266,25 @@ export class ShareDialog extends LitElement {
   }
 
   #result({ href, share }: { href: string; share: ShareLink }) {
-    const shortened = share.expiresAt.getTime() < Date.now() + share.requestedSeconds * 1000 - 5000;
+    const left = share.expiresAt.getTime() - this.now;
+    if (left <= 0) {
+      return html`
+        <div class="result expired" data-testid="share-result" data-state="expired">
+          <p class="error small" role="alert" style="margin:0">
+            <strong>This link has expired</strong> (${formatDateTime(share.expiresAt)}): S3 now refuses it.
+            Create another to share the file again.
+          </p>
+        </div>
+      `;
+    }
+    const shortened = share.expiresAt.getTime() < share.createdAt + share.requestedSeconds * 1000 - 5000;
     return html`
-      <div class="result" aria-live="polite">
+      <div class="result" data-testid="share-result" data-state="valid">
         <label for="link" class="small"><strong>Share link</strong></label>
         <input id="link" data-testid="share-link" readonly .value=${href} @focus=${(e: Event) => (e.target as HTMLInputElement).select()} />
         <div class="small">
           Works until <strong data-testid="share-expires">${formatDateTime(share.expiresAt)}</strong>
-          (${formatDuration(share.expiresAt.getTime() - Date.now())}).
+          (<span data-testid="share-left">${formatDuration(left)} left</span>).
           ${
             shortened
               ? html`<div class="badge warn">Shorter than requested: the signing credentials expire sooner.</div>`
@@ -262,6 +312,7 @@ export class ShareDialog extends LitElement {
       const share = await this.library.share(this.item, this.#seconds);
       this.link = { href: shareLink(location.origin, share, this.item.name), share };
       this.copied = false;
+      this.#startTicking();
     } catch (error) {
       this.error = (error as Error).message;
     } finally {

@@ -3,10 +3,18 @@ import { css, html, LitElement } from 'lit';
 import type { DemoApi } from './demo-api.js';
 import { designSystem } from './design-system.js';
 
+/** A file `<s3-upload>` stored: what the gallery needs to show it without listing again. */
+export interface StoredFile {
+  key: string;
+  size: number;
+  renditions: string[];
+}
+
 /**
  * The upload area: `<s3-upload>` pointed at the token server's `/api/credentials`, with the
  * signed-in user's JWT added to each credentials request. Fires `library-changed`
- * (bubbling, composed) each time a file is stored, so the gallery can list it.
+ * (bubbling, composed, `detail`: {@link StoredFile}) each time a file is stored, so the
+ * gallery can show it.
  *
  * @example
  * html`<demo-upload-card .api=${api} @library-changed=${() => gallery.refresh()}></demo-upload-card>`
@@ -77,8 +85,17 @@ export class UploadCard extends LitElement {
     await element.cancelAll();
   }
 
-  #stored() {
-    this.dispatchEvent(new Event('library-changed', { bubbles: true, composed: true }));
+  #stored(event: HTMLElementEventMap['s3-upload-succeeded']) {
+    const { key, task } = event.detail;
+    // Thumbnails uploaded with it, when the element reports them (#19 item 3).
+    const reported =
+      (event.detail as { renditions?: readonly (string | { key: string })[] }).renditions ?? [];
+    const detail: StoredFile = {
+      key,
+      size: task.size,
+      renditions: reported.map((r) => (typeof r === 'string' ? r : r.key)),
+    };
+    this.dispatchEvent(new CustomEvent('library-changed', { bubbles: true, composed: true, detail }));
   }
 }
 customElements.define('demo-upload-card', UploadCard);
