@@ -42,6 +42,7 @@ export class GalleryGrid extends LitElement {
     metadata: { state: true },
     loading: { state: true },
     complete: { state: true },
+    listed: { state: true },
     error: { state: true },
     sharing: { state: true },
     deleting: { state: true },
@@ -57,6 +58,8 @@ export class GalleryGrid extends LitElement {
   declare metadata: Map<string, ItemMetadata>;
   declare loading: boolean;
   declare complete: boolean;
+  /** Files found so far by the listing under way. */
+  declare listed: number;
   declare error: string;
   declare sharing: LibraryItem | undefined;
   declare deleting: LibraryItem | undefined;
@@ -82,6 +85,7 @@ export class GalleryGrid extends LitElement {
     this.metadata = new Map();
     this.loading = false;
     this.complete = false;
+    this.listed = 0;
     this.error = '';
     this.deleteBusy = false;
     this.deleteError = '';
@@ -268,9 +272,14 @@ export class GalleryGrid extends LitElement {
       for await (const page of library.pages()) {
         // A newer refresh (another user) wins.
         if (generation !== this.#generation) return;
-        this.items = page.items;
         this.listRequests = page.requests;
-        this.complete = page.done;
+        this.listed = page.items.length;
+        // Cards appear once the listing is whole: S3 lists in key order, so a later page may
+        // hold newer photos, and showing the first page would load pictures about to move.
+        if (page.done) {
+          this.items = page.items;
+          this.complete = true;
+        }
       }
     } catch (error) {
       if (generation === this.#generation)
@@ -289,12 +298,15 @@ export class GalleryGrid extends LitElement {
 
   override render() {
     const visible = this.items.slice(0, this.shown);
-    const count = this.complete || !this.loading ? `${this.items.length}` : `${this.items.length}+`;
+    const count =
+      this.loading && this.listed > this.items.length ? `${this.listed}…` : `${this.items.length}`;
     return html`
       <section class="card" aria-labelledby="gallery-title" aria-busy=${this.loading ? 'true' : 'false'}>
         <div class="top">
           <h2 id="gallery-title">Your files <span class="badge" data-testid="file-count">${count}</span></h2>
-          <button @click=${() => this.refresh()} ?disabled=${this.loading}>${this.loading ? 'Loading…' : 'Refresh'}</button>
+          <button @click=${() => this.refresh()} ?disabled=${this.loading}>${
+            this.loading ? (this.listed > 0 ? `Listing… ${this.listed}` : 'Loading…') : 'Refresh'
+          }</button>
         </div>
         ${this.error ? html`<p class="error small" role="alert">${this.error}</p>` : null}
         <p class="sr-only" role="status">${this.notice}</p>
