@@ -48,7 +48,7 @@ const catalog: Catalog = {
   resumeFile: 'استئناف {name}',
   cancelFile: 'إلغاء {name}',
   retryFile: 'إعادة محاولة {name}',
-  removeFile: 'إزالة {name}',
+  removeFile: 'إزالة {name} من القائمة',
   uploadOf: 'رفع {name}',
   percentDone: '{percent}٪، {progress}',
   requiredMessage: 'ارفع ملفًا واحدًا على الأقل.',

@@ -79,6 +79,7 @@ export interface Catalog {
   resumeFile: string;
   cancelFile: string;
   retryFile: string;
+  /** Takes the row off the list; says so, since the uploaded object stays in the bucket. */
   removeFile: string;
   /** A row's progress bar label. */
   uploadOf: string;

@@ -46,7 +46,7 @@ const de: Catalog = {
   resumeFile: '{name} fortsetzen',
   cancelFile: '{name} abbrechen',
   retryFile: '{name} erneut versuchen',
-  removeFile: '{name} entfernen',
+  removeFile: '{name} aus der Liste entfernen',
   uploadOf: 'Upload von {name}',
   percentDone: '{percent} %, {progress}',
   requiredMessage: 'Laden Sie mindestens eine Datei hoch.',

@@ -46,7 +46,7 @@ export const en: Catalog = {
   resumeFile: 'Resume {name}',
   cancelFile: 'Cancel {name}',
   retryFile: 'Retry {name}',
-  removeFile: 'Remove {name}',
+  removeFile: 'Remove {name} from the list',
   uploadOf: 'Upload of {name}',
   percentDone: '{percent}%, {progress}',
   requiredMessage: 'Upload at least one file.',

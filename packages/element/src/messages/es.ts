@@ -27,7 +27,7 @@ const catalog: Catalog = {
   resumeFile: 'Reanudar {name}',
   cancelFile: 'Cancelar {name}',
   retryFile: 'Reintentar {name}',
-  removeFile: 'Quitar {name}',
+  removeFile: 'Quitar {name} de la lista',
   uploadOf: 'Subida de {name}',
   percentDone: '{percent} %, {progress}',
   requiredMessage: 'Sube al menos un archivo.',

@@ -46,7 +46,7 @@ const fr: Catalog = {
   resumeFile: 'Reprendre {name}',
   cancelFile: 'Annuler {name}',
   retryFile: 'Réessayer {name}',
-  removeFile: 'Retirer {name}',
+  removeFile: 'Retirer {name} de la liste',
   uploadOf: 'Téléversement de {name}',
   percentDone: '{percent} %, {progress}',
   requiredMessage: 'Téléversez au moins un fichier.',

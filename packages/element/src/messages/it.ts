@@ -27,7 +27,7 @@ const catalog: Catalog = {
   resumeFile: 'Riprendi {name}',
   cancelFile: 'Annulla {name}',
   retryFile: 'Riprova {name}',
-  removeFile: 'Rimuovi {name}',
+  removeFile: "Rimuovi {name} dall'elenco",
   uploadOf: 'Caricamento di {name}',
   percentDone: '{percent}%, {progress}',
   requiredMessage: 'Carica almeno un file.',

@@ -27,7 +27,7 @@ const catalog: Catalog = {
   resumeFile: '{name} を再開',
   cancelFile: '{name} をキャンセル',
   retryFile: '{name} を再試行',
-  removeFile: '{name} を削除',
+  removeFile: '{name} を一覧から外す',
   uploadOf: '{name} のアップロード',
   percentDone: '{percent}%、{progress}',
   requiredMessage: '少なくとも 1 つのファイルをアップロードしてください。',

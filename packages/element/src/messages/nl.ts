@@ -27,7 +27,7 @@ const catalog: Catalog = {
   resumeFile: '{name} hervatten',
   cancelFile: '{name} annuleren',
   retryFile: '{name} opnieuw proberen',
-  removeFile: '{name} verwijderen',
+  removeFile: '{name} uit de lijst verwijderen',
   uploadOf: 'Upload van {name}',
   percentDone: '{percent}%, {progress}',
   requiredMessage: 'Upload minstens één bestand.',

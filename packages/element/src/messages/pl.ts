@@ -42,7 +42,7 @@ const catalog: Catalog = {
   resumeFile: 'Wznów {name}',
   cancelFile: 'Anuluj {name}',
   retryFile: 'Ponów {name}',
-  removeFile: 'Usuń {name}',
+  removeFile: 'Usuń {name} z listy',
   uploadOf: 'Przesyłanie {name}',
   percentDone: '{percent}%, {progress}',
   requiredMessage: 'Prześlij co najmniej jeden plik.',

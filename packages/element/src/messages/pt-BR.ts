@@ -27,7 +27,7 @@ const catalog: Catalog = {
   resumeFile: 'Retomar {name}',
   cancelFile: 'Cancelar {name}',
   retryFile: 'Tentar de novo {name}',
-  removeFile: 'Remover {name}',
+  removeFile: 'Remover {name} da lista',
   uploadOf: 'Envio de {name}',
   percentDone: '{percent}%, {progress}',
   requiredMessage: 'Envie pelo menos um arquivo.',

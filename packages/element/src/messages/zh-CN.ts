@@ -27,7 +27,7 @@ const catalog: Catalog = {
   resumeFile: '继续 {name}',
   cancelFile: '取消 {name}',
   retryFile: '重试 {name}',
-  removeFile: '移除 {name}',
+  removeFile: '从列表中移除 {name}',
   uploadOf: '{name} 的上传',
   percentDone: '{percent}%，{progress}',
   requiredMessage: '请至少上传一个文件。',

@@ -141,7 +141,7 @@ describe('per-file controls against the real backend', () => {
     await userEvent.keyboard('{Enter}');
     await expect.poll(() => statusOfRow(el, 'one.bin')).toBe('cancelled');
     // Cancel became Remove in place.
-    expect(focused()?.getAttribute('aria-label')).toBe('Remove one.bin');
+    expect(focused()?.getAttribute('aria-label')).toBe('Remove one.bin from the list');
     await userEvent.keyboard('{Enter}');
     await expect.poll(() => el.files.length).toBe(1);
     // The removed row's focus moved to the next row.
