@@ -87,13 +87,12 @@ export class UploadCard extends LitElement {
 
   #stored(event: HTMLElementEventMap['s3-upload-succeeded']) {
     const { key, task } = event.detail;
-    // Thumbnails uploaded with it, when the element reports them (#19 item 3).
-    const reported =
-      (event.detail as { renditions?: readonly (string | { key: string })[] }).renditions ?? [];
+    // Thumbnails the engine stored beside a photo (its image report), so the gallery shows
+    // the new card's thumbnail without listing.
     const detail: StoredFile = {
       key,
       size: task.size,
-      renditions: reported.map((r) => (typeof r === 'string' ? r : r.key)),
+      renditions: (task.image?.renditions ?? []).map((rendition) => rendition.key),
     };
     this.dispatchEvent(new CustomEvent('library-changed', { bubbles: true, composed: true, detail }));
   }
