@@ -85,10 +85,12 @@ async function keysOf(user: string): Promise<string[]> {
 
 /** Screenshots of one screen in light and dark, for a person to check (test-output/demo/). */
 async function shoot(p: Page, name: string, options: { fullPage?: boolean } = {}) {
+  // animations: 'disabled' completes the colour transitions the scheme switch starts, so a
+  // dark screenshot never catches the element's dropzone halfway from light.
   await p.emulateMedia({ colorScheme: 'light' });
-  await p.screenshot({ path: join(shots, `${name}-light.png`), ...options });
+  await p.screenshot({ path: join(shots, `${name}-light.png`), animations: 'disabled', ...options });
   await p.emulateMedia({ colorScheme: 'dark' });
-  await p.screenshot({ path: join(shots, `${name}-dark.png`), ...options });
+  await p.screenshot({ path: join(shots, `${name}-dark.png`), animations: 'disabled', ...options });
   await p.emulateMedia({ colorScheme: 'light' });
 }
 
