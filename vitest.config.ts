@@ -1,6 +1,7 @@
 import { playwright } from '@vitest/browser-playwright';
 import { defaultClientConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
+import { extraPagesCommands } from './packages/core/test/support/extra-pages-commands.ts';
 import { spoiledAnswersCommands } from './packages/element/test/support/spoiled-answers-commands.ts';
 import { chromiumArgs, chromiumPath } from './packages/testkit/src/chromium.ts';
 import { wireMeterCommands } from './packages/testkit/src/wire-meter-commands.ts';
@@ -78,7 +79,13 @@ export default defineConfig({
             // Adversarial case 16: a real proxy and Chromium's offline switch, driven from the page.
             // Uploads on real links: a proxy that counts the bytes each request carried.
             // Held bad credentials answers: a server that spoils the real token server's answers.
-            commands: { ...networkDropCommands, ...wireMeterCommands, ...spoiledAnswersCommands },
+            commands: {
+              ...networkDropCommands,
+              ...wireMeterCommands,
+              ...spoiledAnswersCommands,
+              // Two tabs of one site: more top-level pages in the test's browser context.
+              ...extraPagesCommands,
+            },
           },
         },
       },

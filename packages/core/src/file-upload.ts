@@ -6,7 +6,13 @@ import { isUploadError, UploadError } from './errors.js';
 import { classify, isAbort } from './failure.js';
 import { partsToKeep } from './flight-controller.js';
 import { checkKey, defaultKey } from './object-key.js';
-import { type MultipartPlan, type Resumed, ResumeRecords, resumeStored } from './resume.js';
+import {
+  type MultipartPlan,
+  type Resumed,
+  ResumeRecords,
+  resumeStored,
+  type StoredElsewhere,
+} from './resume.js';
 import { fingerprintOf } from './resume-store.js';
 import {
   abortMultipartUpload,
@@ -155,7 +161,7 @@ export class FileUpload {
     let target: ObjectTarget;
     let checksum: string | undefined;
     for (let restarts = 0; ; restarts++) {
-      let phase = this.#phase;
+      let phase: Phase = this.#phase;
       try {
         if (plan.kind === 'put' && phase.name === 'idle') {
           target = this.#target(credentials);
@@ -164,6 +170,11 @@ export class FileUpload {
           if (phase.name === 'idle') {
             phase = await this.#startMultipart(scope, credentials, plan as MultipartPlan);
             this.#phase = phase;
+          }
+          // Another tab completed the stored upload while this one waited: nothing to send.
+          if (phase.name === 'stored') {
+            target = phase.target;
+            break;
           }
           if (phase.name !== 'multipart')
             throw new Error(`unexpected phase ${(phase as { name: string }).name}`);
@@ -265,6 +276,7 @@ export class FileUpload {
     this.task.warning = undefined;
     this.task.receipt = undefined;
     this.task.checksum = undefined;
+    this.task.completedElsewhere = false;
     void this.#records.forget();
   }
 
@@ -301,6 +313,11 @@ export class FileUpload {
       () => {},
     );
     return key;
+  }
+
+  /** Lets other tabs take this file's stored upload (after a failure, or when the uploader goes). */
+  releaseTab(): void {
+    this.#records.releaseTab();
   }
 
   /** The bucket and key: the key is chosen once (keyFor or the default) and kept across runs. */
@@ -398,7 +415,7 @@ export class FileUpload {
     scope: OperationScope,
     credentials: Credentials,
     plan: MultipartPlan,
-  ): Promise<MultipartPhase> {
+  ): Promise<MultipartPhase | Extract<Phase, { name: 'stored' }>> {
     const { bucket, prefix } = credentials.response;
     const resumed = await resumeStored(
       this.#records,
@@ -408,11 +425,29 @@ export class FileUpload {
       {
         listParts: (upload) => listParts(scope, upload),
         abort: (upload) => this.#discard(scope, upload),
+        storedWhole: (upload, stored) =>
+          this.#storedWhole(scope.transport, upload, stored.partCount, scope.signal),
       },
       (start, end) => this.#crc(this.task.file.slice(start, end)),
+      {
+        signal: scope.signal,
+        onWait: (waiting) => {
+          this.task.waitingForTab = waiting;
+          this.onProgress();
+        },
+      },
     );
+    if (resumed && 'storedElsewhere' in resumed) return this.#storedElsewhere(resumed);
     if (resumed) return this.#resume(resumed);
     return this.#create(scope, credentials, plan);
+  }
+
+  /** The upload this task resumed was completed by another tab: it succeeds as stored. */
+  #storedElsewhere({ upload }: StoredElsewhere): Extract<Phase, { name: 'stored' }> {
+    this.task.key = upload.key;
+    this.task.resumed = true;
+    this.task.completedElsewhere = true;
+    return { name: 'stored', target: { bucket: upload.bucket, key: upload.key } };
   }
 
   #resume(resumed: Resumed): MultipartPhase {

@@ -12,13 +12,18 @@ export type MultipartPlan = Extract<UploadPlan, { kind: 'multipart' }>;
 /**
  * The resume record of one file (by fingerprint) in the uploader's store, and the claim
  * on it: within one uploader only the task that claimed a fingerprint reads, writes or
- * deletes its record, so two tasks of one file never drive the same UploadId. A failing
- * store never fails an upload: it only loses resume.
+ * deletes its record, so two tasks of one file never drive the same UploadId. Across tabs
+ * of one origin (which share IndexedDB) the claim is a Web Lock named after the fingerprint
+ * (`navigator.locks`), held from the record's use until the task ends: a second tab that
+ * finds the record waits for the lock instead of driving the same UploadId at the same
+ * time. A failing store never fails an upload: it only loses resume.
  */
 export class ResumeRecords {
   readonly #context: UploadContext;
   readonly #fingerprint: string;
   #claimed = false;
+  /** The held Web Lock on this file's record (browsers), released by `release()`. */
+  #tabLock: (() => void) | undefined;
 
   constructor(context: UploadContext, fingerprint: string) {
     this.#context = context;
@@ -49,6 +54,10 @@ export class ResumeRecords {
   async persist(record: ResumeRecord): Promise<void> {
     const store = this.#context.store;
     if (!store || !this.#claim()) return;
+    // A new record is this tab's from the start: another tab adding the same file then waits
+    // for it. Should another tab hold the lock already (it added the file at the same moment),
+    // this upload goes without a record rather than share one.
+    if (!(await this.#lockTab({ ifAvailable: true }))) return;
     try {
       await store.set(record);
     } catch {
@@ -66,11 +75,58 @@ export class ResumeRecords {
     }
   }
 
-  /** Gives up the claim (final states). */
+  /** Gives up the claim (final states) and the tab lock. */
   release(): void {
     if (this.#claimed) this.#context.unclaim(this.#fingerprint);
     this.#claimed = false;
+    this.releaseTab();
   }
+
+  /** Lets other tabs take the record (a failed task: its retry asks again). */
+  releaseTab(): void {
+    this.#tabLock?.();
+    this.#tabLock = undefined;
+  }
+
+  /**
+   * Takes this file's Web Lock for this tab, waiting while another tab holds it (`onWait`
+   * is told when the wait starts and ends; the signal ends it: pause or cancel). True when
+   * this tab holds it or the runtime has no Web Locks (Node, old browsers: nothing to
+   * share with); false only with `ifAvailable` when another tab holds it.
+   */
+  async lockTab(signal: AbortSignal, onWait: (waiting: boolean) => void): Promise<{ waited: boolean }> {
+    if (this.#tabLock || !webLocks()) return { waited: false };
+    if (await this.#lockTab({ ifAvailable: true })) return { waited: false };
+    onWait(true);
+    try {
+      await this.#lockTab({ signal });
+    } finally {
+      onWait(false);
+    }
+    return { waited: true };
+  }
+
+  #lockTab(options: LockOptions): Promise<boolean> {
+    const locks = webLocks();
+    if (this.#tabLock || !locks) return Promise.resolve(true);
+    return new Promise<boolean>((resolve, reject) => {
+      locks
+        .request(`s3up-upload:${this.#fingerprint}`, options, (lock) => {
+          if (!lock) return resolve(false);
+          // Held until release(): the callback's promise settles then.
+          return new Promise<void>((release) => {
+            this.#tabLock = release;
+            resolve(true);
+          });
+        })
+        .catch(reject);
+    });
+  }
+}
+
+/** The Web Locks API where the runtime has it. */
+function webLocks(): LockManager | undefined {
+  return (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
 }
 
 /** What to do with a stored value before any request. */
@@ -167,11 +223,24 @@ export interface Resumed {
   confirmed: number;
 }
 
+/** The stored upload was finished by another tab meanwhile: the object is in place. */
+export interface StoredElsewhere {
+  storedElsewhere: true;
+  upload: MultipartTarget;
+  plan: MultipartPlan;
+}
+
 /**
  * Continues the file's stored multipart upload when there is a usable record and S3 still
  * has it (ListParts, every page); otherwise cleans up (`abort`, then forget the record)
  * and answers undefined, so the caller starts a new upload. A pause (the signal's abort)
  * passes through.
+ *
+ * Another tab may hold the record (the same file added there): this one waits for that
+ * tab's lock (`onWait`), then looks again. When the record is gone (that tab completed or
+ * cancelled it), or S3 says NoSuchUpload (a tab without the lock completed it), the key is
+ * asked first (`storedWhole`: HeadObject, the file's size and the part count): a stored
+ * object is `StoredElsewhere`, a success, never a failure or a second copy.
  */
 export async function resumeStored(
   records: ResumeRecords,
@@ -181,11 +250,24 @@ export async function resumeStored(
   s3: {
     listParts(upload: MultipartTarget): Promise<ListedPart[]>;
     abort(upload: MultipartTarget): Promise<void>;
+    storedWhole(upload: MultipartTarget, plan: MultipartPlan): Promise<boolean>;
   },
   crcOf: (start: number, end: number) => Promise<number>,
-): Promise<Resumed | undefined> {
-  const raw = await records.read();
-  if (raw === undefined || raw === null) return undefined;
+  tabs: { signal: AbortSignal; onWait: (waiting: boolean) => void },
+): Promise<Resumed | StoredElsewhere | undefined> {
+  const first = await records.read();
+  if (first === undefined || first === null) return undefined;
+  const { waited } = await records.lockTab(tabs.signal, tabs.onWait);
+  const raw = waited ? await records.read() : first;
+  if (raw === undefined || raw === null) {
+    // The tab we waited for is done with the record: completed (the object is there) or cancelled.
+    const before = checkRecord(first, file, access, maxAge);
+    if (before.verdict !== 'usable') return undefined;
+    const upload = { bucket: before.record.bucket, key: before.record.key, uploadId: before.record.uploadId };
+    return (await s3.storedWhole(upload, before.plan))
+      ? { storedElsewhere: true, upload, plan: before.plan }
+      : undefined;
+  }
   const check = checkRecord(raw, file, access, maxAge);
   if (check.verdict !== 'usable') {
     if (check.verdict === 'discard' && check.upload) await s3.abort(check.upload);
@@ -199,8 +281,15 @@ export async function resumeStored(
     listed = await s3.listParts(upload);
   } catch (error) {
     if (isAbort(error)) throw error;
-    // NoSuchUpload (aborted, expired) or not allowed to list: start over, cleaning up what we can.
-    if (!(isUploadError(error) && error.code === 'no-such-upload')) await s3.abort(upload);
+    const gone = isUploadError(error) && error.code === 'no-such-upload';
+    // Gone: completed by another tab (or page without the lock), aborted, or expired. Only
+    // the first leaves the object: ask before starting over.
+    if (gone && (await s3.storedWhole(upload, plan))) {
+      await records.forget();
+      return { storedElsewhere: true, upload, plan };
+    }
+    // Gone otherwise, or not allowed to list: start over, cleaning up what we can.
+    if (!gone) await s3.abort(upload);
     await records.forget();
     return undefined;
   }

@@ -18,6 +18,8 @@ export class TaskModel implements UploadTask {
   error: UploadError | undefined = undefined;
   resumed = false;
   reconnecting = false;
+  waitingForTab = false;
+  completedElsewhere = false;
   verified: boolean | undefined = undefined;
   warning: UploadError | undefined = undefined;
   receipt: UploadReceipt | undefined = undefined;

@@ -50,6 +50,20 @@ export interface UploadTask {
   /** True when this upload continues a multipart upload found in the resume store. */
   readonly resumed: boolean;
   /**
+   * Another tab of this site drives the stored upload of the same file (it holds the file's
+   * Web Lock): this task waits for it instead of sending the same parts ("Uploading in
+   * another tab…"). When that tab completes it, this task succeeds with `completedElsewhere`;
+   * when that tab stops (paused and closed, failed, cancelled), this one continues or starts
+   * its own upload. Pause and cancel end the wait.
+   */
+  readonly waitingForTab: boolean;
+  /**
+   * After success: the object was stored by another tab that completed the upload this task
+   * resumed (HeadObject found it with the file's size and part count); this task sent
+   * nothing and no receipt (the tab that stored it reports it).
+   */
+  readonly completedElsewhere: boolean;
+  /**
    * After success: true when HeadObject confirmed the stored size; false when that check
    * could not run because the token endpoint does not offer the `read` scope (the object is
    * what S3 accepted part by part and on completion); undefined before, or with `verify: false`.

@@ -371,6 +371,8 @@ export class Uploader extends EventTarget {
     } else {
       await Promise.all(active.map(([id]) => this.cancel(id)));
     }
+    // Other tabs may continue what this uploader leaves resumable.
+    for (const entry of this.#entries.values()) entry.upload.releaseTab();
     const transport = await this.#transport?.catch(() => undefined);
     transport?.client.destroy();
     const read = await this.#readAccess?.catch(() => undefined);
@@ -480,13 +482,15 @@ export class Uploader extends EventTarget {
         if (controller.signal.aborted && task.state !== 'uploading') return;
         await this.#storeRenditions(entry, controller.signal);
         // The object is stored: a receipt that fails becomes a warning, never a failure.
+        // Completed by another tab: that tab reports it, so the server hears of it once.
         try {
-          task.receipt = await reportUpload(
-            this.#options.receipts,
-            this.#options.credentials,
-            this.#context.source,
-            task.key!,
-          );
+          if (!task.completedElsewhere)
+            task.receipt = await reportUpload(
+              this.#options.receipts,
+              this.#options.credentials,
+              this.#context.source,
+              task.key!,
+            );
         } catch (error) {
           task.warning ??= isUploadError(error)
             ? error
@@ -520,6 +524,8 @@ export class Uploader extends EventTarget {
         // lifecycle rule; retry() then starts a new one.
         await entry.upload.abortRemote();
         entry.upload.reset();
+        // Another tab waiting for this file's stored upload may go on now.
+        entry.upload.releaseTab();
         task.state = 'failed';
         task.error = failure;
         this.#emit('upload-failed', { task, error: failure });

@@ -126,6 +126,8 @@ export function fileRow(entry: FileEntry, ctx: RowContext) {
             : statusText(m, status, ctx.auto, {
                 offline: entry.pausedBy === 'offline',
                 reconnecting: task?.reconnecting === true,
+                otherTab: task?.waitingForTab === true,
+                elsewhere: task?.completedElsewhere === true,
               })
         }</span>
         <span part="size">${progressText}</span>

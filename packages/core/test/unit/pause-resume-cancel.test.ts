@@ -381,7 +381,47 @@ describe('resume from a persisted record', () => {
     const task = second.add(file);
     await settled(second, task);
     expect(task.state).toBe('succeeded');
-    expect(s3.ops().slice(before)[0]).toBe('ListParts');
-    expect(s3.ops().slice(before)[1]).toBe('CreateMultipartUpload');
+    expect(task.completedElsewhere).toBe(false);
+    // The key is asked first (another tab may have completed it): not there, so a new upload.
+    expect(s3.ops().slice(before, before + 3)).toEqual(['ListParts', 'HeadObject', 'CreateMultipartUpload']);
+  });
+
+  it('NoSuchUpload with the object in place (another tab completed it): succeeded, nothing sent again (#14 item 3)', async () => {
+    const store = new MemoryResumeStore();
+    const { file, bytes } = randomFile(12 * MiB);
+    const { s3, key } = await interrupted(store, file, 3);
+    // What the other tab's Complete left: the object, and no upload.
+    s3.uploads.clear();
+    s3.objects.set(key, bytes);
+    const before = s3.calls.length;
+    const second = testUploader({ resumeStore: store });
+    const succeeded: string[] = [];
+    second.addEventListener('upload-succeeded', (e) => succeeded.push(e.detail.key));
+    const task = second.add(file);
+    await settled(second, task);
+    expect(task.state).toBe('succeeded');
+    expect(task.completedElsewhere).toBe(true);
+    expect(task.key).toBe(key);
+    expect(succeeded).toEqual([key]);
+    const after = s3.ops().slice(before);
+    expect(after).not.toContain('CreateMultipartUpload');
+    expect(after).not.toContain('UploadPart');
+    expect(after).not.toContain('CompleteMultipartUpload');
+    expect(store.list()).toEqual([]);
+  });
+
+  it('NoSuchUpload with another size under the key: not taken for this file, a new upload', async () => {
+    const store = new MemoryResumeStore();
+    const { file, bytes } = randomFile(12 * MiB);
+    const { s3, key } = await interrupted(store, file, 3);
+    s3.uploads.clear();
+    s3.objects.set(key, bytes.subarray(0, 100));
+    const second = testUploader({ resumeStore: store });
+    const task = second.add(file);
+    await settled(second, task);
+    expect(task.state).toBe('succeeded');
+    expect(task.completedElsewhere).toBe(false);
+    expect(s3.count('CreateMultipartUpload')).toBe(2);
+    expect(sameBytes(s3.objects.get(task.key!), bytes)).toBe(true);
   });
 });

@@ -118,6 +118,8 @@ const catalog: Catalog = {
   statusReconnecting: 'جارٍ إعادة الاتصال…',
   statusPreparing: 'جارٍ التحضير…',
   locationRemoved: 'أُزيل الموقع',
+  statusOtherTab: 'يُرفع في علامة تبويب أخرى…',
+  statusDoneElsewhere: 'رُفع في علامة تبويب أخرى',
   pauseNowFile: 'إيقاف {name} مؤقتًا الآن',
   clearFinished: {
     zero: 'مسح {count} منتهية',

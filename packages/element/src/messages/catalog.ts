@@ -47,6 +47,10 @@ export interface Catalog {
   statusPreparing: string;
   /** A stored photo's GPS position (EXIF, XMP) was removed before upload. */
   locationRemoved: string;
+  /** Another tab of the site drives this file's stored upload; this row waits for it. */
+  statusOtherTab: string;
+  /** Uploaded: another tab completed the upload this row had resumed. */
+  statusDoneElsewhere: string;
   /** `{name}`: the second press on pause, while pausing: stop now. */
   pauseNowFile: string;
   /** `{count}`: rows of finished, cancelled or refused files. */

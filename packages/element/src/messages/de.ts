@@ -24,6 +24,8 @@ const de: Catalog = {
   statusReconnecting: 'Verbinde erneut…',
   statusPreparing: 'Wird vorbereitet…',
   locationRemoved: 'Standort entfernt',
+  statusOtherTab: 'Wird in einem anderen Tab hochgeladen…',
+  statusDoneElsewhere: 'In einem anderen Tab hochgeladen',
   pauseNowFile: '{name} sofort pausieren',
   clearFinished: { one: '{count} fertige entfernen', other: '{count} fertige entfernen' },
   interruptedTitle: 'Unterbrochene Uploads',

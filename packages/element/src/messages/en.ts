@@ -25,6 +25,8 @@ export const en: Catalog = {
   statusReconnecting: 'Reconnecting…',
   statusPreparing: 'Preparing…',
   locationRemoved: 'Location removed',
+  statusOtherTab: 'Uploading in another tab…',
+  statusDoneElsewhere: 'Uploaded in another tab',
   pauseNowFile: 'Pause {name} now',
   clearFinished: { one: 'Clear {count} finished', other: 'Clear {count} finished' },
   interruptedTitle: 'Unfinished uploads',

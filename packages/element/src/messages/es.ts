@@ -62,6 +62,8 @@ const catalog: Catalog = {
   statusReconnecting: 'Reconectando…',
   statusPreparing: 'Preparando…',
   locationRemoved: 'Ubicación eliminada',
+  statusOtherTab: 'Subiendo en otra pestaña…',
+  statusDoneElsewhere: 'Subido en otra pestaña',
   pauseNowFile: 'Pausar {name} ya',
   clearFinished: { one: 'Borrar {count} terminado', other: 'Borrar {count} terminados' },
   interruptedTitle: 'Subidas sin terminar',

@@ -24,6 +24,8 @@ const fr: Catalog = {
   statusReconnecting: 'Reconnexion…',
   statusPreparing: 'Préparation…',
   locationRemoved: 'Position supprimée',
+  statusOtherTab: 'Envoi dans un autre onglet…',
+  statusDoneElsewhere: 'Envoyé dans un autre onglet',
   pauseNowFile: 'Mettre {name} en pause maintenant',
   clearFinished: { one: 'Effacer {count} terminé', other: 'Effacer {count} terminés' },
   interruptedTitle: 'Téléversements interrompus',

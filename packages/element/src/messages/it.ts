@@ -62,6 +62,8 @@ const catalog: Catalog = {
   statusReconnecting: 'Riconnessione…',
   statusPreparing: 'Preparazione…',
   locationRemoved: 'Posizione rimossa',
+  statusOtherTab: "Caricamento in un'altra scheda…",
+  statusDoneElsewhere: "Caricato in un'altra scheda",
   pauseNowFile: 'Metti subito in pausa {name}',
   clearFinished: { one: 'Cancella {count} completato', other: 'Cancella {count} completati' },
   interruptedTitle: 'Caricamenti non finiti',

@@ -62,6 +62,8 @@ const catalog: Catalog = {
   statusReconnecting: '再接続中…',
   statusPreparing: '準備中…',
   locationRemoved: '位置情報を削除しました',
+  statusOtherTab: '別のタブでアップロード中…',
+  statusDoneElsewhere: '別のタブでアップロード済み',
   pauseNowFile: '{name} を今すぐ一時停止',
   clearFinished: { other: '完了した {count} 件を消去' },
   interruptedTitle: '未完了のアップロード',

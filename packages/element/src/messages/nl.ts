@@ -62,6 +62,8 @@ const catalog: Catalog = {
   statusReconnecting: 'Opnieuw verbinden…',
   statusPreparing: 'Voorbereiden…',
   locationRemoved: 'Locatie verwijderd',
+  statusOtherTab: 'Wordt in een ander tabblad geüpload…',
+  statusDoneElsewhere: 'Geüpload in een ander tabblad',
   pauseNowFile: '{name} nu pauzeren',
   clearFinished: { one: '{count} voltooide wissen', other: '{count} voltooide wissen' },
   interruptedTitle: 'Onvoltooide uploads',

@@ -102,6 +102,8 @@ const catalog: Catalog = {
   statusReconnecting: 'Ponowne łączenie…',
   statusPreparing: 'Przygotowywanie…',
   locationRemoved: 'Usunięto lokalizację',
+  statusOtherTab: 'Przesyłanie w innej karcie…',
+  statusDoneElsewhere: 'Przesłano w innej karcie',
   pauseNowFile: 'Wstrzymaj {name} teraz',
   clearFinished: {
     one: 'Wyczyść {count} zakończony',

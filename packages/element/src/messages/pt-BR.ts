@@ -62,6 +62,8 @@ const catalog: Catalog = {
   statusReconnecting: 'Reconectando…',
   statusPreparing: 'Preparando…',
   locationRemoved: 'Localização removida',
+  statusOtherTab: 'Enviando em outra aba…',
+  statusDoneElsewhere: 'Enviado em outra aba',
   pauseNowFile: 'Pausar {name} agora',
   clearFinished: { one: 'Limpar {count} concluído', other: 'Limpar {count} concluídos' },
   interruptedTitle: 'Envios não concluídos',

@@ -132,12 +132,13 @@ export function statusText(
   m: Messages,
   status: EntryStatus,
   auto: boolean,
-  detail: { offline?: boolean; reconnecting?: boolean } = {},
+  detail: { offline?: boolean; reconnecting?: boolean; otherTab?: boolean; elsewhere?: boolean } = {},
 ): string {
   switch (status) {
     case 'queued':
       return auto ? m.text('statusWaiting') : m.text('statusReady');
     case 'uploading':
+      if (detail.otherTab) return m.text('statusOtherTab');
       return detail.reconnecting ? m.text('statusReconnecting') : m.text('statusUploading');
     case 'pausing':
       return m.text('statusPausing');
@@ -145,7 +146,7 @@ export function statusText(
       // "Paused" means the user paused; a lost connection is said as such, and that it heals.
       return detail.offline ? m.text('statusOffline') : m.text('statusPaused');
     case 'succeeded':
-      return m.text('statusSucceeded');
+      return detail.elsewhere ? m.text('statusDoneElsewhere') : m.text('statusSucceeded');
     case 'failed':
       return m.text('statusFailed');
     case 'cancelled':

@@ -62,6 +62,8 @@ const catalog: Catalog = {
   statusReconnecting: '正在重新连接…',
   statusPreparing: '正在准备…',
   locationRemoved: '已移除位置信息',
+  statusOtherTab: '正在另一个标签页中上传…',
+  statusDoneElsewhere: '已在另一个标签页中上传',
   pauseNowFile: '立即暂停 {name}',
   clearFinished: { other: '清除 {count} 个已完成' },
   interruptedTitle: '未完成的上传',

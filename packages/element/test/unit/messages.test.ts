@@ -158,6 +158,12 @@ describe('honest states (#20)', () => {
     expect(statusText(m, 'uploading', true, { reconnecting: true })).toBe('Reconnecting…');
   });
 
+  it('says when another tab drives the file, and when another tab stored it (#14 item 3)', () => {
+    expect(statusText(m, 'uploading', true, { otherTab: true })).toBe('Uploading in another tab…');
+    expect(statusText(m, 'succeeded', true, { elsewhere: true })).toBe('Uploaded in another tab');
+    expect(statusText(m, 'succeeded', true)).toBe('Uploaded');
+  });
+
   it('names both files when the file picked to continue is another one', () => {
     expect(m.text('wrongFile', { picked: 'b.jpg', name: 'a.jpg' })).toBe(
       '“b.jpg” is not “a.jpg”: pick the same file to continue it, or discard the upload.',
