@@ -17,6 +17,7 @@ import {
   engine,
   roundFile,
   type TwoTabsGo,
+  type TwoTabsPrepare,
   type TwoTabsReport,
   type TwoTabsSetup,
 } from './fixtures/two-tabs-shared.js';
@@ -119,6 +120,9 @@ it(`two tabs resuming one stored upload, ${ROUNDS} rounds: no failure, one objec
   for (let round = 1; round <= ROUNDS; round++) {
     const stored = await storedUpload(round);
     const before = (await commands.wireMeterReport()).requests.length;
+    const prepared = collect<{ kind: 'prepared'; round: number }>('prepared', 2, (r) => r.round === round);
+    channel.postMessage({ kind: 'prepare', round, size: SIZE } satisfies TwoTabsPrepare);
+    await prepared;
     const reports = collect<TwoTabsReport>('report', 2, (r) => r.round === round);
     channel.postMessage({ kind: 'go', round, size: SIZE } satisfies TwoTabsGo);
     const [a, b] = await reports;
