@@ -57,6 +57,7 @@ export function App() {
           max={progress.total || 1}
           style={{ width: '100%' }}
         />
+        <p>{keys.length} photo(s) ready</p>
         {problem && <p role="alert">{problem}</p>}
         <ul>
           {stored.map((key) => (
