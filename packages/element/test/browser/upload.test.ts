@@ -50,6 +50,28 @@ describe('uploads through the real token server into the local S3', () => {
     await screenshot(el, 'done');
   });
 
+  it("forwards each stored file to the token server's receipts (POST /uploads): its answer is in the success event; with receipts off there is none (#15 item 4)", async () => {
+    const { el, user } = await mount();
+    const details: HTMLElementEventMap['s3-upload-succeeded']['detail'][] = [];
+    el.addEventListener('s3-upload-succeeded', (e) => details.push(e.detail));
+    const sent = file('receipt.txt', 3000, 'text/plain');
+    el.addFiles([sent]);
+    await expect.poll(() => details.length, { timeout: 30_000 }).toBe(1);
+    // The server checked the object with its own keys (HeadObject) and answered what S3 holds.
+    const [{ key, receipt }] = details as [(typeof details)[0]];
+    expect(key.startsWith(`users/${user}/`)).toBe(true);
+    expect(receipt).toMatchObject({ key, size: 3000, contentType: 'text/plain' });
+    expect(receipt?.etag).toMatch(/^"?[0-9a-f]{32}"?$/);
+
+    document.body.replaceChildren();
+    const off = await mount({ receipts: 'false' });
+    const plain: HTMLElementEventMap['s3-upload-succeeded']['detail'][] = [];
+    off.el.addEventListener('s3-upload-succeeded', (e) => plain.push(e.detail));
+    off.el.addFiles([file('no-receipt.txt', 3000, 'text/plain')]);
+    await expect.poll(() => plain.length, { timeout: 30_000 }).toBe(1);
+    expect(plain[0]?.receipt).toBeUndefined();
+  });
+
   it('a thumbnail shows for images and its object URL is revoked once drawn', async () => {
     const { el } = await mount({ auto: 'false' });
     el.addFiles([png('tiny.png')]);
