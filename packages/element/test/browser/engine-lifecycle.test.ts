@@ -92,7 +92,13 @@ describe('engine lifecycle', () => {
     row.querySelector<HTMLButtonElement>('[part~="retry-button"]')!.click();
     await expect.poll(() => statusOfRow(el, 'refused-first.bin'), { timeout: 20_000 }).toBe('succeeded');
     expect(el.uploader).not.toBe(firstEngine);
-    expect(rows(el).map((r) => r.querySelector('[part="name"]')?.textContent)[0]).toBe('refused-first.bin');
+    // One row each, none appended: failed rows show first (#20 item 6), so the one still
+    // failed leads, and the retried file keeps its row, now stored.
+    expect(rows(el).map((r) => r.querySelector('[part="name"]')?.textContent)).toEqual([
+      'second-row.bin',
+      'refused-first.bin',
+    ]);
+    expect(statusOfRow(el, 'second-row.bin')).toBe('failed');
     expect(windowListeners('online')).toBe(before + 1);
     const key = el.value.find((k) => k.endsWith('/refused-first.bin'))!;
     expect(await digest(await readBack(key, token))).toBe(await digest(refused));
