@@ -1,7 +1,6 @@
 // CRCs of parts in a Worker, in real Chromium (issue 14 item 7, issue 21 item 5): the page's
 // main thread only posts each part's Blob; every answer is checked against the JS table,
 // an implementation independent of the Worker's WebAssembly.
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type {} from '@s3up/testkit/provided-token-server';
 import { seededBytes } from '@s3up/testkit/seeded-bytes';
 import { describe, expect, inject, it } from 'vitest';
@@ -10,6 +9,7 @@ import { crc32Table } from '../../src/crc32.js';
 import { Crc32Offload, WORKER_MIN_BYTES } from '../../src/crc32-offload.js';
 import { Uploader } from '../../src/index.js';
 import { settled } from '../support/harness-events.js';
+import { readerFor } from '../support/read-back.js';
 import { testUser, tokenCredentials } from '../support/token.js';
 
 const MiB = 1024 * 1024;
@@ -100,27 +100,9 @@ describe('Crc32Offload in Chromium', () => {
       type: 'FULL_OBJECT',
       value: crc32ToBase64(crc32Table(data)),
     });
-    const init = await credentials.request!({
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ scope: 'read' }),
-    });
-    const creds = await (await fetch(String(credentials.url), init)).json();
-    const s3 = new S3Client({
-      region: creds.region,
-      endpoint: creds.endpoint,
-      forcePathStyle: true,
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-      credentials: {
-        accessKeyId: creds.accessKeyId,
-        secretAccessKey: creds.secretAccessKey,
-        sessionToken: creds.sessionToken,
-      },
-    });
-    const object = await s3.send(new GetObjectCommand({ Bucket: creds.bucket, Key: task.key! }));
-    const stored = await object.Body!.transformToByteArray();
-    s3.destroy();
+    const reader = await readerFor(tokenServer, user);
+    const { bytes: stored } = await reader.get(task.key!);
+    reader.close();
     expect(crc32ToBase64(crc32Table(stored))).toBe(task.checksum!.value);
     expect(stored.length).toBe(data.length);
     await up.destroy();

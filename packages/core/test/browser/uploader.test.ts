@@ -1,7 +1,6 @@
 // The engine in real Chromium: XHR byte progress, IndexedDB resume records, online/offline,
 // against the run's real backend and token server. The uplink is slowed with the DevTools
 // protocol (not a mock) so that progress has something to report between part boundaries.
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { throttleUplink } from '@s3up/testkit/chromium-network';
 import type {} from '@s3up/testkit/provided-token-server';
 import { seededBytes as bytes } from '@s3up/testkit/seeded-bytes';
@@ -9,6 +8,7 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import { IndexedDbResumeStore, Uploader, type UploaderOptions, type UploadTask } from '../../src/index.js';
 import { settled } from '../support/harness-events.js';
 import { partRequests } from '../support/part-requests.js';
+import { readerFor } from '../support/read-back.js';
 import { testUser, tokenCredentials } from '../support/token.js';
 
 const tokenServer = inject('tokenServer');
@@ -30,29 +30,12 @@ async function uploaderFor(user: string, options: Partial<UploaderOptions> = {})
 
 /** Reads an object back with the user's own read-scope credentials (CORS allows GET). */
 async function readBack(user: string, key: string): Promise<Uint8Array> {
-  const options = await tokenCredentials(tokenServer, user);
-  const init = await options.request!({
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ scope: 'read' }),
-  });
-  const creds = await (await fetch(String(options.url), init)).json();
-  const s3 = new S3Client({
-    region: creds.region,
-    endpoint: creds.endpoint,
-    forcePathStyle: true,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-    credentials: {
-      accessKeyId: creds.accessKeyId,
-      secretAccessKey: creds.secretAccessKey,
-      sessionToken: creds.sessionToken,
-    },
-  });
-  const object = await s3.send(new GetObjectCommand({ Bucket: creds.bucket, Key: key }));
-  const body = await object.Body!.transformToByteArray();
-  s3.destroy();
-  return body;
+  const reader = await readerFor(tokenServer, user);
+  try {
+    return (await reader.get(key)).bytes;
+  } finally {
+    reader.close();
+  }
 }
 
 const equal = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((v, i) => v === b[i]);
