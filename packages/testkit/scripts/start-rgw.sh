@@ -43,6 +43,10 @@ port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 # Stop anything left from a previous run in the same dir, then wipe it.
 CEPH_DIR="$CEPH_DIR" "$HERE/stop-rgw.sh" --kill >/dev/null 2>&1 || true
 for p in "$RGW_PORT" "$MON_PORT_V2" "$MON_PORT_V1"; do
+  # A full restart on the same ports may find one still held for a moment after the kill
+  # (seen once in CI): give it 5 s to be let go before calling it another cluster's.
+  end=$(( $(date +%s) + 5 ))
+  while port_busy "$p" && [ "$(date +%s)" -lt "$end" ]; do sleep 0.2; done
   if port_busy "$p"; then echo "port $p on 127.0.0.1 is already in use (another cluster/radosgw?)" >&2; exit 1; fi
 done
 rm -rf "$CEPH_DIR"
