@@ -8,6 +8,7 @@ import { BenchError } from '../bench-error.js';
 import type { Benchmark } from '../benchmark.js';
 import { type JwtSettings, mintJwt } from '../jwt.js';
 import { format, singles } from '../results.js';
+import { postCredentials } from '../token-requests.js';
 
 interface Setup {
   name: string;
@@ -73,16 +74,6 @@ export const tokenRedis: Benchmark = {
       opened.push(running);
       return running;
     };
-    const post = async (url: string, token: string) => {
-      const res = await fetch(`${url}/credentials`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: '{}',
-        signal: AbortSignal.timeout(30_000),
-      });
-      await res.arrayBuffer();
-      return res.status;
-    };
     const results: { name: string; rps: number; p99: number; non2xx: number }[] = [];
     let stsOne = 0;
     let stsThree = 0;
@@ -102,7 +93,9 @@ export const tokenRedis: Benchmark = {
       ];
       for (const setup of setups) {
         for (let i = 0; i < tokens.length; i += 10) {
-          const statuses = await Promise.all(tokens.slice(i, i + 10).map((t) => post(setup.url, t)));
+          const statuses = await Promise.all(
+            tokens.slice(i, i + 10).map((t) => postCredentials(setup.url, t)),
+          );
           const bad = statuses.find((s) => s !== 200);
           if (bad) throw new BenchError('credentials', `${setup.name}: warming answered ${bad}`);
         }
@@ -133,38 +126,14 @@ export const tokenRedis: Benchmark = {
         const now = () => clock;
         const ns = `bench-hour-${count}-${randomBytes(4).toString('hex')}:`;
         const servers: RunningTokenServer[] = [];
-        for (let i = 0; i < count; i++) {
-          const stores = createRedisStores({ redis: redis.url, encryptionKey, namespace: ns });
-          await stores.ready();
-          opened.push(stores);
-          const server = createTokenServer({
-            bucket: local.bucket,
-            region: local.region,
-            roleArn: local.roleArn,
-            endpoint: tap.endpoint,
-            forcePathStyle: true,
-            checksums: 'WHEN_REQUIRED',
-            credentials: {
-              accessKeyId: local.service.accessKeyId,
-              secretAccessKey: local.service.secretAccessKey,
-            },
-            authenticate: jwtAuthenticator(jwt),
-            audit: createAuditLogger({ level: 'silent' }),
-            rateLimit: false,
-            now,
-            cache: { ...stores.options.cache, now },
-            purge: stores.purge,
-          });
-          const running = await server.listen(0, '127.0.0.1');
-          opened.push(running);
-          servers.push(running);
-        }
+        // One namespace: the instances share one cache, as a deployment's would.
+        for (let i = 0; i < count; i++) servers.push(await instance(true, now, ns));
         tap.reset();
         let n = 0;
         for (let minute = 0; minute <= 60; minute++) {
           clock = Date.now() + minute * 60_000;
           const statuses = await Promise.all(
-            tokens.slice(0, hourUsers).map((t) => post(servers[n++ % servers.length]!.url, t)),
+            tokens.slice(0, hourUsers).map((t) => postCredentials(servers[n++ % servers.length]!.url, t)),
           );
           const bad = statuses.find((s) => s !== 200);
           if (bad) throw new BenchError('credentials', `simulated minute ${minute}: answered ${bad}`);

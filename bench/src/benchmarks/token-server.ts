@@ -9,6 +9,7 @@ import type { Benchmark } from '../benchmark.js';
 import { type JwtSettings, mintJwt } from '../jwt.js';
 import { assertLoopback } from '../loopback.js';
 import { absoluteTarget, format, singles } from '../results.js';
+import { postCredentials } from '../token-requests.js';
 
 const serverProcessPath = join(dirname(fileURLToPath(import.meta.url)), '..', 'token-server-process.ts');
 
@@ -44,17 +45,6 @@ async function startServerProcess(settings: object): Promise<{ url: string; chil
   return { url: assertLoopback(url, 'the token server').toString().replace(/\/$/, ''), child };
 }
 
-async function post(url: string, token: string): Promise<number> {
-  const response = await fetch(`${url}/credentials`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: '{}',
-    signal: AbortSignal.timeout(30_000),
-  });
-  await response.arrayBuffer();
-  return response.status;
-}
-
 export const tokenServer: Benchmark = {
   id: 'token-server',
   title: 'Token server',
@@ -86,7 +76,7 @@ export const tokenServer: Benchmark = {
       tap.reset();
       // Warm the cache: one issuance (one AssumeRole) per user, 10 at a time.
       for (let i = 0; i < tokens.length; i += 10) {
-        const statuses = await Promise.all(tokens.slice(i, i + 10).map((t) => post(url, t)));
+        const statuses = await Promise.all(tokens.slice(i, i + 10).map((t) => postCredentials(url, t)));
         const bad = statuses.find((s) => s !== 200);
         if (bad)
           throw new BenchError(
@@ -140,7 +130,9 @@ export const tokenServer: Benchmark = {
       // the SDK's refresh 5 minutes before expiry): 61 requests per user over the hour.
       for (let minute = 0; minute <= 60; minute++) {
         clock = Date.now() + minute * 60_000;
-        const statuses = await Promise.all(tokens.slice(0, hourUsers).map((t) => post(running.url, t)));
+        const statuses = await Promise.all(
+          tokens.slice(0, hourUsers).map((t) => postCredentials(running.url, t)),
+        );
         const bad = statuses.find((s) => s !== 200);
         if (bad)
           throw new BenchError(
