@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,6 +59,19 @@ describe("@s3up/core's built browser SDK", () => {
       'flexible-checksums/',
     ])
       expect(shipped.filter((i) => i.includes(dropped))).toEqual([]);
+    // Shapes of operations an upload never sends, the region list of the partition table and
+    // the S3 Express session cache are dropped too (lean-sdk.mjs says how).
+    const sdkCode = await readFile(sdkFile, 'utf8');
+    for (const unused of [
+      'LifecycleRule',
+      'ReplicationConfiguration',
+      'SelectObjectContent',
+      'af-south-1',
+      'S3ExpressIdentityCache',
+    ])
+      expect(sdkCode, unused).not.toContain(unused);
+    for (const used of ['UploadPartOutput', 'NoSuchUpload', 'x-amz-checksum-crc32'])
+      expect(sdkCode, used).toContain(used);
 
     const driverDir = await bundlePage('s3up-fetched');
     cleanup.push(() => rm(driverDir, { recursive: true, force: true }));

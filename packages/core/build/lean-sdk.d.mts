@@ -2,3 +2,9 @@ import type { Plugin } from 'esbuild';
 
 /** The esbuild plugin that trims @aws-sdk/client-s3 to a browser upload (see lean-sdk.mjs). */
 export function leanSdk(): Plugin;
+
+/** client-s3's schema module with each computed key written as the string constant it names. */
+export function withLiteralKeys(source: string): string;
+
+/** The SDK's partition table reduced to the `aws` partition without its region list. */
+export function awsPartitionOnly(source: string): string;

@@ -20,6 +20,7 @@
  * and the CI size check apply it the same way to measure what the package ships.
  */
 
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 const STUBS = {
@@ -92,7 +93,64 @@ export class EventEmitter {
 }
 export default { EventEmitter };
 `,
+  sha1: `
+export class Sha1 {
+  constructor() {
+    throw new Error('s3up: SHA-1 checksums are not part of the browser upload build');
+  }
+}
+`,
+  's3-express-identity': `
+export class S3ExpressIdentityProviderImpl {
+  async getS3ExpressIdentity() {
+    throw new Error('s3up: S3 Express directory buckets need the full SDK (import @s3up/core from its node build)');
+  }
+}
+`,
 };
+
+/**
+ * client-s3's schemas module declares every shape of every S3 operation as an array whose
+ * trait objects use computed keys naming module constants (`{ [_hH]: "x-amz-acl" }`). A
+ * bundler cannot prove a computed key free of side effects (it could call a `toString`),
+ * so it keeps every shape and every name constant: about 66 kB minified of shapes for
+ * operations a browser upload never sends. Writing each key as the string constant it
+ * names (`{ "httpHeader": "x-amz-acl" }`) changes nothing at run time and lets the bundler
+ * drop the shapes no imported command reaches.
+ * @param {string} source
+ */
+export function withLiteralKeys(source) {
+  /** @type {Map<string, string>} */
+  const names = new Map();
+  for (const [, name, value] of source.matchAll(/^const (_\w+) = ("(?:[^"\\]|\\.)*");$/gm))
+    names.set(name, value);
+  return source.replace(/\[(_\w+)\]:/g, (_whole, name) => {
+    const value = names.get(name);
+    if (value === undefined)
+      throw new Error(
+        `s3up lean-sdk: schemas_0.js uses a computed key ${name} that is not a string constant; update withLiteralKeys`,
+      );
+    return `${value}:`;
+  });
+}
+
+/**
+ * The SDK's partition table (every region of every AWS partition, 4.7 kB minified) serves
+ * the endpoint rule engine's `aws.partition` function, which registers itself when the SDK
+ * loads. The static resolver never calls it, so the table keeps only the `aws` partition's
+ * outputs and region pattern (taken from the SDK's own table) without the region list.
+ * @param {string} source
+ */
+export function awsPartitionOnly(source) {
+  const json = source.slice(source.indexOf('{'), source.lastIndexOf('}') + 1);
+  const info = JSON.parse(json);
+  const aws = info.partitions.find((/** @type {{ id: string }} */ p) => p.id === 'aws');
+  if (!aws)
+    throw new Error(
+      "s3up lean-sdk: the SDK's partitions table has no 'aws' partition; update awsPartitionOnly",
+    );
+  return `export const partitionsInfo = ${JSON.stringify({ ...info, partitions: [{ ...aws, regions: {} }] })};\n`;
+}
 
 const NAMESPACE = 's3up-lean-sdk';
 const staticEndpoint = fileURLToPath(new URL('./static-endpoint.mjs', import.meta.url));
@@ -112,6 +170,22 @@ export function leanSdk() {
       build.onResolve({ filter: /\/endpoint\/endpointResolver(\.js)?$/ }, (args) =>
         args.importer.includes('client-s3') ? { path: staticEndpoint } : undefined,
       );
+      build.onResolve({ filter: /^@aws-sdk\/checksums\/sha$/ }, () => stub('sha1'));
+      build.onResolve({ filter: /\/S3ExpressIdentityProviderImpl(\.js)?$/ }, () =>
+        stub('s3-express-identity'),
+      );
+      build.onLoad({ filter: /client-s3[\\/]package\.json$/ }, async (args) => ({
+        contents: JSON.stringify({ version: JSON.parse(await readFile(args.path, 'utf8')).version }),
+        loader: 'json',
+      }));
+      build.onLoad({ filter: /util-endpoints[\\/]lib[\\/]aws[\\/]partitions\.js$/ }, async (args) => ({
+        contents: awsPartitionOnly(await readFile(args.path, 'utf8')),
+        loader: 'js',
+      }));
+      build.onLoad({ filter: /client-s3[\\/]dist-es[\\/]schemas[\\/]schemas_0\.js$/ }, async (args) => ({
+        contents: withLiteralKeys(await readFile(args.path, 'utf8')),
+        loader: 'js',
+      }));
       build.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => ({
         contents: STUBS[/** @type {keyof typeof STUBS} */ (args.path)],
         loader: 'js',
