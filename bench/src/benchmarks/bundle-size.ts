@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
+import { leanSdk } from '../../../packages/core/build/lean-sdk.mjs';
 import { BenchError } from '../bench-error.js';
 import type { Benchmark } from '../benchmark.js';
 import {
@@ -101,7 +102,8 @@ export async function measureBundles(
         .map((o) => `${relative(outdir, o.path)} ${(o.bytes.length / 1000).toFixed(1)} kB min`)
         .join(', ')}.`,
     );
-    const core = await bundle('s3up-core', join(outdir, 'core'));
+    // With the browser SDK the package ships (its `browser` field), as an app's bundler gets it.
+    const core = await bundle('s3up-core', join(outdir, 'core'), [leanSdk()]);
     sizes.push(measure('s3up core alone (engine + SDK chunks)', core.outputs));
     for (const [entry, name] of [
       ['lib-storage', 'lib-storage + client-s3'],
