@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { isScope, SCOPES, type Scope } from '@s3up/contract';
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
 import { CliError } from './errors.js';
@@ -38,6 +39,11 @@ export interface Settings {
   origins: string[];
   /** The token service's principal ARN (the IAM user or role that calls AssumeRole). */
   tokenServicePrincipal?: string;
+  /**
+   * The scopes the token server offers (its `scopes` option): `doctor` checks the role and
+   * probes the session of each. Default `['upload']`, the token server's default.
+   */
+  scopes: Scope[];
   /**
    * Session length the token server asks for, in seconds. Default 3600: the token
    * server's default and the role-chaining cap, so it works wherever the server runs.
@@ -83,6 +89,7 @@ const fileSchema = z
     iamProfile: z.string().optional(),
     origins: z.array(z.string()).optional(),
     tokenServicePrincipal: z.string().optional(),
+    scopes: z.array(z.string()).optional(),
     sessionDuration: z.union([z.string(), z.number()]).optional(),
     maxSessionDuration: z.union([z.string(), z.number()]).optional(),
     abortIncompleteDays: z.number().int().optional(),
@@ -158,6 +165,16 @@ function checkOrigin(origin: string, name: string): string {
   return origin;
 }
 
+function checkScopes(values: string[], name: string): Scope[] {
+  const unknown = values.filter((v) => !isScope(v));
+  if (unknown.length)
+    throw new CliError(
+      'invalid_config',
+      `${name}: ${unknown.map((v) => `"${v}"`).join(', ')} is not a scope. Give the token server's \`scopes\` option, from: ${SCOPES.join(', ')}.`,
+    );
+  return [...new Set(values as Scope[])];
+}
+
 /**
  * Resolves and validates the settings from flags, environment and config file. Every
  * message names the flag or variable to fix.
@@ -187,6 +204,7 @@ export function loadSettings(flags: FlagValues, env: Environment, cwd = process.
     forcePathStyle: false,
     checksums: 'WHEN_SUPPORTED',
     origins: [],
+    scopes: ['upload'],
     sessionSeconds: 3600,
     maxSessionSeconds: 43_200,
     abortIncompleteDays: 1,
@@ -271,6 +289,11 @@ export function loadSettings(flags: FlagValues, env: Environment, cwd = process.
       );
     settings.tokenServicePrincipal = principal.value;
   }
+  const flagScopes = Array.isArray(flags.scope) ? (flags.scope as string[]).flatMap(list) : undefined;
+  if (flagScopes?.length) settings.scopes = checkScopes(flagScopes, '--scope');
+  else if (env.S3UP_SCOPES) settings.scopes = checkScopes(list(env.S3UP_SCOPES), 'S3UP_SCOPES');
+  else if (file.scopes) settings.scopes = checkScopes(file.scopes, 'config file "scopes"');
+
   const session = str(
     'sessionDuration',
     'S3UP_SESSION_DURATION',

@@ -156,6 +156,11 @@ export async function runCli(argv: string[], ctx: CommandContext): Promise<numbe
     .option('--origin <origin>', 'app origin to check, repeatable (S3UP_ORIGINS)', collect)
     .option('--token-service <arn>', 'principal the role must trust (S3UP_TOKEN_SERVICE_PRINCIPAL)')
     .option(
+      '--scope <scope>',
+      'a scope the token server offers (its `scopes` option), repeatable or comma-separated: upload, read, list, delete (S3UP_SCOPES; default upload). Each is checked in the role and probed live',
+      collect,
+    )
+    .option(
       '--session-duration <duration>',
       'session length the token server asks for (S3UP_SESSION_DURATION; default 1h)',
     )

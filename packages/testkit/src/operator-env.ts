@@ -8,10 +8,16 @@ export const OWNER_PROFILE = 's3up-local-owner';
 export const ADMIN_PROFILE = 's3up-local-admin';
 /**
  * What Ceph RGW 16 does not implement (PutBucketOwnershipControls, PutBucketEncryption
- * without a KMS, BlockPublicAcls without refusing every upload): `setup` and `doctor`
+ * without a KMS, BlockPublicAcls without refusing every upload, an abort by a delete-scope
+ * session, which RGW allows only to sessions that may also write): `setup` and `doctor`
  * report them as "not supported by this endpoint"; on the local backend they are accepted.
  */
-export const LOCAL_UNSUPPORTED = ['public-access-block', 'object-ownership', 'default-encryption'];
+export const LOCAL_UNSUPPORTED = [
+  'public-access-block',
+  'object-ownership',
+  'default-encryption',
+  'probe-delete-abort',
+];
 
 /**
  * Writes an AWS config and credentials file with one profile per identity the operator

@@ -193,6 +193,77 @@ describe('doctor names each broken setup, with its fix and exit code', () => {
     await repair();
   });
 
+  it('with the delete scope offered: a role without s3:DeleteObject fails in the role and on the wire', async () => {
+    const withDelete = ['--scope', 'upload,delete'];
+    // The correct setup: a delete session removes, aborts, and is refused outside its prefix.
+    const good = await doctor(deployment, withDelete);
+    expect(good.failing, JSON.stringify(good.report.checks.filter((c) => c.status === 'fail'))).toEqual([]);
+    expect(good.byId('probe-delete')[0]!.status).toBe('pass');
+    expect(good.byId('probe-delete-outside-denied')[0]!.status).toBe('pass');
+    // Ceph RGW lets only sessions that may write abort an upload (testkit README): the role is
+    // right (the upload session aborts), so this is the endpoint's, reported as such, accepted.
+    const abort = good.byId('probe-delete-abort')[0]!;
+    expect(abort).toMatchObject({ status: 'unsupported', accepted: true });
+    expect(abort.detail).toContain('s3:PutObject');
+    expect(good.byId('role-permissions')[0]!.title).toContain('s3:DeleteObject');
+
+    const policy = permissionPolicy({ bucket });
+    policy.Statement[0]!.Action = policy.Statement[0]!.Action.filter((a) => a !== 's3:DeleteObject');
+    await clients.iam.send(
+      new PutRolePolicyCommand({
+        RoleName: role,
+        PolicyName: 's3up-bucket-access',
+        PolicyDocument: JSON.stringify(policy),
+      }),
+    );
+    // Without the delete scope nothing needs DeleteObject: doctor passes and says why it skipped.
+    const uploadOnly = await doctor();
+    expect(uploadOnly.code).toBe(0);
+    expect(uploadOnly.byId('probe-delete')[0]!.status).toBe('skip');
+    expect(uploadOnly.byId('probe-delete')[0]!.detail).toContain('--scope delete');
+
+    const run = await doctor(deployment, withDelete);
+    expect(run.code).toBe(1);
+    expect(run.failing).toEqual(['role-permissions', 'probe-delete']);
+    expect(run.byId('role-permissions')[0]!.detail).toContain('s3:DeleteObject is not allowed');
+    expect(run.byId('role-permissions')[0]!.detail).toContain('every Delete answers 403');
+    const probe = run.byId('probe-delete')[0]!;
+    expect(probe.detail).toContain('DeleteObject was refused (403) for the delete scope');
+    expect(probe.detail).toContain('Delete in the app answers 403');
+    expect(probe.fix).toContain('s3:DeleteObject');
+    // Outside the prefix it is still refused (and the other user's object is still there).
+    expect(run.byId('probe-delete-outside-denied')[0]!.status).toBe('pass');
+    await repair();
+  });
+
+  it('with the delete scope offered: a role that may delete but not abort uploads is named', async () => {
+    const policy = permissionPolicy({ bucket });
+    policy.Statement[0]!.Action = policy.Statement[0]!.Action.filter((a) => a !== 's3:AbortMultipartUpload');
+    await clients.iam.send(
+      new PutRolePolicyCommand({
+        RoleName: role,
+        PolicyName: 's3up-bucket-access',
+        PolicyDocument: JSON.stringify(policy),
+      }),
+    );
+    const run = await doctor(deployment, ['--scope', 'upload', '--scope', 'delete']);
+    expect(run.code).toBe(1);
+    expect(run.failing).toEqual(['role-permissions', 'probe-multipart', 'probe-delete-abort']);
+    expect(run.byId('probe-delete')[0]!.status).toBe('pass');
+    // The upload session cannot abort either: the role is the cause, not the endpoint.
+    expect(run.byId('probe-delete-abort')[0]!.status).toBe('fail');
+    expect(run.byId('probe-delete-abort')[0]!.detail).toContain('AbortMultipartUpload was refused (403)');
+    expect(run.byId('probe-delete-abort')[0]!.fix).toContain('s3:AbortMultipartUpload');
+    await repair();
+  });
+
+  it('an unknown --scope is refused with the scopes there are', async () => {
+    const run = await s3up(['doctor', ...deployment, '--scope', 'upload,delte'], { clients });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('"delte" is not a scope');
+    expect(run.stderr).toContain('upload, read, list, delete');
+  });
+
   it('an explicit Deny wins over the Allow', async () => {
     await clients.iam.send(
       new PutRolePolicyCommand({

@@ -13,6 +13,7 @@ import { type AwsClients, s3ClientConfig } from '../../aws-clients.js';
 import { httpStatusOf } from '../../aws-error.js';
 import type { Settings } from '../../config.js';
 import { formatDuration } from '../../duration.js';
+import { DELETE_PROBE_CHECKS, probeDelete } from './delete-probe.js';
 import { type CheckResult, type DoctorReport, failureOf, SETUP_FIX } from './report.js';
 
 export const PROBE_CHECKS = [
@@ -20,6 +21,7 @@ export const PROBE_CHECKS = [
   'probe-multipart',
   'probe-list-parts',
   'probe-outside-denied',
+  ...DELETE_PROBE_CHECKS,
 ] as const;
 
 /** Where the probe's sessions are confined: `s3up-doctor/probe-<random>/`, never a user's prefix. */
@@ -86,9 +88,8 @@ export async function probe({ bucket, roleArn, settings, clients, report, roleOk
           : {}),
     });
     report.skip(PROBE_CHECKS, 'no session: AssumeRole failed');
-    return;
-  } finally {
     issuer.destroy();
+    return;
   }
   const scoped = new S3Client({ ...s3ClientConfig(settings, credentials), maxAttempts: 2 });
   try {
@@ -120,8 +121,16 @@ export async function probe({ bucket, roleArn, settings, clients, report, roleOk
             },
       );
     }
+    if (settings.scopes.includes('delete'))
+      await probeDelete({ bucket, prefix, userId, issuer, uploader: scoped, settings, clients, report });
+    else
+      report.skip(
+        DELETE_PROBE_CHECKS,
+        'the token server does not offer the delete scope (--scope delete checks it)',
+      );
   } finally {
     scoped.destroy();
+    issuer.destroy();
   }
 }
 

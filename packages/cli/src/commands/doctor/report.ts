@@ -42,11 +42,14 @@ export const CHECKS: Record<string, string> = {
   'default-encryption': 'Default encryption is on',
   'role-trust': 'The role trusts the token service, and only it (sts:AssumeRole)',
   'role-session-duration': 'The role allows the configured session length',
-  'role-permissions': 'The role may do what an upload session does',
+  'role-permissions': "The role may do what the token server's sessions do (--scope)",
   'probe-assume-role': 'Assume the role with a session policy, as the token server does',
   'probe-multipart': 'Start, list and abort a multipart upload inside the session prefix',
   'probe-list-parts': 'ListParts works inside the session prefix (resume)',
   'probe-outside-denied': 'A write outside the session prefix is denied',
+  'probe-delete': 'A delete-scope session removes an object inside the session prefix',
+  'probe-delete-abort': 'A delete-scope session aborts a multipart upload in flight',
+  'probe-delete-outside-denied': 'A delete outside the session prefix is denied',
 };
 
 /**

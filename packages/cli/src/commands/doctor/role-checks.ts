@@ -238,16 +238,29 @@ const WHY: Record<string, string> = {
     'without it resume is off: ListParts is refused and an interrupted upload starts over',
   's3:AbortMultipartUpload': 'without it cancelled uploads leave their parts behind',
   's3:PutObject': 'without it nothing can be uploaded',
+  's3:DeleteObject': "without it the delete scope's sessions cannot remove a file: every Delete answers 403",
+  's3:GetObject': 'without it the read scope cannot download or presign a file',
+  's3:ListBucket': "without it the list scope cannot list a user's files",
 };
+
+/** Bucket-level actions are granted on the bucket's ARN, object actions on its keys. */
+const BUCKET_LEVEL = new Set(['s3:ListBucket']);
 
 async function checkRolePermissions(input: RoleCheckInput): Promise<boolean> {
   const { bucket, add } = input;
-  const title = `The role may do what an upload session does in ${bucket} (${actionsFor('upload').join(', ')})`;
+  const scopes = input.settings.scopes;
+  const actions = actionsFor(scopes);
+  const title = `The role may do what the token server's sessions do in ${bucket} (${scopes.join(', ')}: ${actions.join(', ')})`;
   const statements = await roleStatements(roleNameOf(input.role), input.iam);
-  const resource = `arn:aws:s3:::${bucket}/s3up-doctor/probe`;
-  const decisions = actionsFor('upload').map((action): [string, Decision] => [
+  const decisions = actions.map((action): [string, Decision] => [
     action,
-    evaluate(statements, { action, resource, keys: knownKeys(input.settings, input.now) }),
+    evaluate(statements, {
+      action,
+      resource: BUCKET_LEVEL.has(action)
+        ? `arn:aws:s3:::${bucket}`
+        : `arn:aws:s3:::${bucket}/s3up-doctor/probe`,
+      keys: knownKeys(input.settings, input.now),
+    }),
   ]);
   const denied = decisions.filter(([, d]) => d.decision === 'denied');
   const missing = decisions.filter(([, d]) => d.decision === 'not-allowed');
