@@ -134,15 +134,19 @@ export function exifSegment(spec: ExifSpec): Uint8Array {
   return segment(0xe1, new Uint8Array([0x45, 0x78, 0x69, 0x66, 0, 0, ...tiff]));
 }
 
-/** An APP1 XMP segment with a rating (kept) and, when given, a location (removed). */
-export function xmpSegment(location?: { latitude: string; longitude: string; city: string }): Uint8Array {
+/** An XMP packet with a rating and a label (kept) and, when given, a location (removed). */
+export function xmpPacket(location?: { latitude: string; longitude: string; city: string }): string {
   const where = location
     ? ` exif:GPSLatitude="${location.latitude}" exif:GPSLongitude="${location.longitude}"`
     : '';
   const city = location ? `<photoshop:City>${location.city}</photoshop:City>` : '';
-  const packet = `<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:exif="http://ns.adobe.com/exif/1.0/" xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/" xmp:Rating="4"${where}>${city}<xmp:Label>Holiday</xmp:Label></rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>`;
+  return `<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:exif="http://ns.adobe.com/exif/1.0/" xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/" xmp:Rating="4"${where}>${city}<xmp:Label>Holiday</xmp:Label></rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>`;
+}
+
+/** An APP1 XMP segment with a rating (kept) and, when given, a location (removed). */
+export function xmpSegment(location?: { latitude: string; longitude: string; city: string }): Uint8Array {
   const header = new TextEncoder().encode('http://ns.adobe.com/xap/1.0/\0');
-  const body = new TextEncoder().encode(packet);
+  const body = new TextEncoder().encode(xmpPacket(location));
   const payload = new Uint8Array(header.length + body.length);
   payload.set(header);
   payload.set(body, header.length);
@@ -269,4 +273,190 @@ export function exifTiffOffset(jpeg: Uint8Array): number {
     if (mark.every((b, j) => jpeg[i + j] === b)) return i + mark.length;
   }
   return -1;
+}
+
+// ---- PNG and WebP ----
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+/** CRC-32 as PNG wants it (written here so the fixture does not trust the code it tests). */
+export function pngCrc(bytes: Uint8Array): number {
+  let crc = 0xffffffff;
+  for (const b of bytes) crc = CRC_TABLE[(crc ^ b) & 0xff]! ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+const join = (parts: Uint8Array[]) => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+};
+const latin1Bytes = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
+
+/** A PNG chunk: length, type, data, CRC. */
+export function pngChunk(type: string, data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(12 + data.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, data.length);
+  out.set(latin1Bytes(type), 4);
+  out.set(data, 8);
+  view.setUint32(8 + data.length, pngCrc(out.subarray(4, 8 + data.length)));
+  return out;
+}
+
+/** The PNG's chunks in order: type, where it starts, its data (no copy). */
+export function pngChunks(png: Uint8Array): { type: string; at: number; data: Uint8Array; crc: number }[] {
+  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  const chunks = [];
+  for (let at = 8; at + 12 <= png.length; ) {
+    const length = view.getUint32(at);
+    const type = String.fromCharCode(...png.subarray(at + 4, at + 8));
+    chunks.push({
+      type,
+      at,
+      data: png.subarray(at + 8, at + 8 + length),
+      crc: view.getUint32(at + 8 + length),
+    });
+    at += 12 + length;
+  }
+  return chunks;
+}
+
+/** An iTXt chunk holding XMP (deflated when `deflated` is given: the zlib bytes of the packet). */
+export function pngXmpChunk(packet: string, deflated?: Uint8Array): Uint8Array {
+  const head = latin1Bytes('XML:com.adobe.xmp\0');
+  const flags = new Uint8Array([deflated ? 1 : 0, 0, 0, 0]); // compression flag, method, "" language, "" translated
+  return pngChunk('iTXt', join([head, flags, deflated ?? new TextEncoder().encode(packet)]));
+}
+
+/** The PNG with `chunks` inserted after IHDR (where eXIf and XMP belong: before the image data). */
+export function withPngChunks(png: Uint8Array, ...chunks: Uint8Array[]): Uint8Array {
+  const ihdrEnd = 8 + 12 + new DataView(png.buffer, png.byteOffset).getUint32(8);
+  return join([png.subarray(0, ihdrEnd), ...chunks, png.subarray(ihdrEnd)]);
+}
+
+/**
+ * A stand-in PNG for Node tests that never decode: IHDR (w×h, RGBA), `idat` IDAT chunks of
+ * seeded bytes, IEND. Metadata parsers read it like an image.
+ */
+export function skeletonPng(idat = 3, bytesEach = 3000, seed = 7): Uint8Array {
+  const ihdr = new Uint8Array(13);
+  const view = new DataView(ihdr.buffer);
+  view.setUint32(0, 64);
+  view.setUint32(4, 48);
+  ihdr.set([8, 6, 0, 0, 0], 8);
+  let x = seed;
+  const data = Array.from({ length: idat }, () =>
+    pngChunk(
+      'IDAT',
+      Uint8Array.from({ length: bytesEach }, () => {
+        x = (x * 1103515245 + 12345) >>> 0;
+        return x >>> 24;
+      }),
+    ),
+  );
+  return join([
+    new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    pngChunk('IHDR', ihdr),
+    ...data,
+    pngChunk('IEND', new Uint8Array(0)),
+  ]);
+}
+
+/** The WebP's chunks in order: fourcc, where it starts, its data (no copy). */
+export function webpChunks(webp: Uint8Array): { fourcc: string; at: number; data: Uint8Array }[] {
+  const view = new DataView(webp.buffer, webp.byteOffset, webp.byteLength);
+  const end = Math.min(webp.length, 8 + view.getUint32(4, true));
+  const chunks = [];
+  for (let at = 12; at + 8 <= end; ) {
+    const size = view.getUint32(at + 4, true);
+    chunks.push({
+      fourcc: String.fromCharCode(...webp.subarray(at, at + 4)),
+      at,
+      data: webp.subarray(at + 8, at + 8 + size),
+    });
+    at += 8 + size + (size & 1);
+  }
+  return chunks;
+}
+
+function riffChunk(fourcc: string, data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(8 + data.length + (data.length & 1));
+  out.set(latin1Bytes(fourcc));
+  new DataView(out.buffer).setUint32(4, data.length, true);
+  out.set(data, 8);
+  return out;
+}
+
+/** The canvas size of a simple (VP8 or VP8L) WebP's image chunk. */
+function webpSize(fourcc: string, data: Uint8Array): { width: number; height: number } {
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  if (fourcc === 'VP8L') {
+    const bits = view.getUint32(1, true);
+    return { width: (bits & 0x3fff) + 1, height: ((bits >>> 14) & 0x3fff) + 1 };
+  }
+  if (fourcc === 'VP8 ')
+    return { width: view.getUint16(6, true) & 0x3fff, height: view.getUint16(8, true) & 0x3fff };
+  throw new Error(`no size in a ${fourcc} chunk`);
+}
+
+/**
+ * The WebP as an extended (VP8X) file with an EXIF chunk (a bare TIFF block, as libwebp
+ * writes it) and an XMP chunk after the image, with their VP8X flags set.
+ */
+export function withWebpMetadata(
+  webp: Uint8Array,
+  metadata: { exif?: Uint8Array; xmp?: string },
+): Uint8Array {
+  const chunks = webpChunks(webp);
+  let vp8x = chunks.find((c) => c.fourcc === 'VP8X')?.data.slice();
+  const rest = chunks.filter((c) => c.fourcc !== 'VP8X');
+  if (!vp8x) {
+    const image = rest.find((c) => c.fourcc === 'VP8 ' || c.fourcc === 'VP8L')!;
+    const { width, height } = webpSize(image.fourcc, image.data);
+    vp8x = new Uint8Array(10);
+    const w = width - 1;
+    const h = height - 1;
+    vp8x.set([w & 0xff, (w >> 8) & 0xff, (w >> 16) & 0xff, h & 0xff, (h >> 8) & 0xff, (h >> 16) & 0xff], 4);
+    if (image.fourcc === 'VP8L') vp8x[0]! |= 0x10; // alpha
+  }
+  if (metadata.exif) vp8x[0]! |= 0x08;
+  if (metadata.xmp) vp8x[0]! |= 0x04;
+  const body = join([
+    latin1Bytes('WEBP'),
+    riffChunk('VP8X', vp8x),
+    ...rest.map((c) => riffChunk(c.fourcc, c.data)),
+    ...(metadata.exif ? [riffChunk('EXIF', metadata.exif)] : []),
+    ...(metadata.xmp ? [riffChunk('XMP ', new TextEncoder().encode(metadata.xmp))] : []),
+  ]);
+  const header = new Uint8Array(8);
+  header.set(latin1Bytes('RIFF'));
+  new DataView(header.buffer).setUint32(4, body.length, true);
+  return join([header, body]);
+}
+
+/** A stand-in lossless WebP for Node tests that never decode: a VP8L chunk of seeded bytes. */
+export function skeletonWebp(bytes = 5000, seed = 3): Uint8Array {
+  const data = new Uint8Array(bytes);
+  data[0] = 0x2f;
+  // 64×48: width-1 and height-1 in 14 bits each.
+  new DataView(data.buffer).setUint32(1, 63 | (47 << 14), true);
+  let x = seed;
+  for (let i = 5; i < data.length; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    data[i] = x >>> 24;
+  }
+  const body = join([latin1Bytes('WEBP'), riffChunk('VP8L', data)]);
+  const header = new Uint8Array(8);
+  header.set(latin1Bytes('RIFF'));
+  new DataView(header.buffer).setUint32(4, body.length, true);
+  return join([header, body]);
 }

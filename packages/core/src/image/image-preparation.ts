@@ -1,4 +1,5 @@
 import type { RenditionFormat } from '@s3up/contract';
+import { stripPngLocation, stripWebpLocation } from './chunk-location.js';
 import type { CodecTarget } from './image-codec.js';
 import { type ImageReport, type ImageSettings, type LocationRemoved, needsCodec } from './image-options.js';
 import type { ImageRunner } from './image-runner.js';
@@ -143,9 +144,14 @@ export async function prepareImage(
     notes: [],
   };
   let upload: File = file;
-  if (kind === 'jpeg' && settings.stripLocation) {
+  if ((kind === 'jpeg' || kind === 'png' || kind === 'webp') && settings.stripLocation) {
     try {
-      const { blob, removed } = await removeLocation(file);
+      const { blob, removed } =
+        kind === 'jpeg'
+          ? await removeLocation(file)
+          : kind === 'png'
+            ? await stripPngLocation(file)
+            : await stripWebpLocation(file);
       report.locationRemoved = removed;
       if (blob) {
         upload = new File([blob], name, { type: file.type, lastModified: file.lastModified });

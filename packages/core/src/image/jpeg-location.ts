@@ -145,8 +145,11 @@ export function stripJpegLocation(bytes: Uint8Array): StrippedHead {
 
 // ---- EXIF ----
 
-/** Zeroes the GPS IFD of a TIFF block (in place) and takes its pointer out of IFD0/IFD1. */
-function removeExifGps(tiff: Uint8Array, removed: LocationRemoval): void {
+/**
+ * Zeroes the GPS IFD of a TIFF block (in place) and takes its pointer out of IFD0/IFD1. The
+ * block keeps its length. Shared with PNG's eXIf and WebP's EXIF chunks, which hold the same block.
+ */
+export function removeExifGps(tiff: Uint8Array, removed: LocationRemoval): void {
   if (tiff.length < 8) throw new MalformedJpeg('the EXIF block is shorter than its TIFF header');
   const view = new DataView(tiff.buffer, tiff.byteOffset, tiff.byteLength);
   const order = view.getUint16(0);
@@ -232,18 +235,15 @@ const XMP_LOCATION: readonly { uri: string; conventional: string; names: RegExp 
 
 const latin1 = (bytes: Uint8Array) => Array.from(bytes, (b) => String.fromCharCode(b)).join('');
 
-function mentionsLocation(data: Uint8Array): boolean {
+export function mentionsLocation(data: Uint8Array): boolean {
   return /GPS(?:Latitude|Longitude)|LocationCreated|LocationShown|photoshop:City/.test(latin1(data));
 }
 
-function rewriteXmp(
-  segment: Uint8Array,
-  markerOffset: number,
-  data: Uint8Array,
-  removed: LocationRemoval,
-): Uint8Array {
-  const packetStart = XMP_HEADER.length;
-  const packet = new TextDecoder('utf-8', { fatal: false }).decode(data.subarray(packetStart));
+/**
+ * An XMP packet without its location properties, and their qualified names (empty when
+ * there was none: `xml` is then the packet as given). Shared with PNG and WebP.
+ */
+export function xmpWithoutLocation(packet: string): { xml: string; found: string[] } {
   let xml = packet;
   const found: string[] = [];
   for (const space of XMP_LOCATION) {
@@ -267,6 +267,18 @@ function rewriteXmp(
       );
     }
   }
+  return { xml, found };
+}
+
+function rewriteXmp(
+  segment: Uint8Array,
+  markerOffset: number,
+  data: Uint8Array,
+  removed: LocationRemoval,
+): Uint8Array {
+  const packetStart = XMP_HEADER.length;
+  const packet = new TextDecoder('utf-8', { fatal: false }).decode(data.subarray(packetStart));
+  const { xml, found } = xmpWithoutLocation(packet);
   if (found.length === 0) return segment;
   removed.xmp.push(...found);
   const body = new TextEncoder().encode(xml);
