@@ -1,11 +1,12 @@
 import type { CompletedPart } from '@aws-sdk/client-s3';
-import { withRetries } from './backoff.js';
-import { crc32FromBase64, crc32ToBase64, fullObjectCrc32 } from './checksum.js';
+import { checksumsOn, crcBase64Of, crcOf, fullObjectCrc } from './checksum-policy.js';
+import { restartsAfter } from './conflict-restart.js';
 import type { Credentials, CredentialsSource } from './credentials-source.js';
 import { isUploadError, UploadError } from './errors.js';
-import { classify, isAbort } from './failure.js';
-import { partsToKeep } from './flight-controller.js';
+import { isAbort } from './failure.js';
 import { checkKey, defaultKey } from './object-key.js';
+import { type DrainOutcome, PartsInFlight } from './parts-in-flight.js';
+import { RemoteAbort } from './remote-abort.js';
 import {
   type MultipartPlan,
   type Resumed,
@@ -14,31 +15,25 @@ import {
   type StoredElsewhere,
 } from './resume.js';
 import { fingerprintOf } from './resume-store.js';
+import { RunCredentials } from './run-credentials.js';
 import {
-  abortMultipartUpload,
   completeMultipartUpload,
   createMultipartUpload,
-  headObject,
   listParts,
   type MultipartTarget,
   type ObjectTarget,
   type OperationScope,
   putObject,
-  type StoredObject,
   uploadPart,
 } from './s3-operations.js';
 import type { S3Transport } from './s3-transport.js';
+import { StoredCheck } from './stored-check.js';
 import type { TaskModel } from './task-model.js';
 import type { UploadContext } from './upload-context.js';
 import { partRange, planUpload } from './upload-plan.js';
 import { UploadProgress } from './upload-progress.js';
 
-/** Restarts after 409 ConditionalRequestConflict before giving up (S3: upload again). */
-const MAX_CONFLICT_RESTARTS = 2;
-
-function isConflict(error: unknown): boolean {
-  return isUploadError(error) && error.code === 'conflict';
-}
+export type { DrainOutcome } from './parts-in-flight.js';
 
 /**
  * Where one file's upload stands between runs:
@@ -63,23 +58,16 @@ type Phase =
 
 type MultipartPhase = Extract<Phase, { name: 'multipart' }>;
 
-/** Why a part was let go by a pause that keeps work: not a failure, the part stays pending. */
-class LetGo extends Error {
-  constructor() {
-    super('part let go by a pause');
-    this.name = 'AbortError';
-  }
-}
-
-/** How a pause that keeps work ended: parts remain (`paused`), or every part is stored (`finishing`). */
-export type DrainOutcome = 'paused' | 'finishing';
-
 /**
  * One file's upload: PutObject or multipart, resumable from memory (pause) and from the
  * resume store (reload), with byte progress, part retries and a size check at the end.
  * Pause and cancel abort the signal given to `run()`; the multipart state survives it.
- * The S3 requests are in `s3-operations.ts`, the resume record in `resume.ts`, the byte
- * count in `upload-progress.ts`; this class keeps the order of things.
+ * The S3 requests are in `s3-operations.ts`, the resume record and the cross-tab claim in
+ * `resume.ts`, the byte count in `upload-progress.ts`, the sending of parts and the pause
+ * that keeps work in `parts-in-flight.ts`, the checksums in `checksum-policy.ts`, the
+ * checks after the store in `stored-check.ts`, the aborts on S3 in `remote-abort.ts`,
+ * the restart after a conflict in `conflict-restart.ts`, the credentials of a run in
+ * `run-credentials.ts`; this class keeps the order of things.
  */
 export class FileUpload {
   readonly task: TaskModel;
@@ -91,53 +79,36 @@ export class FileUpload {
   /** The bucket of the first credentials: the file stays there across runs. */
   #bucket: string | undefined;
   #abortPromise: Promise<void> | undefined;
-  /**
-   * Multipart uploads whose abort could not reach S3 (network error or 5xx after every retry:
-   * the server was down). Their UploadIds are kept and the abort is sent again before the next
-   * run (retry) and by the next cancel or remove, instead of leaving their parts to a
-   * lifecycle rule.
-   */
-  readonly #unaborted: MultipartTarget[] = [];
+  /** Multipart uploads to abort on S3, kept until S3 could be told. */
+  readonly #unaborted = new RemoteAbort();
+  readonly #parts: PartsInFlight;
+  readonly #check: StoredCheck;
   /** CompleteMultipartUpload requests sent for an UploadId, across retries and runs. */
   #completeSent = { uploadId: '', count: 0 };
-  /**
-   * The last run failed on a 403 from S3. The session may be dead on the server (revoked, or
-   * the backend restarted and lost its roles) while it looks valid here: the next run (retry)
-   * asks the endpoint for new credentials instead of reusing the cached ones.
-   */
-  #sessionRefused = false;
+  readonly #credentials: RunCredentials;
   /** Called after each progress change. */
   onProgress: () => void = () => {};
-  /** Parts of the current run by number: waiting for the flight or in flight (`started`). */
-  readonly #flying = new Map<number, { controller: AbortController; size: number; started: boolean }>();
-  /** Set while parts are being sent (`#uploadParts`): only then can a pause keep work. */
-  #sendingParts = false;
-  /** A pause that keeps work is under way: no new part starts; `settle` ends it. */
-  #draining: { settle: (outcome: DrainOutcome) => void } | undefined;
 
   constructor(context: UploadContext, task: TaskModel, priority: number) {
     this.#context = context;
     this.task = task;
     this.priority = priority;
     this.#records = new ResumeRecords(context, fingerprintOf(task.file));
+    this.#credentials = new RunCredentials(context, task);
     this.#progress = new UploadProgress(
       task,
       () => this.onProgress(),
       (bytes) => context.flight.sent(bytes),
     );
+    this.#parts = new PartsInFlight(context.flight, priority, (n) => this.#progress.loaded(n));
+    this.#check = new StoredCheck(context, task, (transport, signal, source) =>
+      this.#scope(transport, signal, source),
+    );
   }
 
   /** Uploads until success; throws an UploadError, or the signal's reason when paused or cancelled. */
-  async run(signal: AbortSignal): Promise<void> {
-    const fresh = this.#sessionRefused;
-    this.#sessionRefused = false;
-    try {
-      await this.#run(signal, fresh);
-    } catch (error) {
-      if (isUploadError(error) && error.code === 'access-denied' && error.status === 403)
-        this.#sessionRefused = true;
-      throw error;
-    }
+  run(signal: AbortSignal): Promise<void> {
+    return this.#credentials.run((fresh) => this.#run(signal, fresh));
   }
 
   async #run(signal: AbortSignal, freshCredentials: boolean): Promise<void> {
@@ -145,11 +116,11 @@ export class FileUpload {
     // Paused after completion: the object is in place, only the check remains (it needs no
     // upload credentials, so their failure cannot fail a stored file).
     if (this.#phase.name === 'stored') return this.#finish(this.#phase.target, signal);
-    const credentials = await this.#credentials(signal, freshCredentials);
+    const credentials = await this.#credentials.get(signal, freshCredentials);
     const transport = await this.#context.transport();
     const scope = this.#scope(transport, signal);
     this.#bucket ??= credentials.response.bucket;
-    if (this.#unaborted.length > 0) await this.#abortUnaborted(transport);
+    if (this.#unaborted.pending > 0) await this.#abortUnaborted(transport);
     // A new upload's part size comes from the uplink measured now (flight-controller.ts); a
     // resumed one keeps the size in its record.
     const plan = planUpload(
@@ -165,7 +136,7 @@ export class FileUpload {
       try {
         if (plan.kind === 'put' && phase.name === 'idle') {
           target = this.#target(credentials);
-          checksum = await this.#put(scope, target, this.#checksumEnabled(credentials));
+          checksum = await this.#put(scope, target, checksumsOn(this.#context.options, credentials));
         } else {
           if (phase.name === 'idle') {
             phase = await this.#startMultipart(scope, credentials, plan as MultipartPlan);
@@ -184,10 +155,9 @@ export class FileUpload {
         }
         break;
       } catch (error) {
-        // S3 answers 409 ConditionalRequestConflict to a conditional write that raced another
-        // write of the key; its documented remedy is to upload again (a new multipart upload).
-        if (!(isConflict(error) && restarts < MAX_CONFLICT_RESTARTS)) throw error;
-        if (phase.name === 'multipart') this.#unaborted.push(phase.upload);
+        // A conditional write raced another write of the key (409): upload again.
+        if (!restartsAfter(error, restarts)) throw error;
+        if (phase.name === 'multipart') this.#unaborted.add(phase.upload);
         this.#phase = { name: 'idle' };
         this.#progress.clear();
         await this.#abortUnaborted(transport, signal);
@@ -208,7 +178,7 @@ export class FileUpload {
   async #finish(target: ObjectTarget, signal: AbortSignal): Promise<void> {
     await this.#records.forget();
     try {
-      await this.#verify(signal, target);
+      await this.#check.verify(signal, target, () => this.reset());
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       if (isAbort(error) || (isUploadError(error) && error.code === 'integrity')) throw error;
@@ -255,16 +225,7 @@ export class FileUpload {
    * Outside the sending of parts (credentials, Create, Complete) it resolves at once.
    */
   drain(graceMs: number): Promise<DrainOutcome> {
-    if (!this.#sendingParts || this.#draining) return Promise.resolve('paused');
-    return new Promise((resolve) => {
-      this.#draining = { settle: resolve };
-      const started = [...this.#flying.entries()].filter(([, part]) => part.started);
-      const remaining = started.map(([n, part]) => part.size - this.#progress.loaded(n));
-      const keep = new Set(
-        partsToKeep(remaining, this.#context.flight.rate, graceMs / 1000).map((i) => started[i]![0]),
-      );
-      for (const [n, part] of this.#flying) if (!keep.has(n)) part.controller.abort(new LetGo());
-    });
+    return this.#parts.drain(graceMs);
   }
 
   /** Forgets the multipart state so the next run starts over (after NoSuchUpload or a bad size). */
@@ -296,10 +257,10 @@ export class FileUpload {
     contentType: string,
     signal: AbortSignal,
   ): Promise<string> {
-    const credentials = await this.#credentials(signal);
+    const credentials = await this.#credentials.get(signal);
     const transport = await this.#context.transport();
     const key = keyOf(credentials.response.prefix, this.task.key!);
-    const crc = this.#checksumEnabled(credentials) ? crc32ToBase64(await this.#crc(body)) : undefined;
+    const crc = checksumsOn(this.#context.options, credentials) ? await crcBase64Of(body) : undefined;
     await putObject(
       this.#scope(transport, signal),
       { bucket: this.#bucket ?? credentials.response.bucket, key },
@@ -348,51 +309,12 @@ export class FileUpload {
     };
   }
 
-  /**
-   * Credentials for the start of a run (`fresh`: new ones, not the cache), retried like a
-   * request (passing troubles: 5xx, 429, unreachable) with backoff that a pause ends at once.
-   */
-  async #credentials(signal: AbortSignal, fresh = false): Promise<Credentials> {
-    const { source, env } = this.#context;
-    const failure = (error: unknown) => classify(error, 'Getting credentials', this.task.name);
-    try {
-      return await withRetries(
-        env,
-        signal,
-        () => (fresh ? source.refresh({ refused: true }) : source.get()),
-        (error) => failure(error).action === 'retry',
-      );
-    } catch (error) {
-      if (signal.aborted) throw signal.reason;
-      throw failure(error).error;
-    }
-  }
-
-  /**
-   * CRC-32 of a slice of the file: at most one part in memory, only while it is hashed; in a
-   * Worker for parts (crc32-offload.ts), so the page's main thread only posts the Blob.
-   */
-  async #crc(blob: Blob): Promise<number> {
-    // Loaded with the first checksum (the Worker's code, hash-wasm inside, ~4 kB gzip), never
-    // with the page nor when checksums are off.
-    const { crc32OfBlob } = await import('./crc32-offload.js');
-    return crc32OfBlob(blob);
-  }
-
-  #checksumEnabled(credentials: Credentials): boolean {
-    const mode =
-      this.#context.options.requestChecksumCalculation ??
-      credentials.response.requestChecksumCalculation ??
-      'WHEN_SUPPORTED';
-    return mode === 'WHEN_SUPPORTED';
-  }
-
   // ---- single PutObject ----
 
   /** PutObject of the whole file; returns the CRC-32 sent (base64), if checksums are on. */
   async #put(scope: OperationScope, target: ObjectTarget, checksum: boolean): Promise<string | undefined> {
     const file = this.task.file;
-    const crc = checksum ? crc32ToBase64(await this.#crc(file)) : undefined;
+    const crc = checksum ? await crcBase64Of(file) : undefined;
     await putObject(
       scope,
       target,
@@ -426,9 +348,9 @@ export class FileUpload {
         listParts: (upload) => listParts(scope, upload),
         abort: (upload) => this.#discard(scope, upload),
         storedWhole: (upload, stored) =>
-          this.#storedWhole(scope.transport, upload, stored.partCount, scope.signal),
+          this.#check.storedWhole(scope.transport, upload, stored.partCount, scope.signal),
       },
-      (start, end) => this.#crc(this.task.file.slice(start, end)),
+      (start, end) => crcOf(this.task.file.slice(start, end)),
       {
         signal: scope.signal,
         onWait: (waiting) => {
@@ -465,7 +387,7 @@ export class FileUpload {
     plan: MultipartPlan,
   ): Promise<MultipartPhase> {
     const target = this.#target(credentials);
-    const checksum = this.#checksumEnabled(credentials);
+    const checksum = checksumsOn(this.#context.options, credentials);
     const uploadId = await createMultipartUpload(scope, target, {
       ...(this.task.type ? { contentType: this.task.type } : {}),
       ...(checksum ? { checksumAlgorithm: 'CRC32' as const, checksumType: 'FULL_OBJECT' as const } : {}),
@@ -491,75 +413,15 @@ export class FileUpload {
     };
   }
 
-  /**
-   * Sends the missing parts, in order, as the flight controller admits them: parts start
-   * while the bytes in flight (every file together) stay within `flightTime` of the
-   * measured uplink, at most `concurrency` at once. A failed part stops the others.
-   */
-  async #uploadParts(scope: OperationScope, phase: MultipartPhase): Promise<void> {
-    const { signal } = scope;
-    const flight = this.#context.flight;
-    const pending: number[] = [];
-    for (let n = 1; n <= phase.plan.partCount; n++) if (!phase.parts.has(n)) pending.push(n);
-    const local = new AbortController();
-    const forward = () => local.abort(signal.reason);
-    signal.addEventListener('abort', forward, { once: true });
-    let next = 0;
-    let failed: { error: unknown } | undefined;
-    const worker = async () => {
-      while (!local.signal.aborted && !this.#draining && next < pending.length) {
-        const partNumber = pending[next++]!;
-        const { start, end } = partRange(phase.plan, partNumber);
-        const part = { controller: new AbortController(), size: end - start, started: false };
-        const stop = () => part.controller.abort(local.signal.reason);
-        local.signal.addEventListener('abort', stop, { once: true });
-        this.#flying.set(partNumber, part);
-        try {
-          const release = await flight.admit(part.size, this.priority, part.controller.signal);
-          part.started = true;
-          try {
-            await this.#uploadPart({ ...scope, signal: part.controller.signal }, phase, partNumber);
-          } finally {
-            release();
-          }
-        } catch (error) {
-          // Let go by a pause that keeps work: the part stays pending for the next run.
-          if (part.controller.signal.reason instanceof LetGo && !local.signal.aborted) return;
-          failed ??= { error };
-          // The others stop; Promise.all below waits for their in-flight requests to settle.
-          local.abort(error);
-          return;
-        } finally {
-          this.#flying.delete(partNumber);
-          local.signal.removeEventListener('abort', stop);
-        }
-      }
-    };
-    const workers = Math.min(this.#context.options.concurrency, pending.length);
-    this.#sendingParts = true;
-    try {
-      await Promise.all(Array.from({ length: workers }, worker));
-    } finally {
-      this.#sendingParts = false;
-      signal.removeEventListener('abort', forward);
-    }
-    const draining = this.#draining;
-    this.#draining = undefined;
-    if (draining && !failed && !signal.aborted) {
-      if (phase.parts.size === phase.plan.partCount) {
-        // Every part made it within the grace: the upload completes instead of pausing.
-        draining.settle('finishing');
-      } else {
-        // The kept parts are stored: the pause takes effect now (the caller aborts the run).
-        const aborted = new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
-        draining.settle('paused');
-        await aborted;
-      }
-    } else {
-      draining?.settle('paused');
-    }
-    signal.throwIfAborted();
-    if (failed) throw failed.error;
+  /** Sends the missing parts (parts-in-flight.ts); a failed part stops the others. */
+  #uploadParts(scope: OperationScope, phase: MultipartPhase): Promise<void> {
+    return this.#parts.send(
+      phase.plan,
+      phase.parts,
+      this.#context.options.concurrency,
+      scope.signal,
+      (n, signal) => this.#uploadPart({ ...scope, signal }, phase, n),
+    );
   }
 
   async #uploadPart(scope: OperationScope, phase: MultipartPhase, partNumber: number): Promise<void> {
@@ -567,7 +429,7 @@ export class FileUpload {
     const size = end - start;
     const body = this.task.file.slice(start, end);
     // One part in memory at most, and only to checksum it; the body itself is streamed from the Blob.
-    const checksum = phase.checksum ? crc32ToBase64(await this.#crc(body)) : undefined;
+    const checksum = phase.checksum ? await crcBase64Of(body) : undefined;
     const part = await uploadPart(
       scope,
       phase.upload,
@@ -582,7 +444,7 @@ export class FileUpload {
   async #complete(scope: OperationScope, phase: MultipartPhase): Promise<string | undefined> {
     const { upload } = phase;
     const parts = [...phase.parts.values()];
-    const checksum = phase.fullObject ? this.#fullObjectCrc(phase) : undefined;
+    const checksum = phase.fullObject ? fullObjectCrc(phase.plan, phase.parts) : undefined;
     try {
       await completeMultipartUpload(
         scope,
@@ -604,146 +466,31 @@ export class FileUpload {
       // whole: check before reporting a stored file as failed.
       const resent = this.#completeSent.uploadId === upload.uploadId && this.#completeSent.count > 1;
       if (!(resent && isUploadError(error) && error.code === 'no-such-upload')) throw error;
-      if (!(await this.#storedWhole(scope.transport, upload, parts.length, scope.signal))) throw error;
+      if (!(await this.#check.storedWhole(scope.transport, upload, parts.length, scope.signal))) throw error;
     }
     return checksum;
-  }
-
-  /**
-   * The whole file's CRC-32 from the part CRCs (crc32_combine: no second read of the file).
-   * Every part carries one here: sent ones were hashed, resumed ones were checked against
-   * the file's bytes.
-   */
-  #fullObjectCrc(phase: MultipartPhase): string {
-    const parts: { crc: number; size: number }[] = [];
-    for (let n = 1; n <= phase.plan.partCount; n++) {
-      const listed = phase.parts.get(n)?.ChecksumCRC32;
-      const crc = listed === undefined ? undefined : crc32FromBase64(listed);
-      if (crc === undefined) throw new Error(`part ${n} has no CRC-32 to combine`);
-      const { start, end } = partRange(phase.plan, n);
-      parts.push({ crc, size: end - start });
-    }
-    return crc32ToBase64(fullObjectCrc32(parts));
   }
 
   // ---- abort ----
 
   /** A stored upload that cannot be continued: aborted when S3 can be reached, else kept for later. */
   async #discard(scope: OperationScope, upload: MultipartTarget): Promise<void> {
-    this.#unaborted.push(upload);
+    this.#unaborted.add(upload);
     await this.#abortUnaborted(scope.transport, scope.signal);
   }
 
   async #abortRemote(): Promise<void> {
     const phase = this.#phase;
     if (phase.name === 'multipart') {
-      this.#unaborted.push(phase.upload);
+      this.#unaborted.add(phase.upload);
       this.#phase = { name: 'idle' };
     }
-    if (this.#unaborted.length > 0) await this.#abortUnaborted(await this.#context.transport());
+    if (this.#unaborted.pending > 0) await this.#abortUnaborted(await this.#context.transport());
     await this.#records.forget();
   }
 
-  /**
-   * Sends AbortMultipartUpload for each upload in `#unaborted`; those S3 could not be reached
-   * for (network, 5xx, or a pause during the backoff) stay for the next attempt. NoSuchUpload
-   * means already gone; other refusals (403) cannot be mended by sending again and are left
-   * to the bucket's AbortIncompleteMultipartUpload lifecycle rule.
-   */
-  async #abortUnaborted(transport: S3Transport, signal = new AbortController().signal): Promise<void> {
-    const scope = this.#scope(transport, signal);
-    for (const upload of this.#unaborted.splice(0)) {
-      try {
-        await abortMultipartUpload(scope, upload);
-      } catch (error) {
-        if (isAbort(error) || (isUploadError(error) && (error.code === 'network' || error.code === 'server')))
-          this.#unaborted.push(upload);
-      }
-    }
-  }
-
-  // ---- integrity ----
-
-  async #verify(signal: AbortSignal, target: ObjectTarget): Promise<void> {
-    if (!this.#context.options.verify) return;
-    let length: number | undefined;
-    try {
-      length = (await this.#headStored(await this.#context.transport(), target, signal)).length;
-    } catch (error) {
-      if (isUploadError(error) && error.code === 'credentials' && error.status === 403) {
-        // The token server does not offer the read scope (its default): S3 accepted every
-        // part and the completion, so the object is stored as sent. Failing here would
-        // report a stored file as failed; only the extra check is skipped, and said so.
-        this.task.verified = false;
-        return;
-      }
-      if (isUploadError(error) && error.code === 'access-denied') {
-        throw new UploadError(
-          'access-denied',
-          `Stored ${target.key} but could not check its size: HeadObject needs s3:GetObject on the key (with upload or "read" scope credentials). Allow it, or set verify: false.`,
-          { cause: error },
-        );
-      }
-      throw error;
-    }
-    if (length === this.task.size) {
-      this.task.verified = true;
-      return;
-    }
-    this.reset();
-    throw new UploadError(
-      'integrity',
-      `${target.key} is ${length ?? 'of unknown size'} bytes in the bucket but the file has ${this.task.size}; retry to upload it again.`,
-    );
-  }
-
-  /**
-   * Whether the key holds this file as a multipart object of `partCount` parts (size, and the
-   * `-N` suffix of a multipart ETag when S3 gives one), asked with upload credentials, then
-   * read ones. False when it cannot tell.
-   */
-  async #storedWhole(
-    transport: S3Transport,
-    target: ObjectTarget,
-    partCount: number,
-    signal: AbortSignal,
-  ): Promise<boolean> {
-    const matches = ({ length, etag }: StoredObject) => {
-      if (length !== this.task.size) return false;
-      // A multipart ETag ends in "-<parts>": another count means another upload wrote the key.
-      const count = etag ? /-(\d+)"?$/.exec(etag)?.[1] : undefined;
-      return count === undefined || Number(count) === partCount;
-    };
-    try {
-      return matches(await this.#headStored(transport, target, signal));
-    } catch (error) {
-      if (isAbort(error)) throw error;
-      return false;
-    }
-  }
-
-  /**
-   * HeadObject of the key with the upload credentials, or, when they may not read it
-   * (no s3:GetObject, usual for upload scope), with read-scope ones from the endpoint.
-   */
-  async #headStored(
-    transport: S3Transport,
-    target: ObjectTarget,
-    signal: AbortSignal,
-  ): Promise<StoredObject> {
-    // The credentials answer lists the actions the session may take: when s3:GetObject is
-    // not among them (the upload scope), asking would only earn a 403, shown in red in the
-    // browser's console on a successful upload; go to read-scope credentials at once.
-    const actions = this.#context.source.current?.response.actions;
-    const mayRead = actions === undefined || actions.some((a) => a === 's3:GetObject' || a === 's3:*');
-    if (mayRead) {
-      try {
-        return await headObject(this.#scope(transport, signal), target);
-      } catch (error) {
-        if (!(isUploadError(error) && error.code === 'access-denied')) throw error;
-      }
-    }
-    const read = await this.#context.readAccess();
-    return headObject(this.#scope(read.transport, signal, read.source), target);
+  /** Sends the pending aborts (remote-abort.ts); by default on no signal: a cancel must reach S3. */
+  #abortUnaborted(transport: S3Transport, signal = new AbortController().signal): Promise<void> {
+    return this.#unaborted.send(this.#scope(transport, signal));
   }
 }
