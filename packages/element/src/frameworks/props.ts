@@ -9,6 +9,15 @@ import type { CredentialsRequestHook, KeyForHook, MessageOverrides, ThumbnailOpt
  */
 export interface S3UploadProperties {
   /**
+   * The uploaded object keys, in list order: what a form with `name` submits, and what
+   * `s3-change` reports. Setting it (a framework's controlled value) narrows the list:
+   * stored files whose key is not in the new value are taken off (their objects stay in
+   * the bucket), and an empty value empties the list as a form reset does (running uploads
+   * are cancelled). Keys the element did not upload are ignored: it lists only files it
+   * uploaded. Setting it fires no event; setting the value it already has changes nothing.
+   */
+  value?: readonly string[] | null | undefined;
+  /**
    * The token server's credentials URL (`POST`, answers temporary keys). Default none:
    * without it files are listed as "uploads are not configured" and nothing is sent.
    */
@@ -106,15 +115,6 @@ export interface S3UploadProperties {
    * Default none: the built-in texts of the element's locale.
    */
   messages?: MessageOverrides | undefined;
-  /**
-   * The uploaded object keys, in list order: what a form with `name` submits, and what
-   * `s3-change` reports. Setting it (a framework's controlled value) narrows the list:
-   * stored files whose key is not in the new value are taken off (their objects stay in
-   * the bucket), and an empty value empties the list as a form reset does (running uploads
-   * are cancelled). Keys the element did not upload are ignored: it lists only files it
-   * uploaded. Setting it fires no event; setting the value it already has changes nothing.
-   */
-  value?: readonly string[] | null | undefined;
 }
 
 /** The attributes named unlike their property (`max-file-size` for `maxFileSize`): text, as in HTML. */
