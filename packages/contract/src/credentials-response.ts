@@ -26,6 +26,12 @@ export interface CredentialsResponse {
    * so the client reports each finished upload there.
    */
   receipts?: boolean;
+  /**
+   * Only when true: the session may only create objects (the token server's `writeOnce`).
+   * S3 refuses a PutObject or CompleteMultipartUpload without `If-None-Match: *`, so the
+   * client sends it, and an existing key is the `exists` error, never a replacement.
+   */
+  writeOnce?: boolean;
 }
 
 /**
@@ -200,6 +206,7 @@ export const CREDENTIALS_CHECKS: readonly CredentialsCheck[] = Object.freeze([
     (v) => Array.isArray(v) && v.every((a) => typeof a === 'string'),
   ),
   optional('receipts', 'a boolean', (v) => typeof v === 'boolean'),
+  optional('writeOnce', 'a boolean', (v) => typeof v === 'boolean'),
 ]);
 
 /** The fields a valid answer must hold (the rest are optional). */
@@ -248,5 +255,6 @@ export function parseCredentialsResponse(body: unknown, options: { now?: number 
   if (typeof b.scope === 'string') parsed.scope = b.scope;
   if (Array.isArray(b.actions)) parsed.actions = b.actions as string[];
   if (b.receipts === true) parsed.receipts = true;
+  if (b.writeOnce === true) parsed.writeOnce = true;
   return parsed;
 }

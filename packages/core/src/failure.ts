@@ -149,7 +149,7 @@ export function classify(error: unknown, operation: string, key: string): Failur
       action: 'fatal',
       error: new UploadError(
         'exists',
-        `${key} already exists in the bucket and overwrite is false (${operation}: S3 answered ${status} ${code}); nothing was replaced. Choose another key (keyFor), or allow overwriting.`,
+        `${key} already exists in the bucket, and this upload may only create new objects (overwrite: false, or the upload service's write-once rule) (${operation}: S3 answered ${status} ${code}); nothing was replaced. Choose another key (keyFor).`,
         { cause: error, status },
       ),
     };

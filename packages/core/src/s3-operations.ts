@@ -42,6 +42,16 @@ interface Send<T> {
   send: (transport: S3Transport, signal: AbortSignal) => Promise<T>;
 }
 
+/**
+ * `If-None-Match: *` on the operations that create the object: when the caller asked
+ * (`overwrite: false`), or when the session's credentials say write-once is the rule
+ * (`writeOnce: true`, the token server's option; its policy refuses the request without it).
+ * Read at send time, so a session issued mid-upload is obeyed too.
+ */
+function createOnly(scope: OperationScope, asked: boolean | undefined): boolean {
+  return asked === true || scope.source.current?.response.writeOnce === true;
+}
+
 function run<T>(scope: OperationScope, spec: Send<T>): Promise<T> {
   const { transport } = scope;
   return runRequest(scope.env, {
@@ -91,7 +101,7 @@ export async function putObject(
           ContentLength: input.size,
           ...(input.contentType ? { ContentType: input.contentType } : {}),
           ...(input.checksumCRC32 ? { ChecksumCRC32: input.checksumCRC32 } : {}),
-          ...(input.ifNoneMatch ? { IfNoneMatch: '*' } : {}),
+          ...(createOnly(scope, input.ifNoneMatch) ? { IfNoneMatch: '*' } : {}),
         }),
         { abortSignal },
       ),
@@ -235,7 +245,7 @@ export async function completeMultipartUpload(
           ...(input.checksumCRC32
             ? { ChecksumCRC32: input.checksumCRC32, ChecksumType: 'FULL_OBJECT' as const }
             : {}),
-          ...(input.ifNoneMatch ? { IfNoneMatch: '*' } : {}),
+          ...(createOnly(scope, input.ifNoneMatch) ? { IfNoneMatch: '*' } : {}),
         }),
         { abortSignal },
       );

@@ -80,6 +80,15 @@ export interface CredentialIssuerOptions {
   sessionNamePrefix?: string;
   /** Default `aws`. */
   partition?: string;
+  /**
+   * Default false: an upload may replace an object under the user's prefix, as S3 does.
+   * True: write-once is the rule of every `upload` session. Its session policy denies a
+   * PutObject or CompleteMultipartUpload without `If-None-Match: *` (writeOnceStatement),
+   * and the answer tells the client (`writeOnce: true`) so it sends the header and reports
+   * an existing key as `exists`. AWS S3 enforces the condition; Ceph RGW 16 accepts it and
+   * does not (measured), which is why the handler's options refuse it off AWS.
+   */
+  writeOnce?: boolean;
   cache?: CredentialCacheOptions<Issued>;
   /**
    * Carries `clearCache()` and revocations to every instance. Default in-process only; with
@@ -186,6 +195,11 @@ export class CredentialIssuer {
       });
   }
 
+  /** Whether sessions of `scope` carry the write-once rule (see the `writeOnce` option). */
+  writeOnceFor(scope: Scope): boolean {
+    return this.#options.writeOnce === true && scope === 'upload';
+  }
+
   prefixFor(userId: string): string {
     return userPrefix(userId, this.#options.prefixBase);
   }
@@ -286,6 +300,7 @@ export class CredentialIssuer {
             prefix,
             scope,
             ...(this.#options.partition ? { partition: this.#options.partition } : {}),
+            ...(this.#options.writeOnce ? { writeOnce: true } : {}),
           }),
         );
         input.Policy = text;

@@ -58,6 +58,7 @@ export const envSchema = z
     S3UP_DURATION_DEFAULT: seconds.optional(),
     S3UP_ROLE_CHAINING: bool.optional(),
     S3UP_ALLOW_CLIENT_DURATION: bool.optional(),
+    S3UP_WRITE_ONCE: bool.optional(),
     S3UP_CACHE_MAX_ENTRIES: count.optional(),
     S3UP_CACHE_REFRESH_WINDOW: seconds.optional(),
     S3UP_RATE_LIMIT_WINDOW: seconds.optional(),
@@ -131,6 +132,7 @@ const VARIABLE_OF: Record<string, string> = {
   prefixBase: 'S3UP_PREFIX_BASE',
   userIdMode: 'S3UP_USER_ID_MODE',
   policyMode: 'S3UP_POLICY_MODE',
+  writeOnce: 'S3UP_WRITE_ONCE',
   duration: 'S3UP_DURATION_MIN/S3UP_DURATION_MAX',
   'cache.maxEntries': 'S3UP_CACHE_MAX_ENTRIES',
   'cache.refreshWindowSeconds': 'S3UP_CACHE_REFRESH_WINDOW',
@@ -231,6 +233,7 @@ function optionsFromEnv(e: Env, failed: ReadonlySet<string>): TokenServerOptions
     ...(e.S3UP_POLICY_MODE ? { policyMode: e.S3UP_POLICY_MODE as 'session-policy' } : {}),
     ...(e.S3UP_SOURCE_IDENTITY ? { sourceIdentity: true } : {}),
     ...(e.S3UP_ALLOW_CLIENT_DURATION ? { allowClientDuration: true } : {}),
+    ...(e.S3UP_WRITE_ONCE ? { writeOnce: true } : {}),
     ...(e.S3UP_RECEIPTS === false ? { receipts: false } : {}),
     duration: {
       ...(e.S3UP_DURATION_MIN ? { minSeconds: e.S3UP_DURATION_MIN } : {}),

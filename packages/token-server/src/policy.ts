@@ -15,6 +15,7 @@ export {
   type SessionPolicyInput,
   serializeSessionPolicy,
   userPrefix,
+  writeOnceStatement,
 } from './session-policy.js';
 // `policyMode: 'session-tags'`: the fixed role policy the session tags are checked against.
 export { buildTagRolePolicy, SCOPE_TAG, type TagRolePolicyInput, USER_TAG } from './session-tags.js';

@@ -107,18 +107,29 @@ export class Presigner {
     const contentType = this.#contentType(request.contentType);
     if (request.method === 'PUT') {
       const issued = await this.#issuer.issue({ userId, scope: 'upload', minRemainingSeconds: expiresIn });
+      // Under `writeOnce` the session refuses a PutObject without If-None-Match: sign it, so
+      // the URL works and still never replaces an object (412 when the key is taken).
+      const writeOnce = this.#issuer.writeOnceFor('upload');
       const url = await getSignedUrl(
         this.#client(issued.credentials),
-        new PutObjectCommand({ Bucket: this.#issuer.bucket, Key: key, ContentType: contentType }),
-        // Signed, so the upload must send exactly this type.
-        { expiresIn, signableHeaders: new Set(['content-type']) },
+        new PutObjectCommand({
+          Bucket: this.#issuer.bucket,
+          Key: key,
+          ContentType: contentType,
+          ...(writeOnce ? { IfNoneMatch: '*' } : {}),
+        }),
+        // Signed, so the upload must send exactly this type (and If-None-Match when write-once).
+        {
+          expiresIn,
+          signableHeaders: new Set(writeOnce ? ['content-type', 'if-none-match'] : ['content-type']),
+        },
       );
       return {
         method: 'PUT',
         url,
         key,
         expiresAt: this.#expiresAt(expiresIn, issued.credentials),
-        headers: { 'Content-Type': contentType },
+        headers: { 'Content-Type': contentType, ...(writeOnce ? { 'If-None-Match': '*' } : {}) },
       };
     }
     const maxSize = request.maxSize ?? this.#maxSize;

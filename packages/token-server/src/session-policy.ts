@@ -16,10 +16,11 @@ export const MAX_SESSION_POLICY_LENGTH = 2048;
 
 export interface PolicyStatement {
   Sid: string;
-  Effect: 'Allow';
+  Effect: 'Allow' | 'Deny';
   Action: string[];
   Resource: string[];
-  Condition?: { StringLike: { 's3:prefix': string[] } };
+  /** Operator → condition key → value(s); IAM ANDs every key of every operator. */
+  Condition?: Record<string, Record<string, string | string[]>>;
 }
 
 export interface SessionPolicy {
@@ -35,6 +36,39 @@ export interface SessionPolicyInput {
   scope: Scope | readonly Scope[];
   /** ARN partition. Default `aws`; `aws-cn` and `aws-us-gov` for those regions. */
   partition?: string;
+  /**
+   * Default false. True: the `upload` scope may only create objects, never replace one
+   * (see {@link writeOnceStatement}).
+   */
+  writeOnce?: boolean;
+}
+
+/**
+ * The write-once rule of a session that may upload: PutObject is denied unless the request
+ * carries `If-None-Match` (S3 then answers 412 when the key holds an object), except for the
+ * operations that cannot carry it. AWS's S3 user guide ("Enforce conditional writes on
+ * Amazon S3 buckets") says CreateMultipartUpload, UploadPart and UploadPartCopy do not accept
+ * conditional headers and must be exempted with `s3:ObjectCreationOperation`, which is true
+ * only for the operations that create the object (PutObject, CompleteMultipartUpload,
+ * CopyObject). So the deny applies to a PutObject or a Complete without the header, and a
+ * multipart upload still starts and sends its parts.
+ *
+ * A Deny, not the guide's pair of conditioned Allows: an explicit deny in the session
+ * policy holds whatever the role's own policy allows, and the upload statement stays the
+ * one statement that says what the scope may do. (Ceph RGW 16 accepts the statement and
+ * never applies it: it puts neither key in the request context. docs/contracts.md.)
+ */
+export function writeOnceStatement(objectArn: string): PolicyStatement {
+  return {
+    Sid: 'WriteOnce',
+    Effect: 'Deny',
+    Action: ['s3:PutObject'],
+    Resource: [objectArn],
+    Condition: {
+      Null: { 's3:if-none-match': 'true' },
+      Bool: { 's3:ObjectCreationOperation': 'true' },
+    },
+  };
 }
 
 // One statement a scope; the Sid says which (the audit's policy hash covers it too).
@@ -125,6 +159,7 @@ export function buildSessionPolicy(input: SessionPolicyInput): SessionPolicy {
       });
     }
   }
+  if (input.writeOnce === true && scopes.includes('upload')) statements.push(writeOnceStatement(objectArn));
   return { Version: '2012-10-17', Statement: statements };
 }
 

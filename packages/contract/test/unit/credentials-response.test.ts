@@ -16,6 +16,7 @@ const answer = {
   scope: 'upload',
   actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
   receipts: true,
+  writeOnce: true,
 };
 
 function failure(body: unknown) {
@@ -47,7 +48,7 @@ describe('parseCredentialsResponse', () => {
       requestChecksumCalculation: _r,
       ...required
     } = answer;
-    const { scope: _s, actions: _a, receipts: _c, ...minimal } = required;
+    const { scope: _s, actions: _a, receipts: _c, writeOnce: _w, ...minimal } = required;
     const now = Date.parse(answer.serverTime);
     expect(parseCredentialsResponse(minimal, { now })).toEqual(minimal);
   });
@@ -64,6 +65,7 @@ describe('parseCredentialsResponse', () => {
     ['actions', ['s3:PutObject', 7]],
     ['actions', 's3:PutObject'],
     ['receipts', 'yes'],
+    ['writeOnce', 'true'],
   ])('refuses an optional "%s" of the wrong type (%j), naming the field', (field, value) => {
     const error = failure({ ...answer, [field]: value });
     expect(error.code).toBe('invalid_credentials');

@@ -226,6 +226,36 @@ describe('write-once uploads: overwrite: false (#14 item 6)', () => {
     expect(s3.uploads.size).toBe(0);
   });
 
+  it("a session whose credentials say writeOnce (the token server's rule) sends If-None-Match: * without overwrite: false", async () => {
+    const s3 = wire.reset();
+    s3.credentialAnswer = (answer) => ({ ...answer, writeOnce: true });
+    // AWS's answer under the write-once session policy to a create without the header: 403.
+    s3.fault = (call) =>
+      (call.op === 'PutObject' || call.op === 'CompleteMultipartUpload') &&
+      call.headers?.['if-none-match'] !== '*'
+        ? s3Error(403, 'AccessDenied')
+        : undefined;
+    const taken = `${PREFIX}taken.txt`;
+    const old = new Uint8Array([7]);
+    s3.objects.set(taken, old);
+    const up = testUploader({ keyFor: (file, { prefix }) => `${prefix}${file.name}` });
+    const small = randomFile(1000, 'fresh.txt');
+    const big = randomFile(12 * MiB, 'big.bin');
+    const replacing = randomFile(10, 'taken.txt');
+    const tasks = [up.add(small.file), up.add(big.file), up.add(replacing.file)];
+    await Promise.all(tasks.map((t) => settled(up, t)));
+    expect(tasks.map((t) => t.state)).toEqual(['succeeded', 'succeeded', 'failed']);
+    expect(tasks[2]!.error?.code).toBe('exists');
+    expect(tasks[2]!.error?.message).toContain('write-once rule');
+    expect(s3.objects.get(taken)).toBe(old);
+    expect(sameBytes(s3.objects.get(tasks[0]!.key!), small.bytes)).toBe(true);
+    expect(sameBytes(s3.objects.get(tasks[1]!.key!), big.bytes)).toBe(true);
+    for (const call of s3.calls) {
+      const creates = call.op === 'PutObject' || call.op === 'CompleteMultipartUpload';
+      expect(call.headers?.['if-none-match']).toBe(creates ? '*' : undefined);
+    }
+  });
+
   it('overwrite defaults to true: no condition headers, the key is replaced', async () => {
     const s3 = wire.reset();
     const key = `${PREFIX}x.txt`;

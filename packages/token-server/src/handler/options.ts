@@ -44,6 +44,7 @@ export interface TokenHandlerOptions
     | 'retry'
     | 'purge'
     | 'onStsCall'
+    | 'writeOnce'
   > {
   /** Required: who is asking. `jwtAuthenticator(...)`, `devAuthenticator()` or your own `(req) => ({ userId }) | null`. */
   authenticate: AuthenticateFn | Authenticator;
@@ -123,6 +124,7 @@ const TOP_LEVEL = [
   'retry',
   'purge',
   'onStsCall',
+  'writeOnce',
   'authenticate',
   'endpoint',
   'forcePathStyle',
@@ -232,7 +234,14 @@ export function checkOptions(options: unknown, extraKeys: readonly string[] = []
   oneOf(o, 'checksums', ['WHEN_SUPPORTED', 'WHEN_REQUIRED'], add);
   oneOf(o, 'userIdMode', ['strict', 'hash'], add);
   oneOf(o, 'policyMode', ['session-policy', 'session-tags'], add);
-  for (const name of ['forcePathStyle', 'allowClientDuration', 'sourceIdentity', 'receipts'] as const) {
+  checkWriteOnce(o, add);
+  for (const name of [
+    'forcePathStyle',
+    'allowClientDuration',
+    'sourceIdentity',
+    'receipts',
+    'writeOnce',
+  ] as const) {
     if (o[name] !== undefined && typeof o[name] !== 'boolean')
       add(name, `must be true or false, got ${show(o[name])}`);
   }
@@ -372,6 +381,47 @@ export function assertOptions(
     'invalid_config',
     `${factory}: invalid options:\n${issues.map((i) => `  ${i.option}: ${i.message}`).join('\n')}`,
   );
+}
+
+/** An S3 endpoint that is AWS's own (a FIPS, dual-stack or VPC endpoint), not an S3-compatible server. */
+export function isAwsEndpoint(endpoint: string | undefined): boolean {
+  if (endpoint === undefined) return true;
+  try {
+    const host = new URL(endpoint).hostname;
+    return /(^|\.)amazonaws\.com$/.test(host) || /(^|\.)amazonaws\.com\.cn$/.test(host);
+  } catch {
+    return false;
+  }
+}
+
+// `writeOnce: true` is a promise that no upload replaces an object: refuse every setting
+// under which the promise would not hold, rather than let an operator believe it.
+function checkWriteOnce(o: Record<string, unknown>, add: (option: string, message: string) => void): void {
+  if (o.writeOnce !== true) return;
+  if (!isAwsEndpoint(o.endpoint as string | undefined)) {
+    add(
+      'writeOnce',
+      `needs AWS S3: it adds the s3:if-none-match condition to each session policy, and the backend at ${String(o.endpoint)} ` +
+        'is not AWS (Ceph RGW 16 accepts the condition and never applies it, so uploads could still replace objects). ' +
+        "Leave writeOnce off there, and have clients send If-None-Match themselves (the engine's overwrite: false)",
+    );
+  }
+  if (o.policyMode === 'session-tags') {
+    add(
+      'writeOnce',
+      'works with policyMode "session-policy" only: tag mode sends no session policy to carry the condition',
+    );
+  }
+  const presign = o.presign as { methods?: unknown } | false | undefined;
+  const methods =
+    presign === false ? [] : Array.isArray(presign?.methods) ? presign.methods : ['GET', 'PUT', 'POST'];
+  if (methods.includes('POST')) {
+    add(
+      'writeOnce',
+      'cannot hold for presigned POST (a POST form cannot carry If-None-Match, and it is signed without the session policy): ' +
+        'set presign: { methods: ["GET", "PUT"] } (presigned PUTs then sign If-None-Match: *), or presign: false',
+    );
+  }
 }
 
 function checkScopes(scopes: unknown, add: (option: string, message: string) => void): void {

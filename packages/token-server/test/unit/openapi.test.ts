@@ -71,6 +71,7 @@ describe('openapi.yaml and @s3up/contract describe the same wire API', () => {
       scope: true,
       actions: true,
       receipts: true,
+      writeOnce: true,
     };
     expect(Object.keys(credentials.properties ?? {}).sort()).toEqual(Object.keys(fields).sort());
   });

@@ -77,6 +77,7 @@ describe('the public API', () => {
         'policyHash',
         'serializeSessionPolicy',
         'userPrefix',
+        'writeOnceStatement',
       ].sort(),
     );
     expect(Object.keys(audit)).toEqual(['createAuditLogger']);

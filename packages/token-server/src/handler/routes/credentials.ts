@@ -87,6 +87,7 @@ export function credentialsRoute(o: CredentialsRouteOptions) {
       scope,
       actions: issued.actions,
       ...(o.receipts && scope === 'upload' ? { receipts: true } : {}),
+      ...(o.issuer.writeOnceFor(scope) ? { writeOnce: true } : {}),
     };
     return rc.json(200, answer);
   };
