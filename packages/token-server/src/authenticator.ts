@@ -1,3 +1,5 @@
+import { type CoreRequest, fromFetchRequest } from './handler/core-request.js';
+
 /** Who is asking. The user id comes from here only, never from the request body. */
 export interface AuthResult {
   userId: string;
@@ -52,18 +54,30 @@ export function toAuthenticator(auth: AuthenticateFn | Authenticator): Authentic
 
 /** Builds the neutral request from a Fetch Request (headers lower-cased, cookies parsed). */
 export function authRequest(request: Request, native?: unknown): AuthRequest {
-  const headers: Record<string, string> = {};
-  request.headers.forEach((value, name) => {
-    headers[name] = value;
-  });
-  return {
+  return authRequestOf(fromFetchRequest(request), native);
+}
+
+/**
+ * The neutral request from the core's view of any host's request. Cookies are parsed, and
+ * the Node adapters' `Request` built, only when an authenticator reads them: a bearer
+ * token needs neither.
+ */
+export function authRequestOf(call: CoreRequest, native?: unknown): AuthRequest {
+  const headers = call.headerRecord();
+  let cookies: Record<string, string> | undefined;
+  const req = {
     headers,
-    cookies: parseCookies(headers.cookie),
-    method: request.method,
-    url: request.url,
-    request,
-    ...(native === undefined ? {} : { native }),
+    get cookies() {
+      cookies ??= parseCookies(headers.cookie);
+      return cookies;
+    },
+    method: call.method,
+    url: call.url,
+    get request() {
+      return call.fetchRequest;
+    },
   };
+  return native === undefined ? req : Object.assign(req, { native });
 }
 
 /** `a=1; b=x%20y` → `{ a: '1', b: 'x y' }`; the first of repeated names wins; undecodable values are skipped. */

@@ -1,8 +1,13 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { RouteName } from '../handler/context.js';
-import { createTokenHandler, TOKEN_ROUTES, type TokenHandler } from '../handler/create-token-handler.js';
+import {
+  answererOf,
+  createTokenHandler,
+  TOKEN_ROUTES,
+  type TokenHandler,
+} from '../handler/create-token-handler.js';
 import type { TokenHandlerOptions } from '../handler/options.js';
-import { toFetchRequest } from './node-io.js';
+import { readNodeRequest } from './node-io.js';
 
 /**
  * A Fastify plugin serving the token routes; register it with a `prefix` (where it
@@ -19,24 +24,23 @@ import { toFetchRequest } from './node-io.js';
  */
 export function s3upFastify(options: TokenHandlerOptions): FastifyPluginAsync & { handler: TokenHandler } {
   const handler = createTokenHandler(options);
+  const answer = answererOf(handler);
   const plugin: FastifyPluginAsync = async (fastify) => {
     fastify.removeAllContentTypeParsers();
-    // Leave the body unread: toFetchRequest reads at most the limit from the raw stream.
+    // Leave the body unread: readNodeRequest reads at most the limit from the raw stream.
     fastify.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
     for (const [path, route] of Object.entries(TOKEN_ROUTES) as [string, RouteName][]) {
       fastify.route({
         method: ['GET', 'POST', 'OPTIONS', 'PUT', 'PATCH', 'DELETE'],
         url: path,
         handler: async (request, reply) => {
-          const response = await handler.serve(route, await fetchRequest(request), {
+          const answered = await answer(route, await coreRequest(request), {
             ip: request.ip,
             native: request,
           });
-          reply.code(response.status);
-          response.headers.forEach((value, name) => {
-            reply.header(name, value);
-          });
-          return reply.send(response.body ? Buffer.from(await response.arrayBuffer()) : undefined);
+          reply.code(answered.status);
+          reply.headers(answered.headers);
+          return reply.send(answered.text);
         },
       });
     }
@@ -44,6 +48,6 @@ export function s3upFastify(options: TokenHandlerOptions): FastifyPluginAsync & 
   return Object.assign(plugin, { handler });
 }
 
-function fetchRequest(request: FastifyRequest): Promise<Request> {
-  return toFetchRequest(request.raw, `${request.protocol}://${request.host}${request.url}`);
+function coreRequest(request: FastifyRequest) {
+  return readNodeRequest(request.raw, `${request.protocol}://${request.host}${request.url}`);
 }

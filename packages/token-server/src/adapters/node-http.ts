@@ -1,9 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import proxyaddr from 'proxy-addr';
-import { createTokenHandler, type TokenHandler } from '../handler/create-token-handler.js';
+import {
+  answererOf,
+  createTokenHandler,
+  NOT_FOUND,
+  type TokenHandler,
+} from '../handler/create-token-handler.js';
 import type { TokenHandlerOptions } from '../handler/options.js';
-import { sendFetchResponse, toFetchRequest } from './node-io.js';
+import { readNodeRequest, writeAnswer } from './node-io.js';
 
 export interface TokenServerOptions extends TokenHandlerOptions {
   /**
@@ -51,12 +56,17 @@ export interface TokenServer {
 export function createTokenServer(options: TokenServerOptions): TokenServer {
   const { trustProxy, ...core } = options;
   const handler = createTokenHandler(core as TokenHandlerOptions, ['trustProxy']);
+  const answer = answererOf(handler);
   const clientIp = ipResolver(trustProxy ?? false);
   const app = (req: IncomingMessage, res: ServerResponse) => {
-    const host = req.headers.host ?? 'localhost';
-    toFetchRequest(req, `http://${host}${req.url ?? '/'}`)
-      .then((request) => handler(request, { ip: clientIp(req), native: req }))
-      .then((response) => sendFetchResponse(response, res))
+    const path = req.url ?? '/';
+    readNodeRequest(req, `http://${req.headers.host ?? 'localhost'}${path}`)
+      .then((call) => {
+        // The path as the Fetch handler matches it: normalized by the URL parser (dot segments).
+        const route = handler.match(new URL(`http://localhost${path}`).pathname);
+        return route ? answer(route, call, { ip: clientIp(req), native: req }) : NOT_FOUND;
+      })
+      .then((answered) => writeAnswer(answered, res))
       .catch(() => {
         if (!res.headersSent) res.statusCode = 500;
         res.end();

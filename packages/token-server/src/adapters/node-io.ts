@@ -1,37 +1,68 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { responseTextOf, withRequestBody } from '../handler/body-bytes.js';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { Answer } from '../handler/answer.js';
+import type { CoreRequest } from '../handler/core-request.js';
 import { BODY_LIMIT } from '../handler/middleware/body.js';
 
 /**
- * A Node request as a Fetch Request. The body is read here, at most one byte past the
- * core's limit (the core then answers 413 from the byte count), so a flood of large
- * bodies costs no more than 16 KiB each. `preParsed` is a body the host already parsed
- * (Express's `express.json()` ran before the router): it is re-serialized as JSON.
+ * Node's request as the core reads it (`CoreRequest`), with no Fetch `Request`, `Headers` or
+ * web stream made for it: headers are read from Node's own object, the body is read here, at
+ * most one byte past the core's limit (the core then answers 413 from the byte count), so a
+ * flood of large bodies costs no more than 16 KiB each. A `Request` is built only if an
+ * authenticator asks for one. `preParsed` is a body the host already parsed (Express's
+ * `express.json()` ran before the router): it is re-serialized as JSON.
  */
-export async function toFetchRequest(
+export async function readNodeRequest(
   req: IncomingMessage,
   url: string,
   preParsed?: { body: unknown },
-): Promise<Request> {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
-    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-    else headers.set(name, value);
-  }
+): Promise<CoreRequest> {
   const method = req.method ?? 'GET';
-  if (method === 'GET' || method === 'HEAD') return new Request(url, { method, headers });
-  let body: Buffer<ArrayBuffer>;
+  if (method === 'GET' || method === 'HEAD') return new NodeRequest(req, url, method, undefined, false);
   if (preParsed) {
     const b = preParsed.body;
-    body = Buffer.from(typeof b === 'string' || Buffer.isBuffer(b) ? b : JSON.stringify(b));
-    headers.delete('content-length');
-  } else {
-    body = await readBounded(req, BODY_LIMIT + 1);
+    const body = Buffer.from(typeof b === 'string' || Buffer.isBuffer(b) ? b : JSON.stringify(b));
+    // The stream's Content-Length described what the host read, not these bytes.
+    return new NodeRequest(req, url, method, body, true);
   }
-  // The bytes go beside the Request, not into it: a body would cost a web stream to build and
-  // another pass to read back (see body-bytes.ts). The core reads them from there.
-  return withRequestBody(new Request(url, { method, headers }), body);
+  return new NodeRequest(req, url, method, await readBounded(req, BODY_LIMIT + 1), false);
+}
+
+class NodeRequest implements CoreRequest {
+  #fetchRequest: Request | undefined;
+
+  constructor(
+    readonly native: IncomingMessage,
+    readonly url: string,
+    readonly method: string,
+    readonly bodyBytes: Uint8Array | undefined,
+    readonly withoutContentLength: boolean,
+  ) {}
+
+  header(name: string): string | null {
+    if (this.withoutContentLength && name === 'content-length') return null;
+    return joined(this.native.headers[name]) ?? null;
+  }
+
+  headerRecord(): Record<string, string> {
+    const record: Record<string, string> = {};
+    const headers: IncomingHttpHeaders = this.native.headers;
+    for (const name in headers) {
+      const value = joined(headers[name]);
+      if (value !== undefined) record[name] = value;
+    }
+    if (this.withoutContentLength) delete record['content-length'];
+    return record;
+  }
+
+  get fetchRequest(): Request {
+    this.#fetchRequest ??= new Request(this.url, { method: this.method, headers: this.headerRecord() });
+    return this.#fetchRequest;
+  }
+}
+
+// Node gives arrays only for headers that may repeat as separate lines (set-cookie).
+function joined(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
 }
 
 function readBounded(req: IncomingMessage, limit: number): Promise<Buffer<ArrayBuffer>> {
@@ -42,7 +73,7 @@ function readBounded(req: IncomingMessage, limit: number): Promise<Buffer<ArrayB
       req.off('data', onData);
       req.off('end', done);
       req.off('error', reject);
-      resolve(Buffer.concat(chunks));
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer<ArrayBuffer>) : Buffer.concat(chunks));
     };
     const onData = (chunk: Buffer) => {
       chunks.push(chunk);
@@ -59,25 +90,19 @@ function readBounded(req: IncomingMessage, limit: number): Promise<Buffer<ArrayB
   });
 }
 
-/** Writes a Fetch Response to a Node response; `Vary` values already set by the host are kept. */
-export async function sendFetchResponse(response: Response, res: ServerResponse): Promise<void> {
-  res.statusCode = response.status;
-  response.headers.forEach((value, name) => {
-    if (name === 'vary') {
-      const existing = res.getHeader('vary');
-      res.setHeader('Vary', existing ? `${existing}, ${value}` : value);
-    } else {
-      res.setHeader(name, value);
-    }
-  });
-  // The core's JSON text goes out as a string: Node then writes the head and the body in one
-  // piece, with no Buffer to make first.
-  const text = responseTextOf(response);
-  const body =
-    text !== undefined ? text : response.body ? Buffer.from(await response.arrayBuffer()) : undefined;
-  if (body !== undefined) res.setHeader('Content-Length', Buffer.byteLength(body));
+/**
+ * Writes the core's answer to a Node response in one `writeHead` and one `end`: Node then
+ * sends head and body in one piece. A `Vary` the host already set is kept, with the core's
+ * value added.
+ */
+export function writeAnswer(answer: Answer, res: ServerResponse): void {
+  const headers: Record<string, string | number> = { ...answer.headers };
+  const vary = res.getHeader('vary');
+  if (vary !== undefined && headers.vary !== undefined) headers.vary = `${vary}, ${headers.vary}`;
+  if (answer.text !== undefined) headers['content-length'] = Buffer.byteLength(answer.text);
   // A body left unread (read only far enough to refuse it as too large) would be taken as
   // the start of the next request on a kept-alive connection: close this one instead.
-  if (!res.req.complete) res.setHeader('Connection', 'close');
-  res.end(body);
+  if (!res.req.complete) headers.connection = 'close';
+  res.writeHead(answer.status, headers);
+  res.end(answer.text);
 }

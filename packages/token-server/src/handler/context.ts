@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { withResponseText } from './body-bytes.js';
+import type { Answer } from './answer.js';
+import type { CoreRequest } from './core-request.js';
 
 /** Which route a request is for; also the `kind` of its audit lines. */
 export type RouteName = 'credentials' | 'presign' | 'uploads' | 'healthz';
@@ -26,25 +27,29 @@ export class RequestContext {
   readonly requestId = randomUUID();
   /** What the client sent as `X-Request-Id`, when it was plain enough to log. */
   readonly clientRequestId: string | undefined;
-  readonly headers = new Headers();
+  /** The answer's headers by lower-case name (the parts add theirs as they go). */
+  readonly headers: Record<string, string>;
   readonly ip: string | undefined;
   readonly userAgent: string | undefined;
   userId: string | undefined;
   scope: string | undefined;
 
   constructor(
-    readonly request: Request,
+    /** The request as the core reads it, whatever the host. */
+    readonly call: CoreRequest,
     readonly route: RouteName,
     readonly context: HandlerContext = {},
   ) {
-    const incoming = request.headers.get('x-request-id');
+    const incoming = call.header('x-request-id');
     this.clientRequestId = incoming && CLIENT_REQUEST_ID.test(incoming) ? incoming : undefined;
     this.ip = context.ip;
-    this.userAgent = request.headers.get('user-agent')?.slice(0, 256) || undefined;
-    this.headers.set('Cache-Control', 'no-store');
-    this.headers.set('X-Request-Id', this.requestId);
-    this.headers.set('X-Content-Type-Options', 'nosniff');
-    this.headers.set('Vary', 'Origin');
+    this.userAgent = call.header('user-agent')?.slice(0, 256) || undefined;
+    this.headers = {
+      'cache-control': 'no-store',
+      'x-request-id': this.requestId,
+      'x-content-type-options': 'nosniff',
+      vary: 'Origin',
+    };
   }
 
   /** The audit kind: healthz and unknown routes log as plain `request`. */
@@ -62,10 +67,15 @@ export class RequestContext {
     };
   }
 
-  json(status: number, body: unknown): Response {
-    this.headers.set('Content-Type', 'application/json; charset=utf-8');
-    if (status === 204) return new Response(null, { status, headers: this.headers });
-    const text = JSON.stringify(body);
-    return withResponseText(new Response(text, { status, headers: this.headers }), text);
+  /** A JSON answer (204: headers only). */
+  json(status: number, body: unknown): Answer {
+    this.headers['content-type'] = 'application/json; charset=utf-8';
+    return this.answer(status, status === 204 ? undefined : JSON.stringify(body));
+  }
+
+  /** An answer whose JSON text is already made (a cached credentials answer's). */
+  answer(status: number, text: string | undefined): Answer {
+    if (text !== undefined) this.headers['content-type'] = 'application/json; charset=utf-8';
+    return { status, headers: this.headers, text };
   }
 }

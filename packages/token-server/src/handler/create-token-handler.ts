@@ -6,7 +6,9 @@ import { isTokenServerError, TokenServerError } from '../errors.js';
 import { Presigner } from '../presigner.js';
 import { MemoryRateLimitStore } from '../stores/rate-limit-store.js';
 import { resolveUserId } from '../user-id.js';
+import { type Answer, toResponse } from './answer.js';
 import { type HandlerContext, RequestContext, type RouteName } from './context.js';
+import { type CoreRequest, fromFetchRequest } from './core-request.js';
 import { FloodSummary } from './flood-summary.js';
 import { authenticator } from './middleware/authenticate.js';
 import { jsonBody } from './middleware/body.js';
@@ -149,12 +151,12 @@ export function createTokenHandler(
   };
   const basePath = !options.basePath || options.basePath === '/' ? '' : options.basePath;
 
-  async function serve(route: RouteName, request: Request, context: HandlerContext = {}): Promise<Response> {
-    const rc = new RequestContext(request, route, context);
+  async function answer(route: RouteName, call: CoreRequest, context: HandlerContext = {}): Promise<Answer> {
+    const rc = new RequestContext(call, route, context);
     try {
       const preflight = corsCheck(rc);
       if (preflight) return preflight;
-      const method = request.method;
+      const method = call.method;
       if (route === 'healthz' && (method === 'GET' || method === 'HEAD')) return healthz(rc);
       if (limitIp && method !== 'OPTIONS' && rc.ip) await limitIp(rc, rc.ip);
       const body = method === 'POST' ? await readBody(rc) : undefined;
@@ -172,7 +174,7 @@ export function createTokenHandler(
     }
   }
 
-  function fail(rc: RequestContext, error: unknown): Response {
+  function fail(rc: RequestContext, error: unknown): Answer {
     const mapped = isTokenServerError(error)
       ? error
       : new TokenServerError('internal', 'Something went wrong; the operator should check the server log.', {
@@ -198,8 +200,7 @@ export function createTokenHandler(
     if (limited?.key && limited.windowEndsAt !== undefined)
       flood.refused(limited.key, limited.windowEndsAt, record);
     else audit.refused(record);
-    if (mapped.retryAfterSeconds !== undefined)
-      rc.headers.set('Retry-After', String(mapped.retryAfterSeconds));
+    if (mapped.retryAfterSeconds !== undefined) rc.headers['retry-after'] = String(mapped.retryAfterSeconds);
     return rc.json(mapped.status, mapped.toJSON());
   }
 
@@ -211,19 +212,16 @@ export function createTokenHandler(
     return pathname.startsWith(`${basePath}/`) ? route(pathname.slice(basePath.length)) : undefined;
   }
 
+  async function serve(route: RouteName, request: Request, context?: HandlerContext): Promise<Response> {
+    return toResponse(await answer(route, fromFetchRequest(request), context));
+  }
+
   const handler = async (request: Request, context?: HandlerContext): Promise<Response> => {
     const name = match(new URL(request.url).pathname);
-    if (name) return serve(name, request, context);
-    return new Response(
-      JSON.stringify({ error: { code: 'not_found', message: 'No such endpoint: see openapi.yaml.' } }),
-      {
-        status: 404,
-        headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' },
-      },
-    );
+    return toResponse(name ? await answer(name, fromFetchRequest(request), context) : NOT_FOUND);
   };
 
-  return Object.assign(handler, {
+  const tokenHandler: TokenHandler = Object.assign(handler, {
     serve,
     route,
     match,
@@ -238,6 +236,31 @@ export function createTokenHandler(
       issuer.destroy();
     },
   });
+  answerers.set(tokenHandler, answer);
+  return tokenHandler;
+}
+
+/** What any path outside the service's routes gets. */
+export const NOT_FOUND: Readonly<Answer> = Object.freeze({
+  status: 404,
+  headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+  text: JSON.stringify({ error: { code: 'not_found', message: 'No such endpoint: see openapi.yaml.' } }),
+});
+
+/** Serves one route from the core's view of a request, to the core's answer (no Fetch objects). */
+export type Answerer = (route: RouteName, call: CoreRequest, context?: HandlerContext) => Promise<Answer>;
+
+const answerers = new WeakMap<TokenHandler, Answerer>();
+
+/**
+ * The handler's route server below the Fetch API, for s3up's own Node adapters, which
+ * translate Node's request and response directly (`adapters/node-io.ts`). Not public: other
+ * hosts use the Fetch API, which gives the same answers.
+ */
+export function answererOf(handler: TokenHandler): Answerer {
+  const found = answerers.get(handler);
+  if (!found) throw new TypeError('answererOf: not a handler made by createTokenHandler');
+  return found;
 }
 
 // The id the authenticator returned, as the cache and the purge message spell it.

@@ -1,4 +1,4 @@
-import { type Authenticator, authRequest } from '../../authenticator.js';
+import { type Authenticator, authRequestOf } from '../../authenticator.js';
 import { TokenServerError } from '../../errors.js';
 import { resolveUserId, type UserIdOptions } from '../../user-id.js';
 import type { RequestContext } from '../context.js';
@@ -12,12 +12,12 @@ export function authenticator(auth: Authenticator, ids: UserIdOptions) {
   return async function authenticate(rc: RequestContext): Promise<string> {
     let result: Awaited<ReturnType<Authenticator['authenticate']>>;
     try {
-      result = await auth.authenticate(authRequest(rc.request, rc.context.native));
+      result = await auth.authenticate(authRequestOf(rc.call, rc.context.native));
     } catch (cause) {
       throw new TokenServerError('unauthorized', 'Authentication failed.', { cause });
     }
     if (!result) {
-      rc.headers.set('WWW-Authenticate', 'Bearer');
+      rc.headers['www-authenticate'] = 'Bearer';
       throw new TokenServerError('unauthorized', 'Sign in first: send a valid bearer token.');
     }
     rc.userId = resolveUserId(result.userId, ids);

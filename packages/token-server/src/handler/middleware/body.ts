@@ -1,6 +1,6 @@
 import { TokenServerError } from '../../errors.js';
-import { requestBodyOf } from '../body-bytes.js';
 import type { RequestContext } from '../context.js';
+import type { CoreRequest } from '../core-request.js';
 
 /** 16 KiB: a credentials, presign or receipt request is a few hundred bytes. */
 export const BODY_LIMIT = 16 * 1024;
@@ -12,25 +12,25 @@ export const BODY_LIMIT = 16 * 1024;
  */
 export function jsonBody(usesCookies: boolean) {
   return async function readJsonBody(rc: RequestContext): Promise<unknown> {
-    const request = rc.request;
-    const type = request.headers.get('content-type');
+    const call = rc.call;
+    const type = call.header('content-type');
     const json = type !== null && /^application\/json\s*(?:;|$)/i.test(type);
-    if (usesCookies && (!json || !request.headers.has('origin'))) {
+    if (usesCookies && (!json || call.header('origin') === null)) {
       throw new TokenServerError(
         'forbidden',
         'Cookie-authenticated requests must be JSON POSTs from an allowed origin.',
       );
     }
     // A compressed body is refused, never inflated: 16 KiB of gzip can hold gigabytes.
-    const encoding = request.headers.get('content-encoding')?.trim().toLowerCase();
+    const encoding = call.header('content-encoding')?.trim().toLowerCase();
     if (encoding && encoding !== 'identity') {
       throw new TokenServerError(
         'unsupported_media_type',
         'Send the body uncompressed, without a Content-Encoding header.',
       );
     }
-    const declared = Number(request.headers.get('content-length') ?? 0);
-    const hasBody = declared > 0 || request.headers.has('transfer-encoding');
+    const declared = Number(call.header('content-length') ?? 0);
+    const hasBody = declared > 0 || call.header('transfer-encoding') !== null;
     if (hasBody && !json) {
       throw new TokenServerError('unsupported_media_type', 'Send the body as application/json.');
     }
@@ -41,7 +41,7 @@ export function jsonBody(usesCookies: boolean) {
       }
     }
     if (declared > BODY_LIMIT) throw tooLarge();
-    const text = await readText(request);
+    const text = await readText(call);
     // A Fetch Request built in code may carry a body without Content-Length: judge the bytes.
     if (text.length > 0 && !json) {
       throw new TokenServerError('unsupported_media_type', 'Send the body as application/json.');
@@ -59,14 +59,15 @@ function tooLarge(): TokenServerError {
   return new TokenServerError('payload_too_large', `The body is larger than ${BODY_LIMIT} bytes.`);
 }
 
-async function readText(request: Request): Promise<string> {
-  const handed = requestBodyOf(request);
+async function readText(call: CoreRequest): Promise<string> {
+  const handed = call.bodyBytes;
   if (handed) {
     if (handed.byteLength > BODY_LIMIT) throw tooLarge();
     return new TextDecoder('utf-8', { fatal: false }).decode(handed);
   }
-  if (!request.body) return '';
-  const reader = request.body.getReader();
+  const stream = call.fetchRequest.body;
+  if (!stream) return '';
+  const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {

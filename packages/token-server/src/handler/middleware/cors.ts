@@ -1,30 +1,32 @@
 import { TokenServerError } from '../../errors.js';
 import { originAllowlist } from '../../origin-allowlist.js';
+import type { Answer } from '../answer.js';
 import type { RequestContext } from '../context.js';
 
 /**
  * CORS from the allowlist. A disallowed Origin is refused outright rather than served
  * without CORS headers: the request would otherwise still run (and, with cookie auth, act).
- * Answers preflights itself (a Response); otherwise adds the headers and returns nothing.
+ * Answers preflights itself (a 204 answer); otherwise adds the headers and returns nothing.
  */
 export function cors(allowedOrigins: readonly string[], usesCookies: boolean) {
   const isAllowed = originAllowlist(allowedOrigins);
-  return function corsCheck(rc: RequestContext): Response | undefined {
-    const origin = rc.request.headers.get('origin');
+  return function corsCheck(rc: RequestContext): Answer | undefined {
+    const origin = rc.call.header('origin');
     if (origin === null) return undefined;
-    const sameOrigin = origin === new URL(rc.request.url).origin;
+    const sameOrigin = origin === new URL(rc.call.url).origin;
     if (!sameOrigin && !isAllowed(origin)) {
       throw new TokenServerError('forbidden', `Origin ${origin} is not allowed; add it to allowedOrigins.`);
     }
-    rc.headers.set('Access-Control-Allow-Origin', origin);
-    if (usesCookies) rc.headers.set('Access-Control-Allow-Credentials', 'true');
-    if (rc.request.method === 'OPTIONS') {
-      rc.headers.set('Access-Control-Allow-Methods', 'GET, POST');
-      rc.headers.set('Access-Control-Allow-Headers', 'Authorization, Content-Type, X-Request-Id');
-      rc.headers.set('Access-Control-Max-Age', '600');
-      return new Response(null, { status: 204, headers: rc.headers });
+    const headers = rc.headers;
+    headers['access-control-allow-origin'] = origin;
+    if (usesCookies) headers['access-control-allow-credentials'] = 'true';
+    if (rc.call.method === 'OPTIONS') {
+      headers['access-control-allow-methods'] = 'GET, POST';
+      headers['access-control-allow-headers'] = 'Authorization, Content-Type, X-Request-Id';
+      headers['access-control-max-age'] = '600';
+      return rc.answer(204, undefined);
     }
-    rc.headers.set('Access-Control-Expose-Headers', 'X-Request-Id, Retry-After');
+    headers['access-control-expose-headers'] = 'X-Request-Id, Retry-After';
     return undefined;
   };
 }

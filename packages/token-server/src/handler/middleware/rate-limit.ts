@@ -19,8 +19,8 @@ export function rateLimiter(
   return async function limitRequests(rc: RequestContext, key: string): Promise<void> {
     const { count, resetAt } = await store.hit(`${name}:${key}`, windowMs);
     const seconds = Math.max(1, Math.ceil((resetAt - now()) / 1000));
-    rc.headers.set('RateLimit-Policy', policy);
-    rc.headers.set('RateLimit', `"${name}";r=${Math.max(0, limit - count)};t=${seconds}`);
+    rc.headers['ratelimit-policy'] = policy;
+    rc.headers.ratelimit = `"${name}";r=${Math.max(0, limit - count)};t=${seconds}`;
     if (count > limit) {
       throw new TokenServerError('rate_limited', 'Too many requests; retry later.', {
         retryAfterSeconds: seconds,

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AuditLogger } from '../../audit-log.js';
 import type { CredentialIssuer } from '../../credential-issuer.js';
 import { SCOPES, type Scope } from '../../session-policy.js';
+import type { Answer } from '../answer.js';
 import type { RequestContext } from '../context.js';
 import type { scopeGate } from '../scope-gate.js';
 import { parseBody } from './parse-body.js';
@@ -38,7 +39,7 @@ export interface CredentialsRouteOptions {
 
 /** `POST /credentials`: temporary keys for one scope inside the user's prefix (docs/contracts.md). */
 export function credentialsRoute(o: CredentialsRouteOptions) {
-  return async function credentials(rc: RequestContext, userId: string, raw: unknown): Promise<Response> {
+  return async function credentials(rc: RequestContext, userId: string, raw: unknown): Promise<Answer> {
     const body: {
       scope?: Scope | undefined;
       durationSeconds?: number | undefined;

@@ -3,6 +3,7 @@ import type { AuditLogger } from '../../audit-log.js';
 import type { CredentialIssuer } from '../../credential-issuer.js';
 import { TokenServerError } from '../../errors.js';
 import type { Presigner } from '../../presigner.js';
+import type { Answer } from '../answer.js';
 import type { RequestContext } from '../context.js';
 import { presignScope, type scopeGate } from '../scope-gate.js';
 import { parseBody } from './parse-body.js';
@@ -26,7 +27,7 @@ export function presignRoute(o: {
   audit: AuditLogger;
   requireScope: ReturnType<typeof scopeGate>;
 }) {
-  return async function presign(rc: RequestContext, userId: string, raw: unknown): Promise<Response> {
+  return async function presign(rc: RequestContext, userId: string, raw: unknown): Promise<Answer> {
     if (!o.presigner)
       throw new TokenServerError('not_found', 'Presigned URLs are not enabled on this server.');
     const body = parseBody(presignBody, raw);

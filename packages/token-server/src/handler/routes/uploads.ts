@@ -4,6 +4,7 @@ import type { AuditLogger } from '../../audit-log.js';
 import type { CredentialIssuer, TemporaryCredentials } from '../../credential-issuer.js';
 import { TokenServerError } from '../../errors.js';
 import { scopedKey } from '../../object-key.js';
+import type { Answer } from '../answer.js';
 import type { RequestContext } from '../context.js';
 import type { scopeGate } from '../scope-gate.js';
 import { parseBody } from './parse-body.js';
@@ -58,7 +59,7 @@ export function uploadsRoute(o: {
     return client.s3;
   };
 
-  return async function uploads(rc: RequestContext, userId: string, raw: unknown): Promise<Response> {
+  return async function uploads(rc: RequestContext, userId: string, raw: unknown): Promise<Answer> {
     if (!o.enabled)
       throw new TokenServerError('not_found', 'Upload receipts are not enabled on this server.');
     rc.scope = 'upload';
