@@ -10,6 +10,7 @@ import { type CpuUse, cpuSnapshot, cpuUse } from '../cpu-accounting.js';
 import { type JwtSettings, mintJwt } from '../jwt.js';
 import { assertLoopback } from '../loopback.js';
 import { absoluteTarget, compare, format, relativeTarget } from '../results.js';
+import { credentialsRequest, postCredentials } from '../token-requests.js';
 import { benchCpu } from './throughput.js';
 
 const hostProcessPath = join(dirname(fileURLToPath(import.meta.url)), '..', 'token-host-process.ts');
@@ -117,14 +118,8 @@ export const tokenHosts: Benchmark = {
         try {
           // Warm the cache: one AssumeRole per user, then only the cached path is measured.
           for (const token of tokens) {
-            const response = await fetch(`${url}/credentials`, {
-              method: 'POST',
-              headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-              body: '{}',
-            });
-            if (response.status !== 200)
-              throw new BenchError('credentials', `${host}: warm-up answered ${response.status}`);
-            await response.arrayBuffer();
+            const status = await postCredentials(url, token);
+            if (status !== 200) throw new BenchError('credentials', `${host}: warm-up answered ${status}`);
           }
           const cpuBefore = await cpuSeconds(child.pid!);
           const machineBefore = await cpuSnapshot();
@@ -133,11 +128,7 @@ export const tokenHosts: Benchmark = {
             connections,
             pipelining: 1,
             duration: seconds,
-            requests: tokens.map((t) => ({
-              method: 'POST',
-              headers: { authorization: `Bearer ${t}`, 'content-type': 'application/json' },
-              body: '{}',
-            })),
+            requests: tokens.map(credentialsRequest),
           });
           const cpu = (await cpuSeconds(child.pid!)) - cpuBefore;
           const machine = cpuUse(machineBefore, await cpuSnapshot(), benchCpu(env)());

@@ -8,7 +8,7 @@ import { BenchError } from '../bench-error.js';
 import type { Benchmark } from '../benchmark.js';
 import { type JwtSettings, mintJwt } from '../jwt.js';
 import { format, singles } from '../results.js';
-import { postCredentials } from '../token-requests.js';
+import { credentialsRequest, postCredentials } from '../token-requests.js';
 
 interface Setup {
   name: string;
@@ -105,11 +105,7 @@ export const tokenRedis: Benchmark = {
           pipelining: 1,
           duration: seconds,
           timeout: 10,
-          requests: tokens.map((t) => ({
-            method: 'POST',
-            headers: { authorization: `Bearer ${t}`, 'content-type': 'application/json' },
-            body: '{}',
-          })),
+          requests: tokens.map(credentialsRequest),
         });
         results.push({
           name: setup.name,

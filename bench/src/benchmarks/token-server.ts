@@ -9,7 +9,7 @@ import type { Benchmark } from '../benchmark.js';
 import { type JwtSettings, mintJwt } from '../jwt.js';
 import { assertLoopback } from '../loopback.js';
 import { absoluteTarget, format, singles } from '../results.js';
-import { postCredentials } from '../token-requests.js';
+import { credentialsRequest, postCredentials } from '../token-requests.js';
 
 const serverProcessPath = join(dirname(fileURLToPath(import.meta.url)), '..', 'token-server-process.ts');
 
@@ -93,11 +93,7 @@ export const tokenServer: Benchmark = {
         pipelining: 1,
         duration: seconds,
         timeout: 10,
-        requests: tokens.map((t) => ({
-          method: 'POST',
-          headers: { authorization: `Bearer ${t}`, 'content-type': 'application/json' },
-          body: '{}',
-        })),
+        requests: tokens.map(credentialsRequest),
       });
       stsDuringLoad = tap.stats.requests['POST sts'] ?? 0;
     } finally {
