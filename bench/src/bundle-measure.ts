@@ -133,7 +133,7 @@ const isOwnSource = (input: string) => !input.includes('node_modules/');
 // The element's translations (element/src/messages/<lang>.ts); English, the catalogue types,
 // the locale table and the texts are static imports of the element.
 const isLocale = (input: string) =>
-  /element\/src\/messages\/(?!en\.|catalog\.|locales\.|texts\.)[\w-]+\.ts$/.test(input);
+  /element\/src\/messages\/(?!en\.|catalog\.|locales\.|texts\.|element-messages\.)[\w-]+\.ts$/.test(input);
 // core's image step (core/src/image/: location removal, resize, thumbnails) loads with the
 // first image only, never for other files, so it is not part of a first upload's load.
 const isImageStep = (input: string) => /core\/src\/image\//.test(input);

@@ -41,7 +41,8 @@ window.benchUpload = ({ key, partSize, concurrency }) => {
 
 window.benchPause = () =>
   new Promise<void>((resolve) => {
-    const uploader = element.uploader;
+    // The upload has started, so the engine has loaded.
+    const uploader = element.uploader!;
     // A pause keeps the parts about to finish; it ends paused, or done when they were the last.
     uploader.addEventListener('upload-paused', () => resolve(), { once: true });
     uploader.addEventListener('upload-succeeded', () => resolve(), { once: true });
@@ -50,5 +51,5 @@ window.benchPause = () =>
 
 window.benchResume = () => {
   clock.resumed();
-  element.uploader.resume(taskId!);
+  element.uploader!.resume(taskId!);
 };

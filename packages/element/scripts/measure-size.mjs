@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 // `pnpm size`: what a page downloads for <s3-upload>, minified and gzip -9 (esbuild, code
 // splitting on). "render" is define.js and everything it imports statically: what it takes
-// to show the element. "first upload" is what the engine imports lazily when the first
-// upload starts (the AWS SDK). Writes the figures into README.md between the size markers;
+// to show the element. "first upload" is what loads after the first render for an upload: the
+// engine (src/engine-module.ts) and the AWS SDK, trimmed as @s3up/core's browser build ships it
+// (its lean-sdk plugin), without the photo step (only images load it). Writes the figures into README.md between the size markers;
 // bench/ can run this script for its reports.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { leanSdk } from '../../core/build/lean-sdk.mjs';
 
 const root = new URL('..', import.meta.url);
 const outdir = mkdtempSync(join(tmpdir(), 's3up-element-size-'));
@@ -25,6 +27,7 @@ try {
     define: { 'process.env.NODE_ENV': '"production"' },
     outdir,
     metafile: true,
+    plugins: [leanSdk()],
     logLevel: 'error',
   });
   const outputs = result.metafile.outputs;
@@ -41,19 +44,24 @@ try {
   const js = Object.keys(outputs).filter((f) => f.endsWith('.js'));
   const localeChunks = js.filter((f) =>
     Object.keys(outputs[f].inputs).some((i) =>
-      /messages\/(?!en\.|catalog\.|locales\.|texts\.)[\w-]+\.ts$/.test(i),
+      /messages\/(?!en\.|catalog\.|locales\.|texts\.|element-messages\.)[\w-]+\.ts$/.test(i),
     ),
   );
   const sum = (files) => files.reduce((n, f) => n + gz(f), 0);
   const render = sum([...initial]);
-  const lazy = sum(js.filter((f) => !initial.has(f) && !localeChunks.includes(f)));
+  const imageChunks = js.filter((f) =>
+    Object.keys(outputs[f].inputs).some((i) => /core\/src\/image\//.test(i)),
+  );
+  const lazy = sum(
+    js.filter((f) => !initial.has(f) && !localeChunks.includes(f) && !imageChunks.includes(f)),
+  );
   const locale = localeChunks.length ? Math.max(...localeChunks.map(gz)) : 0;
   const kB = (n) => `${(n / 1000).toFixed(1)} kB`;
   const lines = [
     '| what | gzip -9 |',
     '| --- | --- |',
-    `| to render the element (define.js and its static imports: Lit, the element with its English texts, the engine without the SDK) | ${kB(render)} |`,
-    `| loaded when the first upload starts (the AWS SDK S3 client, through the engine) | ${kB(lazy)} |`,
+    `| to render the element (define.js and its static imports: Lit, the element with its English texts; not the engine) | ${kB(render)} |`,
+    `| loaded after the first render for uploading (the engine, then the trimmed AWS SDK S3 client) | ${kB(lazy)} |`,
     `| one translation (the largest), loaded only when an element uses it | ${kB(locale)} |`,
   ];
   console.log(lines.join('\n'));

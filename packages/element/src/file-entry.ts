@@ -6,7 +6,9 @@ export type EntryStatus = UploadState | 'refused';
 
 /**
  * One row of the file list. Accepted files carry the engine's task (updated in place by
- * the engine); refused files carry the reason instead and never reach the engine.
+ * the engine); refused files carry the reason instead and never reach the engine. A file
+ * accepted before the engine has loaded (it loads after the first render) has neither yet:
+ * it is `queued` until the engine takes it, or `failed` with `engineError`.
  */
 export interface FileEntry {
   readonly id: string;
@@ -24,8 +26,12 @@ export interface FileEntry {
   version: number;
   /** Why the upload is paused, from the engine's event: the user, or the browser went offline. */
   pausedBy?: 'user' | 'offline' | undefined;
+  /** The engine could not be loaded for this waiting file (offline, say); Retry loads it again. */
+  engineError?: { code: 'network'; message: string } | undefined;
 }
 
 export function statusOf(entry: FileEntry): EntryStatus {
-  return entry.task ? entry.task.state : 'refused';
+  if (entry.task) return entry.task.state;
+  if (entry.refusal) return 'refused';
+  return entry.engineError ? 'failed' : 'queued';
 }

@@ -33,6 +33,8 @@ const BUTTON_TEXT = {
 function actionsOf(entry: FileEntry): [RowAction | undefined, RowAction] {
   switch (statusOf(entry)) {
     case 'queued':
+      // A file waiting for the engine to load has nothing to pause yet.
+      return [entry.task ? 'pause' : undefined, 'cancel'];
     case 'uploading':
       return ['pause', 'cancel'];
     case 'pausing':
@@ -85,8 +87,8 @@ export function fileRow(entry: FileEntry, ctx: RowContext) {
   const reason =
     status === 'refused' && entry.refusal
       ? refusalText(m, entry.refusal, ctx.limits)
-      : status === 'failed' && task
-        ? errorText(m, task.error)
+      : status === 'failed'
+        ? errorText(m, task ? task.error : entry.engineError)
         : undefined;
   const sizeText = formatBytes(entry.size, m.locale);
   const progressText =

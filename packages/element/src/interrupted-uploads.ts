@@ -1,18 +1,12 @@
-import {
-  FileHandleStore,
-  fingerprintOf,
-  IndexedDbResumeStore,
-  type InterruptedUpload,
-  type KeptHandle,
-  type Uploader,
-} from '@s3up/core';
+import type { FileHandleStore, InterruptedUpload, KeptHandle, Uploader } from '@s3up/core';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { type EngineModule, loadEngine, loadedEngine, whenIdle } from './engine-loader.js';
 import { handleOf, keepHandle } from './file-handles.js';
 
 /** What the list needs from its element. */
 export interface InterruptedHost extends ReactiveControllerHost, EventTarget {
-  /** The engine, when the element is configured (an endpoint is set); undefined otherwise. */
-  engine(): Uploader | undefined;
+  /** The engine (loaded if needed), when the element is configured (an endpoint is set); undefined otherwise. */
+  engine(): Uploader | undefined | Promise<Uploader | undefined>;
   /** Asks the user for the file (the element's picker); undefined when they cancel. */
   pickFile(): Promise<{ file: File; handle?: KeptHandle | undefined } | undefined>;
   /** Lists the file and hands it to the engine, which continues the upload (same fingerprint). */
@@ -39,18 +33,23 @@ export type InterruptedNotice =
  */
 export class InterruptedUploads implements ReactiveController {
   readonly #host: InterruptedHost;
-  readonly #handles: FileHandleStore | null;
+  #handleStore: FileHandleStore | null | undefined;
   #items: InterruptedUpload[] = [];
   #notice: InterruptedNotice | undefined;
   #loaded = false;
+  #idle: (() => void) | undefined;
 
-  constructor(
-    host: InterruptedHost,
-    handles: FileHandleStore | null = FileHandleStore.supported ? new FileHandleStore() : null,
-  ) {
+  constructor(host: InterruptedHost) {
     this.#host = host;
-    this.#handles = handles;
     host.addController(this);
+  }
+
+  /** The handle store, from the engine module once it has loaded (null where handles cannot be kept). */
+  get #handles(): FileHandleStore | null {
+    const engine = loadedEngine();
+    if (!engine) return null;
+    this.#handleStore ??= engine.FileHandleStore.supported ? new engine.FileHandleStore() : null;
+    return this.#handleStore;
   }
 
   get items(): readonly InterruptedUpload[] {
@@ -61,17 +60,20 @@ export class InterruptedUploads implements ReactiveController {
     return this.#notice;
   }
 
-  /** The handle store, so files picked or dropped as handles can be remembered. */
-  get handles(): FileHandleStore | null {
-    return this.#handles;
-  }
-
   hostConnected(): void {
-    if (!this.#loaded) void this.refresh();
+    // Reading the resume store needs the engine module: after the first render, when the
+    // page is idle, as the engine itself loads (issue 21).
+    if (!this.#loaded)
+      this.#idle ??= whenIdle(() => {
+        this.#idle = undefined;
+        void this.refresh();
+      });
     for (const [type, listener] of this.#listeners) this.#host.addEventListener(type, listener);
   }
 
   hostDisconnected(): void {
+    this.#idle?.();
+    this.#idle = undefined;
     for (const [type, listener] of this.#listeners) this.#host.removeEventListener(type, listener);
   }
 
@@ -88,8 +90,9 @@ export class InterruptedUploads implements ReactiveController {
 
   #keep(file: Blob | undefined, keep: boolean): void {
     const handle = handleOf(file);
-    if (!this.#handles || !handle || !(file instanceof File)) return;
-    const fingerprint = fingerprintOf(file);
+    const engine = loadedEngine();
+    if (!engine || !this.#handles || !handle || !(file instanceof File)) return;
+    const fingerprint = engine.fingerprintOf(file);
     if (keep && file.size >= MIN_MULTIPART) {
       this.#keptHere.add(fingerprint);
       void this.#handles.set(fingerprint, handle).catch(() => {});
@@ -102,9 +105,16 @@ export class InterruptedUploads implements ReactiveController {
   /** Reads the resume store again (and asks S3 what each upload holds). */
   async refresh(): Promise<void> {
     this.#loaded = true;
+    let module: EngineModule;
+    try {
+      module = await loadEngine();
+    } catch {
+      this.#loaded = false; // offline: the next connect tries again
+      return;
+    }
     // The engine (and its credentials request) only when there is something to list: a page
     // with no interrupted upload makes its engine on the first upload, as before.
-    const records = await recordedFingerprints();
+    const records = await recordedFingerprints(module);
     // Handles of uploads that ended while no page listened (a tab closed mid-upload, then
     // the upload was discarded in another) have nothing left to continue.
     // Handles this page kept for uploads still running are not pruned: their record may not
@@ -114,7 +124,7 @@ export class InterruptedUploads implements ReactiveController {
       void this.#handles?.prune(keep).catch(() => {});
     }
     if (!records || records.size === 0) return;
-    const engine = this.#host.engine();
+    const engine = await this.#host.engine();
     if (!engine) {
       this.#loaded = false;
       return;
@@ -135,6 +145,8 @@ export class InterruptedUploads implements ReactiveController {
     const item = this.#items.find((i) => i.fingerprint === fingerprint);
     if (!item) return;
     this.#notice = undefined;
+    // Listed items came from the engine module, so it has loaded.
+    const { fingerprintOf } = await loadEngine();
     let file = await this.#handles?.open(fingerprint);
     let handle: KeptHandle | undefined;
     if (file && fingerprintOf(file) !== fingerprint) {
@@ -168,7 +180,7 @@ export class InterruptedUploads implements ReactiveController {
 
   /** Discard: aborts the multipart upload on S3 and forgets it (and its handle). */
   async discard(fingerprint: string): Promise<void> {
-    const engine = this.#host.engine();
+    const engine = await this.#host.engine();
     if (!engine) return;
     this.#notice = undefined;
     try {
@@ -199,9 +211,9 @@ function taskFileOf(event: Event): Blob | undefined {
 }
 
 /** The fingerprints the element's resume store (the engine's default: IndexedDB `s3up`) holds records for. */
-async function recordedFingerprints(): Promise<Set<string> | undefined> {
+async function recordedFingerprints(engine: EngineModule): Promise<Set<string> | undefined> {
   if (typeof indexedDB === 'undefined') return undefined;
-  const store = new IndexedDbResumeStore();
+  const store = new engine.IndexedDbResumeStore();
   try {
     return new Set((await store.list()).map((record) => record.fingerprint));
   } catch {

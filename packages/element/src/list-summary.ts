@@ -1,4 +1,6 @@
-import { overallProgress } from '@s3up/core';
+// The progress sum alone: importing it from @s3up/core's index would put the whole engine
+// (re-exported there) in the render path's chunks (issue 21).
+import { overallProgress } from '@s3up/core/progress';
 import { html, nothing } from 'lit';
 import { type FileEntry, statusOf } from './file-entry.js';
 import type { Messages } from './messages/catalog.js';
@@ -14,14 +16,14 @@ export function listSummary(m: Messages, entries: readonly FileEntry[], onShowPr
   const tasks = entries.flatMap((entry) =>
     entry.task && entry.task.state !== 'cancelled' ? [entry.task] : [],
   );
+  // Files waiting for the engine to load count as queued, with nothing sent yet.
+  const waiting = entries.filter((entry) => !entry.task && statusOf(entry) === 'queued');
+  const counted = tasks.length + waiting.length;
   const done = tasks.filter((task) => task.state === 'succeeded').length;
   const progress = overallProgress(tasks);
-  const percent = percentOf(
-    progress.bytesUploaded,
-    progress.totalBytes,
-    tasks.length > 0 && done === tasks.length,
-  );
-  const text = summaryText(m, { done, counted: tasks.length }, progress);
+  for (const entry of waiting) progress.totalBytes += entry.size;
+  const percent = percentOf(progress.bytesUploaded, progress.totalBytes, counted > 0 && done === counted);
+  const text = summaryText(m, { done, counted }, progress);
   const failed = entries.filter((e) => statusOf(e) === 'failed').length;
   const refused = entries.filter((e) => statusOf(e) === 'refused').length;
   const problems = [

@@ -154,12 +154,30 @@ export class S3Upload extends S3UploadSettings {
 
   /**
    * The upload engine (`Uploader` from `@s3up/core`), for apps that add their own
-   * controls; files added to it show in the list. Created on first use.
+   * controls; files added to it show in the list. `undefined` until the engine's code has
+   * loaded: it loads after the first render (when the page is idle, or when the user points
+   * at, focuses or drops onto the element, or adds a file), so rendering never waits for it.
+   * `await element.whenUploaderReady()` gets it in any case.
    *
    * @throws {S3UploadElementError} `engine` when `endpoint` is not set.
    */
-  get uploader(): Uploader {
+  get uploader(): Uploader | undefined {
     return this.#controller.uploader;
+  }
+
+  /**
+   * Loads the upload engine if it has not loaded yet, and resolves with it (`uploader`).
+   * Files added before it loaded are its tasks by then.
+   *
+   * @example
+   * const uploader = await element.whenUploaderReady();
+   * uploader.addEventListener('upload-succeeded', (e) => console.log(e.detail.key));
+   *
+   * @throws {S3UploadElementError} `engine` when `endpoint` is not set; the loader's error
+   *   when the engine's code could not be fetched (offline).
+   */
+  whenUploaderReady(): Promise<Uploader> {
+    return this.#controller.whenUploaderReady();
   }
 
   /**
@@ -242,10 +260,10 @@ export class S3Upload extends S3UploadSettings {
 
   // The interrupted-uploads list's view of the element (see interrupted-uploads.ts).
   /** @internal */
-  engine(): Uploader | undefined {
+  async engine(): Promise<Uploader | undefined> {
     if (!this.endpoint) return undefined;
     try {
-      return this.#controller.uploader;
+      return await this.#controller.whenUploaderReady();
     } catch {
       return undefined;
     }

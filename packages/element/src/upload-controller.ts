@@ -1,17 +1,16 @@
-import {
-  defaultKey,
-  type ImageOptions,
-  preloadSdk,
-  type ThumbnailOption,
+import type {
+  ImageOptions,
+  ThumbnailOption,
   Uploader,
-  type UploaderEvent,
-  type UploaderEventMap,
-  type UploaderEventType,
-  type UploadTask,
+  UploaderEvent,
+  UploaderEventMap,
+  UploaderEventType,
+  UploadTask,
 } from '@s3up/core';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { Announcer } from './announcer.js';
 import { relativePathOf } from './dropped-files.js';
+import { type EngineModule, loadEngine, loadedEngine, whenIdle } from './engine-loader.js';
 import { S3UploadElementError } from './errors.js';
 import { S3UploadEvent, type S3UploadEventDetails, type S3UploadEventType } from './events.js';
 import { type FileEntry, statusOf } from './file-entry.js';
@@ -107,16 +106,6 @@ export const PROGRESS_RENDER_MS = 250;
 /** What says a person is about to pick or drop files. */
 const INTENT_EVENTS = ['pointerenter', 'focusin', 'dragenter'] as const;
 
-/** Runs `task` when the page is idle (a timer where requestIdleCallback is missing: Safari); returns a cancel. */
-function whenIdle(task: () => void): () => void {
-  if (typeof requestIdleCallback === 'function') {
-    const id = requestIdleCallback(task, { timeout: 5000 });
-    return () => cancelIdleCallback(id);
-  }
-  const id = setTimeout(task, 1000);
-  return () => clearTimeout(id);
-}
-
 const FINAL = new Set(['succeeded', 'failed', 'cancelled', 'refused']);
 
 /**
@@ -168,7 +157,9 @@ export class UploadController implements ReactiveController {
     this.#idle = undefined;
     const host = this.#host as unknown as HTMLElement;
     for (const type of INTENT_EVENTS) host.removeEventListener(type, this.#preload);
-    void preloadSdk();
+    // The engine, then the SDK it starts fetching (engine-loader.ts); a failure is retried
+    // by the first file added.
+    void this.#load().catch(() => {});
   };
   #idle: (() => void) | undefined;
 
@@ -197,10 +188,57 @@ export class UploadController implements ReactiveController {
   }
 
   /**
-   * The engine, created on first use from the element's current configuration. When the
-   * configuration changes and no upload is running, the next use gets a new engine.
+   * The engine once its code has loaded (undefined before: see `whenUploaderReady`), created
+   * on first use from the element's current configuration. When the configuration changes
+   * and no upload is running, the next use gets a new engine.
+   *
+   * @throws {S3UploadElementError} `engine` when `endpoint` is not set.
    */
-  get uploader(): Uploader {
+  get uploader(): Uploader | undefined {
+    const engine = loadedEngine();
+    if (!engine) {
+      this.#checkEndpoint();
+      return undefined;
+    }
+    return this.#uploaderOf(engine);
+  }
+
+  /**
+   * The engine, loading its code first if needed. Files added before it loaded have been
+   * handed to it (their tasks are in `tasks`) when this resolves.
+   *
+   * @throws {S3UploadElementError} `engine` when `endpoint` is not set or the engine could
+   *   not be created; the load's own error when its code could not be fetched.
+   */
+  async whenUploaderReady(): Promise<Uploader> {
+    this.#checkEndpoint();
+    return this.#uploaderOf(await this.#load());
+  }
+
+  /** Loads the engine and hands it the files that waited for it. */
+  #load(): Promise<EngineModule> {
+    return loadEngine().then(
+      (engine) => {
+        this.#handOver(engine);
+        return engine;
+      },
+      (error: unknown) => {
+        this.#engineUnavailable(error);
+        throw error;
+      },
+    );
+  }
+
+  #checkEndpoint(): void {
+    if (!this.#host.endpoint) {
+      throw new S3UploadElementError(
+        'engine',
+        '<s3-upload> has no endpoint: set its endpoint attribute to your token server\'s credentials URL, e.g. endpoint="/api/uploads/credentials"',
+      );
+    }
+  }
+
+  #uploaderOf(engine: EngineModule): Uploader {
     const config = JSON.stringify([
       this.#host.endpoint,
       this.#host.concurrency,
@@ -213,15 +251,10 @@ export class UploadController implements ReactiveController {
       this.#uploader = undefined;
     }
     if (this.#uploader) return this.#uploader;
-    const endpoint = this.#host.endpoint;
-    if (!endpoint) {
-      throw new S3UploadElementError(
-        'engine',
-        '<s3-upload> has no endpoint: set its endpoint attribute to your token server\'s credentials URL, e.g. endpoint="/api/uploads/credentials"',
-      );
-    }
+    this.#checkEndpoint();
+    const endpoint = this.#host.endpoint as string;
     try {
-      this.#uploader = new Uploader({
+      this.#uploader = new engine.Uploader({
         credentials: {
           url: endpoint,
           // Read the hook at request time, so an app may set it after the first upload.
@@ -229,7 +262,7 @@ export class UploadController implements ReactiveController {
         },
         ...(this.#host.concurrency !== undefined ? { concurrency: this.#host.concurrency } : {}),
         ...(this.#host.partSize !== undefined ? { partSize: this.#host.partSize } : {}),
-        keyFor: (file, ctx) => this.#keyFor(file, ctx),
+        keyFor: (file, ctx) => this.#keyFor(engine, file, ctx),
         receipts: this.#host.receipts,
         images: imagesOption(this.#host),
         // The element starts files itself, so that `auto` can change after the first upload.
@@ -247,7 +280,7 @@ export class UploadController implements ReactiveController {
     return this.#uploader;
   }
 
-  #keyFor(file: File, ctx: { prefix: string; id: string }): string {
+  #keyFor(engine: EngineModule, file: File, ctx: { prefix: string; id: string }): string {
     if (this.#host.keyFor) return this.#host.keyFor(file, ctx);
     // Default: the engine's `<prefix><id>/<name>` with its own name cleaning (NFC, no control
     // or bidi characters, no dot segments, 1024 bytes), keeping the folder path of folder uploads.
@@ -257,7 +290,7 @@ export class UploadController implements ReactiveController {
     const name =
       file.webkitRelativePath ||
       (path === undefined ? file.name : `${path.slice(0, path.lastIndexOf('/') + 1)}${file.name}`);
-    return defaultKey(ctx.prefix, ctx.id, name);
+    return engine.defaultKey(ctx.prefix, ctx.id, name);
   }
 
   #busy(uploader: Uploader): boolean {
@@ -295,10 +328,13 @@ export class UploadController implements ReactiveController {
       known,
     );
     let uploader: Uploader | undefined;
+    // Accepted files wait in the list, `queued`, while the engine loads (#handOver).
+    let waiting = false;
     const refusalOf = new Map(refused.map(({ index, refusal }) => [index, refusal]));
     if (refused.length < files.length) {
       try {
         uploader = this.uploader;
+        waiting = uploader === undefined;
       } catch (error) {
         // Misconfiguration must be loud for the developer and plain for the user.
         console.error(error);
@@ -333,16 +369,120 @@ export class UploadController implements ReactiveController {
         if (!this.#entries.has(task.id)) this.#listTask(uploader, task);
         added.push(file);
         this.#announcer.announce({ kind: 'added', name: relativePathOf(file) });
+      } else if (waiting) {
+        this.#waitingCount += 1;
+        this.#put({
+          id: `waiting-${this.#waitingCount}`,
+          file,
+          path: relativePathOf(file),
+          size: file.size,
+          task: undefined,
+          uploader: undefined,
+          refusal: undefined,
+          thumbnail: undefined,
+          version: 0,
+        });
+        added.push(file);
+        this.#announcer.announce({ kind: 'added', name: relativePathOf(file) });
       }
     }
-    if (host.auto && added.length > 0) uploader!.start();
+    if (host.auto && added.length > 0) uploader?.start();
     if (byUser && added.length > 0) this.#dispatch('s3-files-added', { files: added });
     if (byUser && rejected.length > 0) this.#dispatch('s3-files-rejected', { rejected });
+    if (waiting && added.length > 0) void this.#load().catch(() => {});
+    this.#scheduleRender();
+  }
+
+  #waitingCount = 0;
+  /** The Upload button was pressed (`auto` off) while files waited for the engine. */
+  #startWhenHandedOver = false;
+  /** Set while the element hands a file to the engine itself: its `file-added` is not a new row. */
+  #adopting = false;
+  /** Which row replaced which (a waiting row by its task's row): late thumbnails find the new row. */
+  readonly #successors = new WeakMap<FileEntry, FileEntry>();
+
+  /** Rows whose file waits for the engine (its code is still loading). */
+  #waitingRows(): FileEntry[] {
+    return this.entries.filter((e) => !e.task && !e.refusal && !e.engineError);
+  }
+
+  /** Replaces rows in place (same position in the list), keyed by their new ids. */
+  #replaceRows(replacements: ReadonlyMap<FileEntry, FileEntry>): void {
+    if (replacements.size === 0) return;
+    const rows = this.entries.map((row) => replacements.get(row) ?? row);
+    for (const [old, next] of replacements) this.#successors.set(old, next);
+    this.#entries.clear();
+    for (const row of rows) this.#entries.set(row.id, row);
+  }
+
+  /** The row that now stands for `entry` (itself, or what replaced it). */
+  #current(entry: FileEntry): FileEntry {
+    let row = entry;
+    for (let next = this.#successors.get(row); next; next = this.#successors.get(row)) row = next;
+    return row;
+  }
+
+  /**
+   * The engine has loaded: the files that waited for it become its tasks, in their rows,
+   * and start as they would have (`auto`, or the Upload button pressed meanwhile).
+   */
+  #handOver(engine: EngineModule): void {
+    const waiting = this.#waitingRows();
+    if (waiting.length === 0) return;
+    const replacements = new Map<FileEntry, FileEntry>();
+    let uploader: Uploader;
+    try {
+      uploader = this.#uploaderOf(engine);
+    } catch (error) {
+      // The endpoint was removed while the engine loaded: refused as any unconfigured add is.
+      console.error(error);
+      for (const entry of waiting)
+        replacements.set(entry, {
+          ...entry,
+          refusal: { code: 'not-configured' },
+          version: entry.version + 1,
+        });
+      this.#replaceRows(replacements);
+      this.#scheduleRender();
+      return;
+    }
+    for (const entry of waiting) {
+      this.#adopting = true;
+      let task: UploadTask;
+      try {
+        task = uploader.add(entry.file);
+      } finally {
+        this.#adopting = false;
+      }
+      replacements.set(entry, { ...entry, id: task.id, task, uploader, version: entry.version + 1 });
+    }
+    this.#replaceRows(replacements);
+    if (this.#host.auto || this.#startWhenHandedOver) uploader.start();
+    this.#startWhenHandedOver = false;
+    this.#scheduleRender();
+  }
+
+  /** The engine's code could not be fetched: the waiting files fail, and Retry loads it again. */
+  #engineUnavailable(error: unknown): void {
+    const waiting = this.#waitingRows();
+    if (waiting.length === 0) return;
+    const engineError = {
+      code: 'network' as const,
+      message: `<s3-upload> could not load its upload engine: ${(error as Error)?.message ?? String(error)}`,
+    };
+    const reason = errorText(this.#options.messages(), engineError);
+    const replacements = new Map<FileEntry, FileEntry>();
+    for (const entry of waiting) {
+      replacements.set(entry, { ...entry, engineError, version: entry.version + 1 });
+      this.#announcer.announce({ kind: 'failed', name: entry.path, reason });
+    }
+    this.#replaceRows(replacements);
     this.#scheduleRender();
   }
 
   /** Starts every queued file (the Upload button when `auto` is off). */
   start(): void {
+    if (this.#waitingRows().length > 0) this.#startWhenHandedOver = true;
     const uploaders = new Set<Uploader>();
     for (const entry of this.#entries.values()) if (entry.uploader) uploaders.add(entry.uploader);
     for (const uploader of uploaders) uploader.start();
@@ -362,6 +502,9 @@ export class UploadController implements ReactiveController {
     const uploaders = new Set<Uploader>();
     for (const entry of this.#entries.values()) if (entry.uploader) uploaders.add(entry.uploader);
     if (this.#uploader) uploaders.add(this.#uploader);
+    // Files still waiting for the engine never reach it.
+    for (const entry of this.entries) if (!entry.task && !entry.refusal) this.#forget(entry, false);
+    this.#scheduleRender();
     await Promise.all([...uploaders].map((uploader) => uploader.cancelAll()));
   }
 
@@ -402,12 +545,21 @@ export class UploadController implements ReactiveController {
   cancel(id: string): void {
     const entry = this.#entries.get(id);
     if (entry?.task && entry.uploader) void entry.uploader.cancel(entry.task.id);
+    // A file still waiting for the engine has nothing on S3: cancelling takes it off the list.
+    else if (entry && !entry.refusal) this.remove(id, true);
   }
 
   retry(id: string): void {
     const entry = this.#entries.get(id);
+    if (entry?.engineError) {
+      // The engine's code failed to load: wait for it again.
+      this.#replaceRows(new Map([[entry, { ...entry, engineError: undefined, version: entry.version + 1 }]]));
+      this.#scheduleRender();
+      void this.#load().catch(() => {});
+      return;
+    }
     if (!entry?.task || !entry.uploader) return;
-    let current: Uploader;
+    let current: Uploader | undefined;
     try {
       // Asked first: a configuration changed since the failure applies to the retry.
       current = this.uploader;
@@ -415,6 +567,8 @@ export class UploadController implements ReactiveController {
       console.error(error);
       return;
     }
+    // A row with a task means the engine has loaded, so `current` is there.
+    if (!current) return;
     if (entry.uploader === current) current.retry(entry.task.id);
     else this.#moveToEngine(entry, current);
   }
@@ -424,13 +578,16 @@ export class UploadController implements ReactiveController {
    * current engine as a new task, in the same place in the list.
    */
   #moveToEngine(entry: FileEntry, uploader: Uploader): void {
-    const task = uploader.add(entry.file);
-    const moved: FileEntry = { ...entry, id: task.id, task, uploader, version: entry.version + 1 };
-    // The engine's `file-added` listed it at the end already: put it back in the row's place.
-    this.#entries.delete(task.id);
-    const rows = [...this.#entries.values()].map((row) => (row === entry ? moved : row));
-    this.#entries.clear();
-    for (const row of rows) this.#entries.set(row.id, row);
+    this.#adopting = true;
+    let task: UploadTask;
+    try {
+      task = uploader.add(entry.file);
+    } finally {
+      this.#adopting = false;
+    }
+    this.#replaceRows(
+      new Map([[entry, { ...entry, id: task.id, task, uploader, version: entry.version + 1 }]]),
+    );
     if (this.#host.auto) uploader.start();
     this.#scheduleRender();
   }
@@ -468,12 +625,14 @@ export class UploadController implements ReactiveController {
     // Decoded at display size, off the row's first render; a row gone by then revokes it.
     void rowThumbnail(entry.file, THUMBNAIL_CSS_PIXELS).then((url) => {
       if (!url) return;
-      if (this.#entries.get(entry.id) !== entry) {
+      // The row may have been replaced meanwhile (its file handed to the engine).
+      const row = this.#current(entry);
+      if (this.#entries.get(row.id) !== row) {
         URL.revokeObjectURL(url);
         return;
       }
-      entry.thumbnail = url;
-      entry.version += 1;
+      row.thumbnail = url;
+      row.version += 1;
       this.#scheduleRender();
     });
   }
@@ -530,7 +689,8 @@ export class UploadController implements ReactiveController {
     const { task } = (event as UploaderEvent<'upload-started'>).detail;
     const entry = this.#entries.get(task.id);
     if (!entry) {
-      if (event.type !== 'file-added') return; // a row the user already removed
+      // A row the user already removed, or a file the element is handing over itself.
+      if (event.type !== 'file-added' || this.#adopting) return;
       // Also lists files an app adds through element.uploader directly.
       this.#listTask(uploader, task);
       this.#scheduleRender();

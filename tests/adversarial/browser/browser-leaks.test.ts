@@ -143,9 +143,9 @@ describe('case 10 in the browser: what the element shows, logs, emits, submits a
     remember("the user's JWT", token);
     watch(el);
     el.addFiles([seededFile('paused.bin', 16 * MiB)]);
-    const task = () => el.uploader.tasks[0];
+    const task = () => el.uploader?.tasks[0];
     await expect.poll(() => task()?.bytesUploaded ?? 0, { timeout: 30_000 }).toBeGreaterThan(0);
-    el.uploader.pause(task()!.id);
+    (await el.whenUploaderReady()).pause(task()!.id);
     await expect.poll(() => rowStatus(el, 'paused.bin'), { timeout: 30_000 }).toBe('paused');
     const stored = await indexedDbDump();
     // The record is there (so the scan below looks at something), with the key.
@@ -153,7 +153,7 @@ describe('case 10 in the browser: what the element shows, logs, emits, submits a
     surfaces.push({ where: 'IndexedDB', text: stored });
     surfaces.push({ where: 'localStorage and sessionStorage', text: storageDump() });
     surfaces.push({ where: 'element (paused)', text: rendered(el) });
-    await el.uploader.cancel(task()!.id);
+    await (await el.whenUploaderReady()).cancel(task()!.id);
     el.remove();
   });
 
@@ -169,7 +169,7 @@ describe('case 10 in the browser: what the element shows, logs, emits, submits a
     });
     el.addFiles([seededFile('refused.bin', 4000)]);
     await expect.poll(() => rowStatus(el, 'refused.bin'), { timeout: 30_000 }).toBe('failed');
-    expect(el.uploader.tasks[0]!.error?.code).toBe('credentials');
+    expect((await el.whenUploaderReady()).tasks[0]!.error?.code).toBe('credentials');
     surfaces.push({ where: 'element (credentials refused)', text: rendered(el) });
     el.remove();
   });
@@ -181,7 +181,7 @@ describe('case 10 in the browser: what the element shows, logs, emits, submits a
     el.keyFor = () => 'users/somebody-else/x.bin';
     el.addFiles([seededFile('elsewhere.bin', 4000)]);
     await expect.poll(() => rowStatus(el, 'elsewhere.bin'), { timeout: 30_000 }).toBe('failed');
-    expect(el.uploader.tasks[0]!.error?.code).toBe('invalid-key');
+    expect((await el.whenUploaderReady()).tasks[0]!.error?.code).toBe('invalid-key');
     surfaces.push({ where: 'element (invalid key)', text: rendered(el) });
     el.remove();
   });

@@ -71,7 +71,9 @@ export class UploadCard extends LitElement {
   get busy(): boolean {
     const element = this.renderRoot?.querySelector('s3-upload');
     if (!element?.endpoint) return false;
-    return element.uploader.tasks.some((t) => ['queued', 'uploading', 'pausing', 'paused'].includes(t.state));
+    // No engine yet (it loads after the first render): nothing can be under way.
+    const tasks = element.uploader?.tasks ?? [];
+    return tasks.some((t) => ['queued', 'uploading', 'pausing', 'paused'].includes(t.state));
   }
 
   /**

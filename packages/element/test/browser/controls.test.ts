@@ -52,7 +52,7 @@ describe('per-file controls against the real backend', () => {
     el.addFiles([big]);
     await expect.poll(() => statusOfRow(el, 'long.bin'), { timeout: 20_000 }).toBe('paused');
     expect(el.matches(':state(paused)')).toBe(true);
-    const task = el.uploader.tasks[0]!;
+    const task = (await el.whenUploaderReady()).tasks[0]!;
     const held = task.bytesUploaded;
     expect(held).toBeLessThan(big.size);
     await new Promise((r) => setTimeout(r, 500));
@@ -80,7 +80,7 @@ describe('per-file controls against the real backend', () => {
     // The event comes once the multipart upload is aborted on the server.
     await expect.poll(() => cancelled, { timeout: 20_000 }).toEqual(['gone.bin']);
     expect(statusOfRow(el, 'gone.bin')).toBe('cancelled');
-    const key = el.uploader.tasks[0]!.key!;
+    const key = (await el.whenUploaderReady()).tasks[0]!.key!;
     expect(await objectStatus(key, token)).toBe(404);
     expect(el.value).toEqual([]);
   });
@@ -99,7 +99,7 @@ describe('per-file controls against the real backend', () => {
     el.addFiles([f]);
     await expect.poll(() => statusOfRow(el, 'retry.bin'), { timeout: 20_000 }).toBe('failed');
     expect(failures).toEqual(['credentials']);
-    expect(el.uploader.tasks[0]!.error?.status).toBe(401);
+    expect((await el.whenUploaderReady()).tasks[0]!.error?.status).toBe(401);
     expect(rowOf(el, 'retry.bin').querySelector('[part="reason"]')!.textContent).toBe(
       'Not allowed to upload: sign in again.',
     );

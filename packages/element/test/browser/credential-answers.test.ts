@@ -46,7 +46,7 @@ describe('a bad credentials answer shows as the upload service’s fault (#14 it
       expect(reason, spoil).toBe(UNEXPECTED);
       expect(failures, spoil).toEqual([{ code: 'credentials', status: 200 }]);
       // No key was chosen: no request went to S3 on credentials the engine refused.
-      expect(el.uploader.tasks[0]?.key, spoil).toBeUndefined();
+      expect((await el.whenUploaderReady()).tasks[0]?.key, spoil).toBeUndefined();
       // Retried with backoff (a deploy may be in progress), but only a bounded number of times.
       expect(counts[spoil], spoil).toBeGreaterThan(1);
       expect(counts[spoil], spoil).toBeLessThanOrEqual(MOST_TOKEN_REQUESTS);

@@ -35,7 +35,7 @@ describe('honest states', () => {
     await throttle(2 * MiB);
     el.addFiles([file('pausing.bin', 15 * MiB)]);
     await expect
-      .poll(() => el.uploader.tasks[0]?.bytesUploaded ?? 0, { timeout: 20_000 })
+      .poll(() => el.uploader?.tasks[0]?.bytesUploaded ?? 0, { timeout: 20_000 })
       .toBeGreaterThan(4 * MiB);
     const texts = new Set<string>();
     const observer = new MutationObserver(() => texts.add(statusText(el, 'pausing.bin')));
@@ -52,7 +52,9 @@ describe('honest states', () => {
     await throttle(4 * MiB);
     const data = file('offline.bin', 10 * MiB);
     el.addFiles([data]);
-    await expect.poll(() => el.uploader.tasks[0]?.bytesUploaded ?? 0, { timeout: 20_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => el.uploader?.tasks[0]?.bytesUploaded ?? 0, { timeout: 20_000 })
+      .toBeGreaterThan(0);
     window.dispatchEvent(new Event('offline'));
     await expect
       .poll(() => statusText(el, 'offline.bin'), { timeout: 10_000 })
@@ -69,7 +71,9 @@ describe('honest states', () => {
     await throttle(4 * MiB);
     const data = file('again.bin', 8 * MiB);
     el.addFiles([data]);
-    await expect.poll(() => el.uploader.tasks[0]?.bytesUploaded ?? 0, { timeout: 20_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => el.uploader?.tasks[0]?.bytesUploaded ?? 0, { timeout: 20_000 })
+      .toBeGreaterThan(0);
     rowOf(el, 'again.bin').querySelector<HTMLButtonElement>('[part~="cancel-button"]')!.click();
     await expect.poll(() => statusOfRow(el, 'again.bin'), { timeout: 20_000 }).toBe('cancelled');
     await throttle(null);
@@ -86,7 +90,9 @@ describe('not losing uploads silently', () => {
     expect(unloadPrevented()).toBe(false);
     await throttle(2 * MiB);
     el.addFiles([file('signout.bin', 20 * MiB)]);
-    await expect.poll(() => el.uploader.tasks[0]?.bytesUploaded ?? 0, { timeout: 20_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => el.uploader?.tasks[0]?.bytesUploaded ?? 0, { timeout: 20_000 })
+      .toBeGreaterThan(0);
     await expect.poll(unloadPrevented, { timeout: 5_000 }).toBe(true);
     await expect
       .poll(() => commands.wireMeterOpenUploads(`users/${user}/`), { timeout: 10_000 })
@@ -154,9 +160,9 @@ describe('uploads a reload left behind', () => {
     await throttle(8 * MiB);
     el.addFiles([data]);
     await expect
-      .poll(() => el.uploader.tasks[0]?.bytesUploaded ?? 0, { timeout: 20_000 })
+      .poll(() => el.uploader?.tasks[0]?.bytesUploaded ?? 0, { timeout: 20_000 })
       .toBeGreaterThan(6 * MiB);
-    await el.uploader.destroy({ keepResumable: true });
+    await (await el.whenUploaderReady()).destroy({ keepResumable: true });
     el.remove();
     await throttle(null);
     return { user, token };
@@ -248,19 +254,19 @@ describe('uploads a reload left behind', () => {
       await throttle(8 * MiB);
       $(el, '[part="browse-button"]').click();
       await expect
-        .poll(() => el.uploader.tasks[0]?.bytesUploaded ?? 0, { timeout: 20_000 })
+        .poll(() => el.uploader?.tasks[0]?.bytesUploaded ?? 0, { timeout: 20_000 })
         .toBeGreaterThan(6 * MiB);
       expect(picker.opened).toBe(1);
       const handles = new FileHandleStore();
       expect(await handles.get(fingerprintOf(data))).toBeDefined();
-      await el.uploader.destroy({ keepResumable: true });
+      await (await el.whenUploaderReady()).destroy({ keepResumable: true });
       el.remove();
       await throttle(null);
 
       const after = await again(user, token);
       expect(await continueIt(after, data.name)).toBe(false);
       expect(picker.opened).toBe(1);
-      expect(after.uploader.tasks[0]?.resumed).toBe(true);
+      expect((await after.whenUploaderReady()).tasks[0]?.resumed).toBe(true);
       expect(await digest(await readBack(after.value[0]!, token))).toBe(await digest(data));
       // Stored: nothing left to continue, so the handle is not kept any longer.
       await expect.poll(() => handles.get(fingerprintOf(data))).toBeUndefined();
@@ -313,19 +319,19 @@ describe('uploads a reload left behind', () => {
       ]);
       const path = `${album.name}/${data.name}`;
       await expect
-        .poll(() => el.uploader.tasks[0]?.bytesUploaded ?? 0, { timeout: 20_000 })
+        .poll(() => el.uploader?.tasks[0]?.bytesUploaded ?? 0, { timeout: 20_000 })
         .toBeGreaterThan(6 * MiB);
       const handles = new FileHandleStore();
       const kept = await handles.get(fingerprintOf(data));
       expect(kept && 'directory' in kept ? kept.path : kept).toEqual([data.name]);
       await handles.close();
-      await el.uploader.destroy({ keepResumable: true });
+      await (await el.whenUploaderReady()).destroy({ keepResumable: true });
       el.remove();
       await throttle(null);
 
       const after = await again(user, token);
       expect(await continueIt(after, path)).toBe(false);
-      expect(after.uploader.tasks[0]?.resumed).toBe(true);
+      expect((await after.whenUploaderReady()).tasks[0]?.resumed).toBe(true);
       expect(after.value[0]).toMatch(new RegExp(`/${album.name}/${data.name}$`));
       expect(await digest(await readBack(after.value[0]!, token))).toBe(await digest(data));
     } finally {
@@ -342,9 +348,9 @@ describe('uploads a reload left behind', () => {
       await throttle(8 * MiB);
       $(el, '[part="browse-button"]').click();
       await expect
-        .poll(() => el.uploader.tasks[0]?.bytesUploaded ?? 0, { timeout: 20_000 })
+        .poll(() => el.uploader?.tasks[0]?.bytesUploaded ?? 0, { timeout: 20_000 })
         .toBeGreaterThan(6 * MiB);
-      await el.uploader.destroy({ keepResumable: true });
+      await (await el.whenUploaderReady()).destroy({ keepResumable: true });
       el.remove();
       await throttle(null);
       // The user edits the file meanwhile: other bytes, another size and date.
@@ -359,7 +365,7 @@ describe('uploads a reload left behind', () => {
           () => after.shadowRoot!.querySelector('[part~="interrupted-item"] [part~="reason"]')?.textContent,
         )
         .toContain(`“${data.name}” has changed since this upload began`);
-      expect(after.uploader.tasks).toHaveLength(0);
+      expect((await after.whenUploaderReady()).tasks).toHaveLength(0);
       expect(picker.opened).toBe(1);
     } finally {
       picker.restore();
@@ -392,7 +398,7 @@ describe('uploads a reload left behind', () => {
     item.querySelector<HTMLButtonElement>('[part~="continue-button"]')!.click();
     await expect.poll(() => statusOfRow(el, data.name), { timeout: 30_000 }).toBe('succeeded');
     expect(chooser).toBe(false);
-    expect(el.uploader.tasks[0]?.resumed).toBe(true);
+    expect((await el.whenUploaderReady()).tasks[0]?.resumed).toBe(true);
     expect(await digest(await readBack(el.value[0]!, token))).toBe(await digest(data));
     await root.removeEntry(handle.name);
   });
@@ -422,7 +428,7 @@ describe('uploads a reload left behind', () => {
         () => el.shadowRoot!.querySelector('[part~="interrupted-item"] [part~="reason"]')?.textContent ?? '',
       )
       .toContain('“other.bin” is not “pick.bin”');
-    expect(el.uploader.tasks).toHaveLength(0);
+    expect((await el.whenUploaderReady()).tasks).toHaveLength(0);
     expect(await commands.wireMeterOpenUploads(`users/${user}/`)).toHaveLength(1);
     item.querySelector<HTMLButtonElement>('[part~="discard-button"]')!.click();
     await expect

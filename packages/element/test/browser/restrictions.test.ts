@@ -38,7 +38,7 @@ describe('restrictions refuse files with a visible reason and never upload them'
     expect(rowOf(el, 'a.pdf').dataset.status).toBe('queued');
     expect(rowOf(el, 'b.PNG').dataset.status).toBe('queued');
     // Refused files never reach the engine.
-    expect(el.uploader.tasks.map((t) => t.name)).toEqual(['a.pdf', 'b.PNG']);
+    expect((await el.whenUploaderReady()).tasks.map((t) => t.name)).toEqual(['a.pdf', 'b.PNG']);
     expect($(el, '[part="hint"]').textContent).toBe(
       'Accepted: image/*,.pdf · Up to 1 kB each · At most 2 files',
     );
@@ -66,7 +66,7 @@ describe('restrictions refuse files with a visible reason and never upload them'
       .poll(() => rows(el).map((r) => `${r.querySelector('[part="name"]')?.textContent}:${r.dataset.status}`))
       // The refused row first: rows that need the user lead the list.
       .toEqual(['third.bin:refused', 'second.bin:queued']);
-    expect(el.uploader.tasks.map((t) => t.name)).toEqual(['second.bin']);
+    expect((await el.whenUploaderReady()).tasks.map((t) => t.name)).toEqual(['second.bin']);
     expect($$(el, 'input')[0]!.hasAttribute('multiple')).toBe(false);
   });
 
@@ -80,5 +80,6 @@ describe('restrictions refuse files with a visible reason and never upload them'
       'Uploads are not configured on this page.',
     );
     expect(() => el.uploader).toThrow(/endpoint attribute/);
+    await expect(el.whenUploaderReady()).rejects.toThrow(/endpoint attribute/);
   });
 });
