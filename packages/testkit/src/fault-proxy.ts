@@ -25,8 +25,10 @@ export interface SeenRequest {
  * What to do with one request: `undefined` forwards it untouched; otherwise answer with a
  * status and body, wait first, forward at once but hold the answer (a slow transfer whose
  * request was authenticated on arrival), forward it and cut the connection instead of
- * answering (the server acted, the client never hears: a crash before the answer), cut the
- * connection, or hang until the client gives up.
+ * answering (the server acted, the client never hears: a crash before the answer), forward it
+ * and change a 200 answer's body (`rewrite`: a real answer turned into the one a test needs,
+ * e.g. the token server's with S3 pointed at another proxy), cut the connection, or hang
+ * until the client gives up.
  */
 export type Fault =
   | undefined
@@ -34,6 +36,7 @@ export type Fault =
   | { delayMs: number }
   | { delayAnswerMs: number }
   | { dropAnswer: true }
+  | { rewrite: (body: string) => string }
   | { destroy: true }
   | { hang: true };
 
@@ -145,14 +148,11 @@ export class FaultProxy {
       res.end(fault.body ?? '');
       return;
     }
-    await this.#forward(
-      req,
-      res,
-      body,
-      seen,
-      fault && 'delayAnswerMs' in fault ? fault.delayAnswerMs : 0,
-      fault !== undefined && 'dropAnswer' in fault,
-    );
+    await this.#forward(req, res, body, seen, {
+      delayAnswerMs: fault && 'delayAnswerMs' in fault ? fault.delayAnswerMs : 0,
+      dropAnswer: fault !== undefined && 'dropAnswer' in fault,
+      ...(fault && 'rewrite' in fault ? { rewrite: fault.rewrite } : {}),
+    });
   }
 
   #forward(
@@ -160,9 +160,9 @@ export class FaultProxy {
     res: ServerResponse,
     body: Buffer | undefined,
     seen: SeenRequest,
-    delayAnswerMs: number,
-    dropAnswer = false,
+    answering: { delayAnswerMs: number; dropAnswer: boolean; rewrite?: (body: string) => string },
   ): Promise<void> {
+    const { delayAnswerMs, dropAnswer, rewrite } = answering;
     return new Promise((resolve) => {
       const upstream = httpRequest(
         {
@@ -188,6 +188,20 @@ export class FaultProxy {
           if (delayAnswerMs > 0) {
             answer.pause();
             await new Promise((r) => setTimeout(r, delayAnswerMs));
+          }
+          if (rewrite && answer.statusCode === 200) {
+            try {
+              const chunks: Buffer[] = [];
+              for await (const chunk of answer) chunks.push(chunk as Buffer);
+              const payload = Buffer.from(rewrite(Buffer.concat(chunks).toString('utf8')));
+              const { 'transfer-encoding': _chunked, ...headers } = answer.headers;
+              res.writeHead(200, { ...headers, 'content-length': String(payload.length) });
+              res.end(payload);
+            } catch {
+              res.destroy();
+            }
+            resolve();
+            return;
           }
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(res);

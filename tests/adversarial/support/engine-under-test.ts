@@ -1,4 +1,4 @@
-import { Uploader, type UploaderOptions, type UploadTask } from '@s3up/core';
+import { Uploader, type UploaderOptions } from '@s3up/core';
 import { MiB } from '@s3up/testkit/random-file';
 import type { TokenServerUnderTest } from './token-server-under-test.js';
 
@@ -77,20 +77,4 @@ function reportOf(detail: object): string {
 }
 
 /** Resolves when the task is final (succeeded, failed or cancelled). */
-export function settled(uploader: Uploader, task: UploadTask): Promise<UploadTask> {
-  const final = () =>
-    ['succeeded', 'failed', 'cancelled'].includes(uploader.get(task.id)?.state ?? task.state);
-  return new Promise((resolve) => {
-    if (final()) return resolve(task);
-    const check = () => {
-      if (!final()) return;
-      for (const type of ['upload-succeeded', 'upload-failed', 'upload-cancelled'] as const) {
-        uploader.removeEventListener(type, check);
-      }
-      resolve(uploader.get(task.id) ?? task);
-    };
-    for (const type of ['upload-succeeded', 'upload-failed', 'upload-cancelled'] as const) {
-      uploader.addEventListener(type, check);
-    }
-  });
-}
+export { settled } from '@s3up/testkit/engine-events';

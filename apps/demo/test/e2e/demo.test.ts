@@ -13,6 +13,7 @@ import { renditionKey } from '@s3up/contract';
 import { chromiumArgs, chromiumPath, s3Client } from '@s3up/testkit';
 // inject('localS3') is typed by the testkit's globalSetup.
 import type {} from '@s3up/testkit/global-setup';
+import { statusOf } from '@s3up/testkit/s3-status';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { localBackend } from '../../src/server/backend-config.js';
@@ -129,13 +130,6 @@ function rfc2047(text: string): string {
 async function bytesOf(key: string): Promise<Buffer> {
   const object = await service.send(new GetObjectCommand({ Bucket: local.bucket, Key: key }));
   return Buffer.from(await object.Body!.transformToByteArray());
-}
-
-function statusOf(promise: Promise<unknown>): Promise<number> {
-  return promise.then(
-    () => 200,
-    (error: { $metadata?: { httpStatusCode?: number } }) => error.$metadata?.httpStatusCode ?? -1,
-  );
 }
 
 beforeAll(async () => {

@@ -1,13 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { s3Client } from '@s3up/testkit';
+import { FaultProxy, type SeenRequest } from '@s3up/testkit/fault-proxy';
 import { mintToken } from '@s3up/testkit/jwt';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { s3up } from '../support/cli-harness.js';
@@ -23,65 +22,31 @@ const PARTS = 4;
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const bin = fileURLToPath(new URL('../../src/bin.ts', import.meta.url));
 
-interface PartRequest {
-  run: number;
-  uploadId: string;
-  partNumber: number;
-  bytes: number;
-  status: number | 'held';
-}
-
 let dir: string;
 let file: string;
 let sha: string;
-let proxy: Server;
-let proxyUrl: string;
-let run = 1;
+/** In front of the token server: its answers point S3 at `s3Proxy`. */
+let tokenProxy: FaultProxy;
+/** In front of S3: every request counted on the wire, and parts held in run 1. */
+let s3Proxy: FaultProxy;
+/** Where run 2's requests start in `s3Proxy.seen`. */
+let run2From = Number.POSITIVE_INFINITY;
 /**
  * Hold UploadPart requests once this many parts were stored (run 1 only): the Ctrl-C then lands
  * mid-upload. With --concurrency 2 the fourth part is requested only after two are stored.
  */
 let holdAfter: number | undefined = 2;
 let onHeld: (() => void) | undefined;
-const parts: PartRequest[] = [];
-const creates: number[] = [];
 
-function forward(
-  req: IncomingMessage,
-  res: ServerResponse,
-  target: URL,
-  body: Buffer,
-  rewrite?: (text: string) => string,
-) {
-  const upstream = request(
-    { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
-    (answer) => {
-      const chunks: Buffer[] = [];
-      answer.on('data', (c: Buffer) => chunks.push(c));
-      answer.on('end', () => {
-        let payload = Buffer.concat(chunks);
-        const headers = { ...answer.headers };
-        if (rewrite && answer.statusCode === 200) {
-          payload = Buffer.from(rewrite(payload.toString('utf8')));
-          headers['content-length'] = String(payload.length);
-        }
-        // HEAD answers keep S3's content-length: it is the object's size, not this body's.
-        res.writeHead(answer.statusCode ?? 502, headers);
-        res.end(payload);
-        const url = new URL(req.url ?? '/', 'http://x');
-        if (req.method === 'PUT' && url.searchParams.has('partNumber'))
-          parts.push({
-            run,
-            uploadId: url.searchParams.get('uploadId') ?? '',
-            partNumber: Number(url.searchParams.get('partNumber')),
-            bytes: body.length,
-            status: answer.statusCode ?? 0,
-          });
-      });
-    },
-  );
-  upstream.on('error', () => res.destroy());
-  upstream.end(body);
+/** The UploadPart requests of a run: a held one has no status (never answered). */
+function partsOf(run: 1 | 2): SeenRequest[] {
+  const seen = run === 1 ? s3Proxy.seen.slice(0, run2From) : s3Proxy.seen.slice(run2From);
+  return seen.filter((r) => r.operation === 'UploadPart');
+}
+
+function createsIn(run: 1 | 2): number {
+  const seen = run === 1 ? s3Proxy.seen.slice(0, run2From) : s3Proxy.seen.slice(run2From);
+  return seen.filter((r) => r.operation === 'CreateMultipartUpload').length;
 }
 
 beforeAll(async () => {
@@ -90,54 +55,22 @@ beforeAll(async () => {
   const bytes = randomBytes(PARTS * 5 * MiB);
   sha = createHash('sha256').update(bytes).digest('hex');
   await writeFile(file, bytes);
-  const s3 = new URL(local.endpoint);
-  const tokens = new URL(tokenServer.url);
-  proxy = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    try {
-      for await (const c of req) chunks.push(c as Buffer);
-    } catch {
-      // The client went away mid-body (Ctrl-C aborts parts in flight): nothing to forward.
-      res.destroy();
-      return;
-    }
-    const body = Buffer.concat(chunks);
-    const url = new URL(req.url ?? '/', 'http://x');
-    if (url.pathname.endsWith('/credentials')) {
-      // The token server's answer, with S3 pointed at this proxy.
-      return forward(req, res, tokens, body, (text) =>
-        JSON.stringify({ ...JSON.parse(text), endpoint: proxyUrl, forcePathStyle: true }),
-      );
-    }
-    if (req.method === 'POST' && url.searchParams.has('uploads')) creates.push(run);
-    const stored = parts.filter((p) => p.run === run && p.status === 200).length;
-    if (
-      req.method === 'PUT' &&
-      url.searchParams.has('partNumber') &&
-      holdAfter !== undefined &&
-      stored >= holdAfter
-    ) {
-      // Never answered: the client sees a slow link, then Ctrl-C aborts it.
-      parts.push({
-        run,
-        uploadId: url.searchParams.get('uploadId') ?? '',
-        partNumber: Number(url.searchParams.get('partNumber')),
-        bytes: body.length,
-        status: 'held',
-      });
-      onHeld?.();
-      req.socket.on('close', () => res.destroy());
-      return;
-    }
-    forward(req, res, s3, body);
+  s3Proxy = await FaultProxy.start(local.endpoint, (request) => {
+    if (request.operation !== 'UploadPart' || holdAfter === undefined) return undefined;
+    const stored = partsOf(1).filter((p) => p.status === 200).length;
+    if (stored < holdAfter) return undefined;
+    // Never answered: the client sees a slow link, then Ctrl-C aborts it.
+    onHeld?.();
+    return { hang: true };
   });
-  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
-  proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  // The token server's answer, with S3 pointed at the S3 proxy.
+  tokenProxy = await FaultProxy.start(tokenServer.url, () => ({
+    rewrite: (text) => JSON.stringify({ ...JSON.parse(text), endpoint: s3Proxy.url, forcePathStyle: true }),
+  }));
 });
 
 afterAll(async () => {
-  proxy.closeAllConnections();
-  await new Promise((r) => proxy.close(r));
+  await Promise.all([tokenProxy.close(), s3Proxy.close()]);
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -167,7 +100,7 @@ function start(token: string): {
       env: {
         PATH: process.env.PATH ?? '/usr/bin',
         HOME: dir,
-        S3UP_TOKEN_URL: `${proxyUrl}/credentials`,
+        S3UP_TOKEN_URL: `${tokenProxy.url}/credentials`,
         S3UP_TOKEN: token,
         S3UP_RESUME_FILE: join(dir, 'uploads.json'),
       },
@@ -202,19 +135,19 @@ describe('s3up upload: Ctrl-C pauses, the same command resumes', () => {
       { uploadId: string }
     >;
     const uploadId = Object.values(records)[0]!.uploadId;
-    const storedInRun1 = parts.filter((p) => p.run === 1 && p.status === 200);
+    const storedInRun1 = partsOf(1).filter((p) => p.status === 200);
     expect(storedInRun1.length).toBeGreaterThanOrEqual(2);
     expect(storedInRun1.length).toBeLessThan(PARTS);
-    expect(new Set(parts.filter((p) => p.run === 1).map((p) => p.uploadId))).toEqual(new Set([uploadId]));
+    expect(new Set(partsOf(1).map((p) => p.uploadId))).toEqual(new Set([uploadId]));
 
-    run = 2;
+    run2From = s3Proxy.seen.length;
     holdAfter = undefined;
     // The second run in-process (the same runCli the binary calls): no second process start.
     const second = await s3up(
       ['upload', file, '--to', 'resumed/', '--part-size', '5', '--concurrency', '2', '--json'],
       {
         env: {
-          S3UP_TOKEN_URL: `${proxyUrl}/credentials`,
+          S3UP_TOKEN_URL: `${tokenProxy.url}/credentials`,
           S3UP_TOKEN: token,
           S3UP_RESUME_FILE: join(dir, 'uploads.json'),
         },
@@ -229,17 +162,17 @@ describe('s3up upload: Ctrl-C pauses, the same command resumes', () => {
     expect(out.uploads[0]).toMatchObject({ size: PARTS * 5 * MiB, resumed: true });
 
     // On the wire: no new multipart upload, the same UploadId, none of the stored parts again.
-    expect(creates).toEqual([1]);
-    const run2 = parts.filter((p) => p.run === 2);
+    expect([createsIn(1), createsIn(2)]).toEqual([1, 0]);
+    const run2 = partsOf(2);
     expect(new Set(run2.map((p) => p.uploadId))).toEqual(new Set([uploadId]));
-    const numbers1 = new Set(storedInRun1.map((p) => p.partNumber));
-    expect(run2.filter((p) => numbers1.has(p.partNumber))).toEqual([]);
+    const numbers1 = new Set(storedInRun1.map((p) => p.partNumber ?? 0));
+    expect(run2.filter((p) => numbers1.has(p.partNumber ?? 0))).toEqual([]);
     const storedInRun2 = run2.filter((p) => p.status === 200);
-    expect([...numbers1, ...storedInRun2.map((p) => p.partNumber)].sort((a, b) => a - b)).toEqual(
+    expect([...numbers1, ...storedInRun2.map((p) => p.partNumber ?? 0)].sort((a, b) => a - b)).toEqual(
       Array.from({ length: PARTS }, (_, i) => i + 1),
     );
     // Bytes: the second run sent exactly what the first had not stored.
-    const bytes = (list: PartRequest[]) => list.reduce((n, p) => n + p.bytes, 0);
+    const bytes = (list: SeenRequest[]) => list.reduce((n, p) => n + p.bodyBytes, 0);
     expect(bytes(storedInRun2)).toBe(PARTS * 5 * MiB - bytes(storedInRun1));
 
     const object = await s3Client(local, local.service).send(

@@ -1,13 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, request, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { s3Client, stsClient } from '@s3up/testkit';
+import { FaultProxy } from '@s3up/testkit/fault-proxy';
 import { mintToken } from '@s3up/testkit/jwt';
 import { buildSessionPolicy, serializeSessionPolicy } from '@s3up/token-server/policy';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -125,35 +126,13 @@ describe('s3up upload with credentials that expire during the run', () => {
   const token = randomBytes(16).toString('hex');
   const sessions = new Set<string>();
   let server: Server;
-  let slowS3: Server;
+  let slowS3: FaultProxy;
   let url: string;
-  let slowEndpoint: string;
   beforeAll(async () => {
     // S3 through a proxy that holds each request 300 ms: the 12 requests of a 50 MiB upload
     // in 5 MiB parts, one at a time, then take over 3.6 s on any machine, well past a 2 s
     // session, so the run must refresh (a fast idle machine finished within one session).
-    const target = new URL(local.endpoint);
-    slowS3 = createServer((req, res) => {
-      setTimeout(() => {
-        const upstream = request(
-          {
-            host: target.hostname,
-            port: target.port,
-            method: req.method,
-            path: req.url,
-            headers: req.headers,
-          },
-          (answer) => {
-            res.writeHead(answer.statusCode ?? 502, answer.headers);
-            answer.pipe(res);
-          },
-        );
-        upstream.on('error', () => res.destroy());
-        req.pipe(upstream);
-      }, 300);
-    });
-    await new Promise<void>((r) => slowS3.listen(0, '127.0.0.1', r));
-    slowEndpoint = `http://127.0.0.1:${(slowS3.address() as AddressInfo).port}`;
+    slowS3 = await FaultProxy.start(local.endpoint, () => ({ delayMs: 300 }));
     const sts = stsClient(local, local.service);
     server = createServer(async (req, res) => {
       if (
@@ -188,7 +167,7 @@ describe('s3up upload with credentials that expire during the run', () => {
           serverTime: new Date().toISOString(),
           bucket: local.bucket,
           region: local.region,
-          endpoint: slowEndpoint,
+          endpoint: slowS3.url,
           forcePathStyle: true,
           requestChecksumCalculation: 'WHEN_REQUIRED',
           prefix,
@@ -201,7 +180,7 @@ describe('s3up upload with credentials that expire during the run', () => {
   });
   afterAll(async () => {
     await new Promise((r) => server.close(r));
-    await new Promise((r) => slowS3.close(r));
+    await slowS3.close();
   });
 
   it('refreshes them and still completes byte-exact', async () => {

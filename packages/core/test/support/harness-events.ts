@@ -1,17 +1,7 @@
-import type { Uploader, UploadTask } from '../../src/index.js';
+import type { Uploader } from '../../src/index.js';
 
-/** Resolves when the task reaches a final state. */
-export function settled(up: Uploader, task: UploadTask): Promise<UploadTask> {
-  return new Promise((resolve) => {
-    const check = () => {
-      if (['succeeded', 'failed', 'cancelled'].includes(task.state)) resolve(task);
-    };
-    for (const type of ['upload-succeeded', 'upload-failed', 'upload-cancelled'] as const) {
-      up.addEventListener(type, check);
-    }
-    check();
-  });
-}
+/** Resolves when the task reaches a final state (one `settled` for every suite: the testkit's). */
+export { settled } from '@s3up/testkit/engine-events';
 
 /** Resolves at the first event of `type` for which `when` holds. */
 export function nextEvent<K extends Parameters<Uploader['addEventListener']>[0]>(
