@@ -1,17 +1,9 @@
-import type {
-  ImageOptions,
-  ThumbnailOption,
-  Uploader,
-  UploaderEvent,
-  UploaderEventMap,
-  UploaderEventType,
-  UploadTask,
-} from '@s3up/core';
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { Uploader, UploaderEvent, UploadTask } from '@s3up/core';
+import type { ReactiveController } from 'lit';
 import { Announcer } from './announcer.js';
 import { relativePathOf } from './dropped-files.js';
-import { type EngineModule, loadEngine, loadedEngine, whenIdle } from './engine-loader.js';
-import { S3UploadElementError } from './errors.js';
+import { ElementEngine, type UploadHost } from './element-engine.js';
+import { type EngineModule, loadEngine, whenIdle } from './engine-loader.js';
 import { S3UploadEvent, type S3UploadEventDetails, type S3UploadEventType } from './events.js';
 import { type FileEntry, statusOf } from './file-entry.js';
 import type { Messages } from './messages/catalog.js';
@@ -22,57 +14,6 @@ import { rowThumbnail } from './row-thumbnail.js';
 /** The row thumbnail's edge in CSS pixels (`--s3-upload-thumbnail-size`, 2.5rem). */
 const THUMBNAIL_CSS_PIXELS = 40;
 
-/** What the controller reads from and reports to its element. */
-export interface UploadHost extends ReactiveControllerHost, EventTarget {
-  endpoint: string | undefined;
-  concurrency: number | undefined;
-  partSize: number | undefined;
-  auto: boolean;
-  /** Report each success to the token server's `POST /uploads` when it offers receipts. */
-  receipts: boolean;
-  multiple: boolean;
-  accept: string | undefined;
-  maxFileSize: number | undefined;
-  maxFiles: number | undefined;
-  keyFor: ((file: File, ctx: { prefix: string; id: string }) => string) | undefined;
-  credentialsRequest: ((init: RequestInit) => RequestInit | Promise<RequestInit>) | undefined;
-  /** Photos: the engine's `images` option (see imagesOption). */
-  maxDimension: number | undefined;
-  imageFormat: 'same' | 'jpeg' | 'webp' | 'avif' | undefined;
-  imageQuality: number | undefined;
-  keepOriginal: boolean;
-  keepLocation: boolean;
-  thumbnails: string | readonly ThumbnailOption[] | undefined;
-}
-
-/**
- * The engine's `images` option from the element's photo attributes. `thumbnails` is
- * `"320"`, `"320 1280:jpeg"` (width[:format], by spaces or commas) or the engine's array.
- */
-export function imagesOption(host: UploadHost): ImageOptions {
-  const thumbnails =
-    typeof host.thumbnails === 'string'
-      ? host.thumbnails
-          .split(/[\s,]+/)
-          .filter((t) => t !== '')
-          .map((t) => {
-            const [width, format] = t.split(':');
-            return {
-              width: Number(width),
-              ...(format ? { format: format as ThumbnailOption['format'] } : {}),
-            };
-          })
-      : [...(host.thumbnails ?? [])];
-  return {
-    stripLocation: !host.keepLocation,
-    keepOriginal: host.keepOriginal,
-    ...(host.maxDimension !== undefined ? { maxDimension: host.maxDimension } : {}),
-    ...(host.imageFormat ? { format: host.imageFormat } : {}),
-    ...(host.imageQuality !== undefined ? { quality: host.imageQuality } : {}),
-    ...(thumbnails.length > 0 ? { thumbnails } : {}),
-  };
-}
-
 /** What the element gives its controller besides its configuration. */
 export interface UploadControllerOptions {
   /** The element's texts in its current language (refusal reasons, announcements). */
@@ -80,19 +21,6 @@ export interface UploadControllerOptions {
   /** The set of uploaded keys changed; `byUser` says whether to fire `s3-change`. */
   onValueChanged(byUser: boolean): void;
 }
-
-const ENGINE_EVENTS: readonly UploaderEventType[] = [
-  'file-added',
-  'upload-started',
-  'upload-progress',
-  'upload-pausing',
-  'upload-paused',
-  'upload-resumed',
-  'upload-succeeded',
-  'upload-failed',
-  'upload-cancelled',
-  'all-done',
-];
 
 /**
  * Progress redraws the list at most this often: 4 times a second. A bar redrawn on every
@@ -119,8 +47,7 @@ export class UploadController implements ReactiveController {
   readonly #options: UploadControllerOptions;
   readonly #entries = new Map<string, FileEntry>();
   readonly #announcer: Announcer;
-  #uploader: Uploader | undefined;
-  #uploaderConfig = '';
+  readonly #engine: ElementEngine;
   #frame: number | undefined;
   #progressTimer: ReturnType<typeof setTimeout> | undefined;
   #lastRender = Number.NEGATIVE_INFINITY;
@@ -130,6 +57,10 @@ export class UploadController implements ReactiveController {
   constructor(host: UploadHost, options: UploadControllerOptions) {
     this.#host = host;
     this.#options = options;
+    this.#engine = new ElementEngine(host, {
+      onEvent: (uploader, event) => this.#onEngineEvent(uploader, event),
+      pathOf: (taskId) => this.#entries.get(taskId)?.path,
+    });
     this.#announcer = new Announcer((batch) => {
       this.#announcement = announcementText(options.messages(), batch);
       host.requestUpdate();
@@ -195,12 +126,7 @@ export class UploadController implements ReactiveController {
    * @throws {S3UploadElementError} `engine` when `endpoint` is not set.
    */
   get uploader(): Uploader | undefined {
-    const engine = loadedEngine();
-    if (!engine) {
-      this.#checkEndpoint();
-      return undefined;
-    }
-    return this.#uploaderOf(engine);
+    return this.#engine.uploader;
   }
 
   /**
@@ -211,8 +137,8 @@ export class UploadController implements ReactiveController {
    *   not be created; the load's own error when its code could not be fetched.
    */
   async whenUploaderReady(): Promise<Uploader> {
-    this.#checkEndpoint();
-    return this.#uploaderOf(await this.#load());
+    this.#engine.checkEndpoint();
+    return this.#engine.uploaderOf(await this.#load());
   }
 
   /** Loads the engine and hands it the files that waited for it. */
@@ -226,76 +152,6 @@ export class UploadController implements ReactiveController {
         this.#engineUnavailable(error);
         throw error;
       },
-    );
-  }
-
-  #checkEndpoint(): void {
-    if (!this.#host.endpoint) {
-      throw new S3UploadElementError(
-        'engine',
-        '<s3-upload> has no endpoint: set its endpoint attribute to your token server\'s credentials URL, e.g. endpoint="/api/uploads/credentials"',
-      );
-    }
-  }
-
-  #uploaderOf(engine: EngineModule): Uploader {
-    const config = JSON.stringify([
-      this.#host.endpoint,
-      this.#host.concurrency,
-      this.#host.partSize,
-      this.#host.receipts,
-      imagesOption(this.#host),
-    ]);
-    if (this.#uploader && config !== this.#uploaderConfig && !this.#busy(this.#uploader)) {
-      this.#retire(this.#uploader);
-      this.#uploader = undefined;
-    }
-    if (this.#uploader) return this.#uploader;
-    this.#checkEndpoint();
-    const endpoint = this.#host.endpoint as string;
-    try {
-      this.#uploader = new engine.Uploader({
-        credentials: {
-          url: endpoint,
-          // Read the hook at request time, so an app may set it after the first upload.
-          request: (init) => this.#host.credentialsRequest?.(init) ?? init,
-        },
-        ...(this.#host.concurrency !== undefined ? { concurrency: this.#host.concurrency } : {}),
-        ...(this.#host.partSize !== undefined ? { partSize: this.#host.partSize } : {}),
-        keyFor: (file, ctx) => this.#keyFor(engine, file, ctx),
-        receipts: this.#host.receipts,
-        images: imagesOption(this.#host),
-        // The element starts files itself, so that `auto` can change after the first upload.
-        autoStart: false,
-      });
-    } catch (cause) {
-      throw new S3UploadElementError(
-        'engine',
-        `<s3-upload> could not create its uploader (check the endpoint, concurrency and part-size attributes): ${(cause as Error).message}`,
-        { cause },
-      );
-    }
-    this.#uploaderConfig = config;
-    this.#attach(this.#uploader);
-    return this.#uploader;
-  }
-
-  #keyFor(engine: EngineModule, file: File, ctx: { prefix: string; id: string }): string {
-    if (this.#host.keyFor) return this.#host.keyFor(file, ctx);
-    // Default: the engine's `<prefix><id>/<name>` with its own name cleaning (NFC, no control
-    // or bidi characters, no dot segments, 1024 bytes), keeping the folder path of folder uploads.
-    // A photo re-encoded by the engine is a new File with a new extension: its row still knows
-    // the folder path, and the new name replaces the last segment.
-    const path = this.#entries.get(ctx.id)?.path;
-    const name =
-      file.webkitRelativePath ||
-      (path === undefined ? file.name : `${path.slice(0, path.lastIndexOf('/') + 1)}${file.name}`);
-    return engine.defaultKey(ctx.prefix, ctx.id, name);
-  }
-
-  #busy(uploader: Uploader): boolean {
-    return uploader.tasks.some(
-      (t) => t.state === 'queued' || t.state === 'uploading' || t.state === 'pausing' || t.state === 'paused',
     );
   }
 
@@ -432,7 +288,7 @@ export class UploadController implements ReactiveController {
     const replacements = new Map<FileEntry, FileEntry>();
     let uploader: Uploader;
     try {
-      uploader = this.#uploaderOf(engine);
+      uploader = this.#engine.uploaderOf(engine);
     } catch (error) {
       // The endpoint was removed while the engine loaded: refused as any unconfigured add is.
       console.error(error);
@@ -501,7 +357,7 @@ export class UploadController implements ReactiveController {
   async cancelAll(): Promise<void> {
     const uploaders = new Set<Uploader>();
     for (const entry of this.#entries.values()) if (entry.uploader) uploaders.add(entry.uploader);
-    if (this.#uploader) uploaders.add(this.#uploader);
+    if (this.#engine.current) uploaders.add(this.#engine.current);
     // Files still waiting for the engine never reach it.
     for (const entry of this.entries) if (!entry.task && !entry.refusal) this.#forget(entry, false);
     this.#scheduleRender();
@@ -650,28 +506,6 @@ export class UploadController implements ReactiveController {
       thumbnail: undefined,
       version: 0,
     });
-  }
-
-  readonly #listeners = new Map<UploaderEventType, (event: Event) => void>();
-
-  #attach(uploader: Uploader): void {
-    for (const type of ENGINE_EVENTS) {
-      const listener = (event: Event) =>
-        this.#onEngineEvent(uploader, event as UploaderEventMap[typeof type]);
-      this.#listeners.set(type, listener);
-      uploader.addEventListener(type, listener);
-    }
-  }
-
-  /**
-   * Lets go of a replaced engine: no more of its events, and `destroy()` so that it stops
-   * listening for online/offline and releases its S3 client. Only idle engines are
-   * replaced, so nothing is cancelled by this; its finished rows stay in the list.
-   */
-  #retire(uploader: Uploader): void {
-    for (const [type, listener] of this.#listeners) uploader.removeEventListener(type, listener);
-    this.#listeners.clear();
-    void uploader.destroy();
   }
 
   #onEngineEvent(uploader: Uploader, event: UploaderEvent): void {
