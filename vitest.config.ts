@@ -2,6 +2,7 @@ import { playwright } from '@vitest/browser-playwright';
 import { defaultClientConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 import { extraPagesCommands } from './packages/core/test/support/extra-pages-commands.ts';
+import { engineFetchCommands } from './packages/element/test/support/engine-fetch-commands.ts';
 import { spoiledAnswersCommands } from './packages/element/test/support/spoiled-answers-commands.ts';
 import { chromiumArgs, chromiumPath } from './packages/testkit/src/chromium.ts';
 import { wireMeterCommands } from './packages/testkit/src/wire-meter-commands.ts';
@@ -83,6 +84,8 @@ export default defineConfig({
               ...networkDropCommands,
               ...wireMeterCommands,
               ...spoiledAnswersCommands,
+              // The lazy engine: its module fails to fetch, then fetches again.
+              ...engineFetchCommands,
               // Two tabs of one site: more top-level pages in the test's browser context.
               ...extraPagesCommands,
             },
