@@ -1,9 +1,13 @@
 // One token-server host under load, in its own process: the Fetch core under node:http
-// (createTokenServer) or under Express (createTokenRouter), or the ceiling (bare node:http +
-// jose). Reads BENCH_TOKEN_SERVER (JSON, with `host`), prints "READY <url>" once listening on
-// 127.0.0.1.
-import { createServer } from 'node:http';
+// (createTokenServer) or under Express (createTokenRouter), the ceiling (bare node:http +
+// jose), or Uppy Companion (its /s3/sts). Reads BENCH_TOKEN_SERVER (JSON, with `host`),
+// prints "READY <url>" once listening on 127.0.0.1.
+import { mkdtempSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import {
   createAuditLogger,
   createTokenRouter,
@@ -14,8 +18,10 @@ import express from 'express';
 import { jwtVerify } from 'jose';
 
 const settings = JSON.parse(process.env.BENCH_TOKEN_SERVER ?? 'null') as {
-  host: 'node' | 'express' | 'ceiling';
+  host: 'node' | 'express' | 'ceiling' | 'companion';
   endpoint: string;
+  /** The loopback STS front both s3up and Companion call (bench/src/sts-front.ts). */
+  stsEndpoint: string;
   bucket: string;
   region: string;
   roleArn: string;
@@ -31,6 +37,7 @@ const options = {
   region: settings.region,
   roleArn: settings.roleArn,
   endpoint: settings.endpoint,
+  stsEndpoint: settings.stsEndpoint,
   forcePathStyle: true,
   checksums: 'WHEN_REQUIRED' as const,
   credentials: settings.service,
@@ -42,18 +49,54 @@ const options = {
 };
 if (settings.host === 'ceiling') {
   await ceiling(settings.jwt);
+} else if (settings.host === 'companion') {
+  await companion(settings);
 } else if (settings.host === 'node') {
   const running = await createTokenServer(options).listen(0, '127.0.0.1');
+  timeRequests(running.server);
   console.log(`READY ${running.url}`);
 } else {
   const app = express();
   app.disable('x-powered-by');
   app.use(createTokenRouter(options));
   const server = app.listen(0, '127.0.0.1', () => {
+    timeRequests(server);
     console.log(`READY http://127.0.0.1:${(server.address() as AddressInfo).port}`);
   });
 }
 process.on('SIGTERM', () => process.exit(0));
+
+/**
+ * The server's own view of latency, to tell it from the load generator's (issue 21: is p99
+ * the server or the client?): from Node's 'request' event (headers parsed) to 'finish' (the
+ * answer handed to the kernel), and the event loop's delay. Asked for over the IPC channel:
+ * `reset` before the load, `report` after it.
+ */
+function timeRequests(server: Server): void {
+  const served = createHistogram();
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
+  server.prependListener('request', (_req, res) => {
+    const started = process.hrtime.bigint();
+    res.once('finish', () => served.record(process.hrtime.bigint() - started || 1n));
+  });
+  process.on('message', (message: unknown) => {
+    if (message === 'reset') {
+      served.reset();
+      loop.reset();
+      process.send?.({ type: 'reset' });
+    } else if (message === 'report') {
+      process.send?.({
+        type: 'report',
+        count: served.count,
+        p50Ms: served.percentile(50) / 1e6,
+        p99Ms: served.percentile(99) / 1e6,
+        loopDelayP99Ms: loop.percentile(99) / 1e6,
+        loopDelayMaxMs: loop.max / 1e6,
+      });
+    }
+  });
+}
 
 /**
  * The ceiling of a cached /credentials answer on Node (issue 21): node:http, the body read,
@@ -109,7 +152,43 @@ async function ceiling(jwt: { secret: string; issuer: string; audience: string }
       }
     });
   });
+  timeRequests(server);
   server.listen(0, '127.0.0.1', () => {
     console.log(`READY http://127.0.0.1:${(server.address() as AddressInfo).port}`);
   });
+}
+
+/**
+ * Uppy Companion 6 as its README mounts it (`companion.app(options)` in a node:http server),
+ * with its defaults (metrics on, its CORS middleware) and S3 configured with the bucket and
+ * the token service's keys. Its `/s3/sts` calls `GetFederationToken` on every request; the
+ * STS client it builds takes no endpoint option, so the SDK's `AWS_ENDPOINT_URL_STS` points it
+ * at the loopback STS front, which answers through RGW's AssumeRole.
+ */
+async function companion(s: NonNullable<typeof settings>): Promise<void> {
+  process.env.AWS_ENDPOINT_URL_STS = s.stsEndpoint;
+  const { app } = await import('@uppy/companion');
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const { app: handler } = app({
+    s3: {
+      key: s.service.accessKeyId,
+      secret: s.service.secretAccessKey,
+      bucket: s.bucket,
+      region: s.region,
+      endpoint: s.endpoint,
+      forcePathStyle: true,
+      // GetFederationToken's (and AssumeRole's) shortest session.
+      expires: 900,
+    },
+    server: { host: `127.0.0.1:${port}`, protocol: 'http' },
+    filePath: mkdtempSync(join(tmpdir(), 'bench-companion-')),
+    secret: 'bench-companion-secret-not-used-by-s3-sts',
+    corsOrigins: ['http://127.0.0.1:5173'],
+    uploadUrls: ['^http://127\\.0\\.0\\.1/'],
+  });
+  timeRequests(server);
+  server.on('request', handler);
+  console.log(`READY http://127.0.0.1:${port}`);
 }

@@ -10,16 +10,18 @@ import { type CpuUse, cpuSnapshot, cpuUse } from '../cpu-accounting.js';
 import { type JwtSettings, mintJwt } from '../jwt.js';
 import { assertLoopback } from '../loopback.js';
 import { absoluteTarget, compare, format, relativeTarget } from '../results.js';
+import { startStsFront } from '../sts-front.js';
 import { credentialsRequest, postCredentials } from '../token-requests.js';
 import { benchCpu } from './throughput.js';
 
 const hostProcessPath = join(dirname(fileURLToPath(import.meta.url)), '..', 'token-host-process.ts');
-type Host = 'ceiling' | 'node' | 'express';
+type Host = 'ceiling' | 'node' | 'express' | 'companion';
 
 const HOST_NAMES: Record<Host, string> = {
   ceiling: 'ceiling: node:http + jose verify',
   node: 's3up on node:http (createTokenServer)',
   express: 's3up on Express 5 (createTokenRouter)',
+  companion: 'Uppy Companion 6 /s3/sts',
 };
 
 /** CPU seconds (user + system) a process has used: /proc/<pid>/stat, in clock ticks of 10 ms. */
@@ -30,7 +32,33 @@ async function cpuSeconds(pid: number): Promise<number> {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+interface ServerTiming {
+  count: number;
+  p50Ms: number;
+  p99Ms: number;
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
+}
+
+/** Asks the host process over IPC: `reset` its latency figures, or `report` them. */
+function ask(child: ChildProcess, what: 'reset' | 'report'): Promise<ServerTiming> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new BenchError('timeout', `host did not answer ${what}`)), 30_000);
+    const onMessage = (message: unknown) => {
+      const m = message as { type?: string } & ServerTiming;
+      if (m?.type !== (what === 'reset' ? 'reset' : 'report')) return;
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      resolve(m);
+    };
+    child.on('message', onMessage);
+    child.send(what);
+  });
+}
+
 interface HostRound {
+  /** The server's own latency: request parsed → answer handed to the kernel, and its event loop delay. */
+  server: ServerTiming;
   /** The machine's CPU over the load, by group (marks the round noisy when others used > 10%). */
   machine: CpuUse;
   rps: number;
@@ -44,7 +72,8 @@ async function startHost(
 ): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, [...process.execArgv, hostProcessPath], {
     env: { ...process.env, BENCH_TOKEN_SERVER: JSON.stringify(settings) },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // The IPC channel carries the server's own latency figures (token-host-process.ts).
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   let stderr = '';
   child.stderr?.on('data', (c: Buffer) => {
@@ -100,62 +129,101 @@ export const tokenHosts: Benchmark = {
     const seconds = settings.quick ? 3 : 8;
     const rounds = settings.rounds;
     const connections = 20;
-    const results: Record<Host, HostRound[]> = { ceiling: [], node: [], express: [] };
-    const errors: Record<Host, string[]> = { ceiling: [], node: [], express: [] };
-    const order: Host[] = ['ceiling', 'node', 'express'];
-    for (let round = 0; round < rounds; round++) {
-      // A,B,C then B,C,A...: machine noise spreads over all three.
-      for (const host of order.map((_, i) => order[(i + round) % order.length]!)) {
-        const { url, child } = await startHost({
-          host,
-          endpoint: local.endpoint,
-          bucket: local.bucket,
-          region: local.region,
-          roleArn: local.roleArn,
-          service: { accessKeyId: local.service.accessKeyId, secretAccessKey: local.service.secretAccessKey },
-          jwt,
-        });
-        try {
-          // Warm the cache: one AssumeRole per user, then only the cached path is measured.
-          for (const token of tokens) {
-            const status = await postCredentials(url, token);
-            if (status !== 200) throw new BenchError('credentials', `${host}: warm-up answered ${status}`);
-          }
-          const cpuBefore = await cpuSeconds(child.pid!);
-          const machineBefore = await cpuSnapshot();
-          const load = await autocannon({
-            url: `${url}/credentials`,
-            connections,
-            pipelining: 1,
-            duration: seconds,
-            requests: tokens.map(credentialsRequest),
+    const results: Record<Host, HostRound[]> = { ceiling: [], node: [], express: [], companion: [] };
+    const errors: Record<Host, string[]> = { ceiling: [], node: [], express: [], companion: [] };
+    const order: Host[] = ['ceiling', 'node', 'express', 'companion'];
+    // Both s3up and Companion call this STS (Companion: GetFederationToken, answered through
+    // RGW's AssumeRole; s3up: AssumeRole, passed through), so both pay the same hop.
+    const front = await startStsFront({
+      upstream: local.endpoint,
+      region: local.region,
+      roleArn: local.roleArn,
+      service: local.service,
+    });
+    let companionStsCalls = 0;
+    let companionAnswered = 0;
+    try {
+      for (let round = 0; round < rounds; round++) {
+        // A,B,C then B,C,A...: machine noise spreads over all three.
+        for (const host of order.map((_, i) => order[(i + round) % order.length]!)) {
+          const { url, child } = await startHost({
+            host,
+            endpoint: local.endpoint,
+            stsEndpoint: front.endpoint,
+            bucket: local.bucket,
+            region: local.region,
+            roleArn: local.roleArn,
+            service: {
+              accessKeyId: local.service.accessKeyId,
+              secretAccessKey: local.service.secretAccessKey,
+            },
+            jwt,
           });
-          const cpu = (await cpuSeconds(child.pid!)) - cpuBefore;
-          const machine = cpuUse(machineBefore, await cpuSnapshot(), benchCpu(env)());
-          if (load.non2xx > 0 || load.errors > 0) {
-            throw new BenchError(
-              'credentials',
-              `${host}: ${load.non2xx} non-2xx and ${load.errors} errors under load`,
+          try {
+            if (host === 'companion') {
+              // Companion has no cache to warm: every /s3/sts calls STS. One call proves the path.
+              const response = await fetch(`${url}/s3/sts`);
+              if (response.status !== 200)
+                throw new BenchError('credentials', `${host}: /s3/sts answered ${response.status}`);
+              await response.arrayBuffer();
+            } else {
+              // Warm the cache: one AssumeRole per user, then only the cached path is measured.
+              for (const token of tokens) {
+                const status = await postCredentials(url, token);
+                if (status !== 200)
+                  throw new BenchError('credentials', `${host}: warm-up answered ${status}`);
+              }
+            }
+            await ask(child, 'reset');
+            const stsBefore = front.calls.GetFederationToken ?? 0;
+            const cpuBefore = await cpuSeconds(child.pid!);
+            const machineBefore = await cpuSnapshot();
+            const load = await autocannon(
+              host === 'companion'
+                ? { url: `${url}/s3/sts`, connections, pipelining: 1, duration: seconds }
+                : {
+                    url: `${url}/credentials`,
+                    connections,
+                    pipelining: 1,
+                    duration: seconds,
+                    requests: tokens.map(credentialsRequest),
+                  },
             );
+            const cpu = (await cpuSeconds(child.pid!)) - cpuBefore;
+            const server = await ask(child, 'report');
+            const machine = cpuUse(machineBefore, await cpuSnapshot(), benchCpu(env)());
+            if (load.non2xx > 0 || load.errors > 0) {
+              throw new BenchError(
+                'credentials',
+                `${host}: ${load.non2xx} non-2xx and ${load.errors} errors under load`,
+              );
+            }
+            const answered = load.requests.total ?? 0;
+            if (!(answered > 0)) throw new BenchError('credentials', `${host}: no request answered`);
+            if (host === 'companion') {
+              companionStsCalls += (front.calls.GetFederationToken ?? 0) - stsBefore;
+              companionAnswered += answered;
+            }
+            results[host].push({
+              server,
+              machine,
+              rps: load.requests.average,
+              cpuUs: (cpu * 1e6) / answered,
+              p99: load.latency.p99,
+            });
+            env.log(
+              `  ${host}: ${format(load.requests.average)} req/s, ${format((cpu * 1e6) / answered)} µs CPU/request, p99 ${load.latency.p99} ms (server-side ${format(server.p99Ms)} ms, event loop delay p99 ${format(server.loopDelayP99Ms)} ms) (round ${round + 1})`,
+            );
+          } catch (error) {
+            errors[host].push((error as Error).message);
+            env.log(`  ${host}: ${(error as Error).message}`);
+          } finally {
+            child.kill('SIGTERM');
           }
-          const answered = load.requests.total ?? 0;
-          if (!(answered > 0)) throw new BenchError('credentials', `${host}: no request answered`);
-          results[host].push({
-            machine,
-            rps: load.requests.average,
-            cpuUs: (cpu * 1e6) / answered,
-            p99: load.latency.p99,
-          });
-          env.log(
-            `  ${host}: ${format(load.requests.average)} req/s, ${format((cpu * 1e6) / answered)} µs CPU/request, p99 ${load.latency.p99} ms (round ${round + 1})`,
-          );
-        } catch (error) {
-          errors[host].push((error as Error).message);
-          env.log(`  ${host}: ${(error as Error).message}`);
-        } finally {
-          child.kill('SIGTERM');
         }
       }
+    } finally {
+      await front.close();
     }
     const table = (pick: (r: HostRound) => number) =>
       order.map((host) => ({
@@ -184,12 +252,31 @@ export const tokenHosts: Benchmark = {
       'no target in the issue: it sets CPU per request and p99; requests per second here also depend on autocannon sharing the 2 cores';
     const p99 = compare(
       'token-hosts-p99',
-      'Token server, cached path: p99 latency by host',
+      'Token server, cached path: p99 latency by host, at the load generator (autocannon)',
       'ms',
       false,
-      null,
+      HOST_NAMES.ceiling,
       table((r) => r.p99),
     );
+    const serverP99 = compare(
+      'token-hosts-server-p99',
+      'Token server, cached path: p99 latency inside the server (request parsed → answer written)',
+      'ms',
+      false,
+      HOST_NAMES.ceiling,
+      table((r) => r.server.p99Ms),
+    );
+    serverP99.targetNote =
+      "no target: it shows how much of the load generator's p99 the server's own handling accounts for; the rest is waiting for a CPU (the server's event loop delay, the kernel, autocannon itself)";
+    const loopDelay = compare(
+      'token-hosts-loop-delay',
+      "Token server, cached path: the server's event loop delay, p99",
+      'ms',
+      false,
+      HOST_NAMES.ceiling,
+      table((r) => r.server.loopDelayP99Ms),
+    );
+    loopDelay.targetNote = serverP99.targetNote;
     return {
       settings: {
         duration: `${seconds} s per host and round`,
@@ -197,8 +284,15 @@ export const tokenHosts: Benchmark = {
         connections,
         users: tokens.length,
         hosts: Object.values(HOST_NAMES),
+        body: 'POST /credentials {"scope":"upload"} (what @s3up/core sends); Companion: GET /s3/sts (what @uppy/aws-s3 asks)',
+        companion:
+          '@uppy/companion 6.2.2, companion.app() in node:http with its defaults (metrics on, its CORS middleware); s3 { key, secret, bucket, region, endpoint, forcePathStyle, expires: 900 }; STS through AWS_ENDPOINT_URL_STS (its STS client takes no endpoint option)',
+        stsFront:
+          'one loopback STS front for both: GetFederationToken answered through RGW AssumeRole (RGW 16 has no GetFederationToken), AssumeRole passed through (src/sts-front.ts)',
+        companionStsCallsPerRequest:
+          companionAnswered > 0 ? Number((companionStsCalls / companionAnswered).toFixed(3)) : null,
       },
-      comparisons: [cpu, rps, p99],
+      comparisons: [cpu, rps, p99, serverP99, loopDelay],
       targets: [
         relativeTarget(
           'server CPU per cached request, Fetch core under node:http ≤ 2 × the node:http + jose ceiling',
@@ -225,6 +319,20 @@ export const tokenHosts: Benchmark = {
           p99,
           HOST_NAMES.node,
         ),
+        relativeTarget(
+          '≥ 5 × Uppy Companion /s3/sts in requests per second (s3up on node:http / Companion, same STS front)',
+          rps,
+          HOST_NAMES.node,
+          HOST_NAMES.companion,
+          5,
+        ),
+        relativeTarget(
+          '≥ 5 × Uppy Companion /s3/sts in server CPU per request (s3up on node:http / Companion ≤ 0.2)',
+          cpu,
+          HOST_NAMES.node,
+          HOST_NAMES.companion,
+          0.2,
+        ),
         absoluteTarget(
           'p99 ≤ 20 ms on the cached path (Express)',
           p99.contenders.find((c) => c.name === HOST_NAMES.express)?.summary?.median ?? null,
@@ -238,6 +346,7 @@ export const tokenHosts: Benchmark = {
       notes: [
         `Median of ${rounds} rotating round(s); ${connections} connections, ${tokens.length} users' HS256 JWTs in rotation; rate limits off; s3up's audit log on through its default destination (pino's asynchronous one; the harness discards the process's stdout).`,
         'Server CPU per request: user + system time of the server process (/proc/<pid>/stat) over the load, divided by the requests it answered; autocannon runs in the harness process, outside that figure, on the same 2 cores.',
+        "Uppy Companion's /s3/sts is unauthenticated (one federated identity, 'companion', and one bucket-wide PutObject policy for every caller) and calls STS on every request (its answer only carries Cache-Control for the browser); s3up authenticates each user, scopes the policy to the user's prefix and serves a cached session. Companion's figure includes its own STS client (signing, XML parsing) but not the front's or RGW's CPU, which run in other processes.",
         "The ceiling verifies every token with jose (the key imported once) and answers a per-user JSON of the token server's shape from a Map: the least any cached /credentials path on Node must do. s3up adds CORS, body and scope checks, the verified-token cache, the credential cache, the audit line and its own response headers.",
       ],
     };
