@@ -96,6 +96,16 @@ export class BrowserSession {
     return this.#cdp.pid;
   }
 
+  /** A raw DevTools command (the probe's Profiler and Tracing calls); `sessionId` for a page's. */
+  send<T>(
+    method: string,
+    params: Record<string, unknown> = {},
+    sessionId?: string,
+    timeoutMs?: number,
+  ): Promise<T> {
+    return this.#cdp.send<T>(method, params, sessionId, timeoutMs);
+  }
+
   async newContext(): Promise<BrowserContext> {
     const { browserContextId } = await this.#cdp.send<{ browserContextId: string }>(
       'Target.createBrowserContext',

@@ -18,6 +18,19 @@ export interface WireStats {
   firstPartByteAt: number | null;
   /** Every S3 request, by operation-ish label ("PUT part", "POST uploads", ...). */
   requests: Record<string, number>;
+  /** Every S3 request in arrival order, with its moments (epoch ms): what the probe draws. */
+  timeline: WireEvent[];
+}
+
+/** One request through the tap: when its headers, first and last body bytes and answer's end passed. */
+export interface WireEvent {
+  kind: string;
+  partNumber: number | undefined;
+  start: number;
+  firstByte: number | undefined;
+  lastByte: number | undefined;
+  end: number | undefined;
+  bytes: number;
 }
 
 const isAllowedOrigin = (origin: string) => /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?$/.test(origin);
@@ -61,6 +74,7 @@ export async function startWireTap(upstream: () => string): Promise<WireTap> {
     uploadPartBytes: 0,
     firstPartByteAt: null,
     requests: {},
+    timeline: [],
   });
   const tap: WireTap = {
     endpoint: '',
@@ -103,6 +117,26 @@ export async function startWireTap(upstream: () => string): Promise<WireTap> {
     const kind = label(req, url);
     const stats = tap.stats;
     stats.requests[kind] = (stats.requests[kind] ?? 0) + 1;
+    const partNumber = url.searchParams.get('partNumber');
+    const event: WireEvent = {
+      kind,
+      partNumber: partNumber === null ? undefined : Number(partNumber),
+      start: Date.now(),
+      firstByte: undefined,
+      lastByte: undefined,
+      end: undefined,
+      bytes: 0,
+    };
+    stats.timeline.push(event);
+    req.on('data', (chunk: Buffer) => {
+      const now = Date.now();
+      event.firstByte ??= now;
+      event.lastByte = now;
+      event.bytes += chunk.length;
+    });
+    res.on('finish', () => {
+      event.end = Date.now();
+    });
     if (kind === 'PUT part') {
       stats.uploadParts++;
       req.on('data', (chunk: Buffer) => {
