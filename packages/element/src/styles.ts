@@ -234,9 +234,14 @@ export const styles = css`
     overflow: hidden;
   }
   .progress-indicator {
+    width: 100%;
     height: 100%;
     background: var(--s3-upload-accent-color);
-    transition: width 200ms linear;
+    transform-origin: left;
+    transition: transform 200ms linear;
+  }
+  [dir='rtl'] .progress-indicator {
+    transform-origin: right;
   }
   [data-status='succeeded'] .progress-indicator {
     background: var(--s3-upload-success-color);
