@@ -6,6 +6,7 @@ import { ElementEngine, type UploadHost } from './element-engine.js';
 import { type EngineModule, loadEngine, whenIdle } from './engine-loader.js';
 import { S3UploadEvent, type S3UploadEventDetails, type S3UploadEventType } from './events.js';
 import { type FileEntry, statusOf } from './file-entry.js';
+import { prepareFormatters } from './intl-units.js';
 import type { Messages } from './messages/catalog.js';
 import { announcementText, errorText, refusalText } from './messages/texts.js';
 import { checkFiles, fileIdentity, type Refusal } from './restrictions.js';
@@ -91,6 +92,7 @@ export class UploadController implements ReactiveController {
     // The engine, then the SDK it starts fetching (engine-loader.ts); a failure is retried
     // by the first file added.
     void this.#load().catch(() => {});
+    prepareFormatters(this.#options.messages().locale);
   };
   #idle: (() => void) | undefined;
 

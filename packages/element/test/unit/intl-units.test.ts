@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { Announcer } from '../../src/announcer.js';
-import { formatBytes, formatDuration, formatSpeed } from '../../src/intl-units.js';
+import { formatBytes, formatDuration, formatSpeed, prepareFormatters } from '../../src/intl-units.js';
 
 describe('Intl formatting', () => {
   it('sizes in decimal units, in the locale', () => {
@@ -45,5 +45,15 @@ describe('Announcer', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe('prepareFormatters', () => {
+  it('builds the formatters ahead of need; each locale keeps its own (lists too)', () => {
+    prepareFormatters('fr');
+    prepareFormatters('en');
+    expect(formatDuration(3900, 'fr')).toBe('1\u202fh et 5\u00a0min');
+    expect(formatDuration(3900, 'en')).toBe('1 hr, 5 min');
+    expect(formatBytes(1_500_000, 'fr')).toBe('1,5\u202fMo');
   });
 });
