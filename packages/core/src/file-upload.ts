@@ -415,21 +415,27 @@ export class FileUpload {
 
   /** Sends the missing parts (parts-in-flight.ts); a failed part stops the others. */
   #uploadParts(scope: OperationScope, phase: MultipartPhase): Promise<void> {
-    return this.#parts.send(
-      phase.plan,
-      phase.parts,
-      this.#context.options.concurrency,
-      scope.signal,
-      (n, signal) => this.#uploadPart({ ...scope, signal }, phase, n),
-    );
+    return this.#parts.send(phase.plan, phase.parts, this.#context.options.concurrency, scope.signal, {
+      // The part's CRC-32, before it takes a place in flight (parts-in-flight.ts). Read
+      // into memory only while hashed, in a Worker; the body itself streams from the Blob.
+      prepare: async (n) => {
+        if (!phase.checksum) return undefined;
+        const { start, end } = partRange(phase.plan, n);
+        return crcBase64Of(this.task.file.slice(start, end));
+      },
+      send: (n, checksum, signal) => this.#uploadPart({ ...scope, signal }, phase, n, checksum),
+    });
   }
 
-  async #uploadPart(scope: OperationScope, phase: MultipartPhase, partNumber: number): Promise<void> {
+  async #uploadPart(
+    scope: OperationScope,
+    phase: MultipartPhase,
+    partNumber: number,
+    checksum: string | undefined,
+  ): Promise<void> {
     const { start, end } = partRange(phase.plan, partNumber);
     const size = end - start;
     const body = this.task.file.slice(start, end);
-    // One part in memory at most, and only to checksum it; the body itself is streamed from the Blob.
-    const checksum = phase.checksum ? await crcBase64Of(body) : undefined;
     const part = await uploadPart(
       scope,
       phase.upload,

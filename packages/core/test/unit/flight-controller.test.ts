@@ -96,6 +96,10 @@ describe('FlightController', () => {
     const flight = new FlightController(settings, () => now);
     return {
       flight,
+      /** Time passes with no bytes leaving. */
+      wait(ms: number) {
+        now += ms;
+      },
       advance(rate: number, ms: number) {
         for (let i = 0; i < ms / 100; i++) {
           now += 100;
@@ -177,5 +181,80 @@ describe('FlightController', () => {
     void flight.admit(5 * MiB, 0);
     advance(0.5 * MiB, 3000);
     expect(flight.partSize()).toBe(5 * MiB);
+  });
+
+  it('opens up after the first part the server answered, before the window has a figure', async () => {
+    const { flight, advance } = controller();
+    const first = await flight.admit(8 * MiB, 0);
+    let admitted = 0;
+    const rest = Array.from({ length: 6 }, () =>
+      flight.admit(8 * MiB, 0).then((release) => {
+        admitted++;
+        return release;
+      }),
+    );
+    // 8 MiB sent in 200 ms (40 MiB/s): too short for the window, so still one part.
+    advance(40 * MiB, 200);
+    await Promise.resolve();
+    expect(flight.rate).toBeUndefined();
+    expect(admitted).toBe(0);
+    // The server answered it: 8 MiB in 200 ms is a rate the link surely has; 10 s of it
+    // holds far more than six parts, so the concurrency limit is what stops them.
+    first('stored');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(flight.rate).toBe(40 * MiB);
+    expect(admitted).toBe(6);
+    for (const release of await Promise.all(rest)) release('stored');
+  });
+
+  it('learns nothing from a part that was let go or failed', async () => {
+    const { flight, advance } = controller();
+    const first = await flight.admit(8 * MiB, 0);
+    let second = false;
+    const waiting = flight.admit(8 * MiB, 0).then((release) => {
+      second = true;
+      return release;
+    });
+    const third = flight.admit(8 * MiB, 0);
+    advance(40 * MiB, 200);
+    first();
+    await Promise.resolve();
+    // The freed slot goes to the next part, but the link is still unmeasured: one at a time.
+    expect(second).toBe(true);
+    expect(flight.rate).toBeUndefined();
+    let thirdIn = false;
+    void third.then(() => {
+      thirdIn = true;
+    });
+    await Promise.resolve();
+    expect(thirdIn).toBe(false);
+    (await waiting)();
+  });
+
+  it('on a slow link the answered part gives the slow rate: no more in flight than the window would allow', async () => {
+    const { flight, wait } = controller();
+    const first = await flight.admit(5 * MiB, 0);
+    let admitted = 0;
+    for (let i = 0; i < 5; i++)
+      void flight.admit(5 * MiB, 0).then(() => {
+        admitted++;
+      });
+    // A 5 MiB part answered 5 s after it started (the window would say 1 MiB/s too): 10 s of
+    // 1 MiB/s is two 5 MiB parts.
+    wait(5000);
+    first('stored');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(flight.rate).toBe(1 * MiB);
+    expect(admitted).toBe(2);
+    expect(flight.partSize()).toBe(5 * MiB);
+  });
+
+  it('prefers the window once it has a figure', async () => {
+    const { flight, advance } = controller();
+    const first = await flight.admit(8 * MiB, 0);
+    advance(2 * MiB, 1000);
+    first('stored');
+    // The window measured 2 MiB/s over 1 s; the part alone would say 8 MiB/s.
+    expect(flight.rate).toBeCloseTo(2 * MiB, 0);
   });
 });
