@@ -54,11 +54,12 @@ const { values, positionals } = parseArgs({
     quiet: { type: 'boolean', default: false },
   },
 });
-// `s3up@16`: that page with 16 MiB parts (several part sizes interleaved in one run).
+// `s3up@16`: that page with 16 MiB parts (several part sizes interleaved in one run);
+// `s3up+crc`: with checksums on (the credentials answer says WHEN_SUPPORTED).
 const pages = positionals.length > 0 ? positionals : ['s3up'];
-const pageOf = (spec: string) => spec.split('@')[0] as PageName;
+const pageOf = (spec: string) => spec.split(/[@+]/)[0] as PageName;
 const partSizeOf = (spec: string) =>
-  spec.includes('@') ? Math.round(Number(spec.split('@')[1]) * MiB) : partSize;
+  spec.includes('@') ? Math.round(Number(spec.split('@')[1]!.split('+')[0]) * MiB) : partSize;
 const size = Math.round(Number(values.size) * MiB);
 const partSize = Math.round(Number(values['part-size']) * MiB);
 const concurrency = Number(values.concurrency);
@@ -107,7 +108,8 @@ async function main(): Promise<void> {
     for (let round = 1; round <= repeat; round++) {
       for (const page of round % 2 === 1 ? pages : [...pages].reverse()) {
         const context = await browser.newContext();
-        const url = env.pageUrl(pageOf(page)) + (values.checksums ? '?checksums=on' : '');
+        const url =
+          env.pageUrl(pageOf(page)) + (values.checksums || page.endsWith('+crc') ? '?checksums=on' : '');
         const tab = await browser.openPage(context, url);
         await new Promise((r) => setTimeout(r, Number(values['pick-delay'])));
         env.credentialMode = 'fresh';
