@@ -1,4 +1,6 @@
 import { loadCrc32 } from './checksum.js';
+import type { ChecksumAlgorithm } from './checksum-algorithm.js';
+import { checksumByTable, wasmPolynomial } from './checksum-algorithm.js';
 import type { Crc32Answer, Crc32Job } from './crc32-worker.js';
 import { CRC32_WORKER_SOURCE } from './crc32-worker-source.js';
 
@@ -22,7 +24,8 @@ export type Crc32Place = 'worker' | 'main-thread';
 
 interface Pending {
   blob: Blob;
-  resolve(result: { crc: number; place: Crc32Place }): void;
+  algorithm: ChecksumAlgorithm;
+  resolve(result: { digest: Uint8Array; place: Crc32Place }): void;
   reject(error: unknown): void;
 }
 
@@ -58,14 +61,20 @@ export class Crc32Offload {
 
   /** The CRC-32 of the Blob, and where it was computed. */
   async crc(blob: Blob): Promise<{ crc: number; place: Crc32Place }> {
-    if (blob.size < WORKER_MIN_BYTES || !this.#usable) return mainThread(blob);
+    const { digest, place } = await this.digest(blob, 'CRC32');
+    return { crc: ((digest[0]! << 24) | (digest[1]! << 16) | (digest[2]! << 8) | digest[3]!) >>> 0, place };
+  }
+
+  /** The Blob's checksum by `algorithm` (its big-endian bytes), and where it was computed. */
+  async digest(blob: Blob, algorithm: ChecksumAlgorithm): Promise<{ digest: Uint8Array; place: Crc32Place }> {
+    if (blob.size < WORKER_MIN_BYTES || !this.#usable) return mainThread(blob, algorithm);
     const worker = this.#start();
-    if (!worker) return mainThread(blob);
+    if (!worker) return mainThread(blob, algorithm);
     clearTimeout(this.#idle);
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
-      this.#pending.set(id, { blob, resolve, reject });
-      worker.postMessage({ id, blob } satisfies Crc32Job);
+      this.#pending.set(id, { blob, algorithm, resolve, reject });
+      worker.postMessage({ id, blob, algorithm } satisfies Crc32Job);
     });
   }
 
@@ -95,7 +104,7 @@ export class Crc32Offload {
     const job = this.#pending.get(answer.id);
     if (!job) return;
     this.#pending.delete(answer.id);
-    if ('crc' in answer) job.resolve({ crc: answer.crc, place: 'worker' });
+    if ('digest' in answer) job.resolve({ digest: answer.digest, place: 'worker' });
     // The Blob could not be read (the file changed or went away): the same error as a read
     // on the main thread, so the engine classifies it the same way.
     else job.reject(new DOMException(answer.error.message, answer.error.name));
@@ -116,13 +125,46 @@ export class Crc32Offload {
     this.#worker = undefined;
     const orphans = [...this.#pending.values()];
     this.#pending.clear();
-    for (const job of orphans) mainThread(job.blob).then(job.resolve, job.reject);
+    for (const job of orphans) mainThread(job.blob, job.algorithm).then(job.resolve, job.reject);
   }
 }
 
-async function mainThread(blob: Blob): Promise<{ crc: number; place: Crc32Place }> {
-  const { crc32 } = await loadCrc32();
-  return { crc: crc32(new Uint8Array(await blob.arrayBuffer())), place: 'main-thread' };
+type Hasher = { init(): unknown; update(data: Uint8Array): unknown; digest(format: 'binary'): Uint8Array };
+const hashers = new Map<ChecksumAlgorithm, Promise<Hasher | undefined>>();
+
+// CRC-32C and CRC-64/NVME on this thread: hash-wasm (Node has no native one), else the table.
+function wasmHasher(algorithm: ChecksumAlgorithm): Promise<Hasher | undefined> {
+  let made = hashers.get(algorithm);
+  if (!made) {
+    const poly = wasmPolynomial(algorithm);
+    made = import('./crc32-wasm.js')
+      .then(({ createCRC32, createCRC64 }) =>
+        typeof poly === 'string' ? createCRC64(poly) : createCRC32(poly),
+      )
+      .catch(() => undefined);
+    hashers.set(algorithm, made);
+  }
+  return made;
+}
+
+async function mainThread(
+  blob: Blob,
+  algorithm: ChecksumAlgorithm,
+): Promise<{ digest: Uint8Array; place: Crc32Place }> {
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  if (algorithm === 'CRC32') {
+    const { crc32 } = await loadCrc32();
+    const crc = crc32(bytes);
+    return {
+      digest: Uint8Array.of(crc >>> 24, (crc >>> 16) & 0xff, (crc >>> 8) & 0xff, crc & 0xff),
+      place: 'main-thread',
+    };
+  }
+  const hasher = await wasmHasher(algorithm);
+  if (!hasher) return { digest: checksumByTable(algorithm, bytes), place: 'main-thread' };
+  hasher.init();
+  hasher.update(bytes);
+  return { digest: hasher.digest('binary'), place: 'main-thread' };
 }
 
 let shared: Crc32Offload | undefined;
@@ -135,4 +177,10 @@ let shared: Crc32Offload | undefined;
 export async function crc32OfBlob(blob: Blob): Promise<number> {
   shared ??= new Crc32Offload();
   return (await shared.crc(blob)).crc;
+}
+
+/** The Blob's checksum by `algorithm` (big-endian bytes), in the shared Worker as {@link crc32OfBlob}. */
+export async function checksumOfBlob(blob: Blob, algorithm: ChecksumAlgorithm): Promise<Uint8Array> {
+  shared ??= new Crc32Offload();
+  return (await shared.digest(blob, algorithm)).digest;
 }

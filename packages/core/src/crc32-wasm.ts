@@ -1,4 +1,5 @@
-// The one part of hash-wasm the engine uses. Imported dynamically (only where node:zlib is
-// missing, that is in browsers, and only once checksums are on); a static named re-export,
-// so bundlers leave out hash-wasm's other algorithms.
-export { createCRC32 } from 'hash-wasm';
+// The parts of hash-wasm the engine uses on the calling thread. Imported dynamically (for
+// CRC-32 only where node:zlib is missing, that is in browsers; for CRC-32C and CRC-64/NVME
+// everywhere; and only once checksums are on); static named re-exports, so bundlers leave
+// out hash-wasm's other algorithms.
+export { createCRC32, createCRC64 } from 'hash-wasm';

@@ -2,18 +2,21 @@
 // bundled with its one dependency into a string by build/build-crc32-worker.mjs
 // (src/crc32-worker-source.ts), which the engine starts as a Worker from a Blob URL, so it
 // works with every bundler and needs no file an app must serve.
-import { createCRC32 } from 'hash-wasm';
+import { createCRC32, createCRC64, type IHasher } from 'hash-wasm';
+import { type ChecksumAlgorithm, checksumByTable, wasmPolynomial } from './checksum-algorithm.js';
 import { crc32Table } from './crc32.js';
 
-/** A job: the CRC-32 of this Blob (a part of the file: sent as a handle, never copied). */
+/** A job: the checksum of this Blob (a part of the file: sent as a handle, never copied). */
 export interface Crc32Job {
   id: number;
   blob: Blob;
+  /** Default `CRC32`. */
+  algorithm?: ChecksumAlgorithm;
 }
 
-/** The answer: the CRC, or why the Blob could not be read (the engine rethrows it). */
+/** The answer: the checksum's big-endian bytes, or why the Blob could not be read (the engine rethrows it). */
 export type Crc32Answer =
-  | { id: number; crc: number }
+  | { id: number; digest: Uint8Array }
   | { id: number; error: { name: string; message: string } };
 
 interface WorkerScope {
@@ -22,23 +25,38 @@ interface WorkerScope {
 }
 
 const scope = self as unknown as WorkerScope;
-// WebAssembly may be refused here too (a CSP without 'wasm-unsafe-eval'): the table then.
-const wasm = createCRC32().catch(() => undefined);
+// One hasher per algorithm, made on first use. WebAssembly may be refused here too (a CSP
+// without 'wasm-unsafe-eval'): the tables then.
+const hashers = new Map<ChecksumAlgorithm, Promise<IHasher | undefined>>();
+function hasher(algorithm: ChecksumAlgorithm): Promise<IHasher | undefined> {
+  let made = hashers.get(algorithm);
+  if (!made) {
+    const poly = wasmPolynomial(algorithm);
+    made = (typeof poly === 'string' ? createCRC64(poly) : createCRC32(poly)).catch(() => undefined);
+    hashers.set(algorithm, made);
+  }
+  return made;
+}
 
-scope.onmessage = async ({ data: { id, blob } }) => {
+function table(algorithm: ChecksumAlgorithm, bytes: Uint8Array): Uint8Array {
+  if (algorithm !== 'CRC32') return checksumByTable(algorithm, bytes);
+  const crc = crc32Table(bytes);
+  return Uint8Array.of(crc >>> 24, (crc >>> 16) & 0xff, (crc >>> 8) & 0xff, crc & 0xff);
+}
+
+scope.onmessage = async ({ data: { id, blob, algorithm = 'CRC32' } }) => {
   try {
     const bytes = new Uint8Array(await blob.arrayBuffer());
-    const hasher = await wasm;
-    let crc: number;
-    if (hasher) {
-      hasher.init();
-      hasher.update(bytes);
-      const d = hasher.digest('binary');
-      crc = ((d[0]! << 24) | (d[1]! << 16) | (d[2]! << 8) | d[3]!) >>> 0;
+    const wasm = await hasher(algorithm);
+    let digest: Uint8Array;
+    if (wasm) {
+      wasm.init();
+      wasm.update(bytes);
+      digest = wasm.digest('binary');
     } else {
-      crc = crc32Table(bytes);
+      digest = table(algorithm, bytes);
     }
-    scope.postMessage({ id, crc });
+    scope.postMessage({ id, digest });
   } catch (error) {
     const e = error as { name?: unknown; message?: unknown };
     scope.postMessage({

@@ -1,5 +1,6 @@
 import type { CompletedPart } from '@aws-sdk/client-s3';
-import { checksumsOn, crcBase64Of, crcOf, fullObjectCrc } from './checksum-policy.js';
+import type { ChecksumAlgorithm } from './checksum-algorithm.js';
+import { checksumAlgorithmFor, checksumBase64Of, fullObjectChecksum } from './checksum-policy.js';
 import { restartsAfter } from './conflict-restart.js';
 import type { Credentials, CredentialsSource } from './credentials-source.js';
 import { isUploadError, UploadError } from './errors.js';
@@ -24,6 +25,7 @@ import {
   type ObjectTarget,
   type OperationScope,
   putObject,
+  type SentChecksum,
   uploadPart,
 } from './s3-operations.js';
 import type { S3Transport } from './s3-transport.js';
@@ -48,9 +50,9 @@ type Phase =
       name: 'multipart';
       upload: MultipartTarget;
       plan: MultipartPlan;
-      /** Created with CRC32: every part carries one. */
-      checksum: boolean;
-      /** Created with ChecksumType FULL_OBJECT: Complete carries the whole file's CRC. */
+      /** The algorithm it was created with: every part carries it. */
+      checksum: ChecksumAlgorithm | undefined;
+      /** Created with ChecksumType FULL_OBJECT: Complete carries the whole file's checksum. */
       fullObject: boolean;
       parts: Map<number, CompletedPart>;
     }
@@ -130,13 +132,13 @@ export class FileUpload {
       this.#context.options.maxObjectSize,
     );
     let target: ObjectTarget;
-    let checksum: string | undefined;
+    let checksum: SentChecksum | undefined;
     for (let restarts = 0; ; restarts++) {
       let phase: Phase = this.#phase;
       try {
         if (plan.kind === 'put' && phase.name === 'idle') {
           target = this.#target(credentials);
-          checksum = await this.#put(scope, target, checksumsOn(this.#context.options, credentials));
+          checksum = await this.#put(scope, target, checksumAlgorithmFor(this.#context.options, credentials));
         } else {
           if (phase.name === 'idle') {
             phase = await this.#startMultipart(scope, credentials, plan as MultipartPlan);
@@ -164,7 +166,7 @@ export class FileUpload {
       }
     }
     this.#phase = { name: 'stored', target };
-    if (checksum) this.task.checksum = { algorithm: 'CRC32', type: 'FULL_OBJECT', value: checksum };
+    if (checksum) this.task.checksum = { ...checksum, type: 'FULL_OBJECT' };
     await this.#finish(target, signal);
   }
 
@@ -260,7 +262,8 @@ export class FileUpload {
     const credentials = await this.#credentials.get(signal);
     const transport = await this.#context.transport();
     const key = keyOf(credentials.response.prefix, this.task.key!);
-    const crc = checksumsOn(this.#context.options, credentials) ? await crcBase64Of(body) : undefined;
+    const algorithm = checksumAlgorithmFor(this.#context.options, credentials);
+    const checksum = algorithm ? { algorithm, value: await checksumBase64Of(body, algorithm) } : undefined;
     await putObject(
       this.#scope(transport, signal),
       { bucket: this.#bucket ?? credentials.response.bucket, key },
@@ -268,7 +271,7 @@ export class FileUpload {
         body,
         size: body.size,
         contentType,
-        ...(crc ? { checksumCRC32: crc } : {}),
+        ...(checksum ? { checksum } : {}),
         ...(this.#context.options.overwrite ? {} : { ifNoneMatch: true }),
       },
       () => {},
@@ -311,10 +314,14 @@ export class FileUpload {
 
   // ---- single PutObject ----
 
-  /** PutObject of the whole file; returns the CRC-32 sent (base64), if checksums are on. */
-  async #put(scope: OperationScope, target: ObjectTarget, checksum: boolean): Promise<string | undefined> {
+  /** PutObject of the whole file; returns the checksum sent, if checksums are on. */
+  async #put(
+    scope: OperationScope,
+    target: ObjectTarget,
+    algorithm: ChecksumAlgorithm | undefined,
+  ): Promise<SentChecksum | undefined> {
     const file = this.task.file;
-    const crc = checksum ? await crcBase64Of(file) : undefined;
+    const checksum = algorithm ? { algorithm, value: await checksumBase64Of(file, algorithm) } : undefined;
     await putObject(
       scope,
       target,
@@ -322,12 +329,12 @@ export class FileUpload {
         body: file.size === 0 ? new Uint8Array(0) : file.slice(0, file.size),
         size: file.size,
         ...(this.task.type ? { contentType: this.task.type } : {}),
-        ...(crc ? { checksumCRC32: crc } : {}),
+        ...(checksum ? { checksum } : {}),
         ...(this.#context.options.overwrite ? {} : { ifNoneMatch: true }),
       },
       this.#progress.listener(1, file.size),
     );
-    return crc;
+    return checksum;
   }
 
   // ---- multipart ----
@@ -350,7 +357,7 @@ export class FileUpload {
         storedWhole: (upload, stored) =>
           this.#check.storedWhole(scope.transport, upload, stored.partCount, scope.signal),
       },
-      (start, end) => crcOf(this.task.file.slice(start, end)),
+      (start, end, algorithm) => checksumBase64Of(this.task.file.slice(start, end), algorithm),
       {
         signal: scope.signal,
         onWait: (waiting) => {
@@ -387,10 +394,10 @@ export class FileUpload {
     plan: MultipartPlan,
   ): Promise<MultipartPhase> {
     const target = this.#target(credentials);
-    const checksum = checksumsOn(this.#context.options, credentials);
+    const checksum = checksumAlgorithmFor(this.#context.options, credentials);
     const uploadId = await createMultipartUpload(scope, target, {
       ...(this.task.type ? { contentType: this.task.type } : {}),
-      ...(checksum ? { checksumAlgorithm: 'CRC32' as const, checksumType: 'FULL_OBJECT' as const } : {}),
+      ...(checksum ? { checksumAlgorithm: checksum, checksumType: 'FULL_OBJECT' as const } : {}),
     });
     this.#progress.startFrom(0);
     await this.#records.persist({
@@ -401,14 +408,14 @@ export class FileUpload {
       partSize: plan.partSize,
       created: Date.now(),
       size: this.task.size,
-      ...(checksum ? { checksum: 'CRC32' as const, checksumType: 'FULL_OBJECT' as const } : {}),
+      ...(checksum ? { checksum, checksumType: 'FULL_OBJECT' as const } : {}),
     });
     return {
       name: 'multipart',
       upload: { ...target, uploadId },
       plan,
       checksum,
-      fullObject: checksum,
+      fullObject: checksum !== undefined,
       parts: new Map(),
     };
   }
@@ -416,12 +423,13 @@ export class FileUpload {
   /** Sends the missing parts (parts-in-flight.ts); a failed part stops the others. */
   #uploadParts(scope: OperationScope, phase: MultipartPhase): Promise<void> {
     return this.#parts.send(phase.plan, phase.parts, this.#context.options.concurrency, scope.signal, {
-      // The part's CRC-32, before it takes a place in flight (parts-in-flight.ts). Read
+      // The part's checksum, before it takes a place in flight (parts-in-flight.ts). Read
       // into memory only while hashed, in a Worker; the body itself streams from the Blob.
-      prepare: async (n) => {
-        if (!phase.checksum) return undefined;
+      prepare: async (n): Promise<SentChecksum | undefined> => {
+        const algorithm = phase.checksum;
+        if (!algorithm) return undefined;
         const { start, end } = partRange(phase.plan, n);
-        return crcBase64Of(this.task.file.slice(start, end));
+        return { algorithm, value: await checksumBase64Of(this.task.file.slice(start, end), algorithm) };
       },
       send: (n, checksum, signal) => this.#uploadPart({ ...scope, signal }, phase, n, checksum),
     });
@@ -431,7 +439,7 @@ export class FileUpload {
     scope: OperationScope,
     phase: MultipartPhase,
     partNumber: number,
-    checksum: string | undefined,
+    checksum: SentChecksum | undefined,
   ): Promise<void> {
     const { start, end } = partRange(phase.plan, partNumber);
     const size = end - start;
@@ -439,25 +447,28 @@ export class FileUpload {
     const part = await uploadPart(
       scope,
       phase.upload,
-      { partNumber, body, size, ...(checksum ? { checksumCRC32: checksum } : {}) },
+      { partNumber, body, size, ...(checksum ? { checksum } : {}) },
       this.#progress.listener(partNumber, size),
     );
     phase.parts.set(partNumber, part);
     this.#progress.confirm(partNumber, size);
   }
 
-  /** CompleteMultipartUpload; returns the full-object CRC-32 sent (base64), if any. */
-  async #complete(scope: OperationScope, phase: MultipartPhase): Promise<string | undefined> {
+  /** CompleteMultipartUpload; returns the full-object checksum sent, if any. */
+  async #complete(scope: OperationScope, phase: MultipartPhase): Promise<SentChecksum | undefined> {
     const { upload } = phase;
     const parts = [...phase.parts.values()];
-    const checksum = phase.fullObject ? fullObjectCrc(phase.plan, phase.parts) : undefined;
+    const algorithm = phase.fullObject ? phase.checksum : undefined;
+    const checksum = algorithm
+      ? { algorithm, value: fullObjectChecksum(phase.plan, phase.parts, algorithm) }
+      : undefined;
     try {
       await completeMultipartUpload(
         scope,
         upload,
         parts,
         {
-          ...(checksum ? { checksumCRC32: checksum } : {}),
+          ...(checksum ? { checksum } : {}),
           ...(this.#context.options.overwrite ? {} : { ifNoneMatch: true }),
         },
         () => {

@@ -1,5 +1,6 @@
 // The wire contract's answer and its one parser, re-exported for the engine's users.
 export { type CredentialsResponse, parseCredentialsResponse } from '@s3up/contract';
+export type { ChecksumAlgorithm } from './checksum-algorithm.js';
 export { isUploadError, UploadError, type UploadErrorCode } from './errors.js';
 export {
   UploaderEvent,

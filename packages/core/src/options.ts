@@ -1,4 +1,5 @@
 import { DEFAULT_MAX_OBJECT_SIZE, MAX_PART_SIZE, MAX_PUT_SIZE, MIN_PART_SIZE } from '@s3up/contract';
+import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm, isChecksumAlgorithm } from './checksum-algorithm.js';
 import { UploadError } from './errors.js';
 import { type ImageOptions, type ImageSettings, resolveImageOptions } from './image/image-options.js';
 import type { ResumeStore } from './resume-store.js';
@@ -91,6 +92,18 @@ export interface UploaderOptions {
    */
   requestChecksumCalculation?: 'WHEN_SUPPORTED' | 'WHEN_REQUIRED';
   /**
+   * Which full-object checksum to send when checksums are on: `CRC32`, `CRC32C` or
+   * `CRC64NVME`; PutObject, every part and CompleteMultipartUpload carry the same one.
+   * Default per backend, from the credentials answer: `CRC64NVME` on AWS (no `endpoint`, or
+   * an amazonaws.com one), because it is the checksum S3 itself keeps for every object
+   * uploaded without one (so the value an app stores is the one S3 reports for all its
+   * objects), it is full-object by design, and 64 bits make an undetected corruption of a
+   * large object far less likely than 32; it is hashed in a Worker (hash-wasm). `CRC32`
+   * elsewhere, the one S3-compatible servers implement most widely (Ceph RGW 16 verifies
+   * none of them, and its token server's `WHEN_REQUIRED` turns checksums off there).
+   */
+  checksumAlgorithm?: ChecksumAlgorithm;
+  /**
    * Check with HeadObject that the stored object has the file's size before reporting
    * success. Default true: it is the only end-to-end check that does not depend on
    * CompleteMultipartUpload's ETag (empty on Ceph RGW).
@@ -155,6 +168,7 @@ export interface ResolvedOptions {
   maxDelay: number;
   stallTimeout: number;
   requestChecksumCalculation: 'WHEN_SUPPORTED' | 'WHEN_REQUIRED' | undefined;
+  checksumAlgorithm: ChecksumAlgorithm | undefined;
   verify: boolean;
   network: NetworkStatus | null | undefined;
   flightTime: number;
@@ -205,6 +219,11 @@ export function resolveOptions(options: UploaderOptions): ResolvedOptions {
   }
   if (options.overwrite !== undefined && typeof options.overwrite !== 'boolean') {
     invalid(`overwrite must be true or false; got ${String(options.overwrite)}.`);
+  }
+  if (options.checksumAlgorithm !== undefined && !isChecksumAlgorithm(options.checksumAlgorithm)) {
+    invalid(
+      `checksumAlgorithm must be ${CHECKSUM_ALGORITHMS.map((a) => `"${a}"`).join(', ')}; got ${JSON.stringify(options.checksumAlgorithm)}.`,
+    );
   }
   const mode = options.requestChecksumCalculation;
   if (mode !== undefined && mode !== 'WHEN_SUPPORTED' && mode !== 'WHEN_REQUIRED') {
@@ -258,6 +277,7 @@ export function resolveOptions(options: UploaderOptions): ResolvedOptions {
     ),
     stallTimeout: integer('stallTimeout', options.stallTimeout, 60_000, 0, 3_600_000, ' ms'),
     requestChecksumCalculation: mode,
+    checksumAlgorithm: options.checksumAlgorithm,
     verify: options.verify ?? true,
     network,
     flightTime: integer('flightTime', options.flightTime, 10_000, 0, 600_000, ' ms'),

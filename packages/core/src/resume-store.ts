@@ -1,3 +1,4 @@
+import { type ChecksumAlgorithm, isChecksumAlgorithm } from './checksum-algorithm.js';
 /**
  * What the engine remembers about a multipart upload so that adding the same file again,
  * after a reload or a crash, continues it instead of starting over.
@@ -13,8 +14,8 @@ export interface ResumeRecord {
   created: number;
   /** File size when the record was written; a mismatch makes the record corrupt. */
   size?: number;
-  /** Set when the upload was created with CRC32 checksums: every part must then carry one. */
-  checksum?: 'CRC32';
+  /** Set when the upload was created with a checksum algorithm: every part must then carry one. */
+  checksum?: ChecksumAlgorithm;
   /** Set when the upload was created with a full-object checksum (Complete then carries the whole file's CRC). */
   checksumType?: 'FULL_OBJECT';
 }
@@ -92,7 +93,7 @@ export function isResumeRecord(value: unknown): value is ResumeRecord {
     typeof r.created === 'number' &&
     Number.isFinite(r.created) &&
     (r.size === undefined || (typeof r.size === 'number' && Number.isInteger(r.size))) &&
-    (r.checksum === undefined || r.checksum === 'CRC32') &&
+    (r.checksum === undefined || isChecksumAlgorithm(r.checksum)) &&
     (r.checksumType === undefined || r.checksumType === 'FULL_OBJECT')
   );
 }

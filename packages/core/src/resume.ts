@@ -1,5 +1,5 @@
 import type { CompletedPart } from '@aws-sdk/client-s3';
-import { crc32FromBase64 } from './checksum.js';
+import { type ChecksumAlgorithm, checksumField } from './checksum-algorithm.js';
 import { isUploadError } from './errors.js';
 import { isAbort } from './failure.js';
 import { isResumeRecord, type ResumeRecord } from './resume-store.js';
@@ -171,16 +171,17 @@ function ownUpload(raw: unknown, access: { bucket: string; prefix: string }): Mu
 
 /**
  * The parts S3 listed that can be kept, and their bytes. A part is kept when its number and
- * size fit the plan and, for an upload created with CRC-32 checksums, when the CRC S3 lists
- * for it equals the CRC of the same byte range of the file being resumed (`crcOf`): a part
+ * size fit the plan and, for an upload created with a checksum algorithm, when the checksum S3
+ * lists for it equals the one of the same byte range of the file being resumed (`checksumOf`,
+ * base64): a part
  * that differs (the file changed under it) is sent again under the same number, which
  * replaces it. `mismatched` counts the parts that differed.
  */
 export async function keptParts(
   listed: readonly ListedPart[],
   plan: MultipartPlan,
-  checksum: boolean,
-  crcOf: (start: number, end: number) => Promise<number>,
+  checksum: ChecksumAlgorithm | undefined,
+  checksumOf: (start: number, end: number, algorithm: ChecksumAlgorithm) => Promise<string>,
 ): Promise<{ parts: Map<number, CompletedPart>; confirmed: number; checked: number; mismatched: number }> {
   const parts = new Map<number, CompletedPart>();
   let confirmed = 0;
@@ -192,12 +193,12 @@ export async function keptParts(
     const { start, end } = partRange(plan, n);
     // A part of the wrong size (another part size, a changed file) is uploaded again: same number, replaced.
     if (part.Size !== end - start) continue;
+    const listedChecksum = checksum ? part[checksumField(checksum)] : undefined;
     if (checksum) {
-      const listedCrc = part.ChecksumCRC32 === undefined ? undefined : crc32FromBase64(part.ChecksumCRC32);
-      // No CRC listed (Ceph RGW keeps none): it cannot be checked against the file, so it is sent again.
-      if (listedCrc === undefined) continue;
+      // No checksum listed (Ceph RGW keeps none): it cannot be checked against the file, so it is sent again.
+      if (listedChecksum === undefined) continue;
       checked += 1;
-      if ((await crcOf(start, end)) !== listedCrc) {
+      if ((await checksumOf(start, end, checksum)) !== listedChecksum) {
         mismatched += 1;
         continue;
       }
@@ -205,7 +206,7 @@ export async function keptParts(
     parts.set(n, {
       PartNumber: n,
       ETag: part.ETag,
-      ...(part.ChecksumCRC32 ? { ChecksumCRC32: part.ChecksumCRC32 } : {}),
+      ...(checksum && listedChecksum ? { [checksumField(checksum)]: listedChecksum } : {}),
     });
     confirmed += end - start;
   }
@@ -216,7 +217,8 @@ export async function keptParts(
 export interface Resumed {
   upload: MultipartTarget;
   plan: MultipartPlan;
-  checksum: boolean;
+  /** The algorithm the upload was created with (every part carries it), if any. */
+  checksum: ChecksumAlgorithm | undefined;
   /** Created with ChecksumType FULL_OBJECT. */
   fullObject: boolean;
   parts: Map<number, CompletedPart>;
@@ -252,7 +254,7 @@ export async function resumeStored(
     abort(upload: MultipartTarget): Promise<void>;
     storedWhole(upload: MultipartTarget, plan: MultipartPlan): Promise<boolean>;
   },
-  crcOf: (start: number, end: number) => Promise<number>,
+  checksumOf: (start: number, end: number, algorithm: ChecksumAlgorithm) => Promise<string>,
   tabs: { signal: AbortSignal; onWait: (waiting: boolean) => void },
 ): Promise<Resumed | StoredElsewhere | undefined> {
   const first = await records.read();
@@ -293,8 +295,8 @@ export async function resumeStored(
     await records.forget();
     return undefined;
   }
-  const checksum = record.checksum === 'CRC32';
-  const kept = await keptParts(listed, plan, checksum, crcOf);
+  const checksum = record.checksum;
+  const kept = await keptParts(listed, plan, checksum, checksumOf);
   if (kept.checked > 0 && kept.mismatched === kept.checked) {
     // Not one stored part matches the file: this is another file under the same name, size
     // and date. Its upload is not continued (and never mixed with this one): abort it, start anew.

@@ -1,4 +1,5 @@
 import type { CompletedPart } from '@aws-sdk/client-s3';
+import { type ChecksumAlgorithm, checksumField } from './checksum-algorithm.js';
 import type { CredentialsSource } from './credentials-source.js';
 import { UploadError } from './errors.js';
 import { type RequestEnvironment, runRequest } from './request-runner.js';
@@ -31,7 +32,26 @@ export interface MultipartTarget extends ObjectTarget {
 }
 
 /** A part as ListParts reports it. */
-export type ListedPart = { PartNumber?: number; ETag?: string; Size?: number; ChecksumCRC32?: string };
+export type ListedPart = {
+  PartNumber?: number;
+  ETag?: string;
+  Size?: number;
+  ChecksumCRC32?: string;
+  ChecksumCRC32C?: string;
+  ChecksumCRC64NVME?: string;
+};
+
+/** A checksum to send: the algorithm and its base64 value (`x-amz-checksum-<algorithm>`). */
+export interface SentChecksum {
+  algorithm: ChecksumAlgorithm;
+  value: string;
+}
+
+function checksumHeader(
+  checksum: SentChecksum | undefined,
+): Partial<Record<ReturnType<typeof checksumField>, string>> {
+  return checksum ? { [checksumField(checksum.algorithm)]: checksum.value } : {};
+}
 
 interface Send<T> {
   operation: string;
@@ -81,7 +101,8 @@ export async function putObject(
     body: Blob | Uint8Array;
     size: number;
     contentType?: string;
-    checksumCRC32?: string;
+    /** The whole body's checksum, which S3 verifies. */
+    checksum?: SentChecksum;
     /** Write-once: `If-None-Match: *` (S3 answers 412 when the key exists). */
     ifNoneMatch?: boolean;
   },
@@ -100,7 +121,7 @@ export async function putObject(
           Body: input.body,
           ContentLength: input.size,
           ...(input.contentType ? { ContentType: input.contentType } : {}),
-          ...(input.checksumCRC32 ? { ChecksumCRC32: input.checksumCRC32 } : {}),
+          ...checksumHeader(input.checksum),
           ...(createOnly(scope, input.ifNoneMatch) ? { IfNoneMatch: '*' } : {}),
         }),
         { abortSignal },
@@ -115,7 +136,7 @@ export async function putObject(
 export async function createMultipartUpload(
   scope: OperationScope,
   target: ObjectTarget,
-  input: { contentType?: string; checksumAlgorithm?: 'CRC32'; checksumType?: 'FULL_OBJECT' },
+  input: { contentType?: string; checksumAlgorithm?: ChecksumAlgorithm; checksumType?: 'FULL_OBJECT' },
 ): Promise<string> {
   const created = await run(scope, {
     operation: 'CreateMultipartUpload',
@@ -147,7 +168,7 @@ export async function createMultipartUpload(
 export async function uploadPart(
   scope: OperationScope,
   upload: MultipartTarget,
-  input: { partNumber: number; body: Blob; size: number; checksumCRC32?: string },
+  input: { partNumber: number; body: Blob; size: number; checksum?: SentChecksum },
   onProgress: ProgressListener,
 ): Promise<CompletedPart> {
   const { partNumber } = input;
@@ -165,7 +186,7 @@ export async function uploadPart(
           PartNumber: partNumber,
           Body: input.body,
           ContentLength: input.size,
-          ...(input.checksumCRC32 ? { ChecksumCRC32: input.checksumCRC32 } : {}),
+          ...checksumHeader(input.checksum),
         }),
         { abortSignal },
       ),
@@ -179,7 +200,7 @@ export async function uploadPart(
   return {
     PartNumber: partNumber,
     ETag: out.ETag,
-    ...(input.checksumCRC32 ? { ChecksumCRC32: input.checksumCRC32 } : {}),
+    ...checksumHeader(input.checksum),
   };
 }
 
@@ -221,8 +242,8 @@ export async function completeMultipartUpload(
   upload: MultipartTarget,
   parts: readonly CompletedPart[],
   input: {
-    /** The full-object CRC-32 (base64), for an upload created with ChecksumType FULL_OBJECT. */
-    checksumCRC32?: string;
+    /** The full-object checksum, for an upload created with ChecksumType FULL_OBJECT. */
+    checksum?: SentChecksum;
     /** Write-once: `If-None-Match: *` (S3 answers 412 when the key exists). */
     ifNoneMatch?: boolean;
   } = {},
@@ -242,8 +263,8 @@ export async function completeMultipartUpload(
           Key: upload.key,
           UploadId: upload.uploadId,
           MultipartUpload: { Parts: sorted },
-          ...(input.checksumCRC32
-            ? { ChecksumCRC32: input.checksumCRC32, ChecksumType: 'FULL_OBJECT' as const }
+          ...(input.checksum
+            ? { ...checksumHeader(input.checksum), ChecksumType: 'FULL_OBJECT' as const }
             : {}),
           ...(createOnly(scope, input.ifNoneMatch) ? { IfNoneMatch: '*' } : {}),
         }),

@@ -1,3 +1,4 @@
+import type { ChecksumAlgorithm } from './checksum-algorithm.js';
 import type { UploadError } from './errors.js';
 import type { ImageReport } from './image/image-options.js';
 import type { UploadReceipt } from './upload-receipt.js';
@@ -78,8 +79,9 @@ export interface UploadTask {
   /** After success: the token server's upload receipt (`POST /uploads`), when it takes them. */
   readonly receipt: UploadReceipt | undefined;
   /**
-   * After success with checksums on: the object's full-object CRC-32 that S3 verified on
-   * PutObject or CompleteMultipartUpload (base64, as S3 shows it in `x-amz-checksum-crc32`).
+   * After success with checksums on: the object's full-object checksum that S3 verified on
+   * PutObject or CompleteMultipartUpload (base64, as S3 shows it in `x-amz-checksum-crc64nvme`,
+   * `-crc32` or `-crc32c`).
    * Store it to check the object against the file later.
    */
   readonly checksum: ObjectChecksum | undefined;
@@ -96,9 +98,9 @@ export interface UploadTask {
 
 /** A whole-object checksum as S3 reports it. */
 export interface ObjectChecksum {
-  algorithm: 'CRC32';
+  algorithm: ChecksumAlgorithm;
   type: 'FULL_OBJECT';
-  /** Base64 of the 4 big-endian bytes. */
+  /** Base64 of the big-endian bytes (4 for the CRC-32s, 8 for CRC64NVME), as S3 shows it. */
   value: string;
 }
 

@@ -1,10 +1,12 @@
 // CRCs of parts in a Worker, in real Chromium (issue 14 item 7, issue 21 item 5): the page's
 // main thread only posts each part's Blob; every answer is checked against the JS table,
 // an implementation independent of the Worker's WebAssembly.
+import { Crc64Nvme } from '@aws-sdk/crc64-nvme';
 import type {} from '@s3up/testkit/provided-token-server';
 import { seededBytes } from '@s3up/testkit/seeded-bytes';
 import { describe, expect, inject, it } from 'vitest';
 import { crc32ToBase64 } from '../../src/checksum.js';
+import { digestToBase64 } from '../../src/checksum-algorithm.js';
 import { crc32Table } from '../../src/crc32.js';
 import { Crc32Offload, WORKER_MIN_BYTES } from '../../src/crc32-offload.js';
 import { Uploader } from '../../src/index.js';
@@ -14,6 +16,13 @@ import { testUser, tokenCredentials } from '../support/token.js';
 
 const MiB = 1024 * 1024;
 const tokenServer = inject('tokenServer');
+
+/** CRC-64/NVME by AWS's own implementation: independent of the Worker's hash-wasm. */
+async function crc64nvme(bytes: Uint8Array): Promise<string> {
+  const hash = new Crc64Nvme();
+  hash.update(bytes);
+  return digestToBase64(await hash.digest());
+}
 
 describe('Crc32Offload in Chromium', () => {
   it('CRCs parts in its Worker, each job its own answer, six at once', async () => {
@@ -105,6 +114,37 @@ describe('Crc32Offload in Chromium', () => {
     reader.close();
     expect(crc32ToBase64(crc32Table(stored))).toBe(task.checksum!.value);
     expect(stored.length).toBe(data.length);
+    await up.destroy();
+  });
+
+  it('CRC64NVME: parts hashed in the Worker, and an upload whose full-object checksum is the CRC-64 of the bytes read back', async () => {
+    const offload = new Crc32Offload();
+    const parts = Array.from({ length: 3 }, (_, i) => seededBytes(5 * MiB + i * 977, 300 + i));
+    const answers = await Promise.all(parts.map((p) => offload.digest(new Blob([p]), 'CRC64NVME')));
+    expect(answers.map((a) => a.place)).toEqual(['worker', 'worker', 'worker']);
+    expect(answers.map((a) => digestToBase64(a.digest))).toEqual(await Promise.all(parts.map(crc64nvme)));
+
+    const user = testUser('crc64-worker');
+    const up = new Uploader({
+      credentials: await tokenCredentials(tokenServer, user),
+      partSize: 5 * MiB,
+      multipartThreshold: 5 * MiB,
+      requestChecksumCalculation: 'WHEN_SUPPORTED',
+      checksumAlgorithm: 'CRC64NVME',
+    });
+    const data = seededBytes(11 * MiB + 5, 31);
+    const task = up.add(new File([data], 'crc64.bin', { lastModified: 1 }));
+    await settled(up, task);
+    expect(task.error).toBeUndefined();
+    const reader = await readerFor(tokenServer, user);
+    const { bytes: stored } = await reader.get(task.key!);
+    reader.close();
+    expect(stored.length).toBe(data.length);
+    expect(task.checksum).toEqual({
+      algorithm: 'CRC64NVME',
+      type: 'FULL_OBJECT',
+      value: await crc64nvme(stored),
+    });
     await up.destroy();
   });
 });

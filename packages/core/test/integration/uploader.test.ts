@@ -1,5 +1,6 @@
 import { crc32 } from 'node:zlib';
 import { GetObjectCommand, ListPartsCommand } from '@aws-sdk/client-s3';
+import { Crc64Nvme } from '@aws-sdk/crc64-nvme';
 import { s3Client } from '@s3up/testkit';
 import { FaultProxy } from '@s3up/testkit/fault-proxy';
 import type {} from '@s3up/testkit/global-setup';
@@ -58,39 +59,61 @@ function callsFor(uploadId: string | undefined) {
   return proxy.seen.filter((c) => c.uploadId === uploadId);
 }
 
-const crcBase64 = (bytes: Uint8Array) => {
+// Independent of the engine (hash-wasm, its own combine): node:zlib, and AWS's own CRC-64/NVME.
+async function checksumOf(algorithm: 'CRC32' | 'CRC64NVME', bytes: Uint8Array): Promise<string> {
+  if (algorithm === 'CRC64NVME') {
+    const hash = new Crc64Nvme();
+    hash.update(bytes);
+    return Buffer.from(await hash.digest()).toString('base64');
+  }
   const c = crc32(bytes);
   return Buffer.from([c >>> 24, (c >>> 16) & 255, (c >>> 8) & 255, c & 255]).toString('base64');
-};
+}
 
 describe('checksums on the local backend (#14 item 8: RGW 16 ignores them, so each is checked against the bytes read back)', () => {
-  it('every part CRC and the full-object CRC the engine sends equal node:zlib CRCs of the bytes RGW stored', async () => {
-    const user = testUser('crc');
-    const up = await realUploader(user, { requestChecksumCalculation: 'WHEN_SUPPORTED' });
-    const { file, bytes } = randomFile(12 * MiB + 321, 'crc.bin');
-    const task = up.add(file);
-    await settled(up, task);
-    expect(task.error).toBeUndefined();
-    const stored = await readBack(task.key!);
-    expect(sameBytes(stored, bytes)).toBe(true);
-    const calls = proxy.seen.filter(
-      (c) => c.uploadId && callsFor(c.uploadId).some((x) => x.operation === 'CompleteMultipartUpload'),
-    );
-    const uploadId = calls.find(
-      (c) => c.operation === 'CompleteMultipartUpload' && c.status === 200,
-    )?.uploadId;
-    const mine = callsFor(uploadId!);
-    const parts = mine.filter((c) => c.operation === 'UploadPart' && c.status === 200);
-    expect(parts.map((c) => c.partNumber).sort()).toEqual([1, 2, 3]);
-    for (const part of parts) {
-      const start = (part.partNumber! - 1) * 5 * MiB;
-      expect(part.headers['x-amz-checksum-crc32']).toBe(crcBase64(stored.subarray(start, start + 5 * MiB)));
-    }
-    const complete = mine.find((c) => c.operation === 'CompleteMultipartUpload')!;
-    expect(complete.headers['x-amz-checksum-crc32']).toBe(crcBase64(stored));
-    expect(complete.headers['x-amz-checksum-type']).toBe('FULL_OBJECT');
-    expect(task.checksum?.value).toBe(crcBase64(stored));
-  });
+  it.each(['CRC32', 'CRC64NVME'] as const)(
+    '%s: every part checksum and the full-object one the engine sends equal independent ones of the bytes RGW stored',
+    async (algorithm) => {
+      const user = testUser('crc');
+      const header = `x-amz-checksum-${algorithm.toLowerCase()}`;
+      const up = await realUploader(user, {
+        requestChecksumCalculation: 'WHEN_SUPPORTED',
+        checksumAlgorithm: algorithm,
+      });
+      const { file, bytes } = randomFile(12 * MiB + 321, 'crc.bin');
+      const task = up.add(file);
+      await settled(up, task);
+      expect(task.error).toBeUndefined();
+      const stored = await readBack(task.key!);
+      expect(sameBytes(stored, bytes)).toBe(true);
+      // This task's requests only (the proxy saw the other tests' too): its key is in the path.
+      const path = `/${local.bucket}/${task.key!.split('/').map(encodeURIComponent).join('/')}`;
+      const ofTask = proxy.seen.filter((c) => c.url.split('?')[0] === path);
+      const uploadId = ofTask.find(
+        (c) => c.operation === 'CompleteMultipartUpload' && c.status === 200,
+      )?.uploadId;
+      const mine = callsFor(uploadId!);
+      const parts = mine.filter((c) => c.operation === 'UploadPart' && c.status === 200);
+      expect(parts.map((c) => c.partNumber).sort()).toEqual([1, 2, 3]);
+      for (const part of parts) {
+        const start = (part.partNumber! - 1) * 5 * MiB;
+        expect(part.headers[header]).toBe(
+          await checksumOf(algorithm, stored.subarray(start, start + 5 * MiB)),
+        );
+      }
+      const complete = mine.find((c) => c.operation === 'CompleteMultipartUpload')!;
+      expect(complete.headers[header]).toBe(await checksumOf(algorithm, stored));
+      expect(complete.headers['x-amz-checksum-type']).toBe('FULL_OBJECT');
+      expect(
+        ofTask.find((c) => c.operation === 'CreateMultipartUpload')?.headers['x-amz-checksum-algorithm'],
+      ).toBe(algorithm);
+      expect(task.checksum).toEqual({
+        algorithm,
+        type: 'FULL_OBJECT',
+        value: await checksumOf(algorithm, stored),
+      });
+    },
+  );
 
   it('overwrite: false on PutObject: RGW 16 honours If-None-Match (412), so an existing key is an exists error and keeps its bytes', async () => {
     const user = testUser('once');

@@ -1,4 +1,5 @@
 import { crc32 } from 'node:zlib';
+import { Crc64Nvme } from '@aws-sdk/crc64-nvme';
 import { HttpResponse, http } from 'msw';
 
 /** Where the fake S3 and token endpoint live (msw intercepts; nothing listens). */
@@ -47,6 +48,47 @@ export function s3Error(status: number, code: string, message = code): Response 
 export function crc32Base64Of(bytes: Uint8Array): string {
   const c = crc32(bytes);
   return Buffer.from([c >>> 24, (c >>> 16) & 255, (c >>> 8) & 255, c & 255]).toString('base64');
+}
+
+// CRC-32C (Castagnoli) by its own table: independent of the engine's implementation.
+const CRC32C_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
+  return c >>> 0;
+});
+
+export type WireAlgorithm = 'CRC32' | 'CRC32C' | 'CRC64NVME';
+const CHECKSUM_HEADERS: Record<WireAlgorithm, string> = {
+  CRC32: 'x-amz-checksum-crc32',
+  CRC32C: 'x-amz-checksum-crc32c',
+  CRC64NVME: 'x-amz-checksum-crc64nvme',
+};
+
+/**
+ * A checksum as S3 writes it (big-endian bytes, base64), computed independently of the
+ * engine: node:zlib for CRC32, AWS's own @aws-sdk/crc64-nvme for CRC64NVME, a table here
+ * for CRC32C (the engine uses hash-wasm for both).
+ */
+export async function checksumBase64Of(algorithm: WireAlgorithm, bytes: Uint8Array): Promise<string> {
+  if (algorithm === 'CRC32') return crc32Base64Of(bytes);
+  if (algorithm === 'CRC64NVME') {
+    const hash = new Crc64Nvme();
+    hash.update(bytes);
+    return Buffer.from(await hash.digest()).toString('base64');
+  }
+  let c = 0xffffffff;
+  for (const byte of bytes) c = CRC32C_TABLE[(c ^ byte) & 0xff]! ^ (c >>> 8);
+  c = (c ^ 0xffffffff) >>> 0;
+  return Buffer.from([c >>> 24, (c >>> 16) & 255, (c >>> 8) & 255, c & 255]).toString('base64');
+}
+
+/** The one x-amz-checksum-<algorithm> header a request carries, if any. */
+function sentChecksum(request: Request): { algorithm: WireAlgorithm; value: string } | undefined {
+  for (const [algorithm, header] of Object.entries(CHECKSUM_HEADERS)) {
+    const value = request.headers.get(header);
+    if (value !== null) return { algorithm: algorithm as WireAlgorithm, value };
+  }
+  return undefined;
 }
 
 const WATCHED_HEADERS = [
@@ -244,7 +286,7 @@ export class FakeS3 {
       if (isBodyOp || op === 'CompleteMultipartUpload') {
         body = new Uint8Array(await request.arrayBuffer());
         call.size = body.length;
-        call.checksum = request.headers.get('x-amz-checksum-crc32');
+        call.checksum = sentChecksum(request)?.value ?? null;
       }
       if (op === 'CompleteMultipartUpload' && body) {
         const text = new TextDecoder().decode(body);
@@ -258,20 +300,21 @@ export class FakeS3 {
       this.#attempts.set(id, attempt);
       const injected = await this.fault?.(call, attempt);
       if (injected) return injected;
-      const answer = this.#answer(call, body ?? new Uint8Array(0), q, request);
+      const answer = await this.#answer(call, body ?? new Uint8Array(0), q, request);
       return this.loseAnswer?.(call, attempt) ? HttpResponse.error() : answer;
     } finally {
       if (isBodyOp) this.#inFlight -= 1;
     }
   }
 
-  #answer(call: WireCall, body: Uint8Array, q: URLSearchParams, request: Request): Response {
+  async #answer(call: WireCall, body: Uint8Array, q: URLSearchParams, request: Request): Promise<Response> {
     const { key, uploadId, partNumber } = call;
     switch (call.op) {
       case 'PutObject':
         {
-          const sent = request.headers.get('x-amz-checksum-crc32');
-          if (this.awsChecks && sent !== null && sent !== crc32Base64Of(body))
+          const checksum = sentChecksum(request);
+          const sent = checksum?.value ?? null;
+          if (this.awsChecks && checksum && sent !== (await checksumBase64Of(checksum.algorithm, body)))
             return s3Error(400, 'BadDigest');
           if (this.awsChecks && request.headers.get('if-none-match') === '*' && this.objects.has(key))
             return s3Error(
@@ -302,11 +345,12 @@ export class FakeS3 {
         const upload = this.uploads.get(uploadId!);
         if (!upload) return s3Error(404, 'NoSuchUpload');
         const etag = `"etag-${partNumber}-${body.length}"`;
-        const checksum = request.headers.get('x-amz-checksum-crc32') ?? undefined;
-        if (this.awsChecks && checksum !== undefined && checksum !== crc32Base64Of(body))
+        const sent = sentChecksum(request);
+        const checksum = sent?.value;
+        if (this.awsChecks && sent && sent.value !== (await checksumBase64Of(sent.algorithm, body)))
           return s3Error(400, 'BadDigest');
-        // AWS: an upload created with an algorithm needs each part's checksum.
-        if (this.awsChecks && upload.algorithm === 'CRC32' && checksum === undefined)
+        // AWS: an upload created with an algorithm needs each part's checksum, by that algorithm.
+        if (this.awsChecks && upload.algorithm !== undefined && sent?.algorithm !== upload.algorithm)
           return s3Error(400, 'InvalidRequest', 'Checksum Type mismatch occurred');
         upload.parts.set(partNumber!, { bytes: body, etag, ...(checksum ? { checksum } : {}) });
         return new HttpResponse(null, { status: 200, headers: { etag } });
@@ -322,7 +366,7 @@ export class FakeS3 {
         const parts = page
           .map(
             ([n, p]) =>
-              `<Part><PartNumber>${n}</PartNumber><ETag>${p.etag}</ETag><Size>${p.bytes.length}</Size>${p.checksum ? `<ChecksumCRC32>${p.checksum}</ChecksumCRC32>` : ''}</Part>`,
+              `<Part><PartNumber>${n}</PartNumber><ETag>${p.etag}</ETag><Size>${p.bytes.length}</Size>${p.checksum ? `<Checksum${upload.algorithm}>${p.checksum}</Checksum${upload.algorithm}>` : ''}</Part>`,
           )
           .join('');
         return xml(
@@ -339,14 +383,25 @@ export class FakeS3 {
           chunks.push(part.bytes);
         }
         const whole = concat(chunks);
-        const full = request.headers.get('x-amz-checksum-crc32');
-        if (this.awsChecks && full !== null) {
+        const fullSent = sentChecksum(request);
+        const full = fullSent?.value ?? null;
+        if (this.awsChecks && fullSent) {
           if (
             upload.checksumType !== 'FULL_OBJECT' ||
-            request.headers.get('x-amz-checksum-type') !== 'FULL_OBJECT'
+            request.headers.get('x-amz-checksum-type') !== 'FULL_OBJECT' ||
+            fullSent.algorithm !== upload.algorithm
           )
             return s3Error(400, 'InvalidRequest', 'The upload was created using a different checksum type');
-          if (full !== crc32Base64Of(whole)) return s3Error(400, 'BadDigest');
+          if (full !== (await checksumBase64Of(fullSent.algorithm, whole))) return s3Error(400, 'BadDigest');
+          // Each <Part> lists its checksum by the upload's algorithm, as UploadPart answered it.
+          for (const n of call.parts ?? []) {
+            const listed = new RegExp(
+              `<Part>(?:(?!</Part>).)*<PartNumber>${n}</PartNumber>(?:(?!</Part>).)*</Part>`,
+            ).exec(call.xml ?? '')?.[0];
+            const tag = `Checksum${upload.algorithm}`;
+            if (!listed?.includes(`<${tag}>${upload.parts.get(n)?.checksum}</${tag}>`))
+              return s3Error(400, 'InvalidPart', `part ${n} lacks its ${tag}`);
+          }
         }
         if (this.awsChecks && request.headers.get('if-none-match') === '*' && this.objects.has(upload.key))
           return s3Error(

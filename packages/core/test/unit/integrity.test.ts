@@ -1,7 +1,7 @@
 import { MiB, randomFile, sameBytes } from '@s3up/testkit/random-file';
 import { describe, expect, it, vi } from 'vitest';
 import { MemoryResumeStore, type UploaderEventDetails } from '../../src/index.js';
-import { crc32Base64Of, type FakeS3, PREFIX, s3Error } from '../support/fake-s3.js';
+import { checksumBase64Of, crc32Base64Of, type FakeS3, PREFIX, s3Error } from '../support/fake-s3.js';
 import { settled, testUploader, useFakeS3 } from '../support/harness.js';
 
 // Wire format per AWS's S3 API reference ("Checking object integrity", CreateMultipartUpload,
@@ -103,7 +103,13 @@ describe('full-object checksums (#14 items 4 and 8)', () => {
 
 describe('resumed parts are checked against the local file (#14 item 5)', () => {
   /** A tab closed mid-upload after parts before `stopAt` were stored. */
-  async function interrupted(s3: FakeS3, store: MemoryResumeStore, file: File, stopAt: number) {
+  async function interrupted(
+    s3: FakeS3,
+    store: MemoryResumeStore,
+    file: File,
+    stopAt: number,
+    options: Parameters<typeof testUploader>[0] = {},
+  ) {
     let reached!: () => void;
     const atPart = new Promise<void>((resolve) => {
       reached = resolve;
@@ -113,41 +119,50 @@ describe('resumed parts are checked against the local file (#14 item 5)', () => 
       reached();
       return new Promise<undefined>(() => {});
     };
-    const first = testUploader({ concurrency: 1, resumeStore: store });
+    const first = testUploader({ concurrency: 1, resumeStore: store, ...options });
     first.add(file);
     await atPart;
     await first.destroy({ keepResumable: true });
     s3.fault = undefined;
   }
 
-  it('the file changed under one stored part: only that part is sent again, and the object is the new file', async () => {
-    const s3 = wire.reset();
-    s3.checksums = 'WHEN_SUPPORTED';
-    const store = new MemoryResumeStore();
-    const { bytes } = randomFile(22 * MiB);
-    const original = new File([bytes], 'data.bin', { lastModified: 1_700_000_000_000 });
-    await interrupted(s3, store, original, 5);
-    expect(s3.uploads.size).toBe(1);
-    // Same name, size and date: the fingerprint matches; part 2's bytes differ.
-    const changed = bytes.slice();
-    changed[5 * MiB + 123] = (changed[5 * MiB + 123]! + 1) % 256;
-    const file = new File([changed], 'data.bin', { lastModified: 1_700_000_000_000 });
-    const before = s3.calls.length;
-    const up = testUploader({ concurrency: 1, resumeStore: store });
-    const task = up.add(file);
-    await settled(up, task);
-    expect(task.state).toBe('succeeded');
-    expect(task.resumed).toBe(true);
-    expect(
-      s3
-        .ops()
-        .slice(before)
-        .filter((op) => op.startsWith('UploadPart')),
-    ).toEqual(['UploadPart 2', 'UploadPart 5']);
-    expect(s3.count('CreateMultipartUpload')).toBe(1);
-    expect(sameBytes(s3.objects.get(task.key!), changed)).toBe(true);
-    expect(task.checksum?.value).toBe(crc32Base64Of(changed));
-  });
+  it.each(['CRC32', 'CRC64NVME'] as const)(
+    'the file changed under one stored part (%s): only that part is sent again, and the object is the new file',
+    async (checksumAlgorithm) => {
+      const s3 = wire.reset();
+      s3.checksums = 'WHEN_SUPPORTED';
+      const store = new MemoryResumeStore();
+      const { bytes } = randomFile(22 * MiB);
+      const original = new File([bytes], 'data.bin', { lastModified: 1_700_000_000_000 });
+      await interrupted(s3, store, original, 5, { checksumAlgorithm });
+      expect(s3.uploads.size).toBe(1);
+      // Same name, size and date: the fingerprint matches; part 2's bytes differ.
+      const changed = bytes.slice();
+      changed[5 * MiB + 123] = (changed[5 * MiB + 123]! + 1) % 256;
+      const file = new File([changed], 'data.bin', { lastModified: 1_700_000_000_000 });
+      const before = s3.calls.length;
+      const up = testUploader({ concurrency: 1, resumeStore: store, checksumAlgorithm });
+      const task = up.add(file);
+      await settled(up, task);
+      expect(task.state).toBe('succeeded');
+      expect(task.resumed).toBe(true);
+      expect(
+        s3
+          .ops()
+          .slice(before)
+          .filter((op) => op.startsWith('UploadPart')),
+      ).toEqual(['UploadPart 2', 'UploadPart 5']);
+      expect(s3.count('CreateMultipartUpload')).toBe(1);
+      expect(sameBytes(s3.objects.get(task.key!), changed)).toBe(true);
+      // Kept parts' checksums (as ListParts gave them) and the re-sent ones combine into the
+      // new file's, checked by the fake against its independent CRC of the bytes it holds.
+      expect(task.checksum).toEqual({
+        algorithm: checksumAlgorithm,
+        type: 'FULL_OBJECT',
+        value: await checksumBase64Of(checksumAlgorithm, changed),
+      });
+    },
+  );
 
   it('another file under the same name, size and date: its stored upload is aborted, never continued', async () => {
     const s3 = wire.reset();
