@@ -7,8 +7,8 @@ import type {
   UploaderEventType,
 } from '@s3up/core';
 import type { ReactiveControllerHost } from 'lit';
-import { type EngineModule, loadedEngine } from './engine-loader.js';
-import { S3UploadElementError } from './errors.js';
+import type { EngineModule } from './engine-loader.js';
+import { checkEndpoint, S3UploadElementError } from './errors.js';
 
 /** What the controller reads from and reports to its element. */
 export interface UploadHost extends ReactiveControllerHost, EventTarget {
@@ -85,7 +85,8 @@ export interface ElementEngineOptions {
 /**
  * The element's engine (`Uploader` from `@s3up/core`): made from the element's current
  * configuration once the engine's code has loaded (engine-loader.ts), and made again when
- * the configuration changed while no upload runs; the engine it replaces is retired.
+ * the configuration changed while no upload runs; the engine it replaces is retired. It is
+ * part of the lazily loaded engine module (engine-module.ts), not of the render path.
  */
 export class ElementEngine {
   readonly #host: UploadHost;
@@ -104,30 +105,6 @@ export class ElementEngine {
     return this.#uploader;
   }
 
-  /**
-   * The engine once its code has loaded, undefined before.
-   *
-   * @throws {S3UploadElementError} `engine` when `endpoint` is not set.
-   */
-  get uploader(): Uploader | undefined {
-    const engine = loadedEngine();
-    if (!engine) {
-      this.checkEndpoint();
-      return undefined;
-    }
-    return this.uploaderOf(engine);
-  }
-
-  /** Throws the `engine` error that says to set `endpoint`, when it is not set. */
-  checkEndpoint(): void {
-    if (!this.#host.endpoint) {
-      throw new S3UploadElementError(
-        'engine',
-        '<s3-upload> has no endpoint: set its endpoint attribute to your token server\'s credentials URL, e.g. endpoint="/api/uploads/credentials"',
-      );
-    }
-  }
-
   /** The engine for the current configuration, made from the loaded module when needed. */
   uploaderOf(engine: EngineModule): Uploader {
     const host = this.#host;
@@ -143,7 +120,7 @@ export class ElementEngine {
       this.#uploader = undefined;
     }
     if (this.#uploader) return this.#uploader;
-    this.checkEndpoint();
+    checkEndpoint(host.endpoint);
     try {
       this.#uploader = new engine.Uploader({
         credentials: {

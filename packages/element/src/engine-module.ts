@@ -10,3 +10,5 @@ export {
   preloadSdk,
   Uploader,
 } from '@s3up/core';
+// The element's wrapper of the engine, which only uploading needs too.
+export { ElementEngine } from './element-engine.js';

@@ -19,6 +19,16 @@ export class S3UploadElementError extends Error {
   }
 }
 
+/** Throws the `engine` error that says to set `endpoint`, when `endpoint` is not set. */
+export function checkEndpoint(endpoint: string | undefined): void {
+  if (!endpoint) {
+    throw new S3UploadElementError(
+      'engine',
+      '<s3-upload> has no endpoint: set its endpoint attribute to your token server\'s credentials URL, e.g. endpoint="/api/uploads/credentials"',
+    );
+  }
+}
+
 /** True for an {@link S3UploadElementError}, even from a duplicate copy of the package (`instanceof` is not). */
 export function isS3UploadElementError(error: unknown): error is S3UploadElementError {
   return (

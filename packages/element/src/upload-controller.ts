@@ -2,8 +2,9 @@ import type { Uploader, UploaderEvent, UploadTask } from '@s3up/core';
 import type { ReactiveController } from 'lit';
 import { Announcer } from './announcer.js';
 import { relativePathOf } from './dropped-files.js';
-import { ElementEngine, type UploadHost } from './element-engine.js';
-import { type EngineModule, loadEngine, whenIdle } from './engine-loader.js';
+import type { ElementEngine, ElementEngineOptions, UploadHost } from './element-engine.js';
+import { type EngineModule, loadEngine, loadedEngine, whenIdle } from './engine-loader.js';
+import { checkEndpoint } from './errors.js';
 import { S3UploadEvent, type S3UploadEventDetails, type S3UploadEventType } from './events.js';
 import { type FileEntry, statusOf } from './file-entry.js';
 import { prepareFormatters } from './intl-units.js';
@@ -48,7 +49,9 @@ export class UploadController implements ReactiveController {
   readonly #options: UploadControllerOptions;
   readonly #entries = new Map<string, FileEntry>();
   readonly #announcer: Announcer;
-  readonly #engine: ElementEngine;
+  /** Made with the engine module (#engineOf), so it is not part of the render path. */
+  #engine: ElementEngine | undefined;
+  readonly #engineOptions: ElementEngineOptions;
   #frame: number | undefined;
   #progressTimer: ReturnType<typeof setTimeout> | undefined;
   #lastRender = Number.NEGATIVE_INFINITY;
@@ -58,10 +61,10 @@ export class UploadController implements ReactiveController {
   constructor(host: UploadHost, options: UploadControllerOptions) {
     this.#host = host;
     this.#options = options;
-    this.#engine = new ElementEngine(host, {
+    this.#engineOptions = {
       onEvent: (uploader, event) => this.#onEngineEvent(uploader, event),
       pathOf: (taskId) => this.#entries.get(taskId)?.path,
-    });
+    };
     this.#announcer = new Announcer((batch) => {
       this.#announcement = announcementText(options.messages(), batch);
       host.requestUpdate();
@@ -128,7 +131,12 @@ export class UploadController implements ReactiveController {
    * @throws {S3UploadElementError} `engine` when `endpoint` is not set.
    */
   get uploader(): Uploader | undefined {
-    return this.#engine.uploader;
+    const engine = loadedEngine();
+    if (!engine) {
+      checkEndpoint(this.#host.endpoint);
+      return undefined;
+    }
+    return this.#uploaderOf(engine);
   }
 
   /**
@@ -139,8 +147,14 @@ export class UploadController implements ReactiveController {
    *   not be created; the load's own error when its code could not be fetched.
    */
   async whenUploaderReady(): Promise<Uploader> {
-    this.#engine.checkEndpoint();
-    return this.#engine.uploaderOf(await this.#load());
+    checkEndpoint(this.#host.endpoint);
+    return this.#uploaderOf(await this.#load());
+  }
+
+  /** The engine for the element's current configuration, from the loaded engine module. */
+  #uploaderOf(engine: EngineModule): Uploader {
+    this.#engine ??= new engine.ElementEngine(this.#host, this.#engineOptions);
+    return this.#engine.uploaderOf(engine);
   }
 
   /** Loads the engine and hands it the files that waited for it. */
@@ -290,7 +304,7 @@ export class UploadController implements ReactiveController {
     const replacements = new Map<FileEntry, FileEntry>();
     let uploader: Uploader;
     try {
-      uploader = this.#engine.uploaderOf(engine);
+      uploader = this.#uploaderOf(engine);
     } catch (error) {
       // The endpoint was removed while the engine loaded: refused as any unconfigured add is.
       console.error(error);
@@ -359,7 +373,7 @@ export class UploadController implements ReactiveController {
   async cancelAll(): Promise<void> {
     const uploaders = new Set<Uploader>();
     for (const entry of this.#entries.values()) if (entry.uploader) uploaders.add(entry.uploader);
-    if (this.#engine.current) uploaders.add(this.#engine.current);
+    if (this.#engine?.current) uploaders.add(this.#engine.current);
     // Files still waiting for the engine never reach it.
     for (const entry of this.entries) if (!entry.task && !entry.refusal) this.#forget(entry, false);
     this.#scheduleRender();
