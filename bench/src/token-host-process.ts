@@ -18,7 +18,7 @@ import express from 'express';
 import { jwtVerify } from 'jose';
 
 const settings = JSON.parse(process.env.BENCH_TOKEN_SERVER ?? 'null') as {
-  host: 'node' | 'express' | 'ceiling' | 'companion';
+  host: 'node' | 'express' | 'ceiling' | 'express-ceiling' | 'companion';
   endpoint: string;
   /** The loopback STS front both s3up and Companion call (bench/src/sts-front.ts). */
   stsEndpoint: string;
@@ -49,6 +49,8 @@ const options = {
 };
 if (settings.host === 'ceiling') {
   await ceiling(settings.jwt);
+} else if (settings.host === 'express-ceiling') {
+  await expressCeiling(settings.jwt);
 } else if (settings.host === 'companion') {
   await companion(settings);
 } else if (settings.host === 'node') {
@@ -104,7 +106,7 @@ function timeRequests(server: Server): void {
  * per-user answer of the same shape and size as the token server's taken from a Map, JSON
  * out. No framework, no cache of verified tokens, no audit, no CORS, no rate limit.
  */
-async function ceiling(jwt: { secret: string; issuer: string; audience: string }): Promise<void> {
+async function ceilingParts(jwt: { secret: string; issuer: string; audience: string }) {
   const key = await crypto.subtle.importKey(
     'raw',
     new TextEncoder().encode(jwt.secret),
@@ -132,21 +134,30 @@ async function ceiling(jwt: { secret: string; issuer: string; audience: string }
     }
     return body;
   };
+  const verify = async (authorization: string | undefined): Promise<string> => {
+    const token = /^Bearer (.+)$/.exec(authorization ?? '')?.[1];
+    if (!token) throw new Error('no token');
+    const { payload } = await jwtVerify(token, key, {
+      issuer: jwt.issuer,
+      audience: jwt.audience,
+      algorithms: ['HS256'],
+    });
+    return answerFor(String(payload.sub));
+  };
+  return { verify };
+}
+
+async function ceiling(jwt: { secret: string; issuer: string; audience: string }): Promise<void> {
+  const { verify } = await ceilingParts(jwt);
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', async () => {
-      const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
       try {
-        if (!token) throw new Error('no token');
-        const { payload } = await jwtVerify(token, key, {
-          issuer: jwt.issuer,
-          audience: jwt.audience,
-          algorithms: ['HS256'],
-        });
+        const body = await verify(req.headers.authorization);
         res
           .writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' })
-          .end(answerFor(String(payload.sub)));
+          .end(body);
       } catch {
         res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":{"code":"unauthorized"}}');
       }
@@ -191,4 +202,38 @@ async function companion(s: NonNullable<typeof settings>): Promise<void> {
   timeRequests(server);
   server.on('request', handler);
   console.log(`READY http://127.0.0.1:${port}`);
+}
+
+/**
+ * The same ceiling under Express 5 (issue 21's "bare Express" reference): one route, the body
+ * read, the JWT verified by jose, the per-user answer from a Map. What Express itself costs a
+ * cached answer on this machine; s3up through Express cannot cost less than this.
+ */
+async function expressCeiling(jwt: { secret: string; issuer: string; audience: string }): Promise<void> {
+  const { verify } = await ceilingParts(jwt);
+  const app = express();
+  app.disable('x-powered-by');
+  app.post('/credentials', (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      verify(req.headers.authorization).then(
+        (body) => {
+          res
+            .writeHead(200, {
+              'content-type': 'application/json; charset=utf-8',
+              'cache-control': 'no-store',
+            })
+            .end(body);
+        },
+        () => {
+          res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":{"code":"unauthorized"}}');
+        },
+      );
+    });
+  });
+  const server = app.listen(0, '127.0.0.1', () => {
+    timeRequests(server);
+    console.log(`READY http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  });
 }

@@ -15,11 +15,12 @@ import { credentialsRequest, postCredentials } from '../token-requests.js';
 import { benchCpu } from './throughput.js';
 
 const hostProcessPath = join(dirname(fileURLToPath(import.meta.url)), '..', 'token-host-process.ts');
-type Host = 'ceiling' | 'node' | 'express' | 'companion';
+type Host = 'ceiling' | 'node' | 'express-ceiling' | 'express' | 'companion';
 
 const HOST_NAMES: Record<Host, string> = {
   ceiling: 'ceiling: node:http + jose verify',
   node: 's3up on node:http (createTokenServer)',
+  'express-ceiling': 'Express ceiling: Express 5 + jose verify',
   express: 's3up on Express 5 (createTokenRouter)',
   companion: 'Uppy Companion 6 /s3/sts',
 };
@@ -129,9 +130,21 @@ export const tokenHosts: Benchmark = {
     const seconds = settings.quick ? 3 : 8;
     const rounds = settings.rounds;
     const connections = 20;
-    const results: Record<Host, HostRound[]> = { ceiling: [], node: [], express: [], companion: [] };
-    const errors: Record<Host, string[]> = { ceiling: [], node: [], express: [], companion: [] };
-    const order: Host[] = ['ceiling', 'node', 'express', 'companion'];
+    const results: Record<Host, HostRound[]> = {
+      ceiling: [],
+      node: [],
+      'express-ceiling': [],
+      express: [],
+      companion: [],
+    };
+    const errors: Record<Host, string[]> = {
+      ceiling: [],
+      node: [],
+      'express-ceiling': [],
+      express: [],
+      companion: [],
+    };
+    const order: Host[] = ['ceiling', 'node', 'express-ceiling', 'express', 'companion'];
     // Both s3up and Companion call this STS (Companion: GetFederationToken, answered through
     // RGW's AssumeRole; s3up: AssumeRole, passed through), so both pay the same hop.
     const front = await startStsFront({
@@ -346,6 +359,7 @@ export const tokenHosts: Benchmark = {
       notes: [
         `Median of ${rounds} rotating round(s); ${connections} connections, ${tokens.length} users' HS256 JWTs in rotation; rate limits off; s3up's audit log on through its default destination (pino's asynchronous one; the harness discards the process's stdout).`,
         'Server CPU per request: user + system time of the server process (/proc/<pid>/stat) over the load, divided by the requests it answered; autocannon runs in the harness process, outside that figure, on the same 2 cores.',
+        "The Express ceiling is the node:http ceiling's handler under Express 5 (one route, body read, jose verify, the answer from a Map): what Express itself adds to a cached answer here. s3up through Express cannot cost less; its figure minus this one is s3up's own work under Express.",
         "Uppy Companion's /s3/sts is unauthenticated (one federated identity, 'companion', and one bucket-wide PutObject policy for every caller) and calls STS on every request (its answer only carries Cache-Control for the browser); s3up authenticates each user, scopes the policy to the user's prefix and serves a cached session. Companion's figure includes its own STS client (signing, XML parsing) but not the front's or RGW's CPU, which run in other processes.",
         "The ceiling verifies every token with jose (the key imported once) and answers a per-user JSON of the token server's shape from a Map: the least any cached /credentials path on Node must do. s3up adds CORS, body and scope checks, the verified-token cache, the credential cache, the audit line and its own response headers.",
       ],
