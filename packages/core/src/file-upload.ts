@@ -400,7 +400,10 @@ export class FileUpload {
       ...(checksum ? { checksumAlgorithm: checksum, checksumType: 'FULL_OBJECT' as const } : {}),
     });
     this.#progress.startFrom(0);
-    await this.#records.persist({
+    // Not awaited: the first parts go while IndexedDB stores the record (a write took 10 to
+    // 50 ms between Create's answer and the first part byte on a loaded machine, issue 21);
+    // a reload in those milliseconds loses only what was sent meanwhile.
+    void this.#records.persist({
       fingerprint: this.#records.fingerprint,
       bucket: target.bucket,
       key: target.key,

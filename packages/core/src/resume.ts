@@ -51,7 +51,20 @@ export class ResumeRecords {
     }
   }
 
-  async persist(record: ResumeRecord): Promise<void> {
+  /**
+   * Stores the record (never rejects: losing resume is better than failing the upload).
+   * The uploader does not wait for it before sending parts; `forget` waits for it, so a
+   * record written late never outlives its upload.
+   */
+  persist(record: ResumeRecord): Promise<void> {
+    this.#writing = this.#persist(record);
+    return this.#writing;
+  }
+
+  /** The last `persist`, settled or not. */
+  #writing: Promise<void> = Promise.resolve();
+
+  async #persist(record: ResumeRecord): Promise<void> {
     const store = this.#context.store;
     if (!store || !this.#claim()) return;
     // A new record is this tab's from the start: another tab adding the same file then waits
@@ -67,6 +80,7 @@ export class ResumeRecords {
 
   async forget(): Promise<void> {
     const store = this.#context.store;
+    await this.#writing;
     if (!store || !this.#claimed) return;
     try {
       await store.delete(this.#fingerprint);
