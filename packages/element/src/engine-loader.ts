@@ -1,3 +1,5 @@
+import { fetchSdk } from '@s3up/core/sdk-fetch';
+
 /** The lazily loaded part of the element: `@s3up/core`'s engine and stores (engine-module.ts). */
 export type EngineModule = typeof import('./engine-module.js');
 
@@ -10,6 +12,8 @@ let loaded: EngineModule | undefined;
  * forgotten, so the next call tries again.
  */
 export function loadEngine(): Promise<EngineModule> {
+  // The SDK starts downloading now too, beside the engine, not once the engine has arrived.
+  if (!loading) void fetchSdk();
   loading ??= import('./engine-module.js').then(
     (engine) => {
       loaded = engine;
