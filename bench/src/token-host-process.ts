@@ -2,7 +2,7 @@
 // (createTokenServer) or under Express (createTokenRouter), the ceiling (bare node:http +
 // jose), or Uppy Companion (its /s3/sts). Reads BENCH_TOKEN_SERVER (JSON, with `host`),
 // prints "READY <url>" once listening on 127.0.0.1.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -179,6 +179,9 @@ async function ceiling(jwt: { secret: string; issuer: string; audience: string }
 async function companion(s: NonNullable<typeof settings>): Promise<void> {
   process.env.AWS_ENDPOINT_URL_STS = s.stsEndpoint;
   const { app } = await import('@uppy/companion');
+  // Companion wants a download directory; /s3/sts never writes to it. Removed on exit.
+  const filePath = mkdtempSync(join(tmpdir(), 'bench-companion-'));
+  process.once('exit', () => rmSync(filePath, { recursive: true, force: true }));
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
@@ -194,7 +197,7 @@ async function companion(s: NonNullable<typeof settings>): Promise<void> {
       expires: 900,
     },
     server: { host: `127.0.0.1:${port}`, protocol: 'http' },
-    filePath: mkdtempSync(join(tmpdir(), 'bench-companion-')),
+    filePath,
     secret: 'bench-companion-secret-not-used-by-s3-sts',
     corsOrigins: ['http://127.0.0.1:5173'],
     uploadUrls: ['^http://127\\.0\\.0\\.1/'],
