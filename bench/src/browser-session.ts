@@ -176,7 +176,13 @@ export class BrowserSession {
    * links benchmark only: it needs the Network domain, which the other figures must not pay for.
    */
   async throttleUplink(page: BenchPage, bytesPerSecond: number | null): Promise<void> {
-    await this.#cdp.send('Network.enable', {}, page.sessionId);
+    // Network emulation needs the Network domain, which by default puts every byte-array
+    // request body into its requestWillBeSent event as an escaped string: each 5 MiB
+    // UploadPart of lib-storage (the only contender sending Uint8Array bodies) became a
+    // 28 MB message, serialized on its page's main thread, which then answered nothing for
+    // over 30 s (its links rounds failed with "Runtime.evaluate got no answer"). 1 byte at
+    // most (0 means no limit).
+    await this.#cdp.send('Network.enable', { maxPostDataSize: 1 }, page.sessionId);
     await this.#cdp.send(
       'Network.emulateNetworkConditions',
       { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: bytesPerSecond ?? -1 },
