@@ -1,5 +1,6 @@
 import { ContractError } from './contract-error.js';
 import { isSafePrefix } from './identity.js';
+import { isScope, type Scope } from './scopes.js';
 
 /** The token server's `POST /credentials` answer (openapi.yaml `Credentials`, docs/contracts.md). */
 export interface CredentialsResponse {
@@ -22,6 +23,13 @@ export interface CredentialsResponse {
   scope?: string;
   actions?: string[];
   /**
+   * Every scope this server hands out to this user (the operator's `scopes`), so a client
+   * asks only for what it can get: an engine told `["upload"]` skips its read-scope size
+   * check instead of asking and drawing a 403 in the browser's console. Unknown names
+   * (a newer server's scopes) are dropped; absent from older servers.
+   */
+  offeredScopes?: Scope[];
+  /**
    * Only when true: the server serves `POST /uploads` (upload receipts) for this session,
    * so the client reports each finished upload there.
    */
@@ -39,7 +47,12 @@ export interface CredentialsResponse {
  * parses into {@link CredentialsResponse}, which accepts older servers without them.
  */
 export type IssuedCredentialsResponse = CredentialsResponse &
-  Required<Pick<CredentialsResponse, 'serverTime' | 'requestChecksumCalculation' | 'scope' | 'actions'>>;
+  Required<
+    Pick<
+      CredentialsResponse,
+      'serverTime' | 'requestChecksumCalculation' | 'scope' | 'actions' | 'offeredScopes'
+    >
+  >;
 
 export type ChecksumCalculation = 'WHEN_SUPPORTED' | 'WHEN_REQUIRED';
 export const CHECKSUM_CALCULATIONS: readonly ChecksumCalculation[] = Object.freeze([
@@ -205,6 +218,11 @@ export const CREDENTIALS_CHECKS: readonly CredentialsCheck[] = Object.freeze([
     'an array of strings',
     (v) => Array.isArray(v) && v.every((a) => typeof a === 'string'),
   ),
+  optional(
+    'offeredScopes',
+    'an array of strings',
+    (v) => Array.isArray(v) && v.every((a) => typeof a === 'string'),
+  ),
   optional('receipts', 'a boolean', (v) => typeof v === 'boolean'),
   optional('writeOnce', 'a boolean', (v) => typeof v === 'boolean'),
 ]);
@@ -254,6 +272,7 @@ export function parseCredentialsResponse(body: unknown, options: { now?: number 
   }
   if (typeof b.scope === 'string') parsed.scope = b.scope;
   if (Array.isArray(b.actions)) parsed.actions = b.actions as string[];
+  if (Array.isArray(b.offeredScopes)) parsed.offeredScopes = b.offeredScopes.filter(isScope);
   if (b.receipts === true) parsed.receipts = true;
   if (b.writeOnce === true) parsed.writeOnce = true;
   return parsed;

@@ -15,6 +15,7 @@ const answer = {
   prefix: 'users/alice/',
   scope: 'upload',
   actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+  offeredScopes: ['upload', 'read'],
   receipts: true,
   writeOnce: true,
 };
@@ -40,6 +41,11 @@ describe('parseCredentialsResponse', () => {
     expect(parsed).toEqual(rest);
   });
 
+  it('drops offered scope names it does not know (a newer server), keeping the known ones', () => {
+    const parsed = parseCredentialsResponse({ ...answer, offeredScopes: ['upload', 'rename', 'read'] });
+    expect(parsed.offeredScopes).toEqual(['upload', 'read']);
+  });
+
   it('keeps an answer without the optional fields (an older server)', () => {
     const {
       serverTime: _t,
@@ -48,7 +54,7 @@ describe('parseCredentialsResponse', () => {
       requestChecksumCalculation: _r,
       ...required
     } = answer;
-    const { scope: _s, actions: _a, receipts: _c, writeOnce: _w, ...minimal } = required;
+    const { scope: _s, actions: _a, offeredScopes: _o, receipts: _c, writeOnce: _w, ...minimal } = required;
     const now = Date.parse(answer.serverTime);
     expect(parseCredentialsResponse(minimal, { now })).toEqual(minimal);
   });
@@ -64,6 +70,8 @@ describe('parseCredentialsResponse', () => {
     ['scope', 3],
     ['actions', ['s3:PutObject', 7]],
     ['actions', 's3:PutObject'],
+    ['offeredScopes', 'upload'],
+    ['offeredScopes', ['upload', 1]],
     ['receipts', 'yes'],
     ['writeOnce', 'true'],
   ])('refuses an optional "%s" of the wrong type (%j), naming the field', (field, value) => {

@@ -4,6 +4,7 @@ import { CredentialIssuer } from '../credential-issuer.js';
 import { resolveDurationLimits } from '../duration.js';
 import { isTokenServerError, TokenServerError } from '../errors.js';
 import { Presigner } from '../presigner.js';
+import { SCOPES } from '../session-policy.js';
 import { MemoryRateLimitStore } from '../stores/rate-limit-store.js';
 import { resolveUserId } from '../user-id.js';
 import { type Answer, toResponse } from './answer.js';
@@ -109,7 +110,8 @@ export function createTokenHandler(
     ...(options.userIdMode ? { mode: options.userIdMode } : {}),
     ...(options.userIdSalt ? { salt: options.userIdSalt } : {}),
   };
-  const requireScope = scopeGate(options.scopes ?? ['upload']);
+  const offeredScopes = SCOPES.filter((scope) => (options.scopes ?? ['upload']).includes(scope));
+  const requireScope = scopeGate(offeredScopes);
   const limits = options.rateLimit === false ? undefined : (options.rateLimit ?? {});
   const windowMs = limits?.windowMs ?? 60_000;
   const store = limits?.store ?? new MemoryRateLimitStore({ now });
@@ -131,6 +133,7 @@ export function createTokenHandler(
       issuer,
       audit,
       requireScope,
+      offeredScopes,
       allowClientDuration: options.allowClientDuration === true,
       endpoint: options.endpoint,
       forcePathStyle: options.forcePathStyle === true,

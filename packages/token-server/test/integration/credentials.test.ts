@@ -32,6 +32,7 @@ interface CredentialsBody {
   prefix: string;
   scope: string;
   actions: string[];
+  offeredScopes: string[];
 }
 
 async function credentialsFor(userId: string, body: Record<string, unknown> = {}): Promise<CredentialsBody> {
@@ -72,6 +73,9 @@ describe('POST /credentials against the real local STS', () => {
       scope: 'upload',
       actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
     });
+    // The scopes this server offers (the shared server enables upload, read and list), so a
+    // client never asks for one it would be refused.
+    expect(c.offeredScopes).toEqual(['upload', 'read', 'list']);
     expect(Date.parse(c.expiration)).toBeGreaterThan(before);
     expect(Math.abs(Date.parse(c.serverTime) - Date.now())).toBeLessThan(60_000);
   });

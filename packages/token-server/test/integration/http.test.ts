@@ -291,6 +291,19 @@ describe('requests', () => {
     expectJsonError(res, 403, 'scope_disabled');
   });
 
+  it('tells clients the scopes it offers, so they need not ask for one and be refused', async () => {
+    const offered = async (overrides: Partial<TokenServerOptions>) =>
+      (
+        await request(app(overrides))
+          .post('/credentials')
+          .set('Authorization', `Bearer ${await token('alice')}`)
+          .send({})
+      ).body.offeredScopes;
+    // The default server is upload-only; an operator's list comes back in policy order.
+    expect(await offered({})).toEqual(['upload']);
+    expect(await offered({ scopes: ['list', 'upload', 'read'] })).toEqual(['upload', 'read', 'list']);
+  });
+
   it('healthz needs no token and calls nothing', async () => {
     const broken = app({ stsEndpoint: 'http://127.0.0.1:9', endpoint: 'http://127.0.0.1:9' });
     const res = await request(broken).get('/healthz');

@@ -70,6 +70,7 @@ describe('openapi.yaml and @s3up/contract describe the same wire API', () => {
       prefix: true,
       scope: true,
       actions: true,
+      offeredScopes: true,
       receipts: true,
       writeOnce: true,
     };

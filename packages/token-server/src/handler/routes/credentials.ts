@@ -28,6 +28,8 @@ export interface CredentialsRouteOptions {
   issuer: CredentialIssuer;
   audit: AuditLogger;
   requireScope: ReturnType<typeof scopeGate>;
+  /** The scopes the operator enabled, told to clients so they ask only for what they can get. */
+  offeredScopes: readonly Scope[];
   allowClientDuration: boolean;
   endpoint: string | undefined;
   forcePathStyle: boolean;
@@ -87,6 +89,7 @@ export function credentialsRoute(o: CredentialsRouteOptions) {
       prefix: issued.prefix,
       scope,
       actions: issued.actions,
+      offeredScopes: [...o.offeredScopes],
       ...(o.receipts && scope === 'upload' ? { receipts: true } : {}),
       ...(o.issuer.writeOnceFor(scope) ? { writeOnce: true } : {}),
     };
