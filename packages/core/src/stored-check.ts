@@ -13,6 +13,9 @@ export type ScopeOf = (
   source?: CredentialsSource,
 ) => OperationScope;
 
+/** The token server says it does not offer the `read` scope: there is nothing to ask for. */
+class ReadNotOffered extends Error {}
+
 /**
  * The checks after S3 took a file: that the key holds the file's size (`verify`), and,
  * when a resent Complete met NoSuchUpload, whether the first one completed it
@@ -41,10 +44,14 @@ export class StoredCheck {
     try {
       length = (await this.#headStored(await this.#context.transport(), target, signal)).length;
     } catch (error) {
-      if (isUploadError(error) && error.code === 'credentials' && error.status === 403) {
-        // The token server does not offer the read scope (its default): S3 accepted every
-        // part and the completion, so the object is stored as sent. Failing here would
-        // report a stored file as failed; only the extra check is skipped, and said so.
+      if (
+        error instanceof ReadNotOffered ||
+        (isUploadError(error) && error.code === 'credentials' && error.status === 403)
+      ) {
+        // The token server does not offer the read scope (its default; said in the answer's
+        // offeredScopes, or by a 403 from an older server): S3 accepted every part and the
+        // completion, so the object is stored as sent. Failing here would report a stored
+        // file as failed; only the extra check is skipped, and said so (verified: false).
         this.#task.verified = false;
         return;
       }
@@ -114,6 +121,11 @@ export class StoredCheck {
         if (!(isUploadError(error) && error.code === 'access-denied')) throw error;
       }
     }
+    // The answer lists the scopes the server offers: without `read`, asking for it would
+    // only earn a 403 (in red in the console on the first upload); older servers do not
+    // say, and readAccess() remembers their 403 instead.
+    const offered = this.#context.source.current?.response.offeredScopes;
+    if (offered !== undefined && !offered.includes('read')) throw new ReadNotOffered();
     const read = await this.#context.readAccess();
     return headObject(this.#scope(read.transport, signal, read.source), target);
   }

@@ -31,6 +31,10 @@ beforeAll(async () => {
     kind: 'next',
     local,
     tokenServer,
+    // The route as configFromEnv makes it by default: upload only, as most apps run it. The
+    // engine must then not ask for read-scope credentials after an upload (a 403, drawn in
+    // red in the console); the answer's offeredScopes tells it not to (issue 20).
+    env: { S3UP_SCOPES: 'upload' },
   });
   chromium = await launchExampleBrowser(tokenServer.jwt);
 }, 600_000);
@@ -58,6 +62,14 @@ it('the server renders the page with <s3-upload> in it; the token route answers 
   });
   expect(signedIn.status).toBe(200);
   expect(signedIn.headers.get('cache-control')).toMatch(/no-store/);
+  expect(((await signedIn.json()) as { offeredScopes: string[] }).offeredScopes).toEqual(['upload']);
+  // What the engine's size check would have earned by asking: the 403 it must not draw.
+  const read = await fetch(`${app.url}/api/s3up/credentials`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: app.url, cookie: `${SESSION_COOKIE}=${token}` },
+    body: '{"scope":"read"}',
+  });
+  expect(read.status).toBe(403);
 });
 
 it('hydrates cleanly, and a picked file is stored byte-exact through the app route; progress and success reach React state', async () => {
@@ -72,7 +84,8 @@ it('hydrates cleanly, and a picked file is stored byte-exact through the app rou
   expect(key).toMatch(new RegExp(`^users/${user}/.+/sunset\\.bin$`));
   expect(stored.equals(bytes)).toBe(true);
   expect(progress).toEqual({ value: bytes.length, max: bytes.length });
-  // No hydration warning, no "already defined", no failed request, no page error.
+  // No hydration warning, no "already defined", no failed request, no page error, and no
+  // 403 from a read-scope request on this first upload to an upload-only server.
   // For review: the page at phone size in dark mode, as its users see it.
   await target.page.setViewportSize({ width: 390, height: 844 });
   await target.page.emulateMedia({ colorScheme: 'dark' });

@@ -1,5 +1,6 @@
 import { crc32 } from 'node:zlib';
 import { Crc64Nvme } from '@aws-sdk/crc64-nvme';
+import { SCOPES } from '@s3up/contract';
 import { HttpResponse, http } from 'msw';
 
 /** Where the fake S3 and token endpoint live (msw intercepts; nothing listens). */
@@ -173,6 +174,8 @@ export class FakeS3 {
   checksums: 'WHEN_REQUIRED' | 'WHEN_SUPPORTED' = 'WHEN_REQUIRED';
   /** The `actions` the token answer lists per scope, as the s3up token server does; none when unset. */
   actions: Record<string, string[]> | undefined;
+  /** The `offeredScopes` the token answer lists (scopes not in `disabledScopes`); none when false, like an older server. */
+  tellsOfferedScopes = false;
   #keyCounter = 0;
 
   ops(): string[] {
@@ -230,6 +233,9 @@ export class FakeS3 {
           prefix: this.prefix,
           scope: body.scope ?? 'upload',
           ...(this.actions ? { actions: this.actions[body.scope ?? 'upload'] ?? [] } : {}),
+          ...(this.tellsOfferedScopes
+            ? { offeredScopes: SCOPES.filter((scope) => !this.disabledScopes.has(scope)) }
+            : {}),
         };
         const rewritten = this.credentialAnswer ? this.credentialAnswer(answer) : answer;
         if (typeof rewritten === 'string')

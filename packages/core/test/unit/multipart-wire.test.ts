@@ -340,6 +340,37 @@ describe('retries', () => {
     expect(sameBytes(s3.objects.get(task.key!), bytes)).toBe(true);
   });
 
+  it('asks for no read scope the answer says the server does not offer: no 403 even on the first upload (#20)', async () => {
+    const s3 = wire.reset();
+    s3.disabledScopes.add('read');
+    s3.tellsOfferedScopes = true;
+    s3.actions = { upload: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'] };
+    const up = testUploader();
+    const { file, bytes } = randomFile(6 * MiB);
+    const task = up.add(file);
+    await settled(up, task);
+    expect(task.state).toBe('succeeded');
+    // The size check is skipped, and said so; nothing was asked that would be refused.
+    expect(task.verified).toBe(false);
+    expect(s3.credentialRequests.map((r) => r.scope)).toEqual(['upload']);
+    expect(s3.count('HeadObject')).toBe(0);
+    expect(sameBytes(s3.objects.get(task.key!), bytes)).toBe(true);
+  });
+
+  it('still checks the size with read credentials when the answer offers the read scope', async () => {
+    const s3 = wire.reset();
+    s3.tellsOfferedScopes = true;
+    s3.actions = {
+      upload: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+      read: ['s3:GetObject'],
+    };
+    const up = testUploader();
+    const task = up.add(randomFile(6 * MiB).file);
+    await settled(up, task);
+    expect(task.verified).toBe(true);
+    expect(s3.credentialRequests.map((r) => r.scope)).toEqual(['upload', 'read']);
+  });
+
   it('asks for the read scope once per uploader when the token server refuses it (403), not once per upload', async () => {
     const s3 = wire.reset();
     s3.disabledScopes.add('read');
