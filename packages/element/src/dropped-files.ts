@@ -22,7 +22,8 @@ export function relativePathOf(file: File): string {
   return file.webkitRelativePath || file.name;
 }
 
-function withPath(file: File, fullPath: string): File {
+/** Gives `file` its path inside the chosen or dropped folder (`album/2024/a.jpg`), as the folder input does. */
+export function withPath(file: File, fullPath: string): File {
   // Dropped files have an empty `webkitRelativePath` (only the folder picker fills it):
   // give them the same one, so keys and the list keep the folder structure either way.
   const relative = fullPath.replace(/^\//, '');

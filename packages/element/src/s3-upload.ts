@@ -6,9 +6,9 @@ import { syncCustomStates } from './custom-states.js';
 import { DropTarget } from './drop-target.js';
 import { S3UploadEvent } from './events.js';
 import { type FileEntry, statusOf } from './file-entry.js';
-import { canPickHandles, pickWithHandles } from './file-handles.js';
 import { fileRow, type RowAction } from './file-row.js';
 import { syncFormValue } from './form-value.js';
+import { pickKeepingHandles } from './handle-picker.js';
 import { ContinuePicker, interruptedList } from './interrupted-list.js';
 import { InterruptedUploads } from './interrupted-uploads.js';
 import { finishedCount, problemsFirst } from './list-order.js';
@@ -292,17 +292,19 @@ export class S3Upload extends S3UploadSettings {
 
   /**
    * Opens the file (or folder) picker. Where the browser has the File System Access API
-   * (Chromium on desktop) files are picked with `showOpenFilePicker`, whose handles let an
-   * upload a reload interrupted continue without picking the file again.
+   * (Chromium on desktop) files are picked with `showOpenFilePicker` and folders with
+   * `showDirectoryPicker`, whose handles let an upload a reload interrupted continue
+   * without picking the file again.
    */
   browse(): void {
     if (this.#isDisabled) return;
     const input = this.renderRoot.querySelector('input');
-    if (this.directory || !canPickHandles()) {
+    const picking = pickKeepingHandles(this);
+    if (!picking) {
       input?.click();
       return;
     }
-    pickWithHandles({ multiple: this.multiple, accept: this.accept }).then(
+    picking.then(
       (files) => this.#controller.add(files, true),
       // Not allowed here (a cross-origin frame), or an accept the picker cannot express.
       () => input?.click(),

@@ -1,7 +1,7 @@
 // Issue 20 in the element, in real Chromium against the real backend: honest states
 // (pausing, offline, reconnecting), retry after cancel, stopping everything on sign-out with
 // no open multipart upload left, the unload guard only while work runs, the uploads a reload
-// left behind (Continue from a kept file handle with no chooser, a wrong file refused,
+// left behind (Continue from a kept file or folder handle with no chooser, a wrong file refused,
 // Discard), and "Clear finished".
 import { FileHandleStore, fingerprintOf } from '@s3up/core';
 import { throttleUplink as throttle } from '@s3up/testkit/chromium-network';
@@ -338,6 +338,62 @@ describe('uploads a reload left behind', () => {
       await root.removeEntry(album.name, { recursive: true });
     }
     void handle;
+  });
+
+  it('a folder chosen with the browse button keeps the folder handle and the paths: after a reload Continue needs no chooser', async () => {
+    const root = await navigator.storage.getDirectory();
+    const album = await root.getDirectoryHandle(`trip-${crypto.randomUUID().slice(0, 8)}`, { create: true });
+    const day = await album.getDirectoryHandle('day-1', { create: true });
+    const { data: big } = await handleWith(file('the long one', 12 * MiB), day);
+    const { data: small } = await handleWith(file('a note', 1000), album);
+    // Stands in for the folder dialog: showDirectoryPicker answers with the real handle.
+    const own = Object.getOwnPropertyDescriptor(window, 'showDirectoryPicker');
+    let opened = 0;
+    Object.defineProperty(window, 'showDirectoryPicker', {
+      configurable: true,
+      writable: true,
+      value: async () => {
+        opened += 1;
+        return album;
+      },
+    });
+    try {
+      const { el, user, token } = await mount({ concurrency: '1', 'part-size': '5 MiB', directory: true });
+      await throttle(8 * MiB);
+      $(el, '[part="browse-button"]').click();
+      const bigPath = `${album.name}/day-1/${big.name}`;
+      await expect
+        .poll(() => el.uploader?.tasks.find((t) => t.size === big.size)?.bytesUploaded ?? 0, {
+          timeout: 20_000,
+        })
+        .toBeGreaterThan(6 * MiB);
+      expect(opened).toBe(1);
+      // The folder's files went through the picker (not the <input webkitdirectory>), each
+      // with its path, and the big one keeps the folder handle and its path inside it.
+      expect(el.files.map((f) => f.path).sort()).toEqual([`${album.name}/${small.name}`, bigPath].sort());
+      const handles = new FileHandleStore();
+      const kept = await handles.get(fingerprintOf(big));
+      expect(kept && 'directory' in kept ? [kept.directory.name, ...kept.path] : kept).toEqual([
+        album.name,
+        'day-1',
+        big.name,
+      ]);
+      await handles.close();
+      await (await el.whenUploaderReady()).destroy({ keepResumable: true });
+      el.remove();
+      await throttle(null);
+
+      const after = await again(user, token);
+      expect(await continueIt(after, bigPath)).toBe(false);
+      expect(opened).toBe(1);
+      expect((await after.whenUploaderReady()).tasks[0]?.resumed).toBe(true);
+      expect(after.value[0]).toMatch(new RegExp(`/${album.name}/day-1/${big.name}$`));
+      expect(await digest(await readBack(after.value[0]!, token))).toBe(await digest(big));
+    } finally {
+      if (own) Object.defineProperty(window, 'showDirectoryPicker', own);
+      else delete (window as { showDirectoryPicker?: unknown }).showDirectoryPicker;
+      await root.removeEntry(album.name, { recursive: true });
+    }
   });
 
   it('a kept file edited since its upload began is not continued: the row says so and nothing is sent', async () => {
