@@ -8,6 +8,21 @@ const WINDOW_MS = 5000;
 const MIN_SPAN_MS = 750;
 // Nothing in flight for longer than this: the next bytes start a new measurement.
 const IDLE_GAP_MS = 2000;
+// On a link that one part already fills, a part may start while those in flight have at
+// most this much of the link's time left to send: enough to hide the next request's start
+// (signing, a round trip) so the link does not idle between parts, short enough that a
+// reload finds about one part half sent instead of several. A reload loses the sent bytes of
+// every part in flight (issue 20 measured 4 parts of 5 MiB in flight at 2 MiB/s: 7-12 MiB
+// re-sent, where Uppy, one part at a time, re-sent about 2).
+const LEAD_MS = 500;
+// Two parts in flight must carry this much more than one for parallel parts to count as
+// helping (a link whose single connection cannot fill it); below, the link is the limit and
+// more parts in flight only put more bytes at risk.
+const PARALLEL_GAIN = 1.25;
+// A part sent alone in less than this: parts in flight hold little of the link's time
+// whatever their number (6 x 8 MiB at 48 MiB/s is 1 s), so the engine opens up to
+// `concurrency` as before, with no probe (on loopback, parallel parts are what is fast).
+const FAST_PART_MS = 1000;
 
 /**
  * The uplink's throughput, in bytes per second, over a sliding window of the bytes the
@@ -149,10 +164,14 @@ export type PartRelease = (outcome?: 'stored') => void;
 
 interface Waiter {
   bytes: number;
+  unsent: (() => number) | undefined;
   priority: number;
   order: number;
   admit: () => void;
 }
+
+/** Whether parts in parallel carry more than one part alone on this link. */
+type Parallelism = 'helps' | 'link-bound' | 'unknown';
 
 /**
  * Admits parts into flight across every file of an uploader so that the bytes in flight
@@ -168,6 +187,14 @@ interface Waiter {
  * loopback): without it the first second went by one part at a time, while a bare
  * uploader had six in flight (issue 21). On a slow link the window fills first, as before.
  *
+ * Within that budget it sends no more parts in parallel than the link needs. It measures
+ * the link with one part in flight, then with two: when two carry no more than one
+ * ({@link PARALLEL_GAIN}), the link is the limit, and a part starts only when those in
+ * flight have less than {@link LEAD_MS} of bytes left to send, so the link stays busy with
+ * about one part at a time and a reload cuts at most about one part. Where two carry more,
+ * or a part alone takes under {@link FAST_PART_MS}, it opens up to the budget as before.
+ * The verdict holds until the flight has been idle for a while (the link may have changed).
+ *
  * @example
  * const flight = new FlightController({ seconds: 10, maxParts: 6, maxPartSize: 8 * MiB });
  * const release = await flight.admit(partBytes, priority, signal);
@@ -179,6 +206,13 @@ export class FlightController {
   readonly estimator: ThroughputEstimator;
   readonly #now: () => number;
   readonly #waiters: Waiter[] = [];
+  /** The link measured while exactly one part was in flight, and while two or more were. */
+  #solo = new ThroughputEstimator();
+  #shared = new ThroughputEstimator();
+  #verdict: 'helps' | 'link-bound' | undefined;
+  /** What each part in flight has left to send (its whole size when the caller cannot tell). */
+  readonly #tickets = new Set<{ bytes: number; unsent: (() => number) | undefined }>();
+  #idleSince: number | undefined;
   #inFlight = 0;
   #parts = 0;
   #order = 0;
@@ -217,26 +251,33 @@ export class FlightController {
 
   /** Body bytes just sent (progress of any part). */
   sent(bytes: number): void {
-    this.estimator.record(bytes, this.#now());
+    const now = this.#now();
+    this.estimator.record(bytes, now);
+    if (this.#parts === 1) this.#solo.record(bytes, now);
+    else if (this.#parts > 1) this.#shared.record(bytes, now);
     this.#wake();
   }
 
   /**
    * Waits until a part of `bytes` may start. The returned function ends it (twice is
    * harmless): `release('stored')` when the server answered it, which measures the link
-   * before the window can; `release()` when it was let go or failed.
+   * before the window can; `release()` when it was let go or failed. `unsent` tells how many
+   * of its bytes are still to be sent once it flies (its size minus its progress): on a link
+   * one part fills, the next part starts when those in flight are almost sent. Without it,
+   * a part counts as wholly unsent until it ends.
    */
-  admit(bytes: number, priority: number, signal?: AbortSignal): Promise<PartRelease> {
+  admit(bytes: number, priority: number, signal?: AbortSignal, unsent?: () => number): Promise<PartRelease> {
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.#waiters.length === 0 && this.#fits(bytes)) return Promise.resolve(this.#take(bytes));
+    if (this.#waiters.length === 0 && this.#fits(bytes)) return Promise.resolve(this.#take(bytes, unsent));
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
         bytes,
+        unsent,
         priority,
         order: this.#order++,
         admit: () => {
           signal?.removeEventListener('abort', onAbort);
-          resolve(this.#take(bytes));
+          resolve(this.#take(bytes, unsent));
         },
       };
       const onAbort = () => {
@@ -254,16 +295,59 @@ export class FlightController {
     });
   }
 
+  /** Whether parallel parts carry more than one alone here (see the class comment). */
+  parallelism(partBytes = this.settings.maxPartSize): Parallelism {
+    const now = this.#now();
+    // Before the window has a figure, the first part the server answered (sent alone: the
+    // flight holds one part until measured) stands in for the one-part rate.
+    const solo = this.#solo.rate(now) ?? this.#delivered;
+    if (solo === undefined || solo <= 0) return 'unknown';
+    if ((partBytes / solo) * 1000 < FAST_PART_MS) return 'helps';
+    if (this.#verdict) return this.#verdict;
+    const shared = this.#shared.rate(now);
+    if (shared === undefined) return 'unknown';
+    this.#verdict = shared > PARALLEL_GAIN * solo ? 'helps' : 'link-bound';
+    return this.#verdict;
+  }
+
   #fits(bytes: number): boolean {
     if (this.#parts === 0) return true;
     if (this.#parts >= this.settings.maxParts) return false;
-    return this.#inFlight + bytes <= flightBudget(this.rate, this.settings, bytes);
+    const rate = this.rate;
+    if (this.#inFlight + bytes > flightBudget(rate, this.settings, bytes)) return false;
+    if (this.settings.seconds <= 0 || rate === undefined) return true;
+    switch (this.parallelism(bytes)) {
+      case 'helps':
+        return true;
+      case 'unknown':
+        // One more part than one, to learn whether it adds speed.
+        return this.#parts < 2;
+      case 'link-bound':
+        return this.#unsent() <= (rate * LEAD_MS) / 1000;
+    }
   }
 
-  #take(bytes: number): PartRelease {
+  #unsent(): number {
+    let total = 0;
+    for (const t of this.#tickets) total += t.unsent ? Math.min(t.bytes, Math.max(0, t.unsent())) : t.bytes;
+    return total;
+  }
+
+  #take(bytes: number, unsent: (() => number) | undefined): PartRelease {
+    const now = this.#now();
+    if (this.#parts === 0 && this.#idleSince !== undefined && now - this.#idleSince > IDLE_GAP_MS) {
+      // Idle for a while: the link may have changed; measure afresh whether parts help.
+      this.#verdict = undefined;
+      this.#solo = new ThroughputEstimator();
+      this.#shared = new ThroughputEstimator();
+    }
+    this.#idleSince = undefined;
+    const ticket = { bytes, unsent };
+    this.#tickets.add(ticket);
     this.#inFlight += bytes;
     this.#parts += 1;
-    const admittedAt = this.#now();
+    this.#phase(now);
+    const admittedAt = now;
     let done = false;
     return (outcome) => {
       if (done) return;
@@ -273,11 +357,23 @@ export class FlightController {
         if (this.estimator.rate(now) === undefined)
           this.#delivered = (bytes * 1000) / Math.max(1, now - admittedAt);
       }
+      this.#tickets.delete(ticket);
       this.#inFlight -= bytes;
       this.#parts -= 1;
+      const at = this.#now();
+      this.#phase(at);
       this.#wake();
-      if (this.#parts === 0) this.estimator.idle(this.#now());
+      if (this.#parts === 0) {
+        this.estimator.idle(at);
+        this.#idleSince = at;
+      }
     };
+  }
+
+  /** Freezes the figure of the part count the flight just left (one part, or several). */
+  #phase(now: number): void {
+    if (this.#parts !== 1) this.#solo.idle(now);
+    if (this.#parts < 2) this.#shared.idle(now);
   }
 
   #wake(): void {

@@ -95,7 +95,12 @@ export class PartsInFlight {
         this.#flying.set(partNumber, flying);
         try {
           const prepared = await part.prepare(partNumber);
-          const release = await this.#flight.admit(flying.size, this.#priority, flying.controller.signal);
+          const release = await this.#flight.admit(
+            flying.size,
+            this.#priority,
+            flying.controller.signal,
+            () => flying.size - this.#loaded(partNumber),
+          );
           flying.started = true;
           try {
             await part.send(partNumber, prepared, flying.controller.signal);

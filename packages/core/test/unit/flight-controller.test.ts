@@ -109,7 +109,13 @@ describe('FlightController', () => {
     };
   }
 
-  it('sends one part until the link is measured, then opens up to the budget', async () => {
+  /** A part in flight whose unsent bytes the test moves as the link carries them. */
+  function part(size: number) {
+    const p = { left: size, unsent: () => p.left };
+    return p;
+  }
+
+  it('sends one part until the link is measured, then tries a second to see whether it adds speed', async () => {
     const { flight, advance } = controller();
     const first = await flight.admit(5 * MiB, 0);
     let second = false;
@@ -119,22 +125,77 @@ describe('FlightController', () => {
     });
     await Promise.resolve();
     expect(second).toBe(false);
-    // 1 MiB/s measured: 10 s = 10 MiB fits two 5 MiB parts.
+    expect(flight.parallelism(5 * MiB)).toBe('unknown');
+    // 1 MiB/s measured with one part: a second one is tried (10 s = 10 MiB fits two).
     advance(1 * MiB, 2000);
     await Promise.resolve();
     expect(second).toBe(true);
+    first();
+    (await waiting)();
+  });
+
+  it('on a link one part fills, starts the next part only when those in flight are almost sent', async () => {
+    const { flight, advance } = controller();
+    const a = part(5 * MiB);
+    const releaseA = await flight.admit(5 * MiB, 0, undefined, a.unsent);
+    advance(2 * MiB, 1000);
+    a.left -= 2 * MiB;
+    const b = part(5 * MiB);
+    const releaseB = await flight.admit(5 * MiB, 0, undefined, b.unsent);
+    // Two parts share the same 2 MiB/s: no gain, the link is the limit.
+    advance(2 * MiB, 1000);
+    a.left -= 1 * MiB;
+    b.left -= 1 * MiB;
+    expect(flight.parallelism(5 * MiB)).toBe('link-bound');
     let third = false;
-    void flight.admit(5 * MiB, 0).then(() => {
+    void flight.admit(5 * MiB, 0, undefined, part(5 * MiB).unsent).then(() => {
       third = true;
     });
-    advance(1 * MiB, 2000);
+    releaseA();
+    a.left = 0;
+    advance(2 * MiB, 100);
     await Promise.resolve();
+    // B has about 4 MiB left (2 s of the link), more than the 0.5 s lead: the third waits,
+    // though the 10 s budget (20 MiB) has room for it.
     expect(third).toBe(false);
-    expect(flight.inFlight).toBe(10 * MiB);
-    first();
+    b.left = 1 * MiB;
+    advance(2 * MiB, 100);
     await Promise.resolve();
     expect(third).toBe(true);
-    (await waiting)();
+    releaseB();
+  });
+
+  it('opens up to the budget where two parts carry more than one (a link one connection cannot fill)', async () => {
+    const { flight, advance } = controller();
+    const releases = [await flight.admit(5 * MiB, 0)];
+    advance(1 * MiB, 2000);
+    releases.push(await flight.admit(5 * MiB, 0));
+    advance(2 * MiB, 2000);
+    expect(flight.parallelism(5 * MiB)).toBe('helps');
+    // Both parts still wholly unsent (no unsent() given), yet a third starts: the time
+    // budget alone bounds the flight, as before.
+    releases.push(await flight.admit(5 * MiB, 0));
+    expect(flight.inFlight).toBe(15 * MiB);
+    for (const release of releases) release();
+  });
+
+  it('measures afresh whether parts help after the flight was idle for a while', async () => {
+    const { flight, advance } = controller();
+    const first = await flight.admit(5 * MiB, 0);
+    advance(2 * MiB, 1000);
+    const second = await flight.admit(5 * MiB, 0);
+    advance(2 * MiB, 1000);
+    expect(flight.parallelism(5 * MiB)).toBe('link-bound');
+    first();
+    second();
+    advance(0, 5000);
+    // A new stretch: unknown until measured again, then probed with a second part.
+    const third = await flight.admit(5 * MiB, 0);
+    expect(flight.parallelism(5 * MiB)).toBe('unknown');
+    advance(2 * MiB, 1000);
+    const fourth = await flight.admit(5 * MiB, 0);
+    third();
+    fourth();
   });
 
   it('never admits more than the configured number of parts on a fast link', async () => {
