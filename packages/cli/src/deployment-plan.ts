@@ -1,5 +1,5 @@
 import type { CORSRule, LifecycleRule, PublicAccessBlockConfiguration } from '@aws-sdk/client-s3';
-import { actionsFor, SCOPES } from '@s3up/contract';
+import { actionsFor, CHECKSUM_RESPONSE_HEADERS, SCOPES } from '@s3up/contract';
 
 /**
  * The actions the uploader role may ever grant: those of every scope (@s3up/contract's
@@ -93,6 +93,8 @@ export function corsRules(origins: string[]): CORSRule[] {
         'x-amz-meta-title',
         'x-amz-meta-description',
         'Content-Disposition',
+        // The object's checksum (HeadObject with checksum mode): proves a file another tab stored.
+        ...CHECKSUM_RESPONSE_HEADERS,
       ],
       // 3000 s: browsers cap preflight caching lower anyway (Chromium 2 h, Firefox 24 h).
       MaxAgeSeconds: 3000,

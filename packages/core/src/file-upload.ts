@@ -1,5 +1,5 @@
 import type { CompletedPart } from '@aws-sdk/client-s3';
-import type { ChecksumAlgorithm } from './checksum-algorithm.js';
+import { type ChecksumAlgorithm, combineChecksums } from './checksum-algorithm.js';
 import { checksumAlgorithmFor, checksumBase64Of, fullObjectChecksum } from './checksum-policy.js';
 import { restartsAfter } from './conflict-restart.js';
 import type { Credentials, CredentialsSource } from './credentials-source.js';
@@ -354,8 +354,15 @@ export class FileUpload {
       {
         listParts: (upload) => listParts(scope, upload),
         abort: (upload) => this.#discard(scope, upload),
-        storedWhole: (upload, stored) =>
-          this.#check.storedWhole(scope.transport, upload, stored.partCount, scope.signal),
+        storedWhole: (upload, stored, algorithm) =>
+          this.#check.storedWhole(
+            scope.transport,
+            upload,
+            stored.partCount,
+            scope.signal,
+            // The file's own full-object checksum, hashed only when S3 reports one to compare.
+            algorithm && { algorithm, value: () => this.#fileChecksum(stored, algorithm) },
+          ),
       },
       (start, end, algorithm) => checksumBase64Of(this.task.file.slice(start, end), algorithm),
       {
@@ -371,12 +378,29 @@ export class FileUpload {
     return this.#create(scope, credentials, plan);
   }
 
-  /** The upload this task resumed was completed by another tab: it succeeds as stored. */
-  #storedElsewhere({ upload }: StoredElsewhere): Extract<Phase, { name: 'stored' }> {
+  /**
+   * The upload this task resumed was completed by another tab: it succeeds as stored, with
+   * the object's checksum when S3's proved it is this file (else size and part count did).
+   */
+  #storedElsewhere({ upload, checksum }: StoredElsewhere): Extract<Phase, { name: 'stored' }> {
     this.task.key = upload.key;
     this.task.resumed = true;
     this.task.completedElsewhere = true;
+    if (checksum) this.task.checksum = { ...checksum, type: 'FULL_OBJECT' };
     return { name: 'stored', target: { bucket: upload.bucket, key: upload.key } };
+  }
+
+  /** The whole file's checksum by its parts' ranges, combined (reads the file once: only to prove a stored object). */
+  async #fileChecksum(plan: MultipartPlan, algorithm: ChecksumAlgorithm): Promise<string> {
+    const parts: { value: string; size: number }[] = [];
+    for (let n = 1; n <= plan.partCount; n++) {
+      const { start, end } = partRange(plan, n);
+      parts.push({
+        value: await checksumBase64Of(this.task.file.slice(start, end), algorithm),
+        size: end - start,
+      });
+    }
+    return combineChecksums(algorithm, parts);
   }
 
   #resume(resumed: Resumed): MultipartPhase {
@@ -486,7 +510,14 @@ export class FileUpload {
       // whole: check before reporting a stored file as failed.
       const resent = this.#completeSent.uploadId === upload.uploadId && this.#completeSent.count > 1;
       if (!(resent && isUploadError(error) && error.code === 'no-such-upload')) throw error;
-      if (!(await this.#check.storedWhole(scope.transport, upload, parts.length, scope.signal))) throw error;
+      const proof = await this.#check.storedWhole(
+        scope.transport,
+        upload,
+        parts.length,
+        scope.signal,
+        checksum && { algorithm: checksum.algorithm, value: async () => checksum.value },
+      );
+      if (!proof) throw error;
     }
     return checksum;
   }

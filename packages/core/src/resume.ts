@@ -3,7 +3,8 @@ import { type ChecksumAlgorithm, checksumField } from './checksum-algorithm.js';
 import { isUploadError } from './errors.js';
 import { isAbort } from './failure.js';
 import { isResumeRecord, type ResumeRecord } from './resume-store.js';
-import type { ListedPart, MultipartTarget } from './s3-operations.js';
+import type { ListedPart, MultipartTarget, SentChecksum } from './s3-operations.js';
+import type { StoredProof } from './stored-check.js';
 import type { UploadContext } from './upload-context.js';
 import { partRange, planWithPartSize, type UploadPlan } from './upload-plan.js';
 
@@ -244,6 +245,8 @@ export interface StoredElsewhere {
   storedElsewhere: true;
   upload: MultipartTarget;
   plan: MultipartPlan;
+  /** Set when S3's checksum of the object proved it is this file (else size and part count did). */
+  checksum?: SentChecksum;
 }
 
 /**
@@ -266,7 +269,12 @@ export async function resumeStored(
   s3: {
     listParts(upload: MultipartTarget): Promise<ListedPart[]>;
     abort(upload: MultipartTarget): Promise<void>;
-    storedWhole(upload: MultipartTarget, plan: MultipartPlan): Promise<boolean>;
+    /** The object under the key is this file (resume record's algorithm, when it has one, for the checksum). */
+    storedWhole(
+      upload: MultipartTarget,
+      plan: MultipartPlan,
+      algorithm: ChecksumAlgorithm | undefined,
+    ): Promise<StoredProof | undefined>;
   },
   checksumOf: (start: number, end: number, algorithm: ChecksumAlgorithm) => Promise<string>,
   tabs: { signal: AbortSignal; onWait: (waiting: boolean) => void },
@@ -280,9 +288,8 @@ export async function resumeStored(
     const before = checkRecord(first, file, access, maxAge);
     if (before.verdict !== 'usable') return undefined;
     const upload = { bucket: before.record.bucket, key: before.record.key, uploadId: before.record.uploadId };
-    return (await s3.storedWhole(upload, before.plan))
-      ? { storedElsewhere: true, upload, plan: before.plan }
-      : undefined;
+    const proof = await s3.storedWhole(upload, before.plan, before.record.checksum);
+    return proof ? { storedElsewhere: true, upload, plan: before.plan, ...proof } : undefined;
   }
   const check = checkRecord(raw, file, access, maxAge);
   if (check.verdict !== 'usable') {
@@ -300,9 +307,10 @@ export async function resumeStored(
     const gone = isUploadError(error) && error.code === 'no-such-upload';
     // Gone: completed by another tab (or page without the lock), aborted, or expired. Only
     // the first leaves the object: ask before starting over.
-    if (gone && (await s3.storedWhole(upload, plan))) {
+    const proof = gone ? await s3.storedWhole(upload, plan, record.checksum) : undefined;
+    if (proof) {
       await records.forget();
-      return { storedElsewhere: true, upload, plan };
+      return { storedElsewhere: true, upload, plan, ...proof };
     }
     // Gone otherwise, or not allowed to list: start over, cleaning up what we can.
     if (!gone) await s3.abort(upload);

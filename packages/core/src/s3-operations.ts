@@ -1,5 +1,5 @@
 import type { CompletedPart } from '@aws-sdk/client-s3';
-import { type ChecksumAlgorithm, checksumField } from './checksum-algorithm.js';
+import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm, checksumField } from './checksum-algorithm.js';
 import type { CredentialsSource } from './credentials-source.js';
 import { UploadError } from './errors.js';
 import { type RequestEnvironment, runRequest } from './request-runner.js';
@@ -299,16 +299,42 @@ export async function abortMultipartUpload(scope: OperationScope, upload: Multip
 export interface StoredObject {
   length: number | undefined;
   etag: string | undefined;
+  /**
+   * The full-object checksum S3 keeps with the object, when asked for (`withChecksum`) and
+   * the bucket has one and its CORS exposes it (x-amz-checksum-*). Ceph RGW 16 keeps none.
+   */
+  checksum?: SentChecksum;
 }
 
-/** HeadObject of the target. */
-export async function headObject(scope: OperationScope, target: ObjectTarget): Promise<StoredObject> {
+/**
+ * HeadObject of the target. `withChecksum` sends `x-amz-checksum-mode: ENABLED`, so S3
+ * answers the object's checksum (only where it is needed: a narrower CORS AllowedHeaders
+ * than the documented `*` would refuse that header).
+ */
+export async function headObject(
+  scope: OperationScope,
+  target: ObjectTarget,
+  options: { withChecksum?: boolean } = {},
+): Promise<StoredObject> {
   const head = await run(scope, {
     operation: 'HeadObject',
     key: target.key,
     abortable: true,
     send: ({ client, sdk }, abortSignal) =>
-      client.send(new sdk.HeadObjectCommand({ Bucket: target.bucket, Key: target.key }), { abortSignal }),
+      client.send(
+        new sdk.HeadObjectCommand({
+          Bucket: target.bucket,
+          Key: target.key,
+          ...(options.withChecksum ? { ChecksumMode: 'ENABLED' as const } : {}),
+        }),
+        { abortSignal },
+      ),
   });
-  return { length: head.ContentLength, etag: head.ETag };
+  const full = head.ChecksumType === undefined || head.ChecksumType === 'FULL_OBJECT';
+  const algorithm = CHECKSUM_ALGORITHMS.find((a) => head[checksumField(a)] !== undefined);
+  return {
+    length: head.ContentLength,
+    etag: head.ETag,
+    ...(algorithm && full ? { checksum: { algorithm, value: head[checksumField(algorithm)]! } } : {}),
+  };
 }

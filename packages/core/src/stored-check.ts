@@ -1,10 +1,25 @@
+import type { ChecksumAlgorithm } from './checksum-algorithm.js';
 import type { CredentialsSource } from './credentials-source.js';
 import { isUploadError, UploadError } from './errors.js';
 import { isAbort } from './failure.js';
-import { headObject, type ObjectTarget, type OperationScope, type StoredObject } from './s3-operations.js';
+import {
+  headObject,
+  type ObjectTarget,
+  type OperationScope,
+  type SentChecksum,
+  type StoredObject,
+} from './s3-operations.js';
 import type { S3Transport } from './s3-transport.js';
 import type { TaskModel } from './task-model.js';
 import type { UploadContext } from './upload-context.js';
+
+/**
+ * What a check of a stored object proved beyond its size and part count: `checksum` when S3
+ * reported the object's full-object checksum and it equals the file's.
+ */
+export interface StoredProof {
+  checksum?: SentChecksum;
+}
 
 /** Builds the scope of a request for one file (its priority, signal and reconnect reporting). */
 export type ScopeOf = (
@@ -76,28 +91,36 @@ export class StoredCheck {
   }
 
   /**
-   * Whether the key holds this file as a multipart object of `partCount` parts (size, and the
-   * `-N` suffix of a multipart ETag when S3 gives one), asked with upload credentials, then
-   * read ones. False when it cannot tell.
+   * Whether the key holds this file as a multipart object of `partCount` parts, and how far
+   * that is proven. Size, and the `-N` suffix of a multipart ETag when S3 gives one, always;
+   * with `expected` (the algorithm the upload was created with and the file's full-object
+   * checksum, computed only when needed), HeadObject asks for the object's checksum too: when
+   * S3 reports one of that algorithm it must equal the file's (`proof.checksum`), else the key
+   * holds another file. When S3 reports none (Ceph RGW 16 keeps none; a CORS that does not
+   * expose x-amz-checksum-*), only size and part count were compared (`proof.checksum` unset).
+   * Asked with upload credentials, then read ones. Undefined when it is not this file or it
+   * cannot tell.
    */
   async storedWhole(
     transport: S3Transport,
     target: ObjectTarget,
     partCount: number,
     signal: AbortSignal,
-  ): Promise<boolean> {
-    const matches = ({ length, etag }: StoredObject) => {
-      if (length !== this.#task.size) return false;
-      // A multipart ETag ends in "-<parts>": another count means another upload wrote the key.
-      const count = etag ? /-(\d+)"?$/.exec(etag)?.[1] : undefined;
-      return count === undefined || Number(count) === partCount;
-    };
+    expected?: { algorithm: ChecksumAlgorithm; value: () => Promise<string> },
+  ): Promise<StoredProof | undefined> {
+    let stored: StoredObject;
     try {
-      return matches(await this.#headStored(transport, target, signal));
+      stored = await this.#headStored(transport, target, signal, expected !== undefined);
     } catch (error) {
       if (isAbort(error)) throw error;
-      return false;
+      return undefined;
     }
+    if (stored.length !== this.#task.size) return undefined;
+    // A multipart ETag ends in "-<parts>": another count means another upload wrote the key.
+    const count = stored.etag ? /-(\d+)"?$/.exec(stored.etag)?.[1] : undefined;
+    if (count !== undefined && Number(count) !== partCount) return undefined;
+    if (!expected || stored.checksum?.algorithm !== expected.algorithm) return {};
+    return stored.checksum.value === (await expected.value()) ? { checksum: stored.checksum } : undefined;
   }
 
   /**
@@ -108,6 +131,7 @@ export class StoredCheck {
     transport: S3Transport,
     target: ObjectTarget,
     signal: AbortSignal,
+    withChecksum = false,
   ): Promise<StoredObject> {
     // The credentials answer lists the actions the session may take: when s3:GetObject is
     // not among them (the upload scope), asking would only earn a 403, shown in red in the
@@ -116,7 +140,7 @@ export class StoredCheck {
     const mayRead = actions === undefined || actions.some((a) => a === 's3:GetObject' || a === 's3:*');
     if (mayRead) {
       try {
-        return await headObject(this.#scope(transport, signal), target);
+        return await headObject(this.#scope(transport, signal), target, { withChecksum });
       } catch (error) {
         if (!(isUploadError(error) && error.code === 'access-denied')) throw error;
       }
@@ -127,6 +151,6 @@ export class StoredCheck {
     const offered = this.#context.source.current?.response.offeredScopes;
     if (offered !== undefined && !offered.includes('read')) throw new ReadNotOffered();
     const read = await this.#context.readAccess();
-    return headObject(this.#scope(read.transport, signal, read.source), target);
+    return headObject(this.#scope(read.transport, signal, read.source), target, { withChecksum });
   }
 }

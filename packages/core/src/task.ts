@@ -60,8 +60,11 @@ export interface UploadTask {
   readonly waitingForTab: boolean;
   /**
    * After success: the object was stored by another tab that completed the upload this task
-   * resumed (HeadObject found it with the file's size and part count); this task sent
-   * nothing and no receipt (the tab that stored it reports it).
+   * resumed; this task sent nothing and no receipt (the tab that stored it reports it).
+   * What proved it is this file: with `checksum` set, S3's full-object checksum of the
+   * object (HeadObject with checksum mode) equals this file's; without, S3 reported none
+   * (Ceph RGW 16 keeps none, or the bucket's CORS hides x-amz-checksum-*), and only the
+   * size and the part count were compared.
    */
   readonly completedElsewhere: boolean;
   /**

@@ -5,7 +5,7 @@ import {
   PutBucketPolicyCommand,
   PutPublicAccessBlockCommand,
 } from '@aws-sdk/client-s3';
-import { actionsFor, SCOPES } from '@s3up/contract';
+import { actionsFor, CHECKSUM_RESPONSE_HEADERS, SCOPES } from '@s3up/contract';
 import { iamClient, s3Client } from './clients.js';
 import type { LocalS3 } from './local-s3.js';
 
@@ -53,6 +53,8 @@ export function browserCors(origins: string[]) {
           'x-amz-meta-title',
           'x-amz-meta-description',
           'Content-Disposition',
+          // The object's checksum (HeadObject with checksum mode): proves a file another tab stored.
+          ...CHECKSUM_RESPONSE_HEADERS,
         ],
         MaxAgeSeconds: 3000,
       },

@@ -13,6 +13,7 @@ import {
   HeadBucketCommand,
   PutBucketCorsCommand,
 } from '@aws-sdk/client-s3';
+import { CHECKSUM_RESPONSE_HEADERS } from '@s3up/contract';
 import { statusOf } from '@s3up/testkit/s3-status';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { CheckResult } from '../../src/commands/doctor/index.js';
@@ -116,6 +117,7 @@ describe('s3up setup and doctor on the local backend', () => {
       'cors-methods',
       'cors-headers',
       'cors-expose-etag',
+      'cors-expose-checksums',
       'cors-preflight',
       'bucket-region',
       'lifecycle-abort-incomplete',
@@ -139,13 +141,39 @@ describe('s3up setup and doctor on the local backend', () => {
       new PutBucketCorsCommand({
         Bucket: bucket,
         CORSConfiguration: {
-          CORSRules: (CORSRules ?? []).map((r) => ({ ...r, ExposeHeaders: ['x-amz-request-id'] })),
+          CORSRules: (CORSRules ?? []).map((r) => ({
+            ...r,
+            ExposeHeaders: ['x-amz-request-id', ...CHECKSUM_RESPONSE_HEADERS],
+          })),
         },
       }),
     );
     const broken = await doctor(accepted);
     expect(broken.code).toBe(1);
     expect(broken.failing).toEqual(['cors-expose-etag']);
+    expect((await s3up(['setup', ...deployment, ...accepted, '--apply'], { clients })).code).toBe(0);
+    expect((await doctor(accepted)).code).toBe(0);
+  });
+
+  it('names the checksum headers a CORS rule does not expose (#14 item 3), and setup adds them', async () => {
+    const { CORSRules } = await clients.s3.send(new GetBucketCorsCommand({ Bucket: bucket }));
+    expect(CORSRules?.[0]?.ExposeHeaders).toEqual(expect.arrayContaining([...CHECKSUM_RESPONSE_HEADERS]));
+    await clients.s3.send(
+      new PutBucketCorsCommand({
+        Bucket: bucket,
+        CORSConfiguration: {
+          CORSRules: (CORSRules ?? []).map((r) => ({
+            ...r,
+            ExposeHeaders: (r.ExposeHeaders ?? []).filter((h) => h !== 'x-amz-checksum-crc64nvme'),
+          })),
+        },
+      }),
+    );
+    const broken = await doctor(accepted);
+    expect(broken.code).toBe(1);
+    expect(broken.failing).toEqual(['cors-expose-checksums']);
+    const check = broken.report.checks.find((c) => c.id === 'cors-expose-checksums');
+    expect(check?.detail).toContain('missing x-amz-checksum-crc64nvme');
     expect((await s3up(['setup', ...deployment, ...accepted, '--apply'], { clients })).code).toBe(0);
     expect((await doctor(accepted)).code).toBe(0);
   });

@@ -101,6 +101,7 @@ const WATCHED_HEADERS = [
   'x-amz-sdk-checksum-algorithm',
   'if-none-match',
   'if-match',
+  'x-amz-checksum-mode',
 ];
 
 function concat(chunks: Uint8Array[]): Uint8Array {
@@ -123,6 +124,8 @@ export class FakeS3 {
   objects = new Map<string, Uint8Array>();
   /** The full-object CRC-32 S3 keeps with an object stored with one (HeadObject with checksum mode shows it). */
   objectChecksums = new Map<string, string>();
+  /** The algorithm of each kept checksum (HeadObject with x-amz-checksum-mode: ENABLED answers it). */
+  objectChecksumAlgorithms = new Map<string, WireAlgorithm>();
   /**
    * Play AWS S3's documented answers where Ceph RGW 16 does not: a part or object whose
    * x-amz-checksum-crc32 differs from its bytes is refused (400 BadDigest), a Complete with
@@ -329,8 +332,10 @@ export class FakeS3 {
               'At least one of the pre-conditions you specified did not hold',
             );
           this.objects.set(key, body);
-          if (sent !== null) this.objectChecksums.set(key, sent);
-          else this.objectChecksums.delete(key);
+          if (checksum) {
+            this.objectChecksums.set(key, checksum.value);
+            this.objectChecksumAlgorithms.set(key, checksum.algorithm);
+          } else this.objectChecksums.delete(key);
         }
         return new HttpResponse(null, { status: 200, headers: { etag: '"put"' } });
       case 'CreateMultipartUpload': {
@@ -416,8 +421,10 @@ export class FakeS3 {
             'At least one of the pre-conditions you specified did not hold',
           );
         this.objects.set(upload.key, whole);
-        if (full !== null) this.objectChecksums.set(upload.key, full);
-        else this.objectChecksums.delete(upload.key);
+        if (fullSent) {
+          this.objectChecksums.set(upload.key, fullSent.value);
+          this.objectChecksumAlgorithms.set(upload.key, fullSent.algorithm);
+        } else this.objectChecksums.delete(upload.key);
         this.uploads.delete(uploadId!);
         return xml(
           `<CompleteMultipartUploadResult><Bucket>${BUCKET}</Bucket><Key>${key}</Key><ETag></ETag></CompleteMultipartUploadResult>`,
@@ -429,9 +436,20 @@ export class FakeS3 {
       case 'HeadObject': {
         const object = this.objects.get(key);
         if (!object) return new HttpResponse(null, { status: 404 });
+        // As AWS: the object's checksum only when asked for with x-amz-checksum-mode: ENABLED.
+        const value = this.objectChecksums.get(key);
+        const algorithm = this.objectChecksumAlgorithms.get(key);
+        const withChecksum =
+          request.headers.get('x-amz-checksum-mode') === 'ENABLED' && value !== undefined && algorithm;
         return new HttpResponse(null, {
           status: 200,
-          headers: { 'content-length': String(object.length), etag: '"x"' },
+          headers: {
+            'content-length': String(object.length),
+            etag: '"x"',
+            ...(withChecksum
+              ? { [CHECKSUM_HEADERS[algorithm]]: value, 'x-amz-checksum-type': 'FULL_OBJECT' }
+              : {}),
+          },
         });
       }
       default:

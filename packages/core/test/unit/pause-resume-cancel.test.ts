@@ -2,7 +2,7 @@ import { MiB, randomFile, sameBytes } from '@s3up/testkit/random-file';
 import { HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
 import { fingerprintOf, MemoryResumeStore, type ResumeRecord } from '../../src/index.js';
-import { BUCKET, PREFIX, s3Error } from '../support/fake-s3.js';
+import { BUCKET, checksumBase64Of, type FakeS3, PREFIX, s3Error } from '../support/fake-s3.js';
 import { nextEvent, settled, testUploader, useFakeS3 } from '../support/harness.js';
 
 vi.setConfig({ testTimeout: 30_000 });
@@ -250,8 +250,14 @@ describe('cancel', () => {
 
 describe('resume from a persisted record', () => {
   /** A tab closed mid-upload: parts before `stopAt` are stored, the record is kept. */
-  async function interrupted(store: MemoryResumeStore, file: File, stopAt: number) {
+  async function interrupted(
+    store: MemoryResumeStore,
+    file: File,
+    stopAt: number,
+    setUp: (s3: FakeS3) => void = () => {},
+  ) {
     const s3 = wire.reset();
+    setUp(s3);
     let reached!: () => void;
     const atPart = new Promise<void>((resolve) => {
       reached = resolve;
@@ -408,6 +414,69 @@ describe('resume from a persisted record', () => {
     expect(after).not.toContain('UploadPart');
     expect(after).not.toContain('CompleteMultipartUpload');
     expect(store.list()).toEqual([]);
+  });
+
+  describe('"stored elsewhere" proves the checksum where S3 reports one (#14 item 3)', () => {
+    const withChecksums = (s3: FakeS3) => {
+      s3.checksums = 'WHEN_SUPPORTED';
+    };
+
+    it('the object S3 reports with this file’s full-object CRC32: succeeded with that checksum, nothing sent again', async () => {
+      const store = new MemoryResumeStore();
+      const { file, bytes } = randomFile(12 * MiB);
+      const { s3, key } = await interrupted(store, file, 3, withChecksums);
+      expect(store.list()[0]?.checksum).toBe('CRC32');
+      // What the other tab's Complete left: the object with its checksum, and no upload.
+      s3.uploads.clear();
+      s3.objects.set(key, bytes);
+      s3.objectChecksums.set(key, await checksumBase64Of('CRC32', bytes));
+      s3.objectChecksumAlgorithms.set(key, 'CRC32');
+      const before = s3.calls.length;
+      const second = testUploader({ resumeStore: store });
+      const task = second.add(file);
+      await settled(second, task);
+      expect(task.state).toBe('succeeded');
+      expect(task.completedElsewhere).toBe(true);
+      expect(task.checksum).toEqual({
+        algorithm: 'CRC32',
+        type: 'FULL_OBJECT',
+        value: await checksumBase64Of('CRC32', bytes),
+      });
+      const head = s3.calls.slice(before).find((c) => c.op === 'HeadObject');
+      expect(head?.headers?.['x-amz-checksum-mode']).toBe('ENABLED');
+      expect(s3.ops().slice(before)).not.toContain('UploadPart');
+    });
+
+    it('same size and part count but another checksum: another file, so not taken; a new upload of this one', async () => {
+      const store = new MemoryResumeStore();
+      const { file, bytes } = randomFile(12 * MiB);
+      const { s3, key } = await interrupted(store, file, 3, withChecksums);
+      s3.uploads.clear();
+      const other = randomFile(12 * MiB).bytes;
+      s3.objects.set(key, other);
+      s3.objectChecksums.set(key, await checksumBase64Of('CRC32', other));
+      s3.objectChecksumAlgorithms.set(key, 'CRC32');
+      const second = testUploader({ resumeStore: store });
+      const task = second.add(file);
+      await settled(second, task);
+      expect(task.state).toBe('succeeded');
+      expect(task.completedElsewhere).toBe(false);
+      expect(s3.count('CreateMultipartUpload')).toBe(2);
+      expect(sameBytes(s3.objects.get(task.key!), bytes)).toBe(true);
+    });
+
+    it('S3 reports no checksum (Ceph RGW 16 keeps none): size and part count decide, and the task carries no checksum', async () => {
+      const store = new MemoryResumeStore();
+      const { file, bytes } = randomFile(12 * MiB);
+      const { s3, key } = await interrupted(store, file, 3, withChecksums);
+      s3.uploads.clear();
+      s3.objects.set(key, bytes);
+      const second = testUploader({ resumeStore: store });
+      const task = second.add(file);
+      await settled(second, task);
+      expect(task.completedElsewhere).toBe(true);
+      expect(task.checksum).toBeUndefined();
+    });
   });
 
   it('NoSuchUpload with another size under the key: not taken for this file, a new upload', async () => {

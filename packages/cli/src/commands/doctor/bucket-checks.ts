@@ -6,6 +6,7 @@ import {
   HeadBucketCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { CHECKSUM_RESPONSE_HEADERS } from '@s3up/contract';
 import { httpStatusOf } from '../../aws-error.js';
 import {
   readCorsRules,
@@ -204,6 +205,20 @@ async function checkCors(
             detail: 'without it the browser cannot read part ETags and multipart uploads cannot complete',
             fix: SETUP_FIX,
           }),
+    });
+    const hidden = CHECKSUM_RESPONSE_HEADERS.filter(
+      (h) => !(rule.ExposeHeaders ?? []).some((e) => e.toLowerCase() === h),
+    );
+    add({
+      id: 'cors-expose-checksums',
+      title: `CORS exposes the object checksum headers to ${origin}`,
+      status: hidden.length ? 'fail' : 'pass',
+      ...(hidden.length
+        ? {
+            detail: `missing ${hidden.join(', ')}: a page cannot read an object's checksum, so a file another tab stored is recognised by its size and part count only`,
+            fix: SETUP_FIX,
+          }
+        : {}),
     });
     await checkPreflight(bucket, origin, settings, add, fetchImpl);
   }

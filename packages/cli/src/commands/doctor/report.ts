@@ -35,6 +35,7 @@ export const CHECKS: Record<string, string> = {
   'cors-methods': 'CORS allows the upload methods',
   'cors-headers': 'CORS allows the authorization and x-amz-* headers',
   'cors-expose-etag': 'CORS exposes ETag',
+  'cors-expose-checksums': 'CORS exposes the object checksum headers',
   'cors-preflight': 'CORS preflight for a part upload succeeds',
   'lifecycle-abort-incomplete': 'Lifecycle rule aborts incomplete multipart uploads (1 to 7 days)',
   'public-access-block': 'Block Public Access is on',
