@@ -43,6 +43,17 @@ export {
   UNSAFE_KEY_CHARACTERS,
 } from './object-key.js';
 export {
+  contentDisposition,
+  decodeMetadataValue,
+  displayName,
+  encodeMetadataValue,
+  MAX_USER_METADATA_BYTES,
+  METADATA_NAME,
+  type MetadataSize,
+  metadataSize,
+  pastedFileName,
+} from './object-metadata.js';
+export {
   isRenditionFormat,
   RENDITION_CONTENT_TYPES,
   RENDITION_FORMATS,

@@ -13,6 +13,9 @@
  * - `request`: S3 refused the request (another 4xx); the message carries S3's error code.
  * - `invalid-options`: an option passed to `new Uploader()` is wrong; the message names it.
  * - `invalid-key`: `keyFor` returned a key S3 would reject or that escapes the prefix.
+ * - `invalid-metadata`: per-file metadata given to `add()` or `setMetadata()` has a name S3
+ *   cannot store or is over S3's 2 KB; the message names the field and how much to cut.
+ *   Nothing was sent.
  * - `exists`: `overwrite: false` and the key already holds an object (S3 answered 412); the
  *   message names the key. Nothing was replaced.
  * - `conflict`: S3 answered 409 ConditionalRequestConflict to a conditional write after the
@@ -31,6 +34,7 @@ export type UploadErrorCode =
   | 'request'
   | 'invalid-options'
   | 'invalid-key'
+  | 'invalid-metadata'
   | 'exists'
   | 'conflict'
   | 'internal';
@@ -47,6 +51,7 @@ const CODES: ReadonlySet<string> = new Set<UploadErrorCode>([
   'request',
   'invalid-options',
   'invalid-key',
+  'invalid-metadata',
   'exists',
   'conflict',
   'internal',

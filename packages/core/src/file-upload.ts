@@ -5,6 +5,7 @@ import { restartsAfter } from './conflict-restart.js';
 import type { Credentials, CredentialsSource } from './credentials-source.js';
 import { isUploadError, UploadError } from './errors.js';
 import { isAbort } from './failure.js';
+import { objectHeaders } from './file-metadata.js';
 import { checkKey, defaultKey } from './object-key.js';
 import { type DrainOutcome, PartsInFlight } from './parts-in-flight.js';
 import { RemoteAbort } from './remote-abort.js';
@@ -248,6 +249,11 @@ export class FileUpload {
     this.#records.release();
   }
 
+  /** The file's metadata and name, sent where the object is created (file-metadata.ts). */
+  #headers() {
+    return objectHeaders(this.task.name, this.task.metadata, this.#context.options.contentDisposition);
+  }
+
   /**
    * PutObject of a small object that goes with this file (a thumbnail), on the same
    * credentials, connection budget, retries and signal; `keyOf` gets the user's prefix.
@@ -331,6 +337,7 @@ export class FileUpload {
         ...(this.task.type ? { contentType: this.task.type } : {}),
         ...(checksum ? { checksum } : {}),
         ...(this.#context.options.overwrite ? {} : { ifNoneMatch: true }),
+        ...this.#headers(),
       },
       this.#progress.listener(1, file.size),
     );
@@ -422,6 +429,7 @@ export class FileUpload {
     const uploadId = await createMultipartUpload(scope, target, {
       ...(this.task.type ? { contentType: this.task.type } : {}),
       ...(checksum ? { checksumAlgorithm: checksum, checksumType: 'FULL_OBJECT' as const } : {}),
+      ...this.#headers(),
     });
     this.#progress.startFrom(0);
     // Not awaited: the first parts go while IndexedDB stores the record (a write took 10 to

@@ -1,5 +1,18 @@
 // The wire contract's answer and its one parser, re-exported for the engine's users.
-export { type CredentialsResponse, parseCredentialsResponse } from '@s3up/contract';
+// Per-file metadata as the contract writes and reads it (docs/contracts.md, "Per-file metadata").
+export {
+  type CredentialsResponse,
+  contentDisposition,
+  decodeMetadataValue,
+  displayName,
+  encodeMetadataValue,
+  MAX_USER_METADATA_BYTES,
+  METADATA_NAME,
+  type MetadataSize,
+  metadataSize,
+  parseCredentialsResponse,
+  pastedFileName,
+} from '@s3up/contract';
 export type { ChecksumAlgorithm } from './checksum-algorithm.js';
 export { isUploadError, UploadError, type UploadErrorCode } from './errors.js';
 export {
@@ -14,6 +27,7 @@ export {
   FileHandleStore,
   type KeptHandle,
 } from './file-handle-store.js';
+export { checkMetadata, type FileMetadata } from './file-metadata.js';
 export type {
   ImageOptions,
   ImageReport,

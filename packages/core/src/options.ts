@@ -152,6 +152,13 @@ export interface UploaderOptions {
    * bytes. The processing code loads only with the first image.
    */
   images?: ImageOptions | boolean;
+  /**
+   * `Content-Disposition` stored with each object, with the file's name (RFC 6266:
+   * `filename=` in ASCII and `filename*=UTF-8''` exact): `inline` (default: a view URL shows
+   * the file, and a download keeps its name instead of the key's random folder), `attachment`
+   * (links always download) or `false` (none).
+   */
+  contentDisposition?: 'inline' | 'attachment' | false;
 }
 
 export interface ResolvedOptions {
@@ -177,6 +184,7 @@ export interface ResolvedOptions {
   overwrite: boolean;
   maxObjectSize: number;
   images: ImageSettings | null;
+  contentDisposition: 'inline' | 'attachment' | false;
 }
 
 function invalid(message: string): never {
@@ -293,7 +301,14 @@ export function resolveOptions(options: UploaderOptions): ResolvedOptions {
       ' bytes',
     ),
     images: resolveImageOptions(options.images),
+    contentDisposition: dispositionOption(options.contentDisposition),
   };
+}
+
+function dispositionOption(value: unknown): 'inline' | 'attachment' | false {
+  if (value === undefined) return 'inline';
+  if (value === 'inline' || value === 'attachment' || value === false) return value;
+  return invalid(`contentDisposition must be 'inline', 'attachment' or false; got ${JSON.stringify(value)}.`);
 }
 
 function receiptsOption(value: UploaderOptions['receipts']): ReceiptsOption {

@@ -105,6 +105,9 @@ export async function putObject(
     checksum?: SentChecksum;
     /** Write-once: `If-None-Match: *` (S3 answers 412 when the key exists). */
     ifNoneMatch?: boolean;
+    /** `x-amz-meta-*`, values already encoded (file-metadata.ts). */
+    metadata?: Record<string, string>;
+    contentDisposition?: string;
   },
   onProgress: ProgressListener,
 ): Promise<void> {
@@ -123,6 +126,8 @@ export async function putObject(
           ...(input.contentType ? { ContentType: input.contentType } : {}),
           ...checksumHeader(input.checksum),
           ...(createOnly(scope, input.ifNoneMatch) ? { IfNoneMatch: '*' } : {}),
+          ...(input.metadata ? { Metadata: input.metadata } : {}),
+          ...(input.contentDisposition ? { ContentDisposition: input.contentDisposition } : {}),
         }),
         { abortSignal },
       ),
@@ -136,7 +141,14 @@ export async function putObject(
 export async function createMultipartUpload(
   scope: OperationScope,
   target: ObjectTarget,
-  input: { contentType?: string; checksumAlgorithm?: ChecksumAlgorithm; checksumType?: 'FULL_OBJECT' },
+  input: {
+    contentType?: string;
+    checksumAlgorithm?: ChecksumAlgorithm;
+    checksumType?: 'FULL_OBJECT';
+    /** `x-amz-meta-*`, values already encoded (file-metadata.ts). */
+    metadata?: Record<string, string>;
+    contentDisposition?: string;
+  },
 ): Promise<string> {
   const created = await run(scope, {
     operation: 'CreateMultipartUpload',
@@ -150,6 +162,8 @@ export async function createMultipartUpload(
           ...(input.contentType ? { ContentType: input.contentType } : {}),
           ...(input.checksumAlgorithm ? { ChecksumAlgorithm: input.checksumAlgorithm } : {}),
           ...(input.checksumType ? { ChecksumType: input.checksumType } : {}),
+          ...(input.metadata ? { Metadata: input.metadata } : {}),
+          ...(input.contentDisposition ? { ContentDisposition: input.contentDisposition } : {}),
         }),
         { abortSignal },
       ),

@@ -1,4 +1,5 @@
 import type { UploadError } from './errors.js';
+import type { FileMetadata } from './file-metadata.js';
 import type { ImageReport } from './image/image-options.js';
 import type { ObjectChecksum, UploadState, UploadTask } from './task.js';
 import type { UploadReceipt } from './upload-receipt.js';
@@ -26,6 +27,7 @@ export class TaskModel implements UploadTask {
   checksum: ObjectChecksum | undefined = undefined;
   image: ImageReport | undefined = undefined;
   preparing = false;
+  metadata: FileMetadata = Object.freeze({});
 
   constructor(id: string, file: File, name: string, type: string) {
     this.id = id;

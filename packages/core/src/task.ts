@@ -97,6 +97,11 @@ export interface UploadTask {
   readonly image: ImageReport | undefined;
   /** True while the photo is being prepared (decoded, resized, encoded) before its upload. */
   readonly preparing: boolean;
+  /**
+   * The file's metadata, stored as `x-amz-meta-<name>` (`add(file, { metadata })` or
+   * `setMetadata()` before its upload starts); blank values left out.
+   */
+  readonly metadata: Readonly<Record<string, string>>;
 }
 
 /** A whole-object checksum as S3 reports it. */

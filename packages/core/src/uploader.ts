@@ -1,3 +1,4 @@
+import { displayName } from '@s3up/contract';
 import { ConnectionBudget } from './connection-budget.js';
 import { Connectivity } from './connectivity.js';
 import { CredentialsSource } from './credentials-source.js';
@@ -8,6 +9,7 @@ import {
   type UploaderEventMap,
   type UploaderEventType,
 } from './events.js';
+import { checkMetadata } from './file-metadata.js';
 import { FileUpload } from './file-upload.js';
 import { FlightController } from './flight-controller.js';
 import type { PreparedRendition } from './image/image-preparation.js';
@@ -29,6 +31,13 @@ export interface AddOptions {
   name?: string;
   /** Content-Type; default the file's `type`. */
   type?: string;
+  /**
+   * Stored as `x-amz-meta-<name>` with the object: `{ title: 'Sunset' }`. Names are
+   * lowercase letters, digits and `-`; values any text (non-ASCII is RFC 2047-encoded, as
+   * docs/contracts.md says). More than S3's 2 KB throws `invalid-metadata` here, naming the
+   * field and how much to cut: nothing is queued or sent.
+   */
+  metadata?: Record<string, string>;
 }
 
 /** Why the run of a task was stopped on purpose. */
@@ -187,7 +196,9 @@ export class Uploader extends EventTarget {
             type: file.type,
             lastModified: file instanceof File ? file.lastModified : 0,
           });
+    const metadata = checkMetadata(options.metadata, name);
     const task = new TaskModel(newTaskId(), asFile, name, type);
+    task.metadata = metadata;
     // A new file is a new attempt: the user may have signed in again since a refusal.
     this.#context.source.forgetRefusal();
     const upload = new FileUpload(this.#context, task, this.#order++);
@@ -209,6 +220,43 @@ export class Uploader extends EventTarget {
     this.#emit('file-added', { task });
     this.#schedule();
     return task;
+  }
+
+  /**
+   * Replaces a file's metadata before its upload starts (a form filled in after the file
+   * was chosen, with `autoStart: false`). Throws `invalid-metadata` (nothing changes) when S3
+   * would refuse it, and `invalid-options` once the upload has started: metadata is sent
+   * when the object is created.
+   */
+  setMetadata(id: string, metadata: Record<string, string>): void {
+    const task = this.#unstarted(id, 'setMetadata');
+    task.metadata = checkMetadata(metadata, task.name);
+  }
+
+  /**
+   * Renames a file before its upload starts (a pasted `image.png`): the name its key and
+   * its Content-Disposition are made from. Misleading characters (bidirectional overrides,
+   * invisible ones, path separators) are removed, as `displayName` of `@s3up/contract` does.
+   */
+  rename(id: string, name: string): void {
+    const task = this.#unstarted(id, 'rename');
+    const clean = displayName(name);
+    if (clean === task.name) return;
+    const type = task.type;
+    task.replaceFile(
+      new File([task.file], clean, { type: task.file.type, lastModified: task.file.lastModified }),
+    );
+    task.type = type;
+  }
+
+  #unstarted(id: string, what: string): TaskModel {
+    const entry = this.#entry(id);
+    if (entry.started || entry.upload.task.state !== 'queued')
+      throw new UploadError(
+        'invalid-options',
+        `${what}(${id}): the upload of ${entry.upload.task.name} has started; call it before start() (autoStart: false).`,
+      );
+    return entry.upload.task as TaskModel;
   }
 
   /** Starts every queued task (needed only with `autoStart: false`). */
