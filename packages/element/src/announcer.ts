@@ -1,5 +1,5 @@
 /** Kinds of news the live region reads out. Progress is deliberately not one of them. */
-export type AnnouncementKind = 'added' | 'refused' | 'failed' | 'finished' | 'all-done';
+export type AnnouncementKind = 'added' | 'refused' | 'failed' | 'finished' | 'all-done' | 'details';
 
 export interface Announcement {
   kind: AnnouncementKind;

@@ -4,8 +4,8 @@ import { filesFromDataTransfer } from './dropped-files.js';
 export interface DropTargetOptions {
   /** Whether the element takes files now (not disabled, nor in a disabled fieldset). */
   enabled: () => boolean;
-  /** Adds the files (and folders' files) the user dropped or pasted. */
-  add: (files: File[]) => void;
+  /** Adds the files (and folders' files) the user dropped or pasted (`pasted`: from the clipboard). */
+  add: (files: File[], pasted: boolean) => void;
 }
 
 /**
@@ -49,7 +49,7 @@ export class DropTarget implements ReactiveController {
     const hasFiles = [...event.clipboardData.items].some((item) => item.kind === 'file');
     if (!hasFiles) return;
     event.preventDefault();
-    void filesFromDataTransfer(event.clipboardData).then((files) => this.#options.add(files));
+    void filesFromDataTransfer(event.clipboardData).then((files) => this.#options.add(files, true));
   };
 
   readonly onDragEnter = (event: DragEvent): void => {
@@ -75,6 +75,6 @@ export class DropTarget implements ReactiveController {
     this.#setDragover(false);
     if (!this.#options.enabled()) return;
     event.preventDefault();
-    void filesFromDataTransfer(event.dataTransfer).then((files) => this.#options.add(files));
+    void filesFromDataTransfer(event.dataTransfer).then((files) => this.#options.add(files, false));
   };
 }

@@ -9,9 +9,10 @@ import type {
 import type { ReactiveControllerHost } from 'lit';
 import type { EngineModule } from './engine-loader.js';
 import { checkEndpoint, S3UploadElementError } from './errors.js';
+import type { FieldsHost } from './file-fields.js';
 
 /** What the controller reads from and reports to its element. */
-export interface UploadHost extends ReactiveControllerHost, EventTarget {
+export interface UploadHost extends ReactiveControllerHost, EventTarget, FieldsHost {
   endpoint: string | undefined;
   concurrency: number | undefined;
   partSize: number | undefined;

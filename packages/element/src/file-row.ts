@@ -1,5 +1,6 @@
 import { html, nothing } from 'lit';
 import { type FileEntry, statusOf } from './file-entry.js';
+import { fieldsTemplate, type RowForms } from './file-fields.js';
 import { drawIcon } from './icons.js';
 import { formatBytes, formatDuration, formatSpeed } from './intl-units.js';
 import type { Messages } from './messages/catalog.js';
@@ -18,6 +19,9 @@ export interface RowContext {
   onAction(entry: FileEntry, action: RowAction): void;
   /** The thumbnail was drawn (or failed): its object URL can be revoked. */
   onThumbnailDone(entry: FileEntry): void;
+  /** The rows' fields before their uploads (`fields`, a pasted file's name). */
+  forms: RowForms;
+  onFieldInput(entry: FileEntry, field: string, value: string): void;
 }
 
 const BUTTON_TEXT = {
@@ -84,6 +88,7 @@ export function fileRow(entry: FileEntry, ctx: RowContext) {
   const task = entry.task;
   const percent = percentOf(task?.bytesUploaded ?? 0, task?.size ?? 0, status === 'succeeded');
   const [primary, secondary] = actionsOf(entry);
+  const form = status === 'queued' ? ctx.forms.get(entry.file) : undefined;
   const reason =
     status === 'refused' && entry.refusal
       ? refusalText(m, entry.refusal, ctx.limits)
@@ -123,14 +128,16 @@ export function fileRow(entry: FileEntry, ctx: RowContext) {
       }
       <div class="line">
         <span part="status" class="status">${
-          status === 'uploading' && task?.preparing
-            ? m.text('statusPreparing')
-            : statusText(m, status, ctx.auto, {
-                offline: entry.pausedBy === 'offline',
-                reconnecting: task?.reconnecting === true,
-                otherTab: task?.waitingForTab === true,
-                elsewhere: task?.completedElsewhere === true,
-              })
+          form
+            ? m.text('statusNeedsDetails')
+            : status === 'uploading' && task?.preparing
+              ? m.text('statusPreparing')
+              : statusText(m, status, ctx.auto, {
+                  offline: entry.pausedBy === 'offline',
+                  reconnecting: task?.reconnecting === true,
+                  otherTab: task?.waitingForTab === true,
+                  elsewhere: task?.completedElsewhere === true,
+                })
         }</span>
         <span part="size">${progressText}</span>
         ${
@@ -146,6 +153,13 @@ export function fileRow(entry: FileEntry, ctx: RowContext) {
         ${reason ? html`<span part="reason" class="reason">${reason}</span>` : nothing}
         ${photoLine(entry, m)}
       </div>
+      ${
+        form
+          ? fieldsTemplate(entry, form, ctx.forms.specs, m, ctx.disabled, {
+              onInput: (e, field, value) => ctx.onFieldInput(e, field, value),
+            })
+          : nothing
+      }
     </div>
     <div part="actions" class="actions">
       ${button(entry, primary, ctx)} ${button(entry, secondary, ctx)}

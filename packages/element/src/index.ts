@@ -7,6 +7,7 @@ export {
   type S3UploadEventType,
 } from './events.js';
 export type { EntryStatus, FileEntry } from './file-entry.js';
+export type { FieldSpec, FieldsValidator } from './file-fields.js';
 export type { Catalog, MessageId, MessageOverrides, PluralText } from './messages/catalog.js';
 export { allLocales, type SupportedLocale } from './messages/locales.js';
 export type { Refusal, RefusalCode } from './restrictions.js';

@@ -1,6 +1,7 @@
 import type { ThumbnailOption } from '@s3up/core';
 import { LitElement, type PropertyDeclarations } from 'lit';
 import { autoAttribute, readCount, readSize, readSwitch, textAttribute } from './attribute-converters.js';
+import type { FieldSpec, FieldsValidator } from './file-fields.js';
 import type { MessageOverrides } from './messages/catalog.js';
 
 /** The properties that take a number or the text their attribute takes. */
@@ -12,6 +13,7 @@ export type CredentialsRequestHook = (init: RequestInit) => RequestInit | Promis
 export type { ThumbnailOption };
 /** Chooses the object key of a file; it must start with `ctx.prefix` (the user's prefix). */
 export type KeyForHook = (file: File, ctx: { prefix: string; id: string }) => string;
+export type { FieldSpec, FieldsValidator };
 
 /**
  * What `<s3-upload>` is configured with: its properties, their attributes and how the
@@ -37,6 +39,9 @@ export class S3UploadSettings extends LitElement {
     keepOriginal: { attribute: 'keep-original', type: Boolean, reflect: true },
     keepLocation: { attribute: 'keep-location', type: Boolean, reflect: true },
     thumbnails: {},
+    fields: {},
+    validateFields: { attribute: false },
+    fieldValues: { attribute: false },
     disabled: { type: Boolean, reflect: true },
     name: { reflect: true },
     required: { type: Boolean, reflect: true },
@@ -163,6 +168,20 @@ export class S3UploadSettings extends LitElement {
    * engine's array `[{ width: 320, format: 'webp' }]`. Default none.
    */
   declare thumbnails: string | readonly ThumbnailOption[] | undefined;
+  /**
+   * Fields each file's row asks for before its upload, stored with the object as
+   * `x-amz-meta-<name>`: `"title description"` (a `*` after a name makes it required:
+   * `"title*"`; `title` and `description` have built-in labels in every language) or specs
+   * `[{ name: 'title', label: 'Caption', required: true, maxLength: 80 }, { name: 'credit' }]`.
+   * With fields, uploads wait for Upload even when `auto` is on (unless `fieldValues` filled
+   * every row in); the rows' values are checked (required, maxLength, S3's 2 KB of metadata,
+   * `validateFields`) and the first row to fix gets the focus. Default none.
+   */
+  declare fields: string | readonly FieldSpec[] | undefined;
+  /** The app's own check of a row's values: `(values, file) => ({ title: 'Already used' })` for what is wrong. */
+  declare validateFields: FieldsValidator | undefined;
+  /** A row's values when the file is listed: `(file) => ({ title: file.name.replace(/\.[^.]*$/, '') })`. */
+  declare fieldValues: ((file: File) => Record<string, string> | undefined) | undefined;
 
   readonly #numbers: Record<NumericProperty, number | undefined> = {
     maxFileSize: undefined,

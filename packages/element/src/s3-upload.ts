@@ -6,6 +6,7 @@ import { syncCustomStates } from './custom-states.js';
 import { DropTarget } from './drop-target.js';
 import { S3UploadEvent } from './events.js';
 import { type FileEntry, statusOf } from './file-entry.js';
+import { focusFirstInvalid } from './file-fields.js';
 import { fileRow, type RowAction } from './file-row.js';
 import { syncFormValue } from './form-value.js';
 import { pickKeepingHandles } from './handle-picker.js';
@@ -88,6 +89,10 @@ export type { CredentialsRequestHook, KeyForHook, ThumbnailOption } from './s3-u
  * @csspart interrupted - The uploads a reload or a closed tab left unfinished, with Continue and Discard.
  * @csspart more-button - "Show 200 more of 2,800": long lists render in pages of 200 rows.
  * @csspart empty - The empty-state container.
+ * @csspart fields - A row's form (`fields`, a pasted file's name), before its upload.
+ * @csspart field-label - A field's label.
+ * @csspart field-input - A field's input or text area.
+ * @csspart field-error - Why a field must be changed.
  *
  * @cssproperty [--s3-upload-font=inherit] - Font shorthand.
  * @cssproperty [--s3-upload-radius=0.5rem] - Corner radius of the drop zone and rows.
@@ -135,7 +140,7 @@ export class S3Upload extends S3UploadSettings {
   });
   readonly #drop = new DropTarget(this, {
     enabled: () => !this.#isDisabled,
-    add: (files) => this.#controller.add(files, true),
+    add: (files, pasted) => this.#controller.add(files, true, { pasted }),
   });
   readonly #guard = new PageGuard(this, {
     busy: () => this.#controller.running,
@@ -279,9 +284,25 @@ export class S3Upload extends S3UploadSettings {
     this.#controller.add([file], true);
   }
 
-  /** Starts every queued file (with `auto="false"`). */
+  /**
+   * Starts every queued file (with `auto="false"`, or rows asking for `fields`). When a
+   * row's fields need fixing nothing starts: the rows say why and the first gets the focus.
+   */
   start(): void {
-    this.#controller.start();
+    const invalid = this.#controller.start();
+    if (invalid)
+      void this.updateComplete.then(() =>
+        focusFirstInvalid(this.renderRoot, invalid, this.#controller.forms),
+      );
+  }
+
+  /** Sets a queued file's field values (by row id, `files[i].id`), as if the user had typed them. */
+  setFieldValues(id: string, values: Record<string, string>): void {
+    const entry = this.#controller.entries.find((e) => e.id === id);
+    if (!entry) return;
+    for (const [field, value] of Object.entries(values)) this.#controller.fieldInput(entry, field, value);
+    if (this.#controller.forms.get(entry.file)) entry.version += 1;
+    this.requestUpdate();
   }
 
   /** Empties the list and cancels running uploads. Fires no events. */
@@ -407,13 +428,16 @@ export class S3Upload extends S3UploadSettings {
     const queued = entries.some((e) => statusOf(e) === 'queued');
     const finished = finishedCount(entries);
     const shown = this.#paging.shown;
+    const waiting = this.#controller.forms.asking;
     const row = {
       messages: m,
       limits: this,
       disabled,
-      auto: this.auto,
+      auto: this.auto && !waiting,
       onAction: this.#onAction,
       onThumbnailDone: this.#releaseThumbnail,
+      forms: this.#controller.forms,
+      onFieldInput: this.#onFieldInput,
     };
     const drop = this.#drop;
     return html`
@@ -461,7 +485,7 @@ export class S3Upload extends S3UploadSettings {
             : nothing
         }
         ${
-          !this.auto && queued
+          (!this.auto || waiting) && queued
             ? html`<button part="start-button" class="start" type="button" ?disabled=${disabled} @click=${() => this.start()}>
               ${m.text('upload')}
             </button>`
@@ -474,7 +498,7 @@ export class S3Upload extends S3UploadSettings {
                 entries.length > shown ? entries.slice(0, shown) : entries,
                 (entry) => entry.id,
                 (entry) =>
-                  guard([entry.version, statusOf(entry), disabled, this.auto, m], () => fileRow(entry, row)),
+                  guard([entry.version, statusOf(entry), disabled, row.auto, m], () => fileRow(entry, row)),
               )}
             </ul>
             ${entries.length > shown ? this.#paging.moreButton(m, entries.length - shown) : nothing}</div>`
@@ -484,6 +508,10 @@ export class S3Upload extends S3UploadSettings {
       </div>
     `;
   }
+
+  #onFieldInput = (entry: FileEntry, field: string, value: string): void => {
+    this.#controller.fieldInput(entry, field, value);
+  };
 
   #releaseThumbnail = (entry: FileEntry): void => {
     // The decoded image stays on screen (the <img> keeps its src string and its bitmap);

@@ -262,6 +262,39 @@ export const styles = css`
     display: flex;
     gap: 0.25rem;
   }
+  .fields {
+    display: grid;
+    gap: 0.5rem;
+    margin-top: 0.375rem;
+  }
+  .field {
+    display: grid;
+    gap: 0.2rem;
+    font-size: 0.875em;
+  }
+  .field input,
+  .field textarea {
+    font: inherit;
+    font-size: 1rem;
+    color: var(--s3-upload-color);
+    background: var(--s3-upload-background);
+    border: 1px solid var(--s3-upload-border-color);
+    border-radius: calc(var(--s3-upload-radius) / 2);
+    padding: 0.375rem 0.5rem;
+    min-width: 0;
+    resize: vertical;
+  }
+  .field input:focus-visible,
+  .field textarea:focus-visible {
+    outline: var(--s3-upload-focus-ring);
+    outline-offset: 1px;
+  }
+  .field [aria-invalid='true'] {
+    border-color: var(--s3-upload-danger-color);
+  }
+  .field-error {
+    color: var(--s3-upload-danger-color);
+  }
   .action {
     display: inline-grid;
     place-items: center;

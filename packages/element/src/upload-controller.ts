@@ -1,3 +1,4 @@
+import { displayName, pastedFileName } from '@s3up/contract';
 import type { Uploader, UploaderEvent, UploadTask } from '@s3up/core';
 import type { ReactiveController } from 'lit';
 import { Announcer } from './announcer.js';
@@ -7,6 +8,7 @@ import { type EngineModule, loadEngine, loadedEngine, whenIdle } from './engine-
 import { checkEndpoint } from './errors.js';
 import { S3UploadEvent, type S3UploadEventDetails, type S3UploadEventType } from './events.js';
 import { type FileEntry, statusOf } from './file-entry.js';
+import { isGenericPasteName, RowForms, valuesToSend } from './file-fields.js';
 import { prepareFormatters } from './intl-units.js';
 import type { Messages } from './messages/catalog.js';
 import { announcementText, errorText, refusalText } from './messages/texts.js';
@@ -45,6 +47,8 @@ const FINAL = new Set(['succeeded', 'failed', 'cancelled', 'refused']);
  * of progress events a second cost one update.
  */
 export class UploadController implements ReactiveController {
+  /** The rows' fields (`fields`) and pasted files' names, asked before their uploads start. */
+  readonly forms: RowForms;
   readonly #host: UploadHost;
   readonly #options: UploadControllerOptions;
   readonly #entries = new Map<string, FileEntry>();
@@ -61,6 +65,7 @@ export class UploadController implements ReactiveController {
   constructor(host: UploadHost, options: UploadControllerOptions) {
     this.#host = host;
     this.#options = options;
+    this.forms = new RowForms(host);
     this.#engineOptions = {
       onEvent: (uploader, event) => this.#onEngineEvent(uploader, event),
       pathOf: (taskId) => this.#entries.get(taskId)?.path,
@@ -175,9 +180,12 @@ export class UploadController implements ReactiveController {
    * Adds files: checks the restrictions, lists refused files with their reason, and hands
    * the others to the engine. `byUser` is false for programmatic calls (no events then).
    */
-  add(files: readonly File[], byUser: boolean): void {
-    if (files.length === 0) return;
+  add(input: readonly File[], byUser: boolean, options: { pasted?: boolean } = {}): void {
+    if (input.length === 0) return;
     const host = this.#host;
+    const files = options.pasted ? this.#namePasted(input) : input;
+    const renamable = options.pasted === true && (this.forms.specs.length > 0 || !host.auto);
+    const asking: File[] = [];
     const known = new Set<string>();
     let counted = 0;
     for (const entry of this.#entries.values()) {
@@ -239,6 +247,7 @@ export class UploadController implements ReactiveController {
         const task = uploader.add(file);
         // The engine's `file-added` may already have listed it (#onEngineEvent).
         if (!this.#entries.has(task.id)) this.#listTask(uploader, task);
+        if (this.forms.open(file, renamable)) asking.push(file);
         added.push(file);
         this.#announcer.announce({ kind: 'added', name: relativePathOf(file) });
       } else if (waiting) {
@@ -254,11 +263,17 @@ export class UploadController implements ReactiveController {
           thumbnail: undefined,
           version: 0,
         });
+        if (this.forms.open(file, renamable)) asking.push(file);
         added.push(file);
         this.#announcer.announce({ kind: 'added', name: relativePathOf(file) });
       }
     }
-    if (host.auto && added.length > 0) uploader?.start();
+    // With fields, uploads wait for the user's Upload, unless the app filled every row in
+    // (`fieldValues`) and they pass their checks.
+    const m = this.#options.messages();
+    const filled = host.fieldValues !== undefined && asking.every((file) => this.forms.complete(file, m));
+    if (asking.length > 0 && filled) this.start();
+    else if (host.auto && added.length > 0 && asking.length === 0) uploader?.start();
     if (byUser && added.length > 0) this.#dispatch('s3-files-added', { files: added });
     if (byUser && rejected.length > 0) this.#dispatch('s3-files-rejected', { rejected });
     if (waiting && added.length > 0) void this.#load().catch(() => {});
@@ -329,7 +344,8 @@ export class UploadController implements ReactiveController {
       replacements.set(entry, { ...entry, id: task.id, task, uploader, version: entry.version + 1 });
     }
     this.#replaceRows(replacements);
-    if (this.#host.auto || this.#startWhenHandedOver) uploader.start();
+    for (const entry of replacements.values()) this.#applyForm(entry);
+    if ((this.#host.auto && !this.forms.asking) || this.#startWhenHandedOver) uploader.start();
     this.#startWhenHandedOver = false;
     this.#scheduleRender();
   }
@@ -352,12 +368,65 @@ export class UploadController implements ReactiveController {
     this.#scheduleRender();
   }
 
-  /** Starts every queued file (the Upload button when `auto` is off). */
-  start(): void {
+  /**
+   * Starts every queued file (the Upload button when `auto` is off or rows ask for fields).
+   * Rows whose fields need fixing show why and nothing starts; returns the first of them,
+   * for the element to focus.
+   */
+  start(): FileEntry | undefined {
+    const m = this.#options.messages();
+    let invalid: FileEntry | undefined;
+    for (const entry of this.#entries.values()) {
+      if (!this.forms.get(entry.file) || statusOf(entry) !== 'queued') continue;
+      if (this.forms.check(entry.file, m)) entry.version += 1;
+      if (Object.keys(this.forms.get(entry.file)!.errors).length > 0) invalid ??= entry;
+    }
+    if (invalid) {
+      this.#announcer.announce({ kind: 'details' });
+      this.#scheduleRender();
+      return invalid;
+    }
+    this.forms.confirmAll();
+    for (const entry of this.#entries.values()) this.#applyForm(entry);
+    this.#scheduleRender();
     if (this.#waitingRows().length > 0) this.#startWhenHandedOver = true;
     const uploaders = new Set<Uploader>();
     for (const entry of this.#entries.values()) if (entry.uploader) uploaders.add(entry.uploader);
     for (const uploader of uploaders) uploader.start();
+    return undefined;
+  }
+
+  /** A confirmed row's values go to its task (metadata, a new name) and its form closes. */
+  #applyForm(entry: FileEntry): void {
+    const form = this.forms.get(entry.file);
+    if (!form?.confirmed || !entry.task || !entry.uploader || statusOf(entry) !== 'queued') return;
+    entry.uploader.setMetadata(entry.task.id, valuesToSend(form.values));
+    if (form.name !== undefined && displayName(form.name) !== entry.task.name) {
+      entry.uploader.rename(entry.task.id, form.name);
+      (entry as { path: string }).path = entry.task.name;
+    }
+    this.forms.close(entry.file);
+    entry.version += 1;
+  }
+
+  /** A value typed in a row's field. */
+  fieldInput(entry: FileEntry, field: string, value: string): void {
+    if (this.forms.input(entry.file, field, value, this.#options.messages())) {
+      entry.version += 1;
+      this.#scheduleRender();
+    }
+  }
+
+  /** Pasted images all come as `image.png`: each gets "Pasted image <date time>.png", unique in the list. */
+  #namePasted(files: readonly File[]): File[] {
+    const taken = new Set([...this.#entries.values()].map((e) => e.path));
+    const now = new Date();
+    return files.map((file) => {
+      if (!isGenericPasteName(file.name)) return file;
+      const name = pastedFileName(file.type, now, taken);
+      taken.add(name);
+      return new File([file], name, { type: file.type, lastModified: file.lastModified });
+    });
   }
 
   /** Pauses, keeping the parts about to finish; `now`: aborts every part at once. */
@@ -482,6 +551,7 @@ export class UploadController implements ReactiveController {
   #forget(entry: FileEntry, byUser: boolean): void {
     const wasValue = entry.task?.state === 'succeeded';
     this.#entries.delete(entry.id);
+    this.forms.close(entry.file);
     if (entry.thumbnail) URL.revokeObjectURL(entry.thumbnail);
     entry.thumbnail = undefined;
     if (entry.task && entry.uploader) void entry.uploader.remove(entry.task.id);

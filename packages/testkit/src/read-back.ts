@@ -12,6 +12,30 @@ export async function readBack(
   key: string,
   prefix = key.slice(0, key.indexOf('/', 'users/'.length) + 1),
 ): Promise<Uint8Array<ArrayBuffer>> {
+  return new Uint8Array(await (await readObject(tokenServerUrl, token, key, prefix)).arrayBuffer());
+}
+
+/**
+ * The headers S3 answers for `key` (its `x-amz-meta-*` and Content-Disposition, as far as
+ * the bucket CORS exposes them to a page), read as `readBack` reads the bytes.
+ */
+export async function readHeaders(tokenServerUrl: string, token: string, key: string): Promise<Headers> {
+  const object = await readObject(
+    tokenServerUrl,
+    token,
+    key,
+    key.slice(0, key.indexOf('/', 'users/'.length) + 1),
+  );
+  await object.arrayBuffer();
+  return object.headers;
+}
+
+async function readObject(
+  tokenServerUrl: string,
+  token: string,
+  key: string,
+  prefix: string,
+): Promise<Response> {
   if (!key.startsWith(prefix)) throw new Error(`readBack: ${key} is not under ${prefix}`);
   const presign = await fetch(`${tokenServerUrl}/presign`, {
     method: 'POST',
@@ -23,5 +47,5 @@ export async function readBack(
   const { url } = (await presign.json()) as { url: string };
   const object = await fetch(url);
   if (object.status !== 200) throw new Error(`GET ${key}: ${object.status} ${await object.text()}`);
-  return new Uint8Array(await object.arrayBuffer());
+  return object;
 }

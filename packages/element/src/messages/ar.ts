@@ -139,5 +139,15 @@ const catalog: Catalog = {
   summaryRefused: 'لم يُضف: {count}',
   continueButton: 'متابعة',
   discardButton: 'تجاهل',
+  fieldTitle: 'العنوان',
+  fieldDescription: 'الوصف',
+  fieldFileName: 'اسم الملف',
+  detailsFor: 'تفاصيل {name}',
+  fieldRequired: 'أدخل {label}.',
+  fieldTooLong: '{label}: {max} حرفًا على الأكثر.',
+  metadataTooLarge: 'أطول من أن يُحفظ: اختصر {label} بمقدار {count} حرفًا.',
+  detailsMissing: 'أكمل التفاصيل المحددة، ثم ارفع.',
+  statusNeedsDetails: 'أضف التفاصيل، ثم ارفع',
+  errorMetadata: 'التفاصيل أطول من أن تُحفظ: اختصرها.',
 };
 export default catalog;

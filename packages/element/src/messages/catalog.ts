@@ -12,6 +12,25 @@ export type PluralText = Partial<Record<Intl.LDMLPluralRule, string>> & { other:
  * (already formatted in the element's locale); plural texts pick their form by `{count}`.
  */
 export interface Catalog {
+  /** Per-file fields (`fields`): built-in labels for `title` and `description`. */
+  fieldTitle: string;
+  fieldDescription: string;
+  /** The rename field of a pasted file. */
+  fieldFileName: string;
+  /** `{name}`: the group of a row's fields, for screen readers. */
+  detailsFor: string;
+  /** `{label}`: a required field left empty. */
+  fieldRequired: string;
+  /** `{label}`, `{max}`: a field over its `maxLength`. */
+  fieldTooLong: string;
+  /** `{label}`, `{count}`: the fields together are over S3's 2 KB of metadata; cut this many characters. */
+  metadataTooLarge: string;
+  /** Announced when Upload was pressed and some rows' fields need fixing. */
+  detailsMissing: string;
+  /** A queued row whose fields wait for the user. */
+  statusNeedsDetails: string;
+  /** The engine refused the metadata (`invalid-metadata`). */
+  errorMetadata: string;
   dropHere: string;
   chooseFolder: string;
   browseFiles: string;

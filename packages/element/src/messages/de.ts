@@ -78,5 +78,15 @@ const de: Catalog = {
   errorIntegrity: 'Die gespeicherte Datei stimmt nicht überein: Versuchen Sie es erneut.',
   errorMisconfigured: 'Uploads sind auf dieser Website falsch eingerichtet.',
   errorOther: 'Der Upload ist fehlgeschlagen: Versuchen Sie es erneut.',
+  fieldTitle: 'Titel',
+  fieldDescription: 'Beschreibung',
+  fieldFileName: 'Dateiname',
+  detailsFor: 'Angaben zu {name}',
+  fieldRequired: '{label} eingeben.',
+  fieldTooLong: '{label}: höchstens {max} Zeichen.',
+  metadataTooLarge: 'Zu lang zum Speichern: {label} um {count} Zeichen kürzen.',
+  detailsMissing: 'Markierte Angaben ergänzen, dann hochladen.',
+  statusNeedsDetails: 'Angaben ergänzen, dann hochladen',
+  errorMetadata: 'Die Angaben sind zu lang zum Speichern: bitte kürzen.',
 };
 export default de;

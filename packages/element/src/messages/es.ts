@@ -77,5 +77,15 @@ const catalog: Catalog = {
   summaryRefused: 'No añadidos: {count}',
   continueButton: 'Continuar',
   discardButton: 'Descartar',
+  fieldTitle: 'Título',
+  fieldDescription: 'Descripción',
+  fieldFileName: 'Nombre del archivo',
+  detailsFor: 'Detalles de {name}',
+  fieldRequired: 'Escribe {label}.',
+  fieldTooLong: '{label}: como máximo {max} caracteres.',
+  metadataTooLarge: 'Demasiado largo para guardarse: acorta {label} en {count} caracteres.',
+  detailsMissing: 'Completa los detalles marcados y sube.',
+  statusNeedsDetails: 'Añade los detalles y sube',
+  errorMetadata: 'Los detalles son demasiado largos para guardarse: acórtalos.',
 };
 export default catalog;

@@ -78,5 +78,15 @@ const fr: Catalog = {
   errorIntegrity: 'Le fichier stocké ne correspond pas : réessayez.',
   errorMisconfigured: 'Les téléversements sont mal configurés sur ce site.',
   errorOther: 'Le téléversement a échoué : réessayez.',
+  fieldTitle: 'Titre',
+  fieldDescription: 'Description',
+  fieldFileName: 'Nom du fichier',
+  detailsFor: 'Détails de {name}',
+  fieldRequired: 'Indiquez {label}.',
+  fieldTooLong: '{label} : {max} caractères au plus.',
+  metadataTooLarge: 'Trop long pour être enregistré : raccourcissez {label} de {count} caractères.',
+  detailsMissing: 'Complétez les détails signalés, puis téléversez.',
+  statusNeedsDetails: 'Ajoutez les détails, puis téléversez',
+  errorMetadata: 'Les détails sont trop longs pour être enregistrés : raccourcissez-les.',
 };
 export default fr;

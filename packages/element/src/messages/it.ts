@@ -77,5 +77,15 @@ const catalog: Catalog = {
   summaryRefused: 'Non aggiunti: {count}',
   continueButton: 'Continua',
   discardButton: 'Scarta',
+  fieldTitle: 'Titolo',
+  fieldDescription: 'Descrizione',
+  fieldFileName: 'Nome del file',
+  detailsFor: 'Dettagli di {name}',
+  fieldRequired: 'Inserisci {label}.',
+  fieldTooLong: '{label}: al massimo {max} caratteri.',
+  metadataTooLarge: 'Troppo lungo da salvare: accorcia {label} di {count} caratteri.',
+  detailsMissing: 'Completa i dettagli evidenziati, poi carica.',
+  statusNeedsDetails: 'Aggiungi i dettagli, poi carica',
+  errorMetadata: 'I dettagli sono troppo lunghi da salvare: accorciali.',
 };
 export default catalog;

@@ -78,5 +78,15 @@ const catalog: Catalog = {
   summaryRefused: '追加されず: {count}',
   continueButton: '続行',
   discardButton: '破棄',
+  fieldTitle: 'タイトル',
+  fieldDescription: '説明',
+  fieldFileName: 'ファイル名',
+  detailsFor: '{name} の詳細',
+  fieldRequired: '{label}を入力してください。',
+  fieldTooLong: '{label}: {max} 文字以内にしてください。',
+  metadataTooLarge: '長すぎて保存できません: {label}を {count} 文字短くしてください。',
+  detailsMissing: '強調表示された詳細を入力してからアップロードしてください。',
+  statusNeedsDetails: '詳細を入力してからアップロード',
+  errorMetadata: '詳細が長すぎて保存できません: 短くしてください。',
 };
 export default catalog;

@@ -77,5 +77,15 @@ const catalog: Catalog = {
   summaryRefused: 'Niet toegevoegd: {count}',
   continueButton: 'Voortzetten',
   discardButton: 'Verwerpen',
+  fieldTitle: 'Titel',
+  fieldDescription: 'Beschrijving',
+  fieldFileName: 'Bestandsnaam',
+  detailsFor: 'Gegevens van {name}',
+  fieldRequired: 'Vul {label} in.',
+  fieldTooLong: '{label}: hoogstens {max} tekens.',
+  metadataTooLarge: 'Te lang om op te slaan: maak {label} {count} tekens korter.',
+  detailsMissing: 'Vul de gemarkeerde gegevens in en upload dan.',
+  statusNeedsDetails: 'Vul de gegevens in en upload dan',
+  errorMetadata: 'De gegevens zijn te lang om op te slaan: maak ze korter.',
 };
 export default catalog;

@@ -122,5 +122,15 @@ const catalog: Catalog = {
   summaryRefused: 'Nie dodano: {count}',
   continueButton: 'Kontynuuj',
   discardButton: 'Odrzuć',
+  fieldTitle: 'Tytuł',
+  fieldDescription: 'Opis',
+  fieldFileName: 'Nazwa pliku',
+  detailsFor: 'Szczegóły pliku {name}',
+  fieldRequired: 'Wpisz: {label}.',
+  fieldTooLong: '{label}: najwyżej {max} znaków.',
+  metadataTooLarge: 'Za długie do zapisania: skróć pole {label} o {count} znaków.',
+  detailsMissing: 'Uzupełnij zaznaczone szczegóły, a potem prześlij.',
+  statusNeedsDetails: 'Uzupełnij szczegóły, a potem prześlij',
+  errorMetadata: 'Szczegóły są za długie do zapisania: skróć je.',
 };
 export default catalog;

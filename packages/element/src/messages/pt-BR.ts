@@ -77,5 +77,15 @@ const catalog: Catalog = {
   summaryRefused: 'Não adicionados: {count}',
   continueButton: 'Continuar',
   discardButton: 'Descartar',
+  fieldTitle: 'Título',
+  fieldDescription: 'Descrição',
+  fieldFileName: 'Nome do arquivo',
+  detailsFor: 'Detalhes de {name}',
+  fieldRequired: 'Informe {label}.',
+  fieldTooLong: '{label}: no máximo {max} caracteres.',
+  metadataTooLarge: 'Longo demais para salvar: encurte {label} em {count} caracteres.',
+  detailsMissing: 'Preencha os detalhes destacados e envie.',
+  statusNeedsDetails: 'Adicione os detalhes e envie',
+  errorMetadata: 'Os detalhes são longos demais para salvar: encurte-os.',
 };
 export default catalog;

@@ -60,6 +60,8 @@ export function errorText(
       return m.text('errorAborted');
     case 'integrity':
       return m.text('errorIntegrity');
+    case 'invalid-metadata':
+      return m.text('errorMetadata');
     case 'cors-etag':
     case 'invalid-key':
     case 'invalid-options':
@@ -89,6 +91,7 @@ export function announcementText(m: Messages, batch: readonly Announcement[]): s
   say('refused', 'fileRefused', 'filesRefused');
   say('finished', 'fileUploaded', 'filesUploaded');
   say('failed', 'fileFailed', 'filesFailed');
+  if (batch.some((a) => a.kind === 'details')) parts.push(m.text('detailsMissing'));
   if (batch.some((a) => a.kind === 'all-done')) parts.push(m.text('allDone'));
   return parts.join(' ');
 }

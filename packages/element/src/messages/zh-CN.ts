@@ -76,5 +76,15 @@ const catalog: Catalog = {
   summaryRefused: '未添加：{count}',
   continueButton: '继续',
   discardButton: '放弃',
+  fieldTitle: '标题',
+  fieldDescription: '描述',
+  fieldFileName: '文件名',
+  detailsFor: '{name} 的详细信息',
+  fieldRequired: '请填写{label}。',
+  fieldTooLong: '{label}：最多 {max} 个字符。',
+  metadataTooLarge: '内容过长，无法保存：请将{label}缩短 {count} 个字符。',
+  detailsMissing: '请填写标出的详细信息，然后上传。',
+  statusNeedsDetails: '填写详细信息后上传',
+  errorMetadata: '详细信息过长，无法保存：请缩短。',
 };
 export default catalog;
