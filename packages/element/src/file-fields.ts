@@ -103,6 +103,22 @@ export function valuesToSend(values: Readonly<Record<string, string>>): Record<s
   return Object.fromEntries(Object.entries(values).filter(([, v]) => v.trim() !== ''));
 }
 
+const fileKeys = new WeakMap<Blob, number>();
+let nextKey = 0;
+
+/**
+ * A field's element id: by file, not by row id, which changes when the file reaches the
+ * engine (a waiting row becomes its task's row) while the user may be typing in it.
+ */
+export function fieldId(file: Blob, field: string): string {
+  let key = fileKeys.get(file);
+  if (key === undefined) {
+    key = ++nextKey;
+    fileKeys.set(file, key);
+  }
+  return `field-${key}-${field}`;
+}
+
 /** What the form template reports back. */
 export interface FieldsCallbacks {
   onInput(entry: FileEntry, field: string, value: string): void;
@@ -122,7 +138,7 @@ export function fieldsTemplate(
   callbacks: FieldsCallbacks,
 ) {
   if (specs.length === 0 && form.name === undefined) return nothing;
-  const id = (field: string) => `field-${entry.id}-${field}`;
+  const id = (field: string) => fieldId(entry.file, field);
   const control = (field: string, label: string, value: string, spec?: FieldSpec) => {
     const error = form.errors[field];
     const multiline = spec?.multiline ?? spec?.name === 'description';
@@ -261,8 +277,7 @@ export class RowForms {
 
 /** Moves the focus to the first field of a row that needs fixing (after Upload was refused). */
 export function focusFirstInvalid(root: ParentNode, entry: FileEntry, forms: RowForms): void {
-  const entryId = entry.id;
   const errors = forms.get(entry.file)?.errors ?? {};
   const field = ['name', ...forms.specs.map((s) => s.name)].find((f) => errors[f]);
-  if (field) root.querySelector<HTMLElement>(`#${CSS.escape(`field-${entryId}-${field}`)}`)?.focus();
+  if (field) root.querySelector<HTMLElement>(`#${CSS.escape(fieldId(entry.file, field))}`)?.focus();
 }

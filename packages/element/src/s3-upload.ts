@@ -290,9 +290,10 @@ export class S3Upload extends S3UploadSettings {
    */
   start(): void {
     const invalid = this.#controller.start();
+    // After the rows' messages are drawn (the list redraws on the next frame).
     if (invalid)
-      void this.updateComplete.then(() =>
-        focusFirstInvalid(this.renderRoot, invalid, this.#controller.forms),
+      requestAnimationFrame(() =>
+        this.updateComplete.then(() => focusFirstInvalid(this.renderRoot, invalid, this.#controller.forms)),
       );
   }
 

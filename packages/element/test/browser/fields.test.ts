@@ -34,7 +34,8 @@ describe('fields in the row before upload', () => {
     });
     observer.observe({ type: 'resource', buffered: false });
     el.addFiles([file('Été "2026"; plage.pdf', 3000, 'application/pdf')]);
-    await expect.poll(() => rows(el).length).toBe(1);
+    // The row once the engine has taken the file (its code loads after the first add).
+    await expect.poll(() => rows(el)[0]?.dataset.id?.startsWith('waiting-')).toBe(false);
 
     // With fields, auto waits for the user: the row asks, Upload is there, nothing was sent.
     const [row] = rows(el);
@@ -52,7 +53,7 @@ describe('fields in the row before upload', () => {
     // Upload with the required title empty: refused in the row, focus on the title, nothing sent.
     $(el, '[part="start-button"]').click();
     await expect.poll(() => title.getAttribute('aria-invalid')).toBe('true');
-    expect(el.shadowRoot!.activeElement).toBe(title);
+    await expect.poll(() => el.shadowRoot!.activeElement).toBe(title);
     const error = row!.querySelector(`#${title.getAttribute('aria-describedby')}`)!;
     expect(error.textContent).toBe('Enter Title.');
     expect(requests.filter((r) => r.includes('/credentials'))).toEqual([]);
