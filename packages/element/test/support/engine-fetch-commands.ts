@@ -5,8 +5,8 @@
 import type { BrowserCommandContext } from 'vitest/node';
 
 interface Routing {
-  route(url: RegExp, handler: (route: { abort(): Promise<void> }) => unknown): Promise<void>;
-  unroute(url: RegExp): Promise<void>;
+  route(url: RegExp, handler: (route: { abort(): Promise<void> }) => unknown): Promise<unknown>;
+  unroute(url: RegExp): Promise<unknown>;
 }
 type PlaywrightContext = BrowserCommandContext & { context?: Routing };
 
