@@ -1,7 +1,25 @@
 import '@s3up/element/define';
+import type { FieldSpec } from '@s3up/element';
 import { css, html, LitElement } from 'lit';
 import type { DemoApi } from './demo-api.js';
 import { designSystem } from './design-system.js';
+
+/**
+ * What each row asks before its upload, stored as `x-amz-meta-title` and
+ * `x-amz-meta-description` (the gallery shows them). Both optional: Upload sends the file
+ * with what was typed. The element's own labels (in the page's language) and its 2 KB check.
+ */
+export const PHOTO_FIELDS: readonly FieldSpec[] = [
+  { name: 'title', maxLength: 120 },
+  { name: 'description', maxLength: 600 },
+];
+
+/**
+ * Thumbnails the engine makes in the browser and uploads beside each photo, under
+ * `users/<id>/.thumbnails/<width>/…` (`renditionKey`): the gallery's cards (150 to 300 px
+ * wide) show the 320 px WebP instead of downloading the original.
+ */
+export const PHOTO_THUMBNAILS = '320:webp';
 
 /** A file `<s3-upload>` stored: what the gallery needs to show it without listing again. */
 export interface StoredFile {
@@ -12,7 +30,8 @@ export interface StoredFile {
 
 /**
  * The upload area: `<s3-upload>` pointed at the token server's `/api/credentials`, with the
- * signed-in user's JWT added to each credentials request. Fires `library-changed`
+ * signed-in user's JWT added to each credentials request. Each file's row asks for a title
+ * and a description before Upload; photos get a 320 px WebP thumbnail uploaded beside them. Fires `library-changed`
  * (bubbling, composed, `detail`: {@link StoredFile}) each time a file is stored, so the
  * gallery can show it.
  *
@@ -55,11 +74,14 @@ export class UploadCard extends LitElement {
         <h2 id="upload-title">Upload</h2>
         <p class="muted small">
           Photos and any other files go from this page straight to S3, in parallel parts,
-          with credentials that only allow writing under your own prefix.
+          with credentials that only allow writing under your own prefix. Give each a title
+          and a description if you like, then press Upload.
         </p>
         <s3-upload
           endpoint="/api/credentials"
           multiple
+          thumbnails=${PHOTO_THUMBNAILS}
+          .fields=${PHOTO_FIELDS}
           .credentialsRequest=${(init: RequestInit) => this.api?.authorize(init) ?? init}
           @s3-upload-succeeded=${this.#stored}
         ></s3-upload>

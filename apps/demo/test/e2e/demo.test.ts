@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   ListMultipartUploadsCommand,
   ListObjectsV2Command,
   PutObjectCommand,
@@ -69,8 +70,36 @@ function file(name: string, bytes: Buffer): string {
   return path;
 }
 
+function uploader(p: Page) {
+  return p.locator('demo-upload-card s3-upload');
+}
+
+/** Picks files in the upload card: each gets a row asking for its title and description. */
+async function pick(p: Page, paths: string[]) {
+  await uploader(p).locator('input[type=file]').setInputFiles(paths);
+  for (const path of paths) await details(p, basename(path)).waitFor();
+}
+
+/** A picked file's form in its row, found as a screen reader finds it ("Details for photo.bmp"). */
+function details(p: Page, name: string) {
+  return uploader(p).getByRole('group', { name: `Details for ${name}`, exact: true });
+}
+
+/** Types a title and a description into a picked file's row, as a user would. */
+async function describeFile(p: Page, name: string, text: { title?: string; description?: string }) {
+  const form = details(p, name);
+  if (text.title !== undefined) await form.getByLabel('Title').fill(text.title);
+  if (text.description !== undefined) await form.getByLabel('Description').fill(text.description);
+}
+
+async function pressUpload(p: Page) {
+  await uploader(p).getByRole('button', { name: 'Upload', exact: true }).click();
+}
+
+/** Picks files and presses Upload without details (the demo's fields are optional). */
 async function upload(p: Page, paths: string[]) {
-  await p.locator('s3-upload input[type=file]').setInputFiles(paths);
+  await pick(p, paths);
+  await pressUpload(p);
 }
 
 function galleryItem(p: Page, name: string) {
@@ -217,27 +246,61 @@ describe('the photo-sharing demo, end to end in Chromium', () => {
     await cdp.detach();
   });
 
-  it('Alice uploads a 20 MiB photo and a text file: both are in her gallery and byte-exact in the bucket', async () => {
+  it('Alice picks a 20 MiB photo and a text file, gives the photo a title and a description, and uploads: both are in her gallery, byte-exact in the bucket, the photo with its details and a 320 px thumbnail the browser made', async () => {
     alicePage = await page();
     await signIn(alicePage, alice);
-    await upload(alicePage, [file('photo.bmp', photo), file('notes.txt', notes)]);
+    await pick(alicePage, [file('photo.bmp', photo), file('notes.txt', notes)]);
+    // The uploads wait for the user: nothing is sent before Upload.
+    expect(await keysOf(alice)).toEqual([]);
+    await describeFile(alicePage, 'photo.bmp', {
+      title: 'Harbour lights',
+      description: 'Dusk over the harbour — été 2026',
+    });
+    await shoot(alicePage, '02-upload-details-desktop');
+    await pressUpload(alicePage);
     await expect.poll(() => galleryItem(alicePage, 'photo.bmp').count(), { timeout: 60_000 }).toBe(1);
     await expect.poll(() => galleryItem(alicePage, 'notes.txt').count(), { timeout: 30_000 }).toBe(1);
 
+    const prefix = `users/${alice}/`;
     const keys = await keysOf(alice);
-    expect(keys).toHaveLength(2);
     const photoKey = keys.find((k) => k.endsWith('/photo.bmp'))!;
     const notesKey = keys.find((k) => k.endsWith('/notes.txt'))!;
+    const thumbnailKey = renditionKey(photoKey, { prefix, width: 320, format: 'webp' });
+    expect(keys).toEqual([photoKey, notesKey, thumbnailKey].sort());
     expect((await bytesOf(photoKey)).equals(photo)).toBe(true);
     expect((await bytesOf(notesKey)).equals(notes)).toBe(true);
+    // What was typed is stored with the photo (non-ASCII as RFC 2047); nothing with the notes.
+    const head = await service.send(new HeadObjectCommand({ Bucket: local.bucket, Key: photoKey }));
+    expect(head.Metadata).toMatchObject({
+      title: 'Harbour lights',
+      description: rfc2047('Dusk over the harbour — été 2026'),
+    });
+    const notesHead = await service.send(new HeadObjectCommand({ Bucket: local.bucket, Key: notesKey }));
+    expect(notesHead.Metadata?.title).toBeUndefined();
 
-    // No thumbnail was uploaded for it: the card shows the original, through a presigned GET.
-    const thumb = galleryItem(alicePage, 'photo.bmp').locator('img');
+    // The card shows the engine's WebP thumbnail (320 px, not the 2048 px original), through a
+    // presigned GET, and the title and description (alt text too).
+    const card = galleryItem(alicePage, 'photo.bmp');
+    const thumb = card.locator('img');
     await expect
       .poll(() => thumb.evaluate((img: HTMLImageElement) => img.naturalWidth), { timeout: 30_000 })
-      .toBe(2048);
+      .toBe(320);
+    expect(await thumb.getAttribute('data-thumbnail')).toBe('rendition');
+    expect(await thumb.getAttribute('src')).toContain('/.thumbnails/320/');
     expect(await thumb.getAttribute('src')).toContain('X-Amz-Signature=');
-    expect(await thumb.getAttribute('data-thumbnail')).toBe('original');
+    expect((await bytesOf(thumbnailKey)).subarray(8, 12).toString('latin1')).toBe('WEBP');
+    await expect
+      .poll(() => card.locator('[data-testid=title]').textContent(), patient)
+      .toBe('Harbour lights');
+    expect(await card.locator('[data-testid=description]').textContent()).toBe(
+      'Dusk over the harbour — été 2026',
+    );
+    expect(await thumb.getAttribute('alt')).toBe('Harbour lights: Dusk over the harbour — été 2026');
+    // The thumbnail is not a file of its own in the gallery.
+    expect(await alicePage.locator('demo-gallery li[data-key*="/.thumbnails/"]').count()).toBe(0);
+    expect(await galleryItem(alicePage, 'notes.txt').locator('[data-testid=title]').textContent()).toBe(
+      'notes.txt',
+    );
 
     // The session panel shows the upload credential's scope: Alice's prefix only.
     const uploadCred = alicePage.locator('demo-session-panel .cred[data-scope=upload]');
@@ -261,18 +324,8 @@ describe('the photo-sharing demo, end to end in Chromium', () => {
     );
   });
 
-  it('shows a thumbnail stored under the documented key instead of the original, and the title and description stored with a photo', async () => {
-    const [photoKey] = (await keysOf(alice)).filter((k) => k.endsWith('/photo.bmp'));
+  it('listed again, a photo keeps the thumbnail found under the documented key, and a photo another tool stored with a title and description shows both', async () => {
     const prefix = `users/${alice}/`;
-    const thumbnail = gradientPng(320, 240);
-    await service.send(
-      new PutObjectCommand({
-        Bucket: local.bucket,
-        Key: renditionKey(photoKey!, { prefix, width: 320, format: 'png' }),
-        Body: thumbnail,
-        ContentType: 'image/png',
-      }),
-    );
     await service.send(
       new PutObjectCommand({
         Bucket: local.bucket,
@@ -283,15 +336,14 @@ describe('the photo-sharing demo, end to end in Chromium', () => {
       }),
     );
     await alicePage.locator('demo-gallery button', { hasText: 'Refresh' }).click();
+    await expect.poll(() => alicePage.locator('[data-testid=file-count]').textContent(), patient).toBe('4');
     const card = galleryItem(alicePage, 'photo.bmp');
     await expect.poll(() => card.locator('img').getAttribute('data-thumbnail'), patient).toBe('rendition');
     expect(await card.locator('img').getAttribute('src')).toContain('/.thumbnails/320/');
     await expect
       .poll(() => card.locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth), patient)
       .toBe(320);
-    // The thumbnail is not a file of its own in the gallery.
     expect(await alicePage.locator('demo-gallery li[data-key*="/.thumbnails/"]').count()).toBe(0);
-    expect(await alicePage.locator('[data-testid=file-count]').textContent()).toBe('4');
 
     const harbour = galleryItem(alicePage, 'harbour.bmp');
     await expect
@@ -308,7 +360,7 @@ describe('the photo-sharing demo, end to end in Chromium', () => {
 
   it('Delete asks first; confirmed, it removes the photo and its thumbnail from S3 and from the gallery', async () => {
     const before = await keysOf(alice);
-    const photoKeys = before.filter((k) => k.endsWith('/photo.bmp') || k.endsWith('/photo.bmp.png'));
+    const photoKeys = before.filter((k) => k.endsWith('/photo.bmp') || k.endsWith('/photo.bmp.webp'));
     expect(photoKeys).toHaveLength(2);
     const card = galleryItem(alicePage, 'photo.bmp');
     const dialog = alicePage.locator('demo-gallery dialog#delete-dialog');
@@ -511,6 +563,15 @@ describe('the photo-sharing demo, end to end in Chromium', () => {
     await shoot(p, '11-delete-confirm-phone');
     await remove.getByRole('button', { name: 'Cancel' }).click();
     expect(await galleryItem(p, 'photo.bmp').count()).toBe(1);
+
+    // A picked photo's row asks for its details within the phone's width too.
+    await pick(p, [file('beach.bmp', gradientBitmap(64 * 48 * 3 + 54, 64))]);
+    await describeFile(p, 'beach.bmp', { title: 'Beach', description: 'Low tide, early morning' });
+    expect(await overflowX(p)).toBeLessThanOrEqual(0);
+    const form = (await details(p, 'beach.bmp').boundingBox())!;
+    expect(form.x + form.width).toBeLessThanOrEqual(phone.width);
+    await details(p, 'beach.bmp').scrollIntoViewIfNeeded();
+    await shoot(p, '11b-upload-details-phone');
   });
 
   it('pages through 1,200 photos with continuation tokens, and renders and loads them as they scroll into view', async () => {
