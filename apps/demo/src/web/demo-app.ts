@@ -192,14 +192,17 @@ export class DemoApp extends LitElement {
 
   /**
    * Sign-out stops this user's uploads first (their multipart uploads are aborted on S3),
-   * asking before it throws running uploads away.
+   * asking before it throws running uploads (or picked files not uploaded yet) away.
    */
   readonly #signOut = async () => {
     const card = this.renderRoot.querySelector('demo-upload-card');
+    const pending = card?.pending;
     if (
-      card?.busy &&
+      pending === 'running' &&
       !confirm('Uploads are still running. Sign out and stop them? What they sent so far is deleted.')
     )
+      return;
+    if (pending === 'waiting' && !confirm('Files you picked are not uploaded yet. Sign out and drop them?'))
       return;
     try {
       await card?.stopUploads();

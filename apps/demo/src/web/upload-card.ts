@@ -89,13 +89,19 @@ export class UploadCard extends LitElement {
     `;
   }
 
-  /** Whether uploads are under way (waiting, sending, pausing or paused): signing out would stop them. */
-  get busy(): boolean {
+  /**
+   * What signing out would stop: `running` when uploads are under way (sending, pausing or
+   * paused: parts may be on S3), `waiting` when files are picked but not sent (their rows ask
+   * for details until Upload), undefined when nothing is pending.
+   */
+  get pending(): 'running' | 'waiting' | undefined {
     const element = this.renderRoot?.querySelector('s3-upload');
-    if (!element?.endpoint) return false;
-    // No engine yet (it loads after the first render): nothing can be under way.
+    if (!element?.endpoint) return undefined;
+    // No engine yet (it loads after the first render): picked files wait in rows without a task.
     const tasks = element.uploader?.tasks ?? [];
-    return tasks.some((t) => ['queued', 'uploading', 'pausing', 'paused'].includes(t.state));
+    if (tasks.some((t) => ['uploading', 'pausing', 'paused'].includes(t.state))) return 'running';
+    const picked = element.files.some((entry) => !entry.task && !entry.refusal);
+    return picked || tasks.some((t) => t.state === 'queued') ? 'waiting' : undefined;
   }
 
   /**

@@ -194,7 +194,7 @@ describe('the photo-sharing demo, end to end in Chromium', () => {
     await shoot(p, '01-sign-in-phone');
   });
 
-  it('signing out mid-upload warns first, then aborts the upload on S3: no open multipart upload, no request after (#20)', async () => {
+  it('signing out with a picked file not sent yet says so; mid-upload it warns first, then aborts the upload on S3: no open multipart upload, no request after (#20)', async () => {
     const carol = `carol-${run}`;
     const p = await page();
     await signIn(p, carol);
@@ -211,7 +211,24 @@ describe('the photo-sharing demo, end to end in Chromium', () => {
     p.on('request', (r) => {
       if (new URL(r.url()).port === new URL(local.endpoint).port) s3Requests.push(r.url());
     });
-    await upload(p, [file('big.bin', randomBytes(30 * MiB))]);
+    const writes: string[] = [];
+    p.on('request', (r) => {
+      if (new URL(r.url()).port === new URL(local.endpoint).port && ['PUT', 'POST'].includes(r.method()))
+        writes.push(`${r.method()} ${r.url()}`);
+    });
+    // Picked but not sent yet (its row waits for Upload): signing out says so, and is declined.
+    await pick(p, [file('big.bin', randomBytes(30 * MiB))]);
+    const waiting: string[] = [];
+    p.once('dialog', (dialog) => {
+      waiting.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await p.locator('demo-app header button', { hasText: 'Sign out' }).click();
+    await expect.poll(() => waiting.length, patient).toBe(1);
+    expect(waiting[0]).toMatch(/not uploaded yet/);
+    // Nothing was written to S3 (the page's only S3 requests so far are its gallery's reads).
+    expect(writes).toEqual([]);
+    await pressUpload(p);
     await expect
       .poll(async () => {
         const open = await service.send(
