@@ -1,6 +1,7 @@
 import { crc32 } from 'node:zlib';
 import { Crc64Nvme } from '@aws-sdk/crc64-nvme';
 import { SCOPES } from '@s3up/contract';
+import { s3Operation } from '@s3up/testkit/s3-operation';
 import { HttpResponse, http } from 'msw';
 
 /** Where the fake S3 and token endpoint live (msw intercepts; nothing listens). */
@@ -8,6 +9,18 @@ export const S3_URL = 'http://s3.test';
 export const TOKEN_URL = 'http://token.test/credentials';
 export const BUCKET = 'uploads';
 export const PREFIX = 'users/alice/';
+
+/** The operations this fake answers; any other gets 400 NotImplemented. */
+const SERVED = new Set([
+  'CreateMultipartUpload',
+  'UploadPart',
+  'CompleteMultipartUpload',
+  'ListParts',
+  'AbortMultipartUpload',
+  'PutObject',
+  'HeadObject',
+  'GetObject',
+]);
 
 /** One S3 request as seen on the wire. */
 export interface WireCall {
@@ -261,16 +274,9 @@ export class FakeS3 {
     const method = request.method;
     const uploadId = q.get('uploadId') ?? undefined;
     const partNumber = q.has('partNumber') ? Number(q.get('partNumber')) : undefined;
-    let op: string;
-    if (method === 'POST' && q.has('uploads')) op = 'CreateMultipartUpload';
-    else if (method === 'PUT' && partNumber !== undefined) op = 'UploadPart';
-    else if (method === 'POST' && uploadId) op = 'CompleteMultipartUpload';
-    else if (method === 'GET' && uploadId) op = 'ListParts';
-    else if (method === 'DELETE' && uploadId) op = 'AbortMultipartUpload';
-    else if (method === 'PUT') op = 'PutObject';
-    else if (method === 'HEAD') op = 'HeadObject';
-    else if (method === 'GET') op = 'GetObject';
-    else return s3Error(400, 'NotImplemented');
+    // The same classifier as the proxies that count operations on the real backend.
+    const op = s3Operation(method, `${url.pathname}${url.search}`);
+    if (!SERVED.has(op)) return s3Error(400, 'NotImplemented');
 
     const call: WireCall = { op, key };
     if (uploadId) call.uploadId = uploadId;
