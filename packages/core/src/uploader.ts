@@ -1,7 +1,5 @@
 import { displayName } from '@s3up/contract';
-import { ConnectionBudget } from './connection-budget.js';
 import { Connectivity } from './connectivity.js';
-import { CredentialsSource } from './credentials-source.js';
 import { isUploadError, UploadError } from './errors.js';
 import {
   UploaderEvent,
@@ -11,18 +9,14 @@ import {
 } from './events.js';
 import { checkMetadata } from './file-metadata.js';
 import { FileUpload } from './file-upload.js';
-import { FlightController } from './flight-controller.js';
 import type { PreparedRendition } from './image/image-preparation.js';
 import type { ImageRunner } from './image/image-runner.js';
-import { IndexedDbResumeStore } from './indexeddb-resume-store.js';
 import { discardInterrupted, type InterruptedUpload, listInterrupted } from './interrupted-uploads.js';
 import { type ResolvedOptions, resolveOptions, type UploaderOptions } from './options.js';
 import { overallProgress } from './overall-progress.js';
-import { MemoryResumeStore, type ResumeStore } from './resume-store.js';
-import { createTransport, type S3Transport } from './s3-transport.js';
+import { SharedContext } from './shared-context.js';
 import type { OverallProgress, UploadTask } from './task.js';
 import { newTaskId, TaskModel } from './task-model.js';
-import type { UploadContext } from './upload-context.js';
 import { reportUpload } from './upload-receipt.js';
 
 /** Options for one file given to `add()`. */
@@ -90,12 +84,9 @@ const FINAL = new Set(['succeeded', 'failed', 'cancelled']);
 export class Uploader extends EventTarget {
   readonly #options: ResolvedOptions;
   readonly #entries = new Map<string, Entry>();
-  readonly #context: UploadContext;
+  readonly #context: SharedContext;
   readonly #connectivity: Connectivity;
-  readonly #claimed = new Set<string>();
   #order = 0;
-  #transport: Promise<S3Transport> | undefined;
-  #readAccess: Promise<{ transport: S3Transport; source: CredentialsSource }> | undefined;
   #doneAnnounced = true;
   #images: Promise<ImageRunner> | undefined;
 
@@ -105,58 +96,7 @@ export class Uploader extends EventTarget {
     const o = this.#options;
     this.#connectivity = new Connectivity(o.network);
     this.#connectivity.onChange = (online) => this.#onConnectivity(online);
-    const source = new CredentialsSource(o.credentials);
-    this.#context = {
-      env: {
-        budget: new ConnectionBudget(o.concurrency),
-        connectivity: this.#connectivity,
-        retries: o.retries,
-        baseDelay: o.baseDelay,
-        maxDelay: o.maxDelay,
-        stallTimeout: o.stallTimeout,
-      },
-      options: o,
-      flight: new FlightController({
-        seconds: o.flightTime / 1000,
-        maxParts: o.concurrency,
-        maxPartSize: o.partSize,
-      }),
-      source,
-      store: null,
-      transport: () => {
-        this.#transport ??= source.get().then((first) => createTransport(source, first));
-        // A failed first attempt (no network) must not poison every later one.
-        this.#transport.catch(() => {
-          this.#transport = undefined;
-        });
-        return this.#transport;
-      },
-      readAccess: () => {
-        if (!this.#readAccess) {
-          const read = new CredentialsSource(o.credentials, 'read');
-          this.#readAccess = read
-            .get()
-            .then(async (first) => ({ transport: await createTransport(read, first), source: read }));
-          // A 403 means this server will not give this user read access (the read scope is
-          // off, its default): keep the refusal, so later uploads skip the check without
-          // asking again, each time earning a red 403 in the browser's console. Anything
-          // else (401, 429, 5xx, the network) may pass: ask again next time.
-          this.#readAccess.catch((error: unknown) => {
-            if (!(isUploadError(error) && error.status === 403)) this.#readAccess = undefined;
-          });
-        }
-        return this.#readAccess;
-      },
-      claim: (fingerprint) => {
-        if (this.#claimed.has(fingerprint)) return false;
-        this.#claimed.add(fingerprint);
-        return true;
-      },
-      unclaim: (fingerprint) => {
-        this.#claimed.delete(fingerprint);
-      },
-    };
-    this.#context.store = o.resumeStore === undefined ? defaultStore() : o.resumeStore;
+    this.#context = new SharedContext(o, this.#connectivity);
   }
 
   /** Every task not removed, in the order they were added. */
@@ -333,7 +273,7 @@ export class Uploader extends EventTarget {
       store: context.store,
       source: context.source,
       transport: () => context.transport(),
-      active: (fingerprint: string) => this.#claimed.has(fingerprint),
+      active: (fingerprint: string) => context.claimed(fingerprint),
     };
   }
 
@@ -421,10 +361,7 @@ export class Uploader extends EventTarget {
     }
     // Other tabs may continue what this uploader leaves resumable.
     for (const entry of this.#entries.values()) entry.upload.releaseTab();
-    const transport = await this.#transport?.catch(() => undefined);
-    transport?.client.destroy();
-    const read = await this.#readAccess?.catch(() => undefined);
-    read?.transport.client.destroy();
+    await this.#context.closeClients();
     (await this.#images?.catch(() => undefined))?.dispose();
   }
 
@@ -705,9 +642,4 @@ export class Uploader extends EventTarget {
 function mayBeImage(file: File): boolean {
   if (file.type !== '') return file.type.startsWith('image/');
   return /\.(?:jpe?g|png|webp|avif|heic|heif|bmp)$/i.test(file.name);
-}
-
-/** IndexedDB where there is one (browsers), else memory (Node: pass a store to survive restarts). */
-function defaultStore(): ResumeStore {
-  return typeof indexedDB !== 'undefined' ? new IndexedDbResumeStore() : new MemoryResumeStore();
 }
