@@ -6,16 +6,17 @@ import { audit, file, mount, rowOf, screenshot, statusOfRow } from './fixture.js
 
 // Issue #14 item 1 in the element: the held bad answers of the credentials endpoint (an
 // expiration in the past or equal to serverTime, no prefix, a prefix without its slash, a
-// missing field, malformed JSON) come from a real server in front of the run's token server
-// that spoils its real answers. Each must read "the upload service answered something
-// unexpected" (not "sign in again", which is for 401/403), send nothing to S3, and cost a
-// bounded number of token requests: the first and the engine's default 5 retries.
+// missing field, malformed JSON) come from the testkit's FaultProxy in front of the run's
+// token server, rewriting its real answers (one proxy per spoil). Each must read "the upload
+// service answered something unexpected" (not "sign in again", which is for 401/403), send
+// nothing to S3, and cost a bounded number of token requests: the first and the engine's
+// default 5 retries.
 const MOST_TOKEN_REQUESTS = 1 + 5;
 const UNEXPECTED = 'The upload service answered something unexpected: retry later.';
 
-let spoiler: string;
+let spoilers: Record<Spoil, string>;
 beforeAll(async () => {
-  spoiler = await commands.spoiledAnswersStart();
+  spoilers = await commands.spoiledAnswersStart();
 });
 afterAll(async () => {
   await commands.spoiledAnswersStop();
@@ -28,7 +29,7 @@ describe('a bad credentials answer shows as the upload service’s fault (#14 it
     const mounted = await Promise.all(
       SPOIL_NAMES.map(async (spoil: Spoil) => {
         const { el } = await mount();
-        el.endpoint = `${spoiler}/${spoil}/credentials`;
+        el.endpoint = `${spoilers[spoil]}/credentials`;
         const failures: { code: string; status: number | undefined }[] = [];
         el.addEventListener('s3-upload-failed', (e) =>
           failures.push({ code: e.detail.error.code, status: e.detail.error.status }),

@@ -1,107 +1,66 @@
 // Browser commands for the element's test of held bad credentials answers
 // (packages/element/test/browser/credential-answers.test.ts), registered in the root
-// vitest.config.ts's browser project. A real HTTP server in the vitest process stands in
-// front of the run's real token server: it forwards each POST /credentials, then spoils the
-// real answer the way its path says (`/<spoil>/credentials`) and counts the requests, so the
-// page sees a token endpoint that answers 200 with something the engine must not use.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// vitest.config.ts's browser project. For each spoil, a FaultProxy of the testkit in the
+// vitest process stands in front of the run's real token server: it forwards every request
+// (the CORS preflight too), then spoils each real 200 answer the way its spoil says
+// (`rewrite`) and counts the requests, so the page sees a token endpoint that answers 200
+// with something the engine must not use. A refusal of the real server goes through as it is.
 import type {} from '@s3up/testkit/provided-token-server';
 import type { BrowserCommandContext } from 'vitest/node';
+// The config loads this file before any project runs: the testkit's source, by path, as the
+// config itself loads chromium.ts and wire-meter-commands.ts.
+import { FaultProxy } from '../../../testkit/src/fault-proxy.js';
+import { type Answer, SPOIL_NAMES, SPOILS, type Spoil } from './spoiled-answers.js';
 
-import { type Answer, SPOILS, type Spoil } from './spoiled-answers.js';
+const spoilers = new Map<string, Map<Spoil, FaultProxy>>();
 
-interface Spoiler {
-  server: Server;
-  url: string;
-  /** POST /credentials requests received, by spoil. */
-  counts: Map<string, number>;
+/** The real answer as the spoil turns it (a string is sent as the raw body). */
+function spoiled(spoil: Spoil, text: string): string {
+  const answer = SPOILS[spoil](JSON.parse(text) as Answer);
+  return typeof answer === 'string' ? answer : JSON.stringify(answer);
 }
 
-const spoilers = new Map<string, Spoiler>();
-
-function cors(request: IncomingMessage, response: ServerResponse): void {
-  const origin = request.headers.origin;
-  if (origin) response.setHeader('access-control-allow-origin', origin);
-  response.setHeader('access-control-allow-methods', 'POST');
-  response.setHeader('access-control-allow-headers', 'authorization, content-type');
-  response.setHeader('vary', 'origin');
-}
-
-async function body(request: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
-async function handle(
-  tokenServerUrl: string,
-  counts: Map<string, number>,
-  request: IncomingMessage,
-  response: ServerResponse,
-): Promise<void> {
-  cors(request, response);
-  const match = /^\/([a-z-]+)\/credentials$/.exec(request.url ?? '');
-  const spoil = match && Object.hasOwn(SPOILS, match[1]!) ? SPOILS[match[1] as Spoil] : undefined;
-  if (!spoil) return void response.writeHead(404).end();
-  if (request.method === 'OPTIONS') return void response.writeHead(204).end();
-  if (request.method !== 'POST') return void response.writeHead(405).end();
-  counts.set(match![1]!, (counts.get(match![1]!) ?? 0) + 1);
-  const real = await fetch(`${tokenServerUrl}/credentials`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(request.headers.authorization ? { authorization: request.headers.authorization } : {}),
-    },
-    body: new Uint8Array(await body(request)),
-  });
-  if (real.status !== 200) {
-    // Only the answer is spoiled: a refusal of the real server goes through as it is.
-    response.writeHead(real.status, { 'content-type': 'application/json' }).end(await real.text());
-    return;
-  }
-  const spoiled = spoil((await real.json()) as Answer);
-  response
-    .writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
-    .end(typeof spoiled === 'string' ? spoiled : JSON.stringify(spoiled));
-}
-
-/** Starts the spoiler in front of the run's token server; returns its base URL. */
-async function spoiledAnswersStart(ctx: BrowserCommandContext): Promise<string> {
+/** Starts one spoiling proxy per spoil in front of the run's token server; returns their base URLs. */
+async function spoiledAnswersStart(ctx: BrowserCommandContext): Promise<Record<Spoil, string>> {
   await spoiledAnswersStop(ctx);
   const tokenServerUrl = ctx.project.getProvidedContext().tokenServer.url;
-  const counts = new Map<string, number>();
-  const server = createServer((request, response) => {
-    handle(tokenServerUrl, counts, request, response).catch((error: unknown) => {
-      response.writeHead(599).end(String(error));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  spoilers.set(ctx.sessionId, { server, url, counts });
-  return url;
+  const proxies = new Map<Spoil, FaultProxy>();
+  spoilers.set(ctx.sessionId, proxies);
+  for (const spoil of SPOIL_NAMES) {
+    proxies.set(
+      spoil,
+      await FaultProxy.start(tokenServerUrl, () => ({ rewrite: (text) => spoiled(spoil, text) })),
+    );
+  }
+  return Object.fromEntries([...proxies].map(([spoil, proxy]) => [spoil, proxy.url])) as Record<
+    Spoil,
+    string
+  >;
 }
 
-/** Token requests the spoiler received, by spoil. */
+/** Token requests (POST /credentials) each spoiling proxy received. */
 async function spoiledAnswersCounts(ctx: BrowserCommandContext): Promise<Record<string, number>> {
-  const spoiler = spoilers.get(ctx.sessionId);
-  if (!spoiler) throw new Error('spoiledAnswersStart was not called');
-  return Object.fromEntries(spoiler.counts);
+  const proxies = spoilers.get(ctx.sessionId);
+  if (!proxies) throw new Error('spoiledAnswersStart was not called');
+  return Object.fromEntries(
+    [...proxies].map(([spoil, proxy]) => [
+      spoil,
+      proxy.seen.filter((r) => r.method === 'POST' && r.url.endsWith('/credentials')).length,
+    ]),
+  );
 }
 
 async function spoiledAnswersStop(ctx: BrowserCommandContext): Promise<void> {
-  const spoiler = spoilers.get(ctx.sessionId);
+  const proxies = spoilers.get(ctx.sessionId);
   spoilers.delete(ctx.sessionId);
-  if (!spoiler) return;
-  spoiler.server.closeAllConnections();
-  await new Promise<void>((resolve) => spoiler.server.close(() => resolve()));
+  await Promise.all([...(proxies?.values() ?? [])].map((proxy) => proxy.close()));
 }
 
 export const spoiledAnswersCommands = { spoiledAnswersStart, spoiledAnswersCounts, spoiledAnswersStop };
 
 declare module 'vitest/browser' {
   interface BrowserCommands {
-    spoiledAnswersStart(): Promise<string>;
+    spoiledAnswersStart(): Promise<Record<Spoil, string>>;
     spoiledAnswersCounts(): Promise<Record<string, number>>;
     spoiledAnswersStop(): Promise<void>;
   }
