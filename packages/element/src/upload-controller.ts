@@ -12,6 +12,7 @@ import { isGenericPasteName, RowForms, valuesToSend } from './file-fields.js';
 import { prepareFormatters } from './intl-units.js';
 import type { Messages } from './messages/catalog.js';
 import { announcementText, errorText, refusalText } from './messages/texts.js';
+import { RenderSchedule } from './render-schedule.js';
 import { checkFiles, fileIdentity, type Refusal } from './restrictions.js';
 import { rowThumbnail } from './row-thumbnail.js';
 
@@ -25,15 +26,6 @@ export interface UploadControllerOptions {
   /** The set of uploaded keys changed; `byUser` says whether to fire `s3-change`. */
   onValueChanged(byUser: boolean): void;
 }
-
-/**
- * Progress redraws the list at most this often: 4 times a second. A bar redrawn on every
- * animation frame cost the upload 1 to 1.5 ms of main-thread CPU per MiB (issue 21's
- * profile); a person reads a number four times a second fine. `s3-upload-progress` events
- * are not throttled, and every other change (a row added, finished, failed) redraws on the
- * next frame.
- */
-export const PROGRESS_RENDER_MS = 250;
 
 /** What says a person is about to pick or drop files. */
 const INTENT_EVENTS = ['pointerenter', 'focusin', 'dragenter'] as const;
@@ -56,9 +48,7 @@ export class UploadController implements ReactiveController {
   /** Made with the engine module (#engineOf), so it is not part of the render path. */
   #engine: ElementEngine | undefined;
   readonly #engineOptions: ElementEngineOptions;
-  #frame: number | undefined;
-  #progressTimer: ReturnType<typeof setTimeout> | undefined;
-  #lastRender = Number.NEGATIVE_INFINITY;
+  readonly #renders: RenderSchedule;
   #refusedCount = 0;
   #announcement = '';
 
@@ -66,6 +56,7 @@ export class UploadController implements ReactiveController {
     this.#host = host;
     this.#options = options;
     this.forms = new RowForms(host);
+    this.#renders = new RenderSchedule(() => host.requestUpdate());
     this.#engineOptions = {
       onEvent: (uploader, event) => this.#onEngineEvent(uploader, event),
       pathOf: (taskId) => this.#entries.get(taskId)?.path,
@@ -106,10 +97,7 @@ export class UploadController implements ReactiveController {
 
   hostDisconnected(): void {
     // Uploads keep going when the element is moved or hidden; only pending renders stop.
-    if (this.#frame !== undefined) cancelAnimationFrame(this.#frame);
-    this.#frame = undefined;
-    clearTimeout(this.#progressTimer);
-    this.#progressTimer = undefined;
+    this.#renders.cancel();
     this.#idle?.();
     this.#idle = undefined;
   }
@@ -671,38 +659,14 @@ export class UploadController implements ReactiveController {
     this.#host.dispatchEvent(new S3UploadEvent(type, detail));
   }
 
+  /** Redraws on the next frame (render-schedule.ts). */
   #scheduleRender(): void {
-    if (this.#frame !== undefined) return;
-    // Hidden tabs get no animation frames: fall back to a timer so the list still updates.
-    if (document.visibilityState === 'hidden') {
-      this.#render();
-      return;
-    }
-    this.#frame = requestAnimationFrame(() => {
-      this.#frame = undefined;
-      this.#render();
-    });
+    this.#renders.soon();
   }
 
-  /** A redraw for progress alone: at most one per PROGRESS_RENDER_MS. */
+  /** Redraws for progress alone: at most one per PROGRESS_RENDER_MS. */
   #scheduleProgressRender(): void {
-    if (this.#frame !== undefined || this.#progressTimer !== undefined) return;
-    const wait = this.#lastRender + PROGRESS_RENDER_MS - performance.now();
-    if (wait <= 0) {
-      this.#scheduleRender();
-      return;
-    }
-    this.#progressTimer = setTimeout(() => {
-      this.#progressTimer = undefined;
-      this.#scheduleRender();
-    }, wait);
-  }
-
-  #render(): void {
-    this.#lastRender = performance.now();
-    clearTimeout(this.#progressTimer);
-    this.#progressTimer = undefined;
-    this.#host.requestUpdate();
+    this.#renders.forProgress();
   }
 
   /** Whether any row is still waiting or uploading (the form then refuses to submit). */
