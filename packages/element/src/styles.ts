@@ -267,6 +267,17 @@ export const styles = css`
     gap: 0.5rem;
     margin-top: 0.375rem;
   }
+  /* On a phone a row's form takes the width its buttons had: they go under it, as in the
+     interrupted list, so the inputs are not squeezed to half the row. */
+  @media (max-width: 30rem) {
+    .item:has(.fields) {
+      grid-template-columns: var(--s3-upload-thumbnail-size) minmax(0, 1fr);
+    }
+    .item:has(.fields) .actions {
+      grid-column: 2;
+      justify-content: flex-end;
+    }
+  }
   .field {
     display: grid;
     gap: 0.2rem;
