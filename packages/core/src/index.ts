@@ -28,6 +28,8 @@ export {
   type KeptHandle,
 } from './file-handle-store.js';
 export { checkMetadata, type FileMetadata } from './file-metadata.js';
+// Types only: the notes' English lives in the image chunk, loaded with the first photo.
+export type { ImageNote, ImageNoteCode, ImageNoteData } from './image/image-notes.js';
 export type {
   ImageOptions,
   ImageReport,

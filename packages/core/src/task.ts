@@ -90,8 +90,8 @@ export interface UploadTask {
   readonly checksum: ObjectChecksum | undefined;
   /**
    * For images: what was done before the upload (resized, re-encoded, location removed),
-   * the thumbnails stored beside it, and notes for the user (a HEIC the browser cannot
-   * decode, an unreadable EXIF). Set once the photo is prepared; `file`, `name`, `size` and
+   * the thumbnails stored beside it, and notes for the user (`ImageNote` codes: a HEIC the
+   * browser cannot decode, an unreadable EXIF). Set once the photo is prepared; `file`, `name`, `size` and
    * `type` then describe what is uploaded, `image.original` what was chosen.
    */
   readonly image: ImageReport | undefined;

@@ -1,5 +1,6 @@
 import { isRenditionFormat, RENDITION_FORMATS, type RenditionFormat } from '@s3up/contract';
 import { UploadError } from '../errors.js';
+import type { ImageNote } from './image-notes.js';
 
 // The image options and what the engine reports about each photo. Kept apart from the
 // processing code so the options can be checked (and the types used) without loading it.
@@ -98,8 +99,13 @@ export interface ImageReport {
   renditions: StoredRendition[];
   /** Where the photo was decoded and encoded, when it was: `worker`, or `main` (no OffscreenCanvas, or asked). */
   thread?: 'worker' | 'main';
-  /** Sentences for the user: a HEIC the browser cannot decode, an unreadable EXIF, a format fallback. */
-  notes: string[];
+  /**
+   * Notes for the user (a HEIC the browser cannot decode, an unreadable EXIF, a format
+   * fallback, a thumbnail not stored): each a `code` with its parameters and an English
+   * `message` (see `ImageNote`). They used to be the English sentences themselves: read `message`
+   * where a string was read.
+   */
+  notes: ImageNote[];
 }
 
 const FORMATS = ['same', 'jpeg', 'webp', 'avif'] as const;

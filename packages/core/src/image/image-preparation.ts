@@ -1,6 +1,7 @@
 import type { RenditionFormat } from '@s3up/contract';
 import { stripPngLocation, stripWebpLocation } from './chunk-location.js';
 import type { CodecTarget } from './image-codec.js';
+import { imageNote } from './image-notes.js';
 import { type ImageReport, type ImageSettings, type LocationRemoved, needsCodec } from './image-options.js';
 import type { ImageRunner } from './image-runner.js';
 import { MalformedJpeg, NeedMoreBytes, stripJpegLocation } from './jpeg-location.js';
@@ -115,13 +116,6 @@ function renamed(name: string, type: string): string {
   return `${stem}.${extension}`;
 }
 
-const LABEL: Record<string, string> = {
-  'image/avif': 'AVIF',
-  'image/webp': 'WebP',
-  'image/jpeg': 'JPEG',
-  'image/png': 'PNG',
-};
-
 /**
  * Prepares one file for upload. Undefined when it is not an image this can handle (the
  * file is uploaded as it is, without a report). Never throws for a bad image: the file is
@@ -159,20 +153,19 @@ export async function prepareImage(
       }
     } catch (error) {
       report.notes.push(
-        `Its metadata could not be read (${error instanceof Error ? error.message : String(error)}), so it was uploaded unchanged: any location in it is still there.`,
+        imageNote({
+          code: 'metadata-unreadable',
+          detail: error instanceof Error ? error.message : String(error),
+        }),
       );
     }
   }
   if (kind === 'heic' && settings.stripLocation && !needsCodec(settings)) {
-    report.notes.push('HEIC photos are uploaded as they are: their location, if any, was not removed.');
+    report.notes.push(imageNote({ code: 'heic-location-kept' }));
   }
   if (!needsCodec(settings)) return { file: upload, renditions: [], report };
   if (kind === 'gif' || kind === 'svg') {
-    report.notes.push(
-      kind === 'gif'
-        ? 'GIF images are uploaded as they are (resizing would lose the animation); no thumbnail was made.'
-        : 'SVG images are uploaded as they are (they scale without resizing); no thumbnail was made.',
-    );
+    report.notes.push(imageNote({ code: kind === 'gif' ? 'gif-kept' : 'svg-kept' }));
     return { file: upload, renditions: [], report };
   }
 
@@ -194,9 +187,9 @@ export async function prepareImage(
   report.thread = runner.thread;
   if (!result.ok) {
     report.notes.push(
-      kind === 'heic'
-        ? 'HEIC photo: this browser cannot decode HEIC, so it was uploaded as it is (not resized, no thumbnails; its location, if any, is still in it).'
-        : `The image could not be decoded (${result.reason}), so it was uploaded as it is, without thumbnails.`,
+      imageNote(
+        kind === 'heic' ? { code: 'heic-not-decoded' } : { code: 'not-decoded', detail: result.reason },
+      ),
     );
     return { file: upload, renditions: [], report };
   }
@@ -212,7 +205,12 @@ export async function prepareImage(
     if (resized || settings.format !== 'same' || kind === 'heic' || kind === 'bmp') {
       if (main.type !== mainType)
         report.notes.push(
-          `This browser cannot encode ${LABEL[mainType]}; it was saved as ${LABEL[main.type]}.`,
+          imageNote({
+            code: 'format-fallback',
+            target: 'photo',
+            asked: FORMAT_OF[mainType]!,
+            used: FORMAT_OF[main.type] ?? 'jpeg',
+          }),
         );
       upload = new File([main.blob], renamed(name, main.type), {
         type: main.type,
@@ -228,10 +226,10 @@ export async function prepareImage(
     const format = FORMAT_OF[picture.type] ?? 'jpeg';
     if (
       format !== asked.format &&
-      !report.notes.some((n) => n.includes(`encode ${LABEL[MIME[asked.format]!]}`))
+      !report.notes.some((n) => n.code === 'format-fallback' && n.asked === asked.format)
     )
       report.notes.push(
-        `This browser cannot encode ${LABEL[MIME[asked.format]!]}; thumbnails were saved as ${LABEL[picture.type]}.`,
+        imageNote({ code: 'format-fallback', target: 'thumbnails', asked: asked.format, used: format }),
       );
     return {
       requestedWidth: asked.width,

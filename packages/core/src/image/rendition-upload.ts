@@ -1,6 +1,7 @@
 import { RENDITION_CONTENT_TYPES, renditionKey } from '@s3up/contract';
 import { isUploadError, UploadError } from '../errors.js';
 import type { TaskModel } from '../task-model.js';
+import { imageNote } from './image-notes.js';
 import type { PreparedRendition } from './image-preparation.js';
 
 /** PutObject beside the task's object: `keyOf(prefix, originalKey)` names it; resolves to the key. */
@@ -53,7 +54,14 @@ export async function storeRenditions(
             },
           );
       task.warning ??= failure;
-      report.notes.push(`The ${rendition.requestedWidth} px thumbnail was not stored: ${failure.message}`);
+      report.notes.push(
+        imageNote({
+          code: 'thumbnail-not-stored',
+          width: rendition.requestedWidth,
+          error: failure.code,
+          detail: failure.message,
+        }),
+      );
     }
   }
 }

@@ -171,7 +171,12 @@ describe('photos in Chromium', () => {
     expect(task.image!.processing).toBe('unchanged');
     expect(task.image!.renditions).toEqual([]);
     expect(task.image!.notes).toEqual([
-      expect.stringMatching(/^HEIC photo: this browser cannot decode HEIC, so it was uploaded as it is/),
+      {
+        code: 'heic-not-decoded',
+        message: expect.stringMatching(
+          /^HEIC photo: this browser cannot decode HEIC, so it was uploaded as it is/,
+        ),
+      },
     ]);
     const reader = await readerFor(tokenServer, user);
     expect((await reader.get(task.key!)).bytes).toEqual(heic);
@@ -205,7 +210,15 @@ describe('photos in Chromium', () => {
       expect(task.image!.notes).toEqual([]);
     } else {
       expect(stored.contentType).toBe('image/webp');
-      expect(task.image!.notes).toEqual(['This browser cannot encode AVIF; it was saved as WebP.']);
+      expect(task.image!.notes).toEqual([
+        {
+          code: 'format-fallback',
+          target: 'photo',
+          asked: 'avif',
+          used: 'webp',
+          message: 'This browser cannot encode AVIF; it was saved as WebP.',
+        },
+      ]);
     }
     expect(await pixels(stored.bytes)).toMatchObject({ width: 400, height: 300 });
   });

@@ -130,7 +130,13 @@ describe('removing a JPEG’s location', () => {
       expect(prepared!.file).toBe(file);
       expect(prepared!.report.processing).toBe('unchanged');
       expect(prepared!.report.notes).toEqual([
-        expect.stringMatching(/could not be read .*uploaded unchanged: any location in it is still there/),
+        {
+          code: 'metadata-unreadable',
+          detail: expect.any(String),
+          message: expect.stringMatching(
+            /could not be read .*uploaded unchanged: any location in it is still there/,
+          ),
+        },
       ]);
     }
   });
