@@ -23,7 +23,8 @@ export interface S3UploadEventDetails {
   /**
    * `receipt`: the token server's upload receipt (`POST /uploads`), when it takes them;
    * `image`: for photos, what was done before the upload (`locationRemoved`, resized) and the
-   * thumbnails stored beside it (`renditions`), with `notes` (a HEIC left as it is).
+   * thumbnails stored beside it (`renditions`), with `notes` (`ImageNote`: a `code` such as
+   * `heic-not-decoded`, its parameters, and an English `message`; the row says them in its language).
    */
   's3-upload-succeeded': { task: UploadTask; key: string; receipt?: UploadReceipt; image?: ImageReport };
   's3-upload-failed': { task: UploadTask; error: UploadError };

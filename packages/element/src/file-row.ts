@@ -4,7 +4,7 @@ import { fieldsTemplate, type RowForms } from './file-fields.js';
 import { drawIcon } from './icons.js';
 import { formatBytes, formatDuration, formatSpeed } from './intl-units.js';
 import type { Messages } from './messages/catalog.js';
-import { errorText, type LimitsInWords, refusalText, statusText } from './messages/texts.js';
+import { errorText, imageNoteText, type LimitsInWords, refusalText, statusText } from './messages/texts.js';
 import { percentOf, progressBar } from './progress-bar.js';
 
 /** What a row's buttons do. */
@@ -78,7 +78,7 @@ function photoLine(entry: FileEntry, m: Messages) {
   const removed = image.locationRemoved.exif.length + image.locationRemoved.xmp.length > 0;
   if (!removed && image.notes.length === 0) return nothing;
   return html`${removed ? html`<span part="location-removed">${m.text('locationRemoved')}</span>` : nothing}
-  ${image.notes.map((note) => html`<span part="note" class="reason">${note}</span>`)}`;
+  ${image.notes.map((note) => html`<span part="note" class="reason" data-code=${note.code}>${imageNoteText(m, note)}</span>`)}`;
 }
 
 /** One `<li>` of the file list: thumbnail, name, progress, state, reason and buttons. */

@@ -66,6 +66,25 @@ export interface Catalog {
   statusPreparing: string;
   /** A stored photo's GPS position (EXIF, XMP) was removed before upload. */
   locationRemoved: string;
+  // Notes about a stored photo (`ImageNote` codes of @s3up/core), shown under its row.
+  /** `metadata-unreadable`: uploaded unchanged, any location still in it. */
+  noteMetadataUnreadable: string;
+  /** `heic-location-kept`: HEIC uploaded as is, location not removed. */
+  noteHeicLocationKept: string;
+  /** `gif-kept`: not resized (animation), no thumbnail. */
+  noteGifKept: string;
+  /** `svg-kept`: not resized, no thumbnail. */
+  noteSvgKept: string;
+  /** `heic-not-decoded`: the browser cannot open HEIC; uploaded as is, location kept. */
+  noteHeicNotDecoded: string;
+  /** `not-decoded`: the image could not be opened; uploaded as is, no thumbnails. */
+  noteNotDecoded: string;
+  /** `format-fallback` for the photo: `{asked}` could not be encoded, saved as `{used}` (JPEG, WebP, AVIF, PNG). */
+  noteFormatFallback: string;
+  /** `format-fallback` for thumbnails: `{asked}`, `{used}` as above. */
+  noteThumbnailsFormatFallback: string;
+  /** `thumbnail-not-stored`: the `{width}` px thumbnail failed (the photo is stored). */
+  noteThumbnailNotStored: string;
   /** Another tab of the site drives this file's stored upload; this row waits for it. */
   statusOtherTab: string;
   /** Uploaded: another tab completed the upload this row had resumed. */

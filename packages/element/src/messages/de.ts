@@ -24,6 +24,21 @@ const de: Catalog = {
   statusReconnecting: 'Verbinde erneut…',
   statusPreparing: 'Wird vorbereitet…',
   locationRemoved: 'Standort entfernt',
+  noteMetadataUnreadable:
+    'Die Metadaten konnten nicht gelesen werden, daher wurde die Datei unverändert hochgeladen: ein enthaltener Standort ist noch darin.',
+  noteHeicLocationKept:
+    'HEIC-Fotos werden unverändert hochgeladen: ein enthaltener Standort wurde nicht entfernt.',
+  noteGifKept:
+    'GIF unverändert hochgeladen (Verkleinern würde die Animation zerstören); kein Vorschaubild erstellt.',
+  noteSvgKept: 'SVG unverändert hochgeladen (skaliert ohne Verkleinern); kein Vorschaubild erstellt.',
+  noteHeicNotDecoded:
+    'Dieser Browser kann HEIC-Fotos nicht öffnen, daher wurde es unverändert hochgeladen: nicht verkleinert, keine Vorschaubilder, ein enthaltener Standort ist noch darin.',
+  noteNotDecoded:
+    'Das Bild konnte nicht geöffnet werden, daher wurde es unverändert und ohne Vorschaubilder hochgeladen.',
+  noteFormatFallback: 'Dieser Browser kann kein {asked} speichern; das Foto wurde als {used} gespeichert.',
+  noteThumbnailsFormatFallback:
+    'Dieser Browser kann kein {asked} speichern; die Vorschaubilder wurden als {used} gespeichert.',
+  noteThumbnailNotStored: 'Das Vorschaubild mit {width} px wurde nicht gespeichert.',
   statusOtherTab: 'Wird in einem anderen Tab hochgeladen…',
   statusDoneElsewhere: 'In einem anderen Tab hochgeladen',
   pauseNowFile: '{name} sofort pausieren',

@@ -25,6 +25,17 @@ export const en: Catalog = {
   statusReconnecting: 'Reconnecting…',
   statusPreparing: 'Preparing…',
   locationRemoved: 'Location removed',
+  noteMetadataUnreadable:
+    'Its metadata could not be read, so it was uploaded unchanged: any location in it is still there.',
+  noteHeicLocationKept: 'HEIC photos are uploaded as they are: any location in them was not removed.',
+  noteGifKept: 'GIF uploaded as it is (resizing would lose the animation); no thumbnail made.',
+  noteSvgKept: 'SVG uploaded as it is (it scales without resizing); no thumbnail made.',
+  noteHeicNotDecoded:
+    'This browser cannot open HEIC photos, so it was uploaded as it is: not resized, no thumbnails, any location still in it.',
+  noteNotDecoded: 'The image could not be opened, so it was uploaded as it is, without thumbnails.',
+  noteFormatFallback: 'This browser cannot save {asked}; the photo was saved as {used}.',
+  noteThumbnailsFormatFallback: 'This browser cannot save {asked}; thumbnails were saved as {used}.',
+  noteThumbnailNotStored: 'The {width} px thumbnail was not stored.',
   statusOtherTab: 'Uploading in another tab…',
   statusDoneElsewhere: 'Uploaded in another tab',
   pauseNowFile: 'Pause {name} now',

@@ -62,6 +62,18 @@ const catalog: Catalog = {
   statusReconnecting: 'Reconectando…',
   statusPreparing: 'Preparando…',
   locationRemoved: 'Ubicación eliminada',
+  noteMetadataUnreadable:
+    'No se pudieron leer sus metadatos, así que se subió sin cambios: su ubicación, si la tiene, sigue en él.',
+  noteHeicLocationKept: 'Las fotos HEIC se suben tal cual: su ubicación, si la tienen, no se eliminó.',
+  noteGifKept: 'GIF subido tal cual (redimensionarlo perdería la animación); sin miniatura.',
+  noteSvgKept: 'SVG subido tal cual (se escala sin redimensionar); sin miniatura.',
+  noteHeicNotDecoded:
+    'Este navegador no puede abrir fotos HEIC, así que se subió tal cual: sin redimensionar, sin miniaturas y con su ubicación, si la tiene.',
+  noteNotDecoded: 'No se pudo abrir la imagen, así que se subió tal cual, sin miniaturas.',
+  noteFormatFallback: 'Este navegador no puede guardar {asked}; la foto se guardó como {used}.',
+  noteThumbnailsFormatFallback:
+    'Este navegador no puede guardar {asked}; las miniaturas se guardaron como {used}.',
+  noteThumbnailNotStored: 'La miniatura de {width} px no se guardó.',
   statusOtherTab: 'Subiendo en otra pestaña…',
   statusDoneElsewhere: 'Subido en otra pestaña',
   pauseNowFile: 'Pausar {name} ya',

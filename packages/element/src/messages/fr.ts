@@ -24,6 +24,20 @@ const fr: Catalog = {
   statusReconnecting: 'Reconnexion…',
   statusPreparing: 'Préparation…',
   locationRemoved: 'Position supprimée',
+  noteMetadataUnreadable:
+    'Ses métadonnées sont illisibles, le fichier a donc été envoyé sans modification : sa position éventuelle y est toujours.',
+  noteHeicLocationKept:
+    'Les photos HEIC sont envoyées telles quelles : leur position éventuelle n’a pas été supprimée.',
+  noteGifKept: 'GIF envoyé tel quel (le redimensionner ferait perdre l’animation) ; aucune miniature créée.',
+  noteSvgKept: 'SVG envoyé tel quel (il s’adapte à toute taille) ; aucune miniature créée.',
+  noteHeicNotDecoded:
+    'Ce navigateur ne sait pas ouvrir les photos HEIC : envoyée telle quelle, sans redimensionnement ni miniatures, avec sa position éventuelle.',
+  noteNotDecoded: 'L’image n’a pas pu être ouverte : envoyée telle quelle, sans miniatures.',
+  noteFormatFallback:
+    'Ce navigateur ne sait pas enregistrer en {asked} ; la photo a été enregistrée en {used}.',
+  noteThumbnailsFormatFallback:
+    'Ce navigateur ne sait pas enregistrer en {asked} ; les miniatures ont été enregistrées en {used}.',
+  noteThumbnailNotStored: 'La miniature de {width} px n’a pas été enregistrée.',
   statusOtherTab: 'Envoi dans un autre onglet…',
   statusDoneElsewhere: 'Envoyé dans un autre onglet',
   pauseNowFile: 'Mettre {name} en pause maintenant',

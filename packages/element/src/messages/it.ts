@@ -62,6 +62,19 @@ const catalog: Catalog = {
   statusReconnecting: 'Riconnessione…',
   statusPreparing: 'Preparazione…',
   locationRemoved: 'Posizione rimossa',
+  noteMetadataUnreadable:
+    'Impossibile leggere i metadati, quindi il file è stato caricato senza modifiche: l’eventuale posizione è ancora presente.',
+  noteHeicLocationKept:
+    'Le foto HEIC vengono caricate così come sono: l’eventuale posizione non è stata rimossa.',
+  noteGifKept: 'GIF caricata così com’è (ridimensionarla farebbe perdere l’animazione); nessuna miniatura.',
+  noteSvgKept: 'SVG caricato così com’è (si adatta senza ridimensionamento); nessuna miniatura.',
+  noteHeicNotDecoded:
+    'Questo browser non può aprire le foto HEIC, quindi è stata caricata così com’è: non ridimensionata, senza miniature, con l’eventuale posizione.',
+  noteNotDecoded: 'Impossibile aprire l’immagine, quindi è stata caricata così com’è, senza miniature.',
+  noteFormatFallback: 'Questo browser non può salvare in {asked}; la foto è stata salvata in {used}.',
+  noteThumbnailsFormatFallback:
+    'Questo browser non può salvare in {asked}; le miniature sono state salvate in {used}.',
+  noteThumbnailNotStored: 'La miniatura da {width} px non è stata salvata.',
   statusOtherTab: "Caricamento in un'altra scheda…",
   statusDoneElsewhere: "Caricato in un'altra scheda",
   pauseNowFile: 'Metti subito in pausa {name}',

@@ -62,6 +62,21 @@ const catalog: Catalog = {
   statusReconnecting: '再接続中…',
   statusPreparing: '準備中…',
   locationRemoved: '位置情報を削除しました',
+  noteMetadataUnreadable:
+    'メタデータを読み取れなかったため、変更せずにアップロードしました: 位置情報が含まれている場合はそのまま残っています。',
+  noteHeicLocationKept:
+    'HEIC 写真はそのままアップロードされます: 位置情報が含まれている場合も削除されていません。',
+  noteGifKept:
+    'GIF はそのままアップロードしました (縮小するとアニメーションが失われるため)。サムネイルは作成していません。',
+  noteSvgKept:
+    'SVG はそのままアップロードしました (縮小しなくても拡大縮小できるため)。サムネイルは作成していません。',
+  noteHeicNotDecoded:
+    'このブラウザーは HEIC 写真を開けないため、そのままアップロードしました: 縮小なし、サムネイルなし、位置情報もそのままです。',
+  noteNotDecoded: '画像を開けなかったため、サムネイルなしでそのままアップロードしました。',
+  noteFormatFallback: 'このブラウザーは {asked} で保存できないため、写真を {used} で保存しました。',
+  noteThumbnailsFormatFallback:
+    'このブラウザーは {asked} で保存できないため、サムネイルを {used} で保存しました。',
+  noteThumbnailNotStored: '{width} px のサムネイルは保存されませんでした。',
   statusOtherTab: '別のタブでアップロード中…',
   statusDoneElsewhere: '別のタブでアップロード済み',
   pauseNowFile: '{name} を今すぐ一時停止',

@@ -62,6 +62,21 @@ const catalog: Catalog = {
   statusReconnecting: 'Opnieuw verbinden…',
   statusPreparing: 'Voorbereiden…',
   locationRemoved: 'Locatie verwijderd',
+  noteMetadataUnreadable:
+    'De metadata konden niet worden gelezen, dus is het bestand ongewijzigd geüpload: een eventuele locatie staat er nog in.',
+  noteHeicLocationKept:
+    'HEIC-foto’s worden geüpload zoals ze zijn: een eventuele locatie is niet verwijderd.',
+  noteGifKept:
+    'GIF geüpload zoals hij is (verkleinen zou de animatie verloren laten gaan); geen miniatuur gemaakt.',
+  noteSvgKept: 'SVG geüpload zoals hij is (schaalt zonder verkleinen); geen miniatuur gemaakt.',
+  noteHeicNotDecoded:
+    'Deze browser kan HEIC-foto’s niet openen, dus is de foto geüpload zoals hij is: niet verkleind, geen miniaturen, een eventuele locatie staat er nog in.',
+  noteNotDecoded:
+    'De afbeelding kon niet worden geopend, dus is hij geüpload zoals hij is, zonder miniaturen.',
+  noteFormatFallback: 'Deze browser kan geen {asked} opslaan; de foto is opgeslagen als {used}.',
+  noteThumbnailsFormatFallback:
+    'Deze browser kan geen {asked} opslaan; de miniaturen zijn opgeslagen als {used}.',
+  noteThumbnailNotStored: 'De miniatuur van {width} px is niet opgeslagen.',
   statusOtherTab: 'Wordt in een ander tabblad geüpload…',
   statusDoneElsewhere: 'Geüpload in een ander tabblad',
   pauseNowFile: '{name} nu pauzeren',

@@ -102,6 +102,18 @@ const catalog: Catalog = {
   statusReconnecting: 'Ponowne łączenie…',
   statusPreparing: 'Przygotowywanie…',
   locationRemoved: 'Usunięto lokalizację',
+  noteMetadataUnreadable:
+    'Nie udało się odczytać metadanych, więc plik przesłano bez zmian: ewentualna lokalizacja nadal w nim jest.',
+  noteHeicLocationKept: 'Zdjęcia HEIC są przesyłane bez zmian: ewentualna lokalizacja nie została usunięta.',
+  noteGifKept: 'GIF przesłano bez zmian (zmniejszenie zniszczyłoby animację); nie utworzono miniatury.',
+  noteSvgKept: 'SVG przesłano bez zmian (skaluje się bez zmniejszania); nie utworzono miniatury.',
+  noteHeicNotDecoded:
+    'Ta przeglądarka nie otwiera zdjęć HEIC, więc przesłano je bez zmian: bez zmniejszania, bez miniatur, z ewentualną lokalizacją.',
+  noteNotDecoded: 'Nie udało się otworzyć obrazu, więc przesłano go bez zmian, bez miniatur.',
+  noteFormatFallback: 'Ta przeglądarka nie zapisuje formatu {asked}; zdjęcie zapisano jako {used}.',
+  noteThumbnailsFormatFallback:
+    'Ta przeglądarka nie zapisuje formatu {asked}; miniatury zapisano jako {used}.',
+  noteThumbnailNotStored: 'Nie zapisano miniatury {width} px.',
   statusOtherTab: 'Przesyłanie w innej karcie…',
   statusDoneElsewhere: 'Przesłano w innej karcie',
   pauseNowFile: 'Wstrzymaj {name} teraz',

@@ -62,6 +62,17 @@ const catalog: Catalog = {
   statusReconnecting: 'Reconectando…',
   statusPreparing: 'Preparando…',
   locationRemoved: 'Localização removida',
+  noteMetadataUnreadable:
+    'Não foi possível ler os metadados, então o arquivo foi enviado sem alterações: a localização, se houver, continua nele.',
+  noteHeicLocationKept: 'Fotos HEIC são enviadas como estão: a localização, se houver, não foi removida.',
+  noteGifKept: 'GIF enviado como está (redimensionar perderia a animação); nenhuma miniatura criada.',
+  noteSvgKept: 'SVG enviado como está (ele se ajusta sem redimensionar); nenhuma miniatura criada.',
+  noteHeicNotDecoded:
+    'Este navegador não abre fotos HEIC, então ela foi enviada como está: sem redimensionar, sem miniaturas, com a localização, se houver.',
+  noteNotDecoded: 'Não foi possível abrir a imagem, então ela foi enviada como está, sem miniaturas.',
+  noteFormatFallback: 'Este navegador não salva {asked}; a foto foi salva como {used}.',
+  noteThumbnailsFormatFallback: 'Este navegador não salva {asked}; as miniaturas foram salvas como {used}.',
+  noteThumbnailNotStored: 'A miniatura de {width} px não foi salva.',
   statusOtherTab: 'Enviando em outra aba…',
   statusDoneElsewhere: 'Enviado em outra aba',
   pauseNowFile: 'Pausar {name} agora',

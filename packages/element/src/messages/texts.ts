@@ -1,6 +1,6 @@
 // What the element says, as pure functions of (messages in a locale, what happened): the
 // controller and the templates ask here instead of calling back into the element.
-import type { UploadErrorCode } from '@s3up/core';
+import type { ImageNote, UploadErrorCode } from '@s3up/core';
 import type { Announcement } from '../announcer.js';
 import type { EntryStatus } from '../file-entry.js';
 import { formatBytes, formatDuration, formatSpeed } from '../intl-units.js';
@@ -68,6 +68,41 @@ export function errorText(
       return m.text('errorMisconfigured');
     default:
       return m.text('errorOther');
+  }
+}
+
+const FORMAT_NAME = { jpeg: 'JPEG', webp: 'WebP', avif: 'AVIF', png: 'PNG' } as const;
+
+/**
+ * The engine's note about a photo (`task.image.notes`) in the element's language, from its
+ * code and parameters.
+ */
+export function imageNoteText(m: Messages, note: ImageNote): string {
+  switch (note.code) {
+    case 'metadata-unreadable':
+      return m.text('noteMetadataUnreadable');
+    case 'heic-location-kept':
+      return m.text('noteHeicLocationKept');
+    case 'gif-kept':
+      return m.text('noteGifKept');
+    case 'svg-kept':
+      return m.text('noteSvgKept');
+    case 'heic-not-decoded':
+      return m.text('noteHeicNotDecoded');
+    case 'not-decoded':
+      return m.text('noteNotDecoded');
+    case 'format-fallback':
+      return m.text(note.target === 'photo' ? 'noteFormatFallback' : 'noteThumbnailsFormatFallback', {
+        asked: FORMAT_NAME[note.asked] ?? note.asked,
+        used: FORMAT_NAME[note.used] ?? note.used,
+      });
+    case 'thumbnail-not-stored':
+      return m.text('noteThumbnailNotStored', { width: note.width });
+    default: {
+      // A newer engine's code (or an older engine's plain sentence): its English as it is.
+      const unknown = note as unknown;
+      return typeof unknown === 'string' ? unknown : String((unknown as { message?: unknown }).message ?? '');
+    }
   }
 }
 

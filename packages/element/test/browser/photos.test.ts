@@ -104,8 +104,10 @@ describe('<s3-upload> and photos', () => {
       .poll(() => rows(el).map((r) => r.dataset.status), { timeout: 20_000 })
       .toEqual(['succeeded']);
     expect(await readBack(el.value[0]!, token)).toEqual(bad);
-    expect(rowOf(el, 'odd.jpg').querySelector('[part="note"]')?.textContent).toMatch(
-      /could not be read .* uploaded unchanged/,
+    const note = rowOf(el, 'odd.jpg').querySelector<HTMLElement>('[part="note"]')!;
+    expect(note.dataset.code).toBe('metadata-unreadable');
+    expect(note.textContent).toBe(
+      'Its metadata could not be read, so it was uploaded unchanged: any location in it is still there.',
     );
   });
 });

@@ -1,3 +1,4 @@
+import type { ImageNote } from '@s3up/core';
 import { describe, expect, it } from 'vitest';
 import { type Catalog, Messages, type PluralText } from '../../src/messages/catalog.js';
 import { en } from '../../src/messages/en.js';
@@ -6,6 +7,7 @@ import {
   announcementText,
   errorText,
   hintText,
+  imageNoteText,
   refusalText,
   statusText,
   summaryText,
@@ -168,5 +170,71 @@ describe('honest states (#20)', () => {
     expect(m.text('wrongFile', { picked: 'b.jpg', name: 'a.jpg' })).toBe(
       '“b.jpg” is not “a.jpg”: pick the same file to continue it, or discard the upload.',
     );
+  });
+});
+
+describe('image notes are said from their code, in every language', () => {
+  const notes: ImageNote[] = [
+    {
+      code: 'metadata-unreadable',
+      detail: 'bad IFD offset',
+      message: 'Its metadata could not be read (bad IFD offset), …',
+    },
+    { code: 'heic-location-kept', message: 'HEIC photos …' },
+    { code: 'gif-kept', message: 'GIF …' },
+    { code: 'svg-kept', message: 'SVG …' },
+    { code: 'heic-not-decoded', message: 'HEIC photo …' },
+    {
+      code: 'not-decoded',
+      detail: 'EncodingError',
+      message: 'The image could not be decoded (EncodingError) …',
+    },
+    { code: 'format-fallback', target: 'photo', asked: 'avif', used: 'webp', message: '…' },
+    { code: 'format-fallback', target: 'thumbnails', asked: 'avif', used: 'jpeg', message: '…' },
+    {
+      code: 'thumbnail-not-stored',
+      width: 1024,
+      error: 'access-denied',
+      detail: 'Access denied',
+      message: '…',
+    },
+  ];
+
+  it('English, with the formats and width filled in, never the engine’s English detail', () => {
+    const m = new Messages('en', en);
+    expect(notes.map((n) => imageNoteText(m, n))).toEqual([
+      'Its metadata could not be read, so it was uploaded unchanged: any location in it is still there.',
+      'HEIC photos are uploaded as they are: any location in them was not removed.',
+      'GIF uploaded as it is (resizing would lose the animation); no thumbnail made.',
+      'SVG uploaded as it is (it scales without resizing); no thumbnail made.',
+      'This browser cannot open HEIC photos, so it was uploaded as it is: not resized, no thumbnails, any location still in it.',
+      'The image could not be opened, so it was uploaded as it is, without thumbnails.',
+      'This browser cannot save AVIF; the photo was saved as WebP.',
+      'This browser cannot save AVIF; thumbnails were saved as JPEG.',
+      'The 1,024 px thumbnail was not stored.',
+    ]);
+  });
+
+  for (const locale of allLocales) {
+    it(`${locale}: a distinct text for each code, placeholders filled`, async () => {
+      const m = new Messages(locale, await loadCatalog(locale));
+      const texts = notes.map((n) => imageNoteText(m, n));
+      expect(new Set(texts).size).toBe(notes.length);
+      for (const text of texts) {
+        expect(text).not.toMatch(/[{}]|…|bad IFD|EncodingError|Access denied/);
+        expect(text.length).toBeGreaterThan(5);
+      }
+      expect(texts[6]).toContain('AVIF');
+      expect(texts[6]).toContain('WebP');
+      expect(texts[7]).toContain('JPEG');
+      if (locale !== 'en')
+        expect(texts).not.toEqual(notes.map((n) => imageNoteText(new Messages('en', en), n)));
+    });
+  }
+
+  it('a code this element does not know shows the engine’s English message', () => {
+    const m = new Messages('fr', en);
+    const future = { code: 'from-the-future', message: 'Something new happened.' } as unknown as ImageNote;
+    expect(imageNoteText(m, future)).toBe('Something new happened.');
   });
 });
