@@ -92,13 +92,15 @@ describe('<s3-upload> and photos', () => {
     expect(img()!.naturalWidth).toBeLessThan(2400 / 10);
   });
 
-  it('shows the engine’s note for a photo it could not read, and stores it unchanged', async () => {
+  it('shows the engine’s note for a photo it could not read, in the element’s language, and stores it unchanged', async () => {
     // EXIF whose IFD points past its segment: not a photo to guess about.
     const good = await testPhoto(400, 300);
     const bad = withSegments(good, exifSegment({ gps: PARIS }));
     const tiff = exifTiffOffset(bad);
     new DataView(bad.buffer).setUint32(tiff + 4, 0xfff0, true);
     const { el, token } = await mount();
+    const details: unknown[] = [];
+    el.addEventListener('s3-upload-succeeded', (e) => details.push(e.detail.image?.notes));
     el.addFiles([jpeg(bad, 'odd.jpg')]);
     await expect
       .poll(() => rows(el).map((r) => r.dataset.status), { timeout: 20_000 })
@@ -108,6 +110,27 @@ describe('<s3-upload> and photos', () => {
     expect(note.dataset.code).toBe('metadata-unreadable');
     expect(note.textContent).toBe(
       'Its metadata could not be read, so it was uploaded unchanged: any location in it is still there.',
+    );
+    // The event carries the code, its parameters and the engine's English for apps without the element's texts.
+    expect(details).toEqual([
+      [
+        {
+          code: 'metadata-unreadable',
+          detail: expect.any(String),
+          message: expect.stringMatching(
+            /^Its metadata could not be read \(.+\), so it was uploaded unchanged/,
+          ),
+        },
+      ],
+    ]);
+
+    const french = await mount({ locale: 'fr' });
+    french.el.addFiles([jpeg(bad, 'bizarre.jpg')]);
+    await expect
+      .poll(() => rows(french.el).map((r) => r.dataset.status), { timeout: 20_000 })
+      .toEqual(['succeeded']);
+    expect(rowOf(french.el, 'bizarre.jpg').querySelector('[part="note"]')?.textContent).toBe(
+      'Ses métadonnées sont illisibles, le fichier a donc été envoyé sans modification : sa position éventuelle y est toujours.',
     );
   });
 });
