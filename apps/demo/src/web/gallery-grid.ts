@@ -148,11 +148,14 @@ export class GalleryGrid extends LitElement {
         padding: 8px 10px 4px;
         min-width: 0;
       }
+      /* Two lines: a title someone typed ("Harbour at dusk") is read whole on a phone's card. */
       .name {
         font-weight: 600;
-        white-space: nowrap;
+        display: -webkit-box;
+        -webkit-line-clamp: 2;
+        -webkit-box-orient: vertical;
         overflow: hidden;
-        text-overflow: ellipsis;
+        overflow-wrap: anywhere;
       }
       .description {
         margin: 2px 0 0;
