@@ -89,6 +89,8 @@ export class FileUpload {
   /** CompleteMultipartUpload requests sent for an UploadId, across retries and runs. */
   #completeSent = { uploadId: '', count: 0 };
   readonly #credentials: RunCredentials;
+  /** A pause let go of the file's Web Lock while this upload held its stored upload: the next run claims it again. */
+  #handedOver = false;
   /** Called after each progress change. */
   onProgress: () => void = () => {};
 
@@ -141,9 +143,11 @@ export class FileUpload {
           target = this.#target(credentials);
           checksum = await this.#put(scope, target, checksumAlgorithmFor(this.#context.options, credentials));
         } else {
-          if (phase.name === 'idle') {
-            phase = await this.#startMultipart(scope, credentials, plan as MultipartPlan);
+          if (phase.name === 'idle' || (phase.name === 'multipart' && this.#handedOver)) {
+            const held = phase.name === 'multipart' ? phase : undefined;
+            phase = await this.#startMultipart(scope, credentials, plan as MultipartPlan, held);
             this.#phase = phase;
+            this.#handedOver = false;
           }
           // Another tab completed the stored upload while this one waited: nothing to send.
           if (phase.name === 'stored') {
@@ -234,6 +238,7 @@ export class FileUpload {
   /** Forgets the multipart state so the next run starts over (after NoSuchUpload or a bad size). */
   reset(): void {
     this.#phase = { name: 'idle' };
+    this.#handedOver = false;
     this.#progress.clear();
     this.task.resumed = false;
     this.task.verified = undefined;
@@ -288,6 +293,16 @@ export class FileUpload {
   /** Lets other tabs take this file's stored upload (after a failure, or when the uploader goes). */
   releaseTab(): void {
     this.#records.releaseTab();
+  }
+
+  /**
+   * A pause has settled (no request of the run is in flight): another tab waiting for this
+   * file may take its stored upload over. The parts stay in memory; the next run claims
+   * the record again (resume.ts): it waits while the other tab drives, reports the file
+   * stored when that tab completed it, else lists the parts and goes on.
+   */
+  handOver(): void {
+    if (this.#records.releaseTab() && this.#phase.name === 'multipart') this.#handedOver = true;
   }
 
   /** The bucket and key: the key is chosen once (keyFor or the default) and kept across runs. */
@@ -351,6 +366,7 @@ export class FileUpload {
     scope: OperationScope,
     credentials: Credentials,
     plan: MultipartPlan,
+    held?: MultipartPhase,
   ): Promise<MultipartPhase | Extract<Phase, { name: 'stored' }>> {
     const { bucket, prefix } = credentials.response;
     const resumed = await resumeStored(
@@ -379,6 +395,7 @@ export class FileUpload {
           this.onProgress();
         },
       },
+      held,
     );
     if (resumed && 'storedElsewhere' in resumed) return this.#storedElsewhere(resumed);
     if (resumed) return this.#resume(resumed);
@@ -540,12 +557,19 @@ export class FileUpload {
 
   async #abortRemote(): Promise<void> {
     const phase = this.#phase;
+    // Let go of on pause: another tab may have taken the upload over (it drives or completed it:
+    // neither is this task's to abort, nor its record to forget).
+    const ours =
+      !this.#handedOver ||
+      phase.name !== 'multipart' ||
+      (await this.#records.stillOurs(phase.upload.uploadId));
+    this.#handedOver = false;
     if (phase.name === 'multipart') {
-      this.#unaborted.add(phase.upload);
+      if (ours) this.#unaborted.add(phase.upload);
       this.#phase = { name: 'idle' };
     }
     if (this.#unaborted.pending > 0) await this.#abortUnaborted(await this.#context.transport());
-    await this.#records.forget();
+    if (ours) await this.#records.forget();
   }
 
   /** Sends the pending aborts (remote-abort.ts); by default on no signal: a cancel must reach S3. */

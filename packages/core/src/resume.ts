@@ -17,7 +17,9 @@ export type MultipartPlan = Extract<UploadPlan, { kind: 'multipart' }>;
  * of one origin (which share IndexedDB) the claim is a Web Lock named after the fingerprint
  * (`navigator.locks`), held from the record's use until the task ends: a second tab that
  * finds the record waits for the lock instead of driving the same UploadId at the same
- * time. A failing store never fails an upload: it only loses resume.
+ * time. A paused task lets go of the lock (`releaseTab`), so a tab waiting for the file
+ * takes the record over; the paused task claims it again on Resume (`resumeStored` with
+ * what it holds in memory). A failing store never fails an upload: it only loses resume.
  */
 export class ResumeRecords {
   readonly #context: UploadContext;
@@ -97,10 +99,27 @@ export class ResumeRecords {
     this.releaseTab();
   }
 
-  /** Lets other tabs take the record (a failed task: its retry asks again). */
-  releaseTab(): void {
+  /**
+   * Lets other tabs take the record (a failed or paused task: its retry or Resume asks
+   * again). True when this tab held the lock.
+   */
+  releaseTab(): boolean {
+    const held = this.#tabLock !== undefined;
     this.#tabLock?.();
     this.#tabLock = undefined;
+    return held;
+  }
+
+  /**
+   * Before a task that let go of the lock (paused) aborts its upload on cancel: true when
+   * this tab can take the lock at once and the record still names `uploadId`, i.e. no other
+   * tab took the upload over meanwhile (one that drives or completed it keeps it).
+   */
+  async stillOurs(uploadId: string): Promise<boolean> {
+    if (!webLocks()) return true;
+    if (!(await this.#lockTab({ ifAvailable: true }))) return false;
+    const raw = (await this.read()) as Partial<ResumeRecord> | undefined;
+    return raw?.uploadId === uploadId;
   }
 
   /**
@@ -197,17 +216,34 @@ export async function keptParts(
   plan: MultipartPlan,
   checksum: ChecksumAlgorithm | undefined,
   checksumOf: (start: number, end: number, algorithm: ChecksumAlgorithm) => Promise<string>,
-): Promise<{ parts: Map<number, CompletedPart>; confirmed: number; checked: number; mismatched: number }> {
+  known?: ReadonlyMap<number, CompletedPart>,
+): Promise<{
+  parts: Map<number, CompletedPart>;
+  confirmed: number;
+  checked: number;
+  mismatched: number;
+  known: number;
+}> {
   const parts = new Map<number, CompletedPart>();
   let confirmed = 0;
   let checked = 0;
   let mismatched = 0;
+  let knownKept = 0;
   for (const part of listed) {
     const n = part.PartNumber;
     if (n === undefined || n < 1 || n > plan.partCount || !part.ETag) continue;
     const { start, end } = partRange(plan, n);
     // A part of the wrong size (another part size, a changed file) is uploaded again: same number, replaced.
     if (part.Size !== end - start) continue;
+    // A part this task sent or checked before a pause, still under the same ETag (no other tab
+    // replaced it meanwhile): its bytes were hashed then, so it is kept without reading them again.
+    const mine = known?.get(n);
+    if (mine && mine.ETag === part.ETag) {
+      parts.set(n, mine);
+      confirmed += end - start;
+      knownKept += 1;
+      continue;
+    }
     const listedChecksum = checksum ? part[checksumField(checksum)] : undefined;
     if (checksum) {
       // No checksum listed (Ceph RGW keeps none): it cannot be checked against the file, so it is sent again.
@@ -225,7 +261,20 @@ export async function keptParts(
     });
     confirmed += end - start;
   }
-  return { parts, confirmed, checked, mismatched };
+  return { parts, confirmed, checked, mismatched, known: knownKept };
+}
+
+/**
+ * The stored upload a paused task drove before it let go of the file's lock (what it holds in
+ * memory): on Resume it is claimed again, and its parts still listed under the same ETag are
+ * not hashed again.
+ */
+export interface HeldUpload {
+  upload: MultipartTarget;
+  plan: MultipartPlan;
+  checksum: ChecksumAlgorithm | undefined;
+  fullObject: boolean;
+  parts: ReadonlyMap<number, CompletedPart>;
 }
 
 /** A multipart upload continued from the resume store. */
@@ -278,11 +327,22 @@ export async function resumeStored(
   },
   checksumOf: (start: number, end: number, algorithm: ChecksumAlgorithm) => Promise<string>,
   tabs: { signal: AbortSignal; onWait: (waiting: boolean) => void },
+  held?: HeldUpload,
 ): Promise<Resumed | StoredElsewhere | undefined> {
-  const first = await records.read();
-  if (first === undefined || first === null) return undefined;
+  const first = held ? undefined : await records.read();
+  if (!held && (first === undefined || first === null)) return undefined;
   const { waited } = await records.lockTab(tabs.signal, tabs.onWait);
-  const raw = waited ? await records.read() : first;
+  // A paused task let go of the lock: another tab may have taken the record over since, so it reads it again.
+  const raw = waited || held ? await records.read() : first;
+  if (
+    held &&
+    (raw === undefined || raw === null || checkRecord(raw, file, access, maxAge).verdict !== 'usable')
+  ) {
+    // The record is gone: the tab that took the upload over completed it (ListParts then
+    // answers NoSuchUpload and HeadObject finds the object), cancelled it, or this tab's
+    // record was never written (a failing store: the upload goes on).
+    return continueUpload(records, held, s3, checksumOf);
+  }
   if (raw === undefined || raw === null) {
     // The tab we waited for is done with the record: completed (the object is there) or cancelled.
     const before = checkRecord(first, file, access, maxAge);
@@ -299,6 +359,32 @@ export async function resumeStored(
   }
   const { record, plan } = check;
   const upload = { bucket: record.bucket, key: record.key, uploadId: record.uploadId };
+  const same = held?.upload.uploadId === record.uploadId;
+  return continueUpload(
+    records,
+    {
+      upload,
+      plan,
+      checksum: record.checksum,
+      fullObject: record.checksumType === 'FULL_OBJECT',
+      parts: same && held ? held.parts : new Map(),
+    },
+    s3,
+    checksumOf,
+  );
+}
+
+/**
+ * ListParts of a stored upload and the parts that can be kept (`stored.parts`: those this
+ * task holds in memory). NoSuchUpload asks HeadObject first: another tab may have completed it.
+ */
+async function continueUpload(
+  records: ResumeRecords,
+  stored: HeldUpload,
+  s3: Parameters<typeof resumeStored>[4],
+  checksumOf: (start: number, end: number, algorithm: ChecksumAlgorithm) => Promise<string>,
+): Promise<Resumed | StoredElsewhere | undefined> {
+  const { upload, plan, checksum } = stored;
   let listed: ListedPart[];
   try {
     listed = await s3.listParts(upload);
@@ -307,7 +393,7 @@ export async function resumeStored(
     const gone = isUploadError(error) && error.code === 'no-such-upload';
     // Gone: completed by another tab (or page without the lock), aborted, or expired. Only
     // the first leaves the object: ask before starting over.
-    const proof = gone ? await s3.storedWhole(upload, plan, record.checksum) : undefined;
+    const proof = gone ? await s3.storedWhole(upload, plan, checksum) : undefined;
     if (proof) {
       await records.forget();
       return { storedElsewhere: true, upload, plan, ...proof };
@@ -317,9 +403,8 @@ export async function resumeStored(
     await records.forget();
     return undefined;
   }
-  const checksum = record.checksum;
-  const kept = await keptParts(listed, plan, checksum, checksumOf);
-  if (kept.checked > 0 && kept.mismatched === kept.checked) {
+  const kept = await keptParts(listed, plan, checksum, checksumOf, stored.parts);
+  if (kept.checked > 0 && kept.mismatched === kept.checked && kept.known === 0) {
     // Not one stored part matches the file: this is another file under the same name, size
     // and date. Its upload is not continued (and never mixed with this one): abort it, start anew.
     await s3.abort(upload);
@@ -330,7 +415,7 @@ export async function resumeStored(
     upload,
     plan,
     checksum,
-    fullObject: record.checksumType === 'FULL_OBJECT',
+    fullObject: stored.fullObject,
     parts: kept.parts,
     confirmed: kept.confirmed,
   };

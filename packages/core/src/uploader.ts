@@ -493,7 +493,12 @@ export class Uploader extends EventTarget {
           ...(task.image ? { image: task.image } : {}),
         });
       } catch (error) {
-        if (controller.signal.aborted) return; // paused or cancelled: they report themselves
+        if (controller.signal.aborted) {
+          // Paused: nothing of this run is in flight now, so another tab may take the file's
+          // stored upload over while this one waits for Resume (cancelled: reported by cancel()).
+          if (task.state === 'paused') entry.upload.handOver();
+          return;
+        }
         // Anything else is a bug in the engine (or in a hook such as keyFor): say so, rather
         // than send the user to check a connection that is fine.
         const failure = isUploadError(error)
