@@ -145,3 +145,34 @@ it('resumed while the other tab uploads it: waits for that tab, then reports it 
   // Nothing left open under the user's prefix.
   expect(await commands.wireMeterOpenUploads(prefix)).toEqual([]);
 });
+
+it('cancelled after the other tab took it over: the upload is left to that tab, which completes it', async () => {
+  const [a, b] = pages;
+  const round = 3;
+  const before = (await commands.wireMeterReport()).requests.length;
+  const paused = next('paused', (m) => m.page === a && m.round === round);
+  send({ kind: 'add', page: a, round, size: SIZE, pause: true });
+  const [aPaused] = await paused;
+  const bUploading = next('uploading', (m) => m.page === b && m.round === round);
+  const bReport = next('report', (m) => m.page === b && m.round === round);
+  const aReport = next('report', (m) => m.page === a && m.round === round);
+  send({ kind: 'add', page: b, round, size: SIZE, pause: false });
+  await bUploading;
+  send({ kind: 'cancel', page: a, round });
+  const [aDone] = await aReport;
+  const [bDone] = await bReport;
+  const label = JSON.stringify([aDone, bDone]);
+  expect([aDone!.state, bDone!.state], label).toEqual(['cancelled', 'succeeded']);
+  expect(bDone!.key, label).toBe(aPaused!.key);
+  // A's cancel sent no AbortMultipartUpload for the upload B drives: B completed it, whole.
+  const requests = (await commands.wireMeterReport()).requests.slice(before);
+  const ops = requests.map((r) => r.operation);
+  expect(ops, label).not.toContain('AbortMultipartUpload');
+  expect(ops.filter((o) => o === 'CreateMultipartUpload').length, label).toBe(1);
+  expect(
+    requests.filter((r) => r.operation === 'CompleteMultipartUpload').map((r) => r.status),
+    label,
+  ).toEqual([200]);
+  expect(await sha256(await readBack(aPaused!.key!)), label).toBe(await sha256(roundFile(round, SIZE)));
+  expect(await commands.wireMeterOpenUploads(prefix)).toEqual([]);
+});
