@@ -141,12 +141,13 @@ export function fileRow(entry: FileEntry, ctx: RowContext) {
         }</span>
         <span part="size">${progressText}</span>
         ${
-          status === 'uploading' && task && task.speed > 0
+          // Reconnecting moves no bytes: the last speed and the time left from it would lie.
+          status === 'uploading' && task && task.speed > 0 && !task.reconnecting
             ? html`<span part="speed">${formatSpeed(task.speed, m.locale)}</span>`
             : nothing
         }
         ${
-          status === 'uploading' && task?.eta != null
+          status === 'uploading' && task?.eta != null && !task.reconnecting
             ? html`<span part="eta">${m.text('timeLeft', { duration: formatDuration(task.eta, m.locale) })}</span>`
             : nothing
         }

@@ -1,5 +1,7 @@
 import { MiB, randomFile } from '@s3up/testkit/random-file';
 import { describe, expect, it, vi } from 'vitest';
+import { overallProgress } from '../../src/overall-progress.js';
+import type { UploadTask } from '../../src/task.js';
 import { s3Error } from '../support/fake-s3.js';
 import { settled, testUploader, useFakeS3 } from '../support/harness.js';
 
@@ -33,5 +35,29 @@ describe('progress', () => {
     expect(up.progress).toMatchObject({ bytesUploaded: 15 * MiB, totalBytes: 15 * MiB });
     expect(a.bytesUploaded).toBe(12 * MiB);
     expect(a.speed).toBe(0);
+  });
+});
+
+describe('overallProgress', () => {
+  const task = (fields: Partial<UploadTask>) =>
+    ({
+      state: 'uploading',
+      bytesUploaded: 0,
+      size: 10 * MiB,
+      speed: 0,
+      reconnecting: false,
+      ...fields,
+    }) as UploadTask;
+
+  it('counts no speed for a reconnecting task: nothing of it moves while it waits to retry', () => {
+    const moving = task({ bytesUploaded: 4 * MiB, speed: 2 * MiB });
+    const waiting = task({ bytesUploaded: 5 * MiB, speed: 8 * MiB, reconnecting: true });
+    expect(overallProgress([moving, waiting])).toEqual({
+      bytesUploaded: 9 * MiB,
+      totalBytes: 20 * MiB,
+      speed: 2 * MiB,
+      eta: (11 * MiB) / (2 * MiB),
+    });
+    expect(overallProgress([waiting])).toMatchObject({ speed: 0, eta: null });
   });
 });
