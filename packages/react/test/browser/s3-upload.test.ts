@@ -211,6 +211,8 @@ describe('<S3Upload> events', () => {
     pick(el, [file('one.bin', 500)]);
     await expect.poll(() => calls).toEqual(['second']);
     await render({ endpoint, credentialsRequest: auth, multiple: true });
+    // A row offers "remove" once its file is stored (before that it offers "cancel").
+    await expect.poll(() => rowOf(el, 'one.bin').querySelector('[part~="remove-button"]')).not.toBeNull();
     rowButton(el, 'one.bin', 'remove').click();
     await expect.poll(() => rowNames(el)).toEqual([]);
     expect(calls).toEqual(['second']);
