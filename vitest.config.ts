@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { playwright } from '@vitest/browser-playwright';
 import { defaultClientConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
@@ -30,8 +31,17 @@ const globalSetup = [
   'packages/token-server/test/support/token-server.global-setup.ts',
 ];
 
+// Test files at once. vitest's default is one less than the cores: on a 2-core CI machine
+// one file at a time, for Node files and again for Chromium's. These files mostly wait (on
+// the local backend, on Chromium, on child processes, on throttled links), so more of them
+// share the cores: one more than the cores, in each pool (vitest wants one number for the
+// projects it runs together). Every file brings its own users, prefixes, servers on free
+// ports and, where it restarts one, its own cluster, so none depends on running alone.
+const workers = Math.max(3, availableParallelism() + 1);
+
 export default defineConfig({
   test: {
+    maxWorkers: workers,
     reporters: process.env.CI ? ['default', 'junit'] : ['default'],
     outputFile: { junit: 'test-output/junit.xml' },
     projects: [
@@ -39,6 +49,7 @@ export default defineConfig({
         ...resolveSource,
         test: {
           name: 'unit',
+          maxWorkers: workers,
           include: [
             'packages/*/test/unit/**/*.test.ts',
             'apps/*/test/unit/**/*.test.ts',
@@ -51,6 +62,7 @@ export default defineConfig({
         ...resolveSource,
         test: {
           name: 'integration',
+          maxWorkers: workers,
           include: [
             'packages/*/test/integration/**/*.test.ts',
             'apps/*/test/integration/**/*.test.ts',
@@ -68,6 +80,7 @@ export default defineConfig({
         ...resolveSource,
         test: {
           name: 'browser',
+          maxWorkers: workers,
           include: ['packages/*/test/browser/**/*.test.ts', 'tests/*/browser/**/*.test.ts'],
           globalSetup,
           testTimeout: 60_000,
@@ -101,9 +114,9 @@ export default defineConfig({
           include: ['apps/*/test/e2e/**/*.test.ts', 'examples/*/test/e2e/**/*.test.ts'],
           environment: 'node',
           globalSetup,
+          maxWorkers: workers,
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
         },
       },
     ],
