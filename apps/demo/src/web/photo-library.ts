@@ -6,7 +6,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { isRenditionKey, parseRenditionKey, type RenditionFormat } from '@s3up/contract';
+import { decodeMetadataValue, isRenditionKey, parseRenditionKey, type RenditionFormat } from '@s3up/contract';
 import type { DemoApi } from './demo-api.js';
 import { ScopedCredentials, type SdkCredentials } from './scoped-credentials.js';
 
@@ -65,39 +65,6 @@ const VIEW_SECONDS = 900;
 export const VIEW_REFRESH_MARGIN_MS = 120_000;
 /** ListObjectsV2's page size: S3's maximum, so 1,200 photos are two requests. */
 const PAGE_SIZE = 1000;
-
-/**
- * `x-amz-meta-*` values are ASCII on the wire: non-ASCII text arrives RFC 2047-encoded
- * (`=?UTF-8?B?…?=`, as S3 itself returns it) or percent-encoded. Both are decoded here.
- */
-export function decodeMetadataValue(value: string): string {
-  const words = /=\?utf-8\?([bq])\?([^?]*)\?=/gi;
-  if (words.test(value)) {
-    words.lastIndex = 0;
-    return value.replace(/\?=\s+=\?/g, '?==?').replace(words, (_match, encoding: string, text: string) => {
-      const bytes =
-        encoding.toLowerCase() === 'b'
-          ? Uint8Array.from(atob(text), (c) => c.charCodeAt(0))
-          : Uint8Array.from(
-              text
-                .replace(/_/g, ' ')
-                .replace(/=([0-9a-f]{2})/gi, (_m, hex: string) =>
-                  String.fromCharCode(Number.parseInt(hex, 16)),
-                ),
-              (c) => c.charCodeAt(0),
-            );
-      return new TextDecoder().decode(bytes);
-    });
-  }
-  if (/%[0-9a-f]{2}/i.test(value)) {
-    try {
-      return decodeURIComponent(value);
-    } catch {
-      return value;
-    }
-  }
-  return value;
-}
 
 /**
  * The signed-in user's files: listed page by page with `list`-scope credentials (thumbnails
