@@ -73,3 +73,24 @@ export function readCount(name: string, value: unknown): number | undefined {
     `<s3-upload> ${name}=${shown(value)} must be a whole number of 1 or more (2, or "2")`,
   );
 }
+
+/**
+ * `pauseGrace`: milliseconds, a whole number of 0 or more, as a number or text (`"5000"`).
+ * `undefined`, `null` and `""` mean the engine's default.
+ *
+ * @throws {S3UploadElementError} `config`, naming `name` and the value, for anything else.
+ */
+export function readMilliseconds(name: string, value: unknown): number | undefined {
+  if (blank(value)) return undefined;
+  const n =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^\s*\d+\s*$/.test(value)
+        ? Number(value)
+        : NaN;
+  if (Number.isInteger(n) && n >= 0 && n <= 600_000) return n;
+  throw new S3UploadElementError(
+    'config',
+    `<s3-upload> ${name}=${shown(value)} must be milliseconds from 0 to 600000 (5000, or "5000"; 0 pauses at once)`,
+  );
+}

@@ -16,6 +16,8 @@ export interface UploadHost extends ReactiveControllerHost, EventTarget, FieldsH
   endpoint: string | undefined;
   concurrency: number | undefined;
   partSize: number | undefined;
+  /** The engine's pauseGrace (ms). */
+  pauseGrace: number | undefined;
   auto: boolean;
   /** Report each success to the token server's `POST /uploads` when it offers receipts. */
   receipts: boolean;
@@ -113,6 +115,7 @@ export class ElementEngine {
       host.endpoint,
       host.concurrency,
       host.partSize,
+      host.pauseGrace,
       host.receipts,
       imagesOption(host),
     ]);
@@ -131,6 +134,7 @@ export class ElementEngine {
         },
         ...(host.concurrency !== undefined ? { concurrency: host.concurrency } : {}),
         ...(host.partSize !== undefined ? { partSize: host.partSize } : {}),
+        ...(host.pauseGrace !== undefined ? { pauseGrace: host.pauseGrace } : {}),
         keyFor: (file, ctx) => this.#keyFor(engine, file, ctx),
         receipts: host.receipts,
         images: imagesOption(host),
@@ -140,7 +144,7 @@ export class ElementEngine {
     } catch (cause) {
       throw new S3UploadElementError(
         'engine',
-        `<s3-upload> could not create its uploader (check the endpoint, concurrency and part-size attributes): ${(cause as Error).message}`,
+        `<s3-upload> could not create its uploader (check the endpoint, concurrency, part-size and pause-grace attributes): ${(cause as Error).message}`,
         { cause },
       );
     }

@@ -1,11 +1,24 @@
 import type { ThumbnailOption } from '@s3up/core';
 import { LitElement, type PropertyDeclarations } from 'lit';
-import { autoAttribute, readCount, readSize, readSwitch, textAttribute } from './attribute-converters.js';
+import {
+  autoAttribute,
+  readCount,
+  readMilliseconds,
+  readSize,
+  readSwitch,
+  textAttribute,
+} from './attribute-converters.js';
 import type { FieldSpec, FieldsValidator } from './file-fields.js';
 import type { MessageOverrides } from './messages/catalog.js';
 
 /** The properties that take a number or the text their attribute takes. */
-type NumericProperty = 'maxFileSize' | 'maxFiles' | 'concurrency' | 'partSize' | 'maxDimension';
+type NumericProperty =
+  | 'maxFileSize'
+  | 'maxFiles'
+  | 'concurrency'
+  | 'partSize'
+  | 'pauseGrace'
+  | 'maxDimension';
 
 /** The app's hook for the credentials request: add an `Authorization` header, cookies, etc. */
 export type CredentialsRequestHook = (init: RequestInit) => RequestInit | Promise<RequestInit>;
@@ -33,6 +46,7 @@ export class S3UploadSettings extends LitElement {
     unloadGuard: { attribute: 'unload-guard', converter: autoAttribute },
     concurrency: { converter: textAttribute },
     partSize: { attribute: 'part-size', converter: textAttribute },
+    pauseGrace: { attribute: 'pause-grace', converter: textAttribute },
     maxDimension: { attribute: 'max-dimension', converter: textAttribute },
     imageFormat: { attribute: 'image-format', reflect: true },
     imageQuality: { attribute: 'image-quality', type: Number },
@@ -135,6 +149,17 @@ export class S3UploadSettings extends LitElement {
   set partSize(value: number | string | undefined | null) {
     this.#setNumber('partSize', 'part-size', readSize, value);
   }
+  /**
+   * How long a pause lets parts that are nearly sent finish, so their bytes are kept (the row
+   * says "Pausing…" meanwhile; a second press pauses at once), in milliseconds: a number or
+   * `"5000"`; `0` pauses at once and drops the parts in flight. Default the engine's: 5000.
+   */
+  get pauseGrace(): number | undefined {
+    return this.#numbers.pauseGrace;
+  }
+  set pauseGrace(value: number | string | undefined | null) {
+    this.#setNumber('pauseGrace', 'pause-grace', readMilliseconds, value);
+  }
 
   /**
    * Photos larger than this many pixels on their longer side are scaled down (in a Worker,
@@ -188,6 +213,7 @@ export class S3UploadSettings extends LitElement {
     maxFiles: undefined,
     concurrency: undefined,
     partSize: undefined,
+    pauseGrace: undefined,
     maxDimension: undefined,
   };
   /** The attribute being applied, while Lit copies an attribute's text to its property. */

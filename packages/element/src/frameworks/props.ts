@@ -68,6 +68,12 @@ export interface S3UploadProperties {
   /** Multipart part size, bytes or with a unit (min 5 MiB). Default the engine's: 8 MiB. */
   partSize?: number | string | undefined | null;
   /**
+   * How long a pause lets parts that are nearly sent finish, so their bytes are kept (the row
+   * says "Pausing…" meanwhile; a second press pauses at once), in milliseconds: a number or
+   * `"5000"`; `0` pauses at once and drops the parts in flight. Default the engine's: 5000.
+   */
+  pauseGrace?: number | string | undefined | null;
+  /**
    * Photos larger than this many pixels on their longer side are scaled down (in a Worker,
    * EXIF orientation applied) and re-encoded before upload; a number or `"2048"`. Default
    * none: photos keep their size.
@@ -148,6 +154,8 @@ export interface S3UploadAttributes {
   'unload-guard'?: string;
   /** The attribute of `partSize`. */
   'part-size'?: string;
+  /** The attribute of `pauseGrace`. */
+  'pause-grace'?: string;
   /** The attribute of `maxDimension`. */
   'max-dimension'?: string;
   /** The attribute of `imageFormat`. */

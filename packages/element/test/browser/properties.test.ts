@@ -77,6 +77,10 @@ describe('numeric properties set the React way', () => {
     });
     expect(el.concurrency).toBe(2);
     expect(el.partSize).toBe(5 * MiB);
+    el.pauseGrace = '0';
+    expect(el.pauseGrace).toBe(0);
+    el.pauseGrace = 2500;
+    expect(el.pauseGrace).toBe(2500);
     const token = await signedIn(el);
     const source = file('parts.bin', 11 * MiB);
     const stored = new Promise<string>((resolve) =>
@@ -94,6 +98,8 @@ describe('numeric properties set the React way', () => {
       ['maxFiles', '2.5'],
       ['concurrency', 0],
       ['partSize', Number.NaN],
+      ['pauseGrace', '5 s'],
+      ['pauseGrace', -1],
     ] as const) {
       let thrown: unknown;
       try {
