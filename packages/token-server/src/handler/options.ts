@@ -419,7 +419,7 @@ function checkWriteOnce(o: Record<string, unknown>, add: (option: string, messag
     add(
       'writeOnce',
       'cannot hold for presigned POST (a POST form cannot carry If-None-Match, and it is signed without the session policy): ' +
-        'set presign: { methods: ["GET", "PUT"] } (presigned PUTs then sign If-None-Match: *), or presign: false',
+        'set presign: { methods: ["GET", "PUT"] } (in the environment: S3UP_PRESIGN_METHODS=GET,PUT; presigned PUTs then sign If-None-Match: *), or presign: false',
     );
   }
 }

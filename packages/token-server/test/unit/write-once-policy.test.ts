@@ -174,7 +174,9 @@ describe('writeOnce option', () => {
     ]);
     // Presigned POST is on by default.
     expect(problems({ writeOnce: true })).toEqual([
-      expect.stringMatching(/presigned POST .*presign: \{ methods: \["GET", "PUT"\] \}/),
+      expect.stringMatching(
+        /presigned POST .*presign: \{ methods: \["GET", "PUT"\] \} \(in the environment: S3UP_PRESIGN_METHODS=GET,PUT;/,
+      ),
     ]);
     expect(problems({ writeOnce: 'yes' })).toEqual(['must be true or false, got "yes"']);
     expect(problems({ writeOnce: false })).toEqual([]);
