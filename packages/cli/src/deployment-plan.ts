@@ -1,5 +1,5 @@
 import type { CORSRule, LifecycleRule, PublicAccessBlockConfiguration } from '@aws-sdk/client-s3';
-import { actionsFor, CHECKSUM_RESPONSE_HEADERS, SCOPES } from '@s3up/contract';
+import { actionsFor, BROWSER_EXPOSE_HEADERS, SCOPES } from '@s3up/contract';
 
 /**
  * The actions the uploader role may ever grant: those of every scope (@s3up/contract's
@@ -84,18 +84,8 @@ export function corsRules(origins: string[]): CORSRule[] {
       AllowedMethods: [...CORS_METHODS],
       // `*` because the SDK's header set grows between versions (amz-sdk-*, x-amz-checksum-*).
       AllowedHeaders: ['*'],
-      // ETag for multipart; the per-file metadata (title, description, original name) so a
-      // gallery can read it back with HeadObject: S3 CORS takes no wildcard here.
-      ExposeHeaders: [
-        'ETag',
-        'x-amz-request-id',
-        'x-amz-version-id',
-        'x-amz-meta-title',
-        'x-amz-meta-description',
-        'Content-Disposition',
-        // The object's checksum (HeadObject with checksum mode): proves a file another tab stored.
-        ...CHECKSUM_RESPONSE_HEADERS,
-      ],
+      // What a browser uploader and a gallery read back (the list lives in @s3up/contract).
+      ExposeHeaders: [...BROWSER_EXPOSE_HEADERS],
       // 3000 s: browsers cap preflight caching lower anyway (Chromium 2 h, Firefox 24 h).
       MaxAgeSeconds: 3000,
     },

@@ -1,5 +1,5 @@
 export { ContractError, type ContractErrorCode, isContractError } from './contract-error.js';
-export { CHECKSUM_RESPONSE_HEADERS } from './cors.js';
+export { BROWSER_EXPOSE_HEADERS, CHECKSUM_RESPONSE_HEADERS } from './cors.js';
 export {
   CHECKSUM_CALCULATIONS,
   type ChecksumCalculation,

@@ -5,7 +5,7 @@ import {
   PutBucketPolicyCommand,
   PutPublicAccessBlockCommand,
 } from '@aws-sdk/client-s3';
-import { actionsFor, CHECKSUM_RESPONSE_HEADERS, SCOPES } from '@s3up/contract';
+import { actionsFor, BROWSER_EXPOSE_HEADERS, SCOPES } from '@s3up/contract';
 import { iamClient, s3Client } from './clients.js';
 import type { LocalS3 } from './local-s3.js';
 
@@ -44,18 +44,8 @@ export function browserCors(origins: string[]) {
         AllowedOrigins: origins,
         AllowedMethods: ['GET', 'PUT', 'POST', 'HEAD', 'DELETE'],
         AllowedHeaders: ['*'],
-        // ETag for multipart; the per-file metadata (title, description, original name) so a
-        // gallery can read it back with HeadObject: S3 CORS takes no wildcard here.
-        ExposeHeaders: [
-          'ETag',
-          'x-amz-request-id',
-          'x-amz-version-id',
-          'x-amz-meta-title',
-          'x-amz-meta-description',
-          'Content-Disposition',
-          // The object's checksum (HeadObject with checksum mode): proves a file another tab stored.
-          ...CHECKSUM_RESPONSE_HEADERS,
-        ],
+        // What a browser uploader and a gallery read back (the list lives in @s3up/contract).
+        ExposeHeaders: [...BROWSER_EXPOSE_HEADERS],
         MaxAgeSeconds: 3000,
       },
     ],
