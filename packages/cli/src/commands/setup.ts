@@ -244,6 +244,18 @@ function setupSteps(
       throw error;
     }
   };
+  const readOwnership = () =>
+    readBucketSetting(async () => {
+      const { OwnershipControls } = await s3.send(new GetBucketOwnershipControlsCommand({ Bucket }));
+      return OwnershipControls?.Rules?.length ? { Rules: OwnershipControls.Rules } : undefined;
+    });
+  const readEncryption = () =>
+    readBucketSetting(async () => {
+      const { ServerSideEncryptionConfiguration: c } = await s3.send(
+        new GetBucketEncryptionCommand({ Bucket }),
+      );
+      return c?.Rules?.length ? { Rules: c.Rules } : undefined;
+    });
   return [
     {
       id: 'bucket',
@@ -477,83 +489,63 @@ function setupSteps(
       id: 'object-ownership',
       title: 'Object Ownership BucketOwnerEnforced (ACLs off)',
       want: () => plan.ownershipControls,
-      async read() {
-        try {
-          const { OwnershipControls } = await s3.send(new GetBucketOwnershipControlsCommand({ Bucket }));
-          return OwnershipControls?.Rules?.length ? { Rules: OwnershipControls.Rules } : undefined;
-        } catch (error) {
-          if (httpStatusOf(error) === 404 || isUnsupportedByEndpoint(error)) return undefined;
-          throw error;
-        }
-      },
+      read: readOwnership,
       async apply() {
-        try {
-          const { OwnershipControls } = await s3.send(new GetBucketOwnershipControlsCommand({ Bucket }));
-          if (OwnershipControls?.Rules?.[0]?.ObjectOwnership === 'BucketOwnerEnforced')
-            return { status: 'unchanged' };
-        } catch (error) {
-          if (httpStatusOf(error) !== 404 && !isUnsupportedByEndpoint(error)) throw error;
-        }
-        try {
-          await s3.send(
-            new PutBucketOwnershipControlsCommand({ Bucket, OwnershipControls: plan.ownershipControls }),
-          );
-          return { status: 'applied' };
-        } catch (error) {
-          if (isUnsupportedByEndpoint(error))
-            return {
-              status: 'unsupported',
-              detail: 'PutBucketOwnershipControls was refused as not implemented',
-            };
-          throw error;
-        }
+        const current = await readOwnership();
+        return putUnlessSet(
+          current?.Rules?.[0]?.ObjectOwnership === 'BucketOwnerEnforced',
+          () =>
+            s3.send(
+              new PutBucketOwnershipControlsCommand({ Bucket, OwnershipControls: plan.ownershipControls }),
+            ),
+          'PutBucketOwnershipControls was refused as not implemented',
+        );
       },
     },
     {
       id: 'default-encryption',
       title: 'Default encryption (SSE-S3, AES256)',
       want: () => plan.encryption,
-      async read() {
-        try {
-          const { ServerSideEncryptionConfiguration: c } = await s3.send(
-            new GetBucketEncryptionCommand({ Bucket }),
-          );
-          return c?.Rules?.length ? { Rules: c.Rules } : undefined;
-        } catch (error) {
-          if (httpStatusOf(error) === 404 || isUnsupportedByEndpoint(error)) return undefined;
-          throw error;
-        }
-      },
+      read: readEncryption,
       async apply() {
-        try {
-          const { ServerSideEncryptionConfiguration } = await s3.send(
-            new GetBucketEncryptionCommand({ Bucket }),
-          );
-          if (
-            ServerSideEncryptionConfiguration?.Rules?.some(
-              (r) => r.ApplyServerSideEncryptionByDefault?.SSEAlgorithm,
-            )
-          )
-            return { status: 'unchanged' };
-        } catch (error) {
-          if (httpStatusOf(error) !== 404 && !isUnsupportedByEndpoint(error)) throw error;
-        }
-        try {
-          await s3.send(
-            new PutBucketEncryptionCommand({ Bucket, ServerSideEncryptionConfiguration: plan.encryption }),
-          );
-          return { status: 'applied' };
-        } catch (error) {
-          if (isUnsupportedByEndpoint(error))
-            return {
-              status: 'unsupported',
-              detail: 'PutBucketEncryption was refused as not implemented (Ceph needs a KMS for SSE-S3)',
-            };
-          throw error;
-        }
+        const current = await readEncryption();
+        return putUnlessSet(
+          current?.Rules.some((r) => r.ApplyServerSideEncryptionByDefault?.SSEAlgorithm) ?? false,
+          () =>
+            s3.send(
+              new PutBucketEncryptionCommand({ Bucket, ServerSideEncryptionConfiguration: plan.encryption }),
+            ),
+          'PutBucketEncryption was refused as not implemented (Ceph needs a KMS for SSE-S3)',
+        );
       },
     },
   ];
+}
+
+/** A bucket setting as the bucket has it; undefined when it has none or the endpoint lacks the API. */
+async function readBucketSetting<T>(get: () => Promise<T | undefined>): Promise<T | undefined> {
+  try {
+    return await get();
+  } catch (error) {
+    if (httpStatusOf(error) === 404 || isUnsupportedByEndpoint(error)) return undefined;
+    throw error;
+  }
+}
+
+/** Puts a bucket setting unless the bucket already has it; an endpoint without the API is reported, not failed. */
+async function putUnlessSet(
+  isSet: boolean,
+  put: () => Promise<unknown>,
+  unsupportedDetail: string,
+): Promise<{ status: StepStatus; detail?: string }> {
+  if (isSet) return { status: 'unchanged' };
+  try {
+    await put();
+    return { status: 'applied' };
+  } catch (error) {
+    if (isUnsupportedByEndpoint(error)) return { status: 'unsupported', detail: unsupportedDetail };
+    throw error;
+  }
 }
 
 const blockPublicAclsDetail =
