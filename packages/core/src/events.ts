@@ -56,3 +56,51 @@ export class UploaderEvent<K extends UploaderEventType = UploaderEventType> exte
 
 /** Event map for typed listeners: `addEventListener('upload-progress', (e) => e.detail.task)`. */
 export type UploaderEventMap = { [K in UploaderEventType]: UploaderEvent<K> };
+
+/**
+ * An `EventTarget` whose `addEventListener` and `removeEventListener` know each event's
+ * `detail` type: the base of {@link Uploader}.
+ */
+export class UploaderEventTarget extends EventTarget {
+  override addEventListener<K extends UploaderEventType>(
+    type: K,
+    listener:
+      | ((event: UploaderEventMap[K]) => void)
+      | { handleEvent(event: UploaderEventMap[K]): void }
+      | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  override addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  override addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void {
+    super.addEventListener(type, listener, options);
+  }
+
+  override removeEventListener<K extends UploaderEventType>(
+    type: K,
+    listener:
+      | ((event: UploaderEventMap[K]) => void)
+      | { handleEvent(event: UploaderEventMap[K]): void }
+      | null,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  override removeEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  override removeEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | EventListenerOptions,
+  ): void {
+    super.removeEventListener(type, listener, options);
+  }
+}

@@ -1,27 +1,19 @@
-import type { CompletedPart } from '@aws-sdk/client-s3';
-import { type ChecksumAlgorithm, combineChecksums } from './checksum-algorithm.js';
-import { checksumAlgorithmFor, checksumBase64Of, fullObjectChecksum } from './checksum-policy.js';
+import type { ChecksumAlgorithm } from './checksum-algorithm.js';
+import { checksumAlgorithmFor, checksumBase64Of } from './checksum-policy.js';
 import { restartsAfter } from './conflict-restart.js';
 import type { Credentials, CredentialsSource } from './credentials-source.js';
 import { isUploadError, UploadError } from './errors.js';
 import { isAbort } from './failure.js';
 import { objectHeaders } from './file-metadata.js';
+import { MultipartCompletion } from './multipart-complete.js';
+import { type StartingUpload, startMultipart } from './multipart-start.js';
 import { checkKey, defaultKey } from './object-key.js';
 import { type DrainOutcome, PartsInFlight } from './parts-in-flight.js';
 import { RemoteAbort } from './remote-abort.js';
-import {
-  type MultipartPlan,
-  type Resumed,
-  ResumeRecords,
-  resumeStored,
-  type StoredElsewhere,
-} from './resume.js';
+import { type MultipartPlan, ResumeRecords } from './resume.js';
 import { fingerprintOf } from './resume-store.js';
 import { RunCredentials } from './run-credentials.js';
 import {
-  completeMultipartUpload,
-  createMultipartUpload,
-  listParts,
   type MultipartTarget,
   type ObjectTarget,
   type OperationScope,
@@ -33,40 +25,19 @@ import type { S3Transport } from './s3-transport.js';
 import { StoredCheck } from './stored-check.js';
 import type { TaskModel } from './task-model.js';
 import type { UploadContext } from './upload-context.js';
+import type { MultipartPhase, Phase } from './upload-phase.js';
 import { partRange, planUpload } from './upload-plan.js';
 import { UploadProgress } from './upload-progress.js';
 
 export type { DrainOutcome } from './parts-in-flight.js';
 
 /**
- * Where one file's upload stands between runs:
- * - `idle`: no multipart upload held (a new file, a PutObject, or after a reset);
- * - `multipart`: an UploadId and the parts stored under it;
- * - `stored`: the object is in place (PutObject or Complete succeeded); only the check remains,
- *   so a pause or failure there must not upload again.
- */
-type Phase =
-  | { name: 'idle' }
-  | {
-      name: 'multipart';
-      upload: MultipartTarget;
-      plan: MultipartPlan;
-      /** The algorithm it was created with: every part carries it. */
-      checksum: ChecksumAlgorithm | undefined;
-      /** Created with ChecksumType FULL_OBJECT: Complete carries the whole file's checksum. */
-      fullObject: boolean;
-      parts: Map<number, CompletedPart>;
-    }
-  | { name: 'stored'; target: ObjectTarget };
-
-type MultipartPhase = Extract<Phase, { name: 'multipart' }>;
-
-/**
  * One file's upload: PutObject or multipart, resumable from memory (pause) and from the
  * resume store (reload), with byte progress, part retries and a size check at the end.
- * Pause and cancel abort the signal given to `run()`; the multipart state survives it.
- * The S3 requests are in `s3-operations.ts`, the resume record and the cross-tab claim in
- * `resume.ts`, the byte count in `upload-progress.ts`, the sending of parts and the pause
+ * Pause and cancel abort the signal given to `run()`; the multipart state (its phase, in
+ * `upload-phase.ts`) survives it. Starting a multipart upload (resume or create) is in
+ * `multipart-start.ts`, Complete in `multipart-complete.ts`, the S3 requests in
+ * `s3-operations.ts`, the resume record and the cross-tab claim in `resume.ts`, the byte count in `upload-progress.ts`, the sending of parts and the pause
  * that keeps work in `parts-in-flight.ts`, the checksums in `checksum-policy.ts`, the
  * checks after the store in `stored-check.ts`, the aborts on S3 in `remote-abort.ts`,
  * the restart after a conflict in `conflict-restart.ts`, the credentials of a run in
@@ -86,8 +57,9 @@ export class FileUpload {
   readonly #unaborted = new RemoteAbort();
   readonly #parts: PartsInFlight;
   readonly #check: StoredCheck;
-  /** CompleteMultipartUpload requests sent for an UploadId, across retries and runs. */
-  #completeSent = { uploadId: '', count: 0 };
+  readonly #completion: MultipartCompletion;
+  /** What multipart-start.ts reads and changes of this upload. */
+  readonly #starting: StartingUpload;
   readonly #credentials: RunCredentials;
   /** A pause let go of the file's Web Lock while this upload held its stored upload: the next run claims it again. */
   #handedOver = false;
@@ -109,6 +81,17 @@ export class FileUpload {
     this.#check = new StoredCheck(context, task, (transport, signal, source) =>
       this.#scope(transport, signal, source),
     );
+    this.#completion = new MultipartCompletion(this.#check, context.options.overwrite);
+    this.#starting = {
+      context,
+      task,
+      records: this.#records,
+      progress: this.#progress,
+      check: this.#check,
+      target: (credentials) => this.#target(credentials),
+      discard: (scope, upload) => this.#discard(scope, upload),
+      onProgress: () => this.onProgress(),
+    };
   }
 
   /** Uploads until success; throws an UploadError, or the signal's reason when paused or cancelled. */
@@ -145,7 +128,7 @@ export class FileUpload {
         } else {
           if (phase.name === 'idle' || (phase.name === 'multipart' && this.#handedOver)) {
             const held = phase.name === 'multipart' ? phase : undefined;
-            phase = await this.#startMultipart(scope, credentials, plan as MultipartPlan, held);
+            phase = await startMultipart(this.#starting, scope, credentials, plan as MultipartPlan, held);
             this.#phase = phase;
             this.#handedOver = false;
           }
@@ -157,7 +140,7 @@ export class FileUpload {
           if (phase.name !== 'multipart')
             throw new Error(`unexpected phase ${(phase as { name: string }).name}`);
           await this.#uploadParts(scope, phase);
-          checksum = await this.#complete(scope, phase);
+          checksum = await this.#completion.complete(scope, phase);
           target = { bucket: phase.upload.bucket, key: phase.upload.key };
         }
         break;
@@ -361,117 +344,6 @@ export class FileUpload {
 
   // ---- multipart ----
 
-  /** Continues the stored upload of this file when there is one, else creates a new one. */
-  async #startMultipart(
-    scope: OperationScope,
-    credentials: Credentials,
-    plan: MultipartPlan,
-    held?: MultipartPhase,
-  ): Promise<MultipartPhase | Extract<Phase, { name: 'stored' }>> {
-    const { bucket, prefix } = credentials.response;
-    const resumed = await resumeStored(
-      this.#records,
-      { fingerprint: this.#records.fingerprint, size: this.task.size },
-      { bucket, prefix },
-      this.#context.options.resumeMaxAge,
-      {
-        listParts: (upload) => listParts(scope, upload),
-        abort: (upload) => this.#discard(scope, upload),
-        storedWhole: (upload, stored, algorithm) =>
-          this.#check.storedWhole(
-            scope.transport,
-            upload,
-            stored.partCount,
-            scope.signal,
-            // The file's own full-object checksum, hashed only when S3 reports one to compare.
-            algorithm && { algorithm, value: () => this.#fileChecksum(stored, algorithm) },
-          ),
-      },
-      (start, end, algorithm) => checksumBase64Of(this.task.file.slice(start, end), algorithm),
-      {
-        signal: scope.signal,
-        onWait: (waiting) => {
-          this.task.waitingForTab = waiting;
-          this.onProgress();
-        },
-      },
-      held,
-    );
-    if (resumed && 'storedElsewhere' in resumed) return this.#storedElsewhere(resumed);
-    if (resumed) return this.#resume(resumed);
-    return this.#create(scope, credentials, plan);
-  }
-
-  /**
-   * The upload this task resumed was completed by another tab: it succeeds as stored, with
-   * the object's checksum when S3's proved it is this file (else size and part count did).
-   */
-  #storedElsewhere({ upload, checksum }: StoredElsewhere): Extract<Phase, { name: 'stored' }> {
-    this.task.key = upload.key;
-    this.task.resumed = true;
-    this.task.completedElsewhere = true;
-    if (checksum) this.task.checksum = { ...checksum, type: 'FULL_OBJECT' };
-    return { name: 'stored', target: { bucket: upload.bucket, key: upload.key } };
-  }
-
-  /** The whole file's checksum by its parts' ranges, combined (reads the file once: only to prove a stored object). */
-  async #fileChecksum(plan: MultipartPlan, algorithm: ChecksumAlgorithm): Promise<string> {
-    const parts: { value: string; size: number }[] = [];
-    for (let n = 1; n <= plan.partCount; n++) {
-      const { start, end } = partRange(plan, n);
-      parts.push({
-        value: await checksumBase64Of(this.task.file.slice(start, end), algorithm),
-        size: end - start,
-      });
-    }
-    return combineChecksums(algorithm, parts);
-  }
-
-  #resume(resumed: Resumed): MultipartPhase {
-    this.task.key = resumed.upload.key;
-    this.task.resumed = true;
-    this.#progress.startFrom(resumed.confirmed);
-    this.#progress.announce();
-    const { upload, plan, checksum, fullObject, parts } = resumed;
-    return { name: 'multipart', upload, plan, checksum, fullObject, parts };
-  }
-
-  async #create(
-    scope: OperationScope,
-    credentials: Credentials,
-    plan: MultipartPlan,
-  ): Promise<MultipartPhase> {
-    const target = this.#target(credentials);
-    const checksum = checksumAlgorithmFor(this.#context.options, credentials);
-    const uploadId = await createMultipartUpload(scope, target, {
-      ...(this.task.type ? { contentType: this.task.type } : {}),
-      ...(checksum ? { checksumAlgorithm: checksum, checksumType: 'FULL_OBJECT' as const } : {}),
-      ...this.#headers(),
-    });
-    this.#progress.startFrom(0);
-    // Not awaited: the first parts go while IndexedDB stores the record (a write took 10 to
-    // 50 ms between Create's answer and the first part byte on a loaded machine, issue 21);
-    // a reload in those milliseconds loses only what was sent meanwhile.
-    void this.#records.persist({
-      fingerprint: this.#records.fingerprint,
-      bucket: target.bucket,
-      key: target.key,
-      uploadId,
-      partSize: plan.partSize,
-      created: Date.now(),
-      size: this.task.size,
-      ...(checksum ? { checksum, checksumType: 'FULL_OBJECT' as const } : {}),
-    });
-    return {
-      name: 'multipart',
-      upload: { ...target, uploadId },
-      plan,
-      checksum,
-      fullObject: checksum !== undefined,
-      parts: new Map(),
-    };
-  }
-
   /** Sends the missing parts (parts-in-flight.ts); a failed part stops the others. */
   #uploadParts(scope: OperationScope, phase: MultipartPhase): Promise<void> {
     return this.#parts.send(phase.plan, phase.parts, this.#context.options.concurrency, scope.signal, {
@@ -504,47 +376,6 @@ export class FileUpload {
     );
     phase.parts.set(partNumber, part);
     this.#progress.confirm(partNumber, size);
-  }
-
-  /** CompleteMultipartUpload; returns the full-object checksum sent, if any. */
-  async #complete(scope: OperationScope, phase: MultipartPhase): Promise<SentChecksum | undefined> {
-    const { upload } = phase;
-    const parts = [...phase.parts.values()];
-    const algorithm = phase.fullObject ? phase.checksum : undefined;
-    const checksum = algorithm
-      ? { algorithm, value: fullObjectChecksum(phase.plan, phase.parts, algorithm) }
-      : undefined;
-    try {
-      await completeMultipartUpload(
-        scope,
-        upload,
-        parts,
-        {
-          ...(checksum ? { checksum } : {}),
-          ...(this.#context.options.overwrite ? {} : { ifNoneMatch: true }),
-        },
-        () => {
-          if (this.#completeSent.uploadId !== upload.uploadId)
-            this.#completeSent = { uploadId: upload.uploadId, count: 0 };
-          this.#completeSent.count += 1;
-        },
-      );
-    } catch (error) {
-      // A Complete sent again after one whose answer was lost (network, stall): S3 may have
-      // completed the first and now answers NoSuchUpload. The object then is in the bucket,
-      // whole: check before reporting a stored file as failed.
-      const resent = this.#completeSent.uploadId === upload.uploadId && this.#completeSent.count > 1;
-      if (!(resent && isUploadError(error) && error.code === 'no-such-upload')) throw error;
-      const proof = await this.#check.storedWhole(
-        scope.transport,
-        upload,
-        parts.length,
-        scope.signal,
-        checksum && { algorithm: checksum.algorithm, value: async () => checksum.value },
-      );
-      if (!proof) throw error;
-    }
-    return checksum;
   }
 
   // ---- abort ----

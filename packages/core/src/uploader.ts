@@ -1,23 +1,19 @@
 import { displayName } from '@s3up/contract';
 import { Connectivity } from './connectivity.js';
-import { isUploadError, UploadError } from './errors.js';
-import {
-  UploaderEvent,
-  type UploaderEventDetails,
-  type UploaderEventMap,
-  type UploaderEventType,
-} from './events.js';
+import { UploadError } from './errors.js';
+import { UploaderEvent, UploaderEventTarget } from './events.js';
 import { checkMetadata } from './file-metadata.js';
 import { FileUpload } from './file-upload.js';
-import type { PreparedRendition } from './image/image-preparation.js';
-import type { ImageRunner } from './image/image-runner.js';
+import { ImageStep } from './image-step.js';
 import { discardInterrupted, type InterruptedUpload, listInterrupted } from './interrupted-uploads.js';
 import { type ResolvedOptions, resolveOptions, type UploaderOptions } from './options.js';
 import { overallProgress } from './overall-progress.js';
 import { SharedContext } from './shared-context.js';
 import type { OverallProgress, UploadTask } from './task.js';
+import { type Entry, FINAL, Interruption, newEntry, type TaskHost } from './task-entry.js';
 import { newTaskId, TaskModel } from './task-model.js';
-import { reportUpload } from './upload-receipt.js';
+import { pauseTask, settlePause } from './task-pause.js';
+import { type RunSettings, runTask } from './task-run.js';
 
 /** Options for one file given to `add()`. */
 export interface AddOptions {
@@ -33,34 +29,6 @@ export interface AddOptions {
    */
   metadata?: Record<string, string>;
 }
-
-/** Why the run of a task was stopped on purpose. */
-class Interruption extends Error {
-  constructor(readonly reason: 'pause' | 'cancel') {
-    super(`upload ${reason}d`);
-    this.name = 'AbortError';
-  }
-}
-
-interface Entry {
-  upload: FileUpload;
-  /** Allowed to start (autoStart, or `start()` was called). */
-  startable: boolean;
-  started: boolean;
-  controller: AbortController | undefined;
-  /** The current run; a new one starts only after it has settled. */
-  running: Promise<void> | undefined;
-  pausedBy: 'user' | 'offline' | undefined;
-  cancelling: Promise<void> | undefined;
-  /** The cancel has finished (remote abort done, event sent). */
-  cancelled: boolean;
-  /** resume() was called while pausing: continue once the pause has settled. */
-  resumeWhenPaused: boolean;
-  /** The photo has been prepared (or is not one); its thumbnails wait for the upload. */
-  prepared: { renditions: PreparedRendition[] } | undefined;
-}
-
-const FINAL = new Set(['succeeded', 'failed', 'cancelled']);
 
 /**
  * The upload engine: queues files, uploads them straight to S3 with temporary credentials
@@ -81,14 +49,29 @@ const FINAL = new Set(['succeeded', 'failed', 'cancelled']);
  * uploader.pause(task.id);
  * uploader.resume(task.id);
  */
-export class Uploader extends EventTarget {
+export class Uploader extends UploaderEventTarget {
   readonly #options: ResolvedOptions;
   readonly #entries = new Map<string, Entry>();
   readonly #context: SharedContext;
   readonly #connectivity: Connectivity;
   #order = 0;
   #doneAnnounced = true;
-  #images: Promise<ImageRunner> | undefined;
+  readonly #images: ImageStep;
+  /** What the task modules (task-run.ts, task-pause.ts) call back on. */
+  readonly #host: TaskHost = {
+    emit: (type, detail) => {
+      this.dispatchEvent(new UploaderEvent(type, detail));
+    },
+    schedule: () => this.#schedule(),
+    resume: (id) => this.resume(id),
+    progress: () => this.progress,
+    replaceUpload: (entry) => {
+      const order = entry.upload.priority;
+      entry.upload.release();
+      entry.upload = this.#fileUpload(entry.upload.task, order);
+    },
+  };
+  readonly #runSettings: RunSettings;
 
   constructor(options: UploaderOptions) {
     super();
@@ -97,6 +80,8 @@ export class Uploader extends EventTarget {
     this.#connectivity = new Connectivity(o.network);
     this.#connectivity.onChange = (online) => this.#onConnectivity(online);
     this.#context = new SharedContext(o, this.#connectivity);
+    this.#images = new ImageStep(o.images);
+    this.#runSettings = { options: o, source: this.#context.source, images: this.#images };
   }
 
   /** Every task not removed, in the order they were added. */
@@ -141,23 +126,10 @@ export class Uploader extends EventTarget {
     task.metadata = metadata;
     // A new file is a new attempt: the user may have signed in again since a refusal.
     this.#context.source.forgetRefusal();
-    const upload = new FileUpload(this.#context, task, this.#order++);
-    upload.onProgress = () => this.#emit('upload-progress', { task, overall: this.progress });
-    const entry: Entry = {
-      upload,
-      startable: this.#options.autoStart,
-      started: false,
-      controller: undefined,
-      running: undefined,
-      pausedBy: undefined,
-      cancelling: undefined,
-      cancelled: false,
-      resumeWhenPaused: false,
-      prepared: undefined,
-    };
+    const entry = newEntry(this.#fileUpload(task, this.#order++), this.#options.autoStart);
     this.#entries.set(task.id, entry);
     this.#doneAnnounced = false;
-    this.#emit('file-added', { task });
+    this.#host.emit('file-added', { task });
     this.#schedule();
     return task;
   }
@@ -215,10 +187,10 @@ export class Uploader extends EventTarget {
   pause(id: string, options: { now?: boolean } = {}): void {
     const entry = this.#entry(id);
     if (entry.upload.task.state === 'pausing') {
-      this.#settlePause(entry, entry.controller);
+      settlePause(this.#host, entry, entry.controller);
       return;
     }
-    this.#pause(entry, 'user', options.now === true);
+    this.#pauseEntry(entry, 'user', options.now === true);
   }
 
   /**
@@ -236,7 +208,7 @@ export class Uploader extends EventTarget {
     entry.pausedBy = undefined;
     entry.startable = true;
     entry.upload.task.state = 'queued';
-    this.#emit('upload-resumed', { task: entry.upload.task });
+    this.#host.emit('upload-resumed', { task: entry.upload.task });
     entry.upload.showResumed();
     this.#schedule();
   }
@@ -296,7 +268,7 @@ export class Uploader extends EventTarget {
       entry.upload.idle();
       entry.upload.release();
       entry.cancelled = true;
-      this.#emit('upload-cancelled', { task });
+      this.#host.emit('upload-cancelled', { task });
       this.#schedule();
     })();
     return entry.cancelling;
@@ -352,8 +324,8 @@ export class Uploader extends EventTarget {
     const active = [...this.#entries.entries()].filter(([, e]) => !FINAL.has(e.upload.task.state));
     if (options.keepResumable) {
       for (const [, entry] of active) {
-        if (entry.upload.task.state === 'pausing') this.#settlePause(entry, entry.controller);
-        else this.#pause(entry, 'user', true);
+        if (entry.upload.task.state === 'pausing') settlePause(this.#host, entry, entry.controller);
+        else this.#pauseEntry(entry, 'user', true);
       }
       await Promise.all(active.map(([, entry]) => entry.running));
     } else {
@@ -362,7 +334,13 @@ export class Uploader extends EventTarget {
     // Other tabs may continue what this uploader leaves resumable.
     for (const entry of this.#entries.values()) entry.upload.releaseTab();
     await this.#context.closeClients();
-    (await this.#images?.catch(() => undefined))?.dispose();
+    await this.#images.dispose();
+  }
+
+  #fileUpload(task: TaskModel, order: number): FileUpload {
+    const upload = new FileUpload(this.#context, task, order);
+    upload.onProgress = () => this.#host.emit('upload-progress', { task, overall: this.progress });
+    return upload;
   }
 
   #entry(id: string): Entry {
@@ -372,59 +350,13 @@ export class Uploader extends EventTarget {
     return entry;
   }
 
-  #pause(entry: Entry, reason: 'user' | 'offline', now: boolean): void {
-    const task = entry.upload.task;
-    if (task.state !== 'uploading' && task.state !== 'queued') return;
-    const grace = this.#options.pauseGrace;
-    entry.pausedBy = reason;
-    const controller = entry.controller;
-    if (now || grace <= 0 || task.state === 'queued' || !controller) {
-      task.state = 'pausing';
-      this.#settlePause(entry, controller);
-      return;
-    }
-    task.state = 'pausing';
-    this.#emit('upload-pausing', { task });
-    // A kept part stuck in retries must not hold the pause: past the grace and a margin, pause now.
-    const timer = setTimeout(() => this.#settlePause(entry, controller), grace + 2000);
-    void entry.upload.drain(grace).then((outcome) => {
-      clearTimeout(timer);
-      if (outcome === 'finishing') {
-        // Every part was stored within the grace: the upload completes rather than pauses.
-        if (task.state === 'pausing' && entry.controller === controller) {
-          task.state = 'uploading';
-          entry.pausedBy = undefined;
-          entry.resumeWhenPaused = false;
-          this.#emit('upload-resumed', { task });
-        }
-        return;
-      }
-      this.#settlePause(entry, controller);
-    });
-  }
-
-  /** The pause takes effect: every request of the run still in flight is aborted. */
-  #settlePause(entry: Entry, controller: AbortController | undefined): void {
-    const task = entry.upload.task;
-    if (task.state !== 'pausing' || entry.controller !== controller) return;
-    task.state = 'paused';
-    controller?.abort(new Interruption('pause'));
-    entry.upload.idle();
-    this.#emit('upload-paused', { task, reason: entry.pausedBy ?? 'user' });
-    this.#schedule();
-    if (entry.resumeWhenPaused) {
-      entry.resumeWhenPaused = false;
-      this.resume(task.id);
-    }
-  }
-
   #onConnectivity(online: boolean): void {
     for (const entry of this.#entries.values()) {
       if (!online) {
         // The connection is gone: nothing in flight can finish, so no grace.
         const state = entry.upload.task.state;
-        if (state === 'uploading') this.#pause(entry, 'offline', true);
-        else if (state === 'pausing') this.#settlePause(entry, entry.controller);
+        if (state === 'uploading') this.#pauseEntry(entry, 'offline', true);
+        else if (state === 'pausing') settlePause(this.#host, entry, entry.controller);
       } else if (entry.pausedBy === 'offline' && entry.upload.task.state === 'paused') {
         this.resume(entry.upload.task.id);
       }
@@ -458,127 +390,8 @@ export class Uploader extends EventTarget {
     const previous = entry.running ?? Promise.resolve();
     const firstStart = !entry.started;
     entry.started = true;
-    const run = previous.then(async () => {
-      if (controller.signal.aborted) return;
-      if (firstStart) this.#emit('upload-started', { task });
-      try {
-        if (!entry.prepared) await this.#prepare(entry, controller.signal);
-        await entry.upload.run(controller.signal);
-        if (controller.signal.aborted && task.state !== 'uploading') return;
-        await this.#storeRenditions(entry, controller.signal);
-        // The object is stored: a receipt that fails becomes a warning, never a failure.
-        // Completed by another tab: that tab reports it, so the server hears of it once.
-        try {
-          if (!task.completedElsewhere)
-            task.receipt = await reportUpload(
-              this.#options.receipts,
-              this.#options.credentials,
-              this.#context.source,
-              task.key!,
-            );
-        } catch (error) {
-          task.warning ??= isUploadError(error)
-            ? error
-            : new UploadError('internal', String(error), { cause: error });
-        }
-        task.state = 'succeeded';
-        entry.upload.release();
-        this.#emit('upload-succeeded', {
-          task,
-          key: task.key!,
-          size: task.size,
-          ...(task.checksum ? { checksum: task.checksum } : {}),
-          ...(task.warning ? { warning: task.warning } : {}),
-          ...(task.receipt ? { receipt: task.receipt } : {}),
-          ...(task.image ? { image: task.image } : {}),
-        });
-      } catch (error) {
-        if (controller.signal.aborted) {
-          // Paused: nothing of this run is in flight now, so another tab may take the file's
-          // stored upload over while this one waits for Resume (cancelled: reported by cancel()).
-          if (task.state === 'paused') entry.upload.handOver();
-          return;
-        }
-        // Anything else is a bug in the engine (or in a hook such as keyFor): say so, rather
-        // than send the user to check a connection that is fine.
-        const failure = isUploadError(error)
-          ? error
-          : new UploadError(
-              'internal',
-              `The upload of ${task.name} stopped on an unexpected error (a bug in the uploader, or in a hook such as keyFor; please report it): ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
-              { cause: error },
-            );
-        entry.upload.idle();
-        // A failure is final for its multipart upload: run() has let the in-flight parts
-        // settle, so abort it now, exactly once, rather than leave stored parts behind for a
-        // lifecycle rule; retry() then starts a new one.
-        await entry.upload.abortRemote();
-        entry.upload.reset();
-        // Another tab waiting for this file's stored upload may go on now.
-        entry.upload.releaseTab();
-        task.state = 'failed';
-        task.error = failure;
-        this.#emit('upload-failed', { task, error: failure });
-      } finally {
-        if (entry.controller === controller) entry.controller = undefined;
-      }
-      this.#schedule();
-    });
-    entry.running = run;
-  }
-
-  /**
-   * Before the first upload of a file: a photo loses its location, is resized or re-encoded
-   * and gets its thumbnails made, as the `images` option says. The processing code loads
-   * with the first image only. A photo that cannot be processed is uploaded as it is, with
-   * a note in `task.image`; only a pause or cancel stops here.
-   */
-  async #prepare(entry: Entry, signal: AbortSignal): Promise<void> {
-    const settings = this.#options.images;
-    const task = entry.upload.task;
-    if (!settings || !mayBeImage(task.file)) {
-      entry.prepared = { renditions: [] };
-      return;
-    }
-    task.preparing = true;
-    this.#emit('upload-progress', { task, overall: this.progress });
-    try {
-      const { prepareImage } = await import('./image/image-preparation.js');
-      const prepared = await prepareImage(task.file, task.name, settings, () => {
-        this.#images ??= import('./image/image-runner.js').then(
-          ({ ImageRunner }) => new ImageRunner(settings.thread),
-        );
-        return this.#images;
-      });
-      if (signal.aborted) throw signal.reason;
-      entry.prepared = { renditions: prepared?.renditions ?? [] };
-      if (prepared) {
-        task.image = prepared.report;
-        if (prepared.file !== task.file) {
-          task.replaceFile(prepared.file);
-          // The upload (its resume fingerprint, its size) is the prepared file's now.
-          const order = entry.upload.priority;
-          entry.upload.release();
-          entry.upload = new FileUpload(this.#context, task, order);
-          entry.upload.onProgress = () => this.#emit('upload-progress', { task, overall: this.progress });
-        }
-      }
-    } finally {
-      task.preparing = false;
-    }
-  }
-
-  /**
-   * Thumbnails go up after the photo is stored (never a thumbnail without its photo); one
-   * that fails is a warning and a note, never a failure: the photo is stored.
-   */
-  async #storeRenditions(entry: Entry, signal: AbortSignal): Promise<void> {
-    const renditions = entry.prepared?.renditions ?? [];
-    if (!entry.upload.task.image || renditions.length === 0) return;
-    const { storeRenditions } = await import('./image/rendition-upload.js');
-    const upload = entry.upload;
-    await storeRenditions(upload.task, renditions, signal, (keyOf, body, type) =>
-      upload.putBeside(keyOf, body, type, signal),
+    entry.running = previous.then(() =>
+      runTask(this.#host, this.#runSettings, entry, controller, firstStart),
     );
   }
 
@@ -589,62 +402,14 @@ export class Uploader extends EventTarget {
     // A cancel still settling announces all-done itself when it is through.
     if ([...this.#entries.values()].some((e) => e.cancelling && !e.cancelled)) return;
     this.#doneAnnounced = true;
-    this.#emit('all-done', {
+    this.#host.emit('all-done', {
       succeeded: tasks.filter((t) => t.state === 'succeeded'),
       failed: tasks.filter((t) => t.state === 'failed'),
       cancelled: tasks.filter((t) => t.state === 'cancelled'),
     });
   }
 
-  #emit<K extends UploaderEventType>(type: K, detail: UploaderEventDetails[K]): void {
-    this.dispatchEvent(new UploaderEvent(type, detail));
+  #pauseEntry(entry: Entry, reason: 'user' | 'offline', now: boolean): void {
+    pauseTask(this.#host, entry, reason, now, this.#options.pauseGrace);
   }
-
-  override addEventListener<K extends UploaderEventType>(
-    type: K,
-    listener:
-      | ((event: UploaderEventMap[K]) => void)
-      | { handleEvent(event: UploaderEventMap[K]): void }
-      | null,
-    options?: boolean | AddEventListenerOptions,
-  ): void;
-  override addEventListener(
-    type: string,
-    listener: EventListenerOrEventListenerObject | null,
-    options?: boolean | AddEventListenerOptions,
-  ): void;
-  override addEventListener(
-    type: string,
-    listener: EventListenerOrEventListenerObject | null,
-    options?: boolean | AddEventListenerOptions,
-  ): void {
-    super.addEventListener(type, listener, options);
-  }
-
-  override removeEventListener<K extends UploaderEventType>(
-    type: K,
-    listener:
-      | ((event: UploaderEventMap[K]) => void)
-      | { handleEvent(event: UploaderEventMap[K]): void }
-      | null,
-    options?: boolean | EventListenerOptions,
-  ): void;
-  override removeEventListener(
-    type: string,
-    listener: EventListenerOrEventListenerObject | null,
-    options?: boolean | EventListenerOptions,
-  ): void;
-  override removeEventListener(
-    type: string,
-    listener: EventListenerOrEventListenerObject | null,
-    options?: boolean | EventListenerOptions,
-  ): void {
-    super.removeEventListener(type, listener, options);
-  }
-}
-
-/** Worth a look for the image step: an image type, or no type and a photo's extension. */
-function mayBeImage(file: File): boolean {
-  if (file.type !== '') return file.type.startsWith('image/');
-  return /\.(?:jpe?g|png|webp|avif|heic|heif|bmp)$/i.test(file.name);
 }
