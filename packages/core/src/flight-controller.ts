@@ -8,13 +8,21 @@ const WINDOW_MS = 5000;
 const MIN_SPAN_MS = 750;
 // Nothing in flight for longer than this: the next bytes start a new measurement.
 const IDLE_GAP_MS = 2000;
-// On a link that one part already fills, a part may start while those in flight have at
-// most this much of the link's time left to send: enough to hide the next request's start
-// (signing, a round trip) so the link does not idle between parts, short enough that a
-// reload finds about one part half sent instead of several. A reload loses the sent bytes of
-// every part in flight (issue 20 measured 4 parts of 5 MiB in flight at 2 MiB/s: 7-12 MiB
-// re-sent, where Uppy, one part at a time, re-sent about 2).
-const LEAD_MS = 500;
+// On a link that one part already fills, the next part starts when those in flight have
+// about one part start's worth of the link's time left to send: early enough that the link
+// does not idle while the next request starts (signing, headers, a connection), and no
+// earlier, because a reload loses the sent bytes of every part in flight (issue 20 measured
+// 4 parts of 5 MiB in flight at 2 MiB/s: 7-12 MiB re-sent, where Uppy, one part at a time,
+// re-sent about 2; a fixed 0.5 s lead still cost 1 MiB more than one part at a time on
+// average at 2 MiB/s, 2 MiB at 4 MiB/s). The start is measured (admission to the part's
+// first bytes leaving, the longest of the last few) plus one progress tick (browsers report
+// upload progress about every 50 ms, so unsent bytes are known that late), and held within
+// these bounds.
+const MIN_LEAD_MS = 100;
+const MAX_LEAD_MS = 500;
+const PROGRESS_TICK_MS = 50;
+// How many part starts the lead remembers: a slow start (a new connection) counts for a while.
+const STARTS_KEPT = 4;
 // Two parts in flight must carry this much more than one for parallel parts to count as
 // helping (a link whose single connection cannot fill it); below, the link is the limit and
 // more parts in flight only put more bytes at risk.
@@ -23,6 +31,16 @@ const PARALLEL_GAIN = 1.25;
 // whatever their number (6 x 8 MiB at 48 MiB/s is 1 s), so the engine opens up to
 // `concurrency` as before, with no probe (on loopback, parallel parts are what is fast).
 const FAST_PART_MS = 1000;
+
+/**
+ * How early (ms before the parts in flight are all sent) the next part starts on a link one
+ * part fills: the slowest of the recent part starts plus one progress tick, between
+ * {@link MIN_LEAD_MS} and {@link MAX_LEAD_MS}; {@link MAX_LEAD_MS} before any start is measured.
+ */
+export function pipelineLead(starts: readonly number[]): number {
+  if (starts.length === 0) return MAX_LEAD_MS;
+  return Math.min(MAX_LEAD_MS, Math.max(MIN_LEAD_MS, Math.max(...starts) + PROGRESS_TICK_MS));
+}
 
 /**
  * The uplink's throughput, in bytes per second, over a sliding window of the bytes the
@@ -173,6 +191,15 @@ interface Waiter {
 /** Whether parts in parallel carry more than one part alone on this link. */
 type Parallelism = 'helps' | 'link-bound' | 'unknown';
 
+/** A part in flight: its size, what it has left to send, and when it was admitted. */
+interface Ticket {
+  bytes: number;
+  unsent: (() => number) | undefined;
+  admittedAt: number;
+  /** Its first bytes have left (its start is measured). */
+  moving: boolean;
+}
+
 /**
  * Admits parts into flight across every file of an uploader so that the bytes in flight
  * stay within {@link flightBudget}: a part starts when it fits, or when nothing else is in
@@ -190,7 +217,7 @@ type Parallelism = 'helps' | 'link-bound' | 'unknown';
  * Within that budget it sends no more parts in parallel than the link needs. It measures
  * the link with one part in flight, then with two: when two carry no more than one
  * ({@link PARALLEL_GAIN}), the link is the limit, and a part starts only when those in
- * flight have less than {@link LEAD_MS} of bytes left to send, so the link stays busy with
+ * flight have less than {@link pipelineLead} of bytes left to send, so the link stays busy with
  * about one part at a time and a reload cuts at most about one part. Where two carry more,
  * or a part alone takes under {@link FAST_PART_MS}, it opens up to the budget as before.
  * The verdict holds until the flight has been idle for a while (the link may have changed).
@@ -211,7 +238,9 @@ export class FlightController {
   #shared = new ThroughputEstimator();
   #verdict: 'helps' | 'link-bound' | undefined;
   /** What each part in flight has left to send (its whole size when the caller cannot tell). */
-  readonly #tickets = new Set<{ bytes: number; unsent: (() => number) | undefined }>();
+  readonly #tickets = new Set<Ticket>();
+  /** The last few part starts (ms from admission to the first bytes leaving): the lead. */
+  readonly #starts: number[] = [];
   #idleSince: number | undefined;
   #inFlight = 0;
   #parts = 0;
@@ -255,6 +284,7 @@ export class FlightController {
     this.estimator.record(bytes, now);
     if (this.#parts === 1) this.#solo.record(bytes, now);
     else if (this.#parts > 1) this.#shared.record(bytes, now);
+    this.#measureStarts(now);
     this.#wake();
   }
 
@@ -303,8 +333,14 @@ export class FlightController {
     const solo = this.#solo.rate(now) ?? this.#delivered;
     if (solo === undefined || solo <= 0) return 'unknown';
     if ((partBytes / solo) * 1000 < FAST_PART_MS) return 'helps';
-    if (this.#verdict) return this.#verdict;
     const shared = this.#shared.rate(now);
+    if (this.#verdict === 'helps' && shared !== undefined && shared <= PARALLEL_GAIN * solo) {
+      // Checked again as parts share the link: a probe misled by one noisy second (a busy
+      // page reports progress late and in bursts) must not keep several parts at risk on a
+      // link one part fills (issue 20's 7.9 MiB reload at 2 MiB/s, on a machine at load 45).
+      this.#verdict = 'link-bound';
+    }
+    if (this.#verdict) return this.#verdict;
     if (shared === undefined) return 'unknown';
     this.#verdict = shared > PARALLEL_GAIN * solo ? 'helps' : 'link-bound';
     return this.#verdict;
@@ -323,7 +359,22 @@ export class FlightController {
         // One more part than one, to learn whether it adds speed.
         return this.#parts < 2;
       case 'link-bound':
-        return this.#unsent() <= (rate * LEAD_MS) / 1000;
+        return this.#unsent() <= (rate * this.lead) / 1000;
+    }
+  }
+
+  /** The lead on a link-bound link, in ms (see {@link pipelineLead}). */
+  get lead(): number {
+    return pipelineLead(this.#starts);
+  }
+
+  /** Parts whose first bytes just left: how long their start took. */
+  #measureStarts(now: number): void {
+    for (const t of this.#tickets) {
+      if (t.moving || !t.unsent || t.unsent() >= t.bytes) continue;
+      t.moving = true;
+      this.#starts.push(now - t.admittedAt);
+      if (this.#starts.length > STARTS_KEPT) this.#starts.shift();
     }
   }
 
@@ -342,7 +393,7 @@ export class FlightController {
       this.#shared = new ThroughputEstimator();
     }
     this.#idleSince = undefined;
-    const ticket = { bytes, unsent };
+    const ticket: Ticket = { bytes, unsent, admittedAt: now, moving: false };
     this.#tickets.add(ticket);
     this.#inFlight += bytes;
     this.#parts += 1;
