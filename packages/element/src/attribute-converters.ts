@@ -75,7 +75,7 @@ export function readCount(name: string, value: unknown): number | undefined {
 }
 
 /**
- * `pauseGrace`: milliseconds, a whole number of 0 or more, as a number or text (`"5000"`).
+ * `pauseGrace`, `flightTime`: milliseconds, a whole number of 0 or more, as a number or text (`"5000"`).
  * `undefined`, `null` and `""` mean the engine's default.
  *
  * @throws {S3UploadElementError} `config`, naming `name` and the value, for anything else.
@@ -91,6 +91,8 @@ export function readMilliseconds(name: string, value: unknown): number | undefin
   if (Number.isInteger(n) && n >= 0 && n <= 600_000) return n;
   throw new S3UploadElementError(
     'config',
-    `<s3-upload> ${name}=${shown(value)} must be milliseconds from 0 to 600000 (5000, or "5000"; 0 pauses at once)`,
+    `<s3-upload> ${name}=${shown(value)} must be milliseconds from 0 to 600000 (5000, or "5000"; ${
+      name === 'flight-time' ? '0 turns the bound off' : '0 pauses at once'
+    })`,
   );
 }

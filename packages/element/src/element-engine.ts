@@ -18,6 +18,8 @@ export interface UploadHost extends ReactiveControllerHost, EventTarget, FieldsH
   partSize: number | undefined;
   /** The engine's pauseGrace (ms). */
   pauseGrace: number | undefined;
+  /** The engine's flightTime (ms). */
+  flightTime: number | undefined;
   auto: boolean;
   /** Report each success to the token server's `POST /uploads` when it offers receipts. */
   receipts: boolean;
@@ -116,6 +118,7 @@ export class ElementEngine {
       host.concurrency,
       host.partSize,
       host.pauseGrace,
+      host.flightTime,
       host.receipts,
       imagesOption(host),
     ]);
@@ -135,6 +138,7 @@ export class ElementEngine {
         ...(host.concurrency !== undefined ? { concurrency: host.concurrency } : {}),
         ...(host.partSize !== undefined ? { partSize: host.partSize } : {}),
         ...(host.pauseGrace !== undefined ? { pauseGrace: host.pauseGrace } : {}),
+        ...(host.flightTime !== undefined ? { flightTime: host.flightTime } : {}),
         keyFor: (file, ctx) => this.#keyFor(engine, file, ctx),
         receipts: host.receipts,
         images: imagesOption(host),
@@ -144,7 +148,7 @@ export class ElementEngine {
     } catch (cause) {
       throw new S3UploadElementError(
         'engine',
-        `<s3-upload> could not create its uploader (check the endpoint, concurrency, part-size and pause-grace attributes): ${(cause as Error).message}`,
+        `<s3-upload> could not create its uploader (check the endpoint, concurrency, part-size, pause-grace and flight-time attributes): ${(cause as Error).message}`,
         { cause },
       );
     }

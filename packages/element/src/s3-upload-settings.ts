@@ -18,6 +18,7 @@ type NumericProperty =
   | 'concurrency'
   | 'partSize'
   | 'pauseGrace'
+  | 'flightTime'
   | 'maxDimension';
 
 /** The app's hook for the credentials request: add an `Authorization` header, cookies, etc. */
@@ -47,6 +48,7 @@ export class S3UploadSettings extends LitElement {
     concurrency: { converter: textAttribute },
     partSize: { attribute: 'part-size', converter: textAttribute },
     pauseGrace: { attribute: 'pause-grace', converter: textAttribute },
+    flightTime: { attribute: 'flight-time', converter: textAttribute },
     maxDimension: { attribute: 'max-dimension', converter: textAttribute },
     imageFormat: { attribute: 'image-format', reflect: true },
     imageQuality: { attribute: 'image-quality', type: Number },
@@ -162,6 +164,19 @@ export class S3UploadSettings extends LitElement {
   }
 
   /**
+   * How much sending may be in flight, as time of the measured uplink, in milliseconds: a
+   * number or `"10000"`. Parts start while the bytes in flight stay within about this much of
+   * what the link carries, so a pause or a reload loses at most about this much sending on a
+   * slow link; `0` turns the bound off (always `concurrency` parts). Default the engine's: 10000.
+   */
+  get flightTime(): number | undefined {
+    return this.#numbers.flightTime;
+  }
+  set flightTime(value: number | string | undefined | null) {
+    this.#setNumber('flightTime', 'flight-time', readMilliseconds, value);
+  }
+
+  /**
    * Photos larger than this many pixels on their longer side are scaled down (in a Worker,
    * EXIF orientation applied) and re-encoded before upload; a number or `"2048"`. Default
    * none: photos keep their size.
@@ -214,6 +229,7 @@ export class S3UploadSettings extends LitElement {
     concurrency: undefined,
     partSize: undefined,
     pauseGrace: undefined,
+    flightTime: undefined,
     maxDimension: undefined,
   };
   /** The attribute being applied, while Lit copies an attribute's text to its property. */

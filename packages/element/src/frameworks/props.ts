@@ -74,6 +74,13 @@ export interface S3UploadProperties {
    */
   pauseGrace?: number | string | undefined | null;
   /**
+   * How much sending may be in flight, as time of the measured uplink, in milliseconds: a
+   * number or `"10000"`. Parts start while the bytes in flight stay within about this much of
+   * what the link carries, so a pause or a reload loses at most about this much sending on a
+   * slow link; `0` turns the bound off (always `concurrency` parts). Default the engine's: 10000.
+   */
+  flightTime?: number | string | undefined | null;
+  /**
    * Photos larger than this many pixels on their longer side are scaled down (in a Worker,
    * EXIF orientation applied) and re-encoded before upload; a number or `"2048"`. Default
    * none: photos keep their size.
@@ -156,6 +163,8 @@ export interface S3UploadAttributes {
   'part-size'?: string;
   /** The attribute of `pauseGrace`. */
   'pause-grace'?: string;
+  /** The attribute of `flightTime`. */
+  'flight-time'?: string;
   /** The attribute of `maxDimension`. */
   'max-dimension'?: string;
   /** The attribute of `imageFormat`. */

@@ -81,6 +81,8 @@ describe('numeric properties set the React way', () => {
     expect(el.pauseGrace).toBe(0);
     el.pauseGrace = 2500;
     expect(el.pauseGrace).toBe(2500);
+    el.flightTime = '20000';
+    expect(el.flightTime).toBe(20_000);
     const token = await signedIn(el);
     const source = file('parts.bin', 11 * MiB);
     const stored = new Promise<string>((resolve) =>
@@ -100,6 +102,7 @@ describe('numeric properties set the React way', () => {
       ['partSize', Number.NaN],
       ['pauseGrace', '5 s'],
       ['pauseGrace', -1],
+      ['flightTime', '10 s'],
     ] as const) {
       let thrown: unknown;
       try {
