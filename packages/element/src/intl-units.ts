@@ -26,27 +26,77 @@ function scale(bytes: number): { value: number; unit: (typeof SIZE_UNITS)[number
   return { value, unit: SIZE_UNITS[index]! };
 }
 
-/** `1536000` → "1.5 MB" (en), "1,5 Mo" (fr). */
+/** `1536000` → "1.5 MB" (en), "1,5 Mo" (fr); `12` → "12 B". */
 export function formatBytes(bytes: number, locale: string): string {
   const { value, unit } = scale(bytes);
-  return numberFormat(locale, {
-    style: 'unit',
-    unit,
-    // "12 B" rather than "12 byte": the short form of byte is the word in most locales.
-    unitDisplay: unit === 'byte' ? 'narrow' : 'short',
-    maximumFractionDigits: value < 10 && unit !== 'byte' ? 1 : 0,
-  }).format(value);
+  return spaced(
+    numberFormat(locale, {
+      style: 'unit',
+      unit,
+      // "12 B" rather than "12 byte": the short form of byte is the word in most locales.
+      unitDisplay: unit === 'byte' ? 'narrow' : 'short',
+      maximumFractionDigits: value < 10 && unit !== 'byte' ? 1 : 0,
+    }),
+    value,
+    locale,
+  );
 }
 
 /** Bytes per second → "2.3 MB/s". */
 export function formatSpeed(bytesPerSecond: number, locale: string): string {
   const { value, unit } = scale(bytesPerSecond);
-  return numberFormat(locale, {
-    style: 'unit',
-    unit: `${unit}-per-second`,
-    unitDisplay: 'short',
-    maximumFractionDigits: value < 10 && unit !== 'byte' ? 1 : 0,
-  }).format(value);
+  return spaced(
+    numberFormat(locale, {
+      style: 'unit',
+      unit: `${unit}-per-second`,
+      unitDisplay: unit === 'byte' ? 'narrow' : 'short',
+      maximumFractionDigits: value < 10 && unit !== 'byte' ? 1 : 0,
+    }),
+    value,
+    locale,
+  );
+}
+
+/**
+ * The narrow byte of many locales has no space ("0B" in English) where their kilobytes and
+ * megabytes have one ("1.5 kB"): "0B of 100B" beside "5 kB" read as a different style. A size
+ * whose number and unit touch gets the separator the locale puts in its kilobytes.
+ */
+function spaced(format: Intl.NumberFormat, value: number, locale: string): string {
+  const parts = format.formatToParts(value);
+  const at = parts.findIndex((p) => p.type === 'unit');
+  if (at < 0 || parts[at - 1]?.type === 'literal' || parts[at + 1]?.type === 'literal')
+    return format.format(value);
+  const separator = unitSeparator(locale);
+  const before = parts
+    .slice(0, at)
+    .map((p) => p.value)
+    .join('');
+  const after = parts
+    .slice(at + 1)
+    .map((p) => p.value)
+    .join('');
+  return at === 0
+    ? `${parts[0]!.value}${separator}${after}`
+    : `${before}${separator}${parts[at]!.value}${after}`;
+}
+
+const separators = new Map<string, string>();
+/** What the locale puts between a size and its unit ("1.5 kB": a space; "1,5 ko": a no-break space). */
+function unitSeparator(locale: string): string {
+  let separator = separators.get(locale);
+  if (separator === undefined) {
+    const parts = numberFormat(locale, {
+      style: 'unit',
+      unit: 'kilobyte',
+      unitDisplay: 'short',
+    }).formatToParts(1);
+    const at = parts.findIndex((p) => p.type === 'unit');
+    const literal = parts[at - 1]?.type === 'literal' ? parts[at - 1] : parts[at + 1];
+    separator = literal?.type === 'literal' ? literal.value : '\u00a0';
+    separators.set(locale, separator);
+  }
+  return separator;
 }
 
 /**

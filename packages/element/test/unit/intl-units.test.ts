@@ -4,7 +4,12 @@ import { formatBytes, formatDuration, formatSpeed, prepareFormatters } from '../
 
 describe('Intl formatting', () => {
   it('sizes in decimal units, in the locale', () => {
-    expect(formatBytes(999, 'en')).toBe('999B');
+    // Bytes in the style of the larger units: a space between number and unit ("0B of
+    // 100B" beside "5 kB" read as two styles in the row's screenshots).
+    expect(formatBytes(0, 'en')).toBe('0 B');
+    expect(formatBytes(999, 'en')).toBe('999 B');
+    expect(formatBytes(100, 'fr')).toBe('100\u202fo');
+    expect(formatBytes(5000, 'en')).toBe('5 kB');
     expect(formatBytes(1_500_000, 'en')).toBe('1.5 MB');
     expect(formatBytes(1_500_000, 'fr')).toBe('1,5\u202fMo');
     expect(formatBytes(1_500_000, 'de')).toBe('1,5 MB');
@@ -14,6 +19,7 @@ describe('Intl formatting', () => {
   it('speeds per second', () => {
     expect(formatSpeed(2_300_000, 'en')).toBe('2.3 MB/s');
     expect(formatSpeed(2_300_000, 'fr')).toBe('2,3\u202fMo/s');
+    expect(formatSpeed(500, 'en')).toBe('500 B/s');
   });
 
   it('durations with at most two units', () => {
