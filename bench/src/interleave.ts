@@ -14,6 +14,8 @@ export interface Contender<T> {
   setting?: string;
   /** Bytes one round moves, for CPU per MiB. */
   bytes?: number;
+  /** At most this many rounds (a figure that cannot vary between rounds); default all. */
+  rounds?: number;
   /** Untimed work before the round (start the backend, make room, write the file): outside the CPU accounting. */
   prepare?: (round: number) => Promise<void>;
   /**
@@ -98,6 +100,7 @@ export async function runInterleaved<T>(
       }
       const contender = contenders[index]!;
       const result = results[index]!;
+      if (contender.rounds !== undefined && round >= contender.rounds) continue;
       await options.beforeEach?.(contender.name, round);
       try {
         await contender.prepare?.(round);

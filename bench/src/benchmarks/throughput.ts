@@ -82,6 +82,18 @@ export function browserVariants(partSize: number, concurrency: number): BrowserV
   ];
 }
 
+/** s3up with `flightTime` 0: the admission before issue 20's flight controller. */
+const FLIGHT_OFF = 's3up, flightTime 0';
+function flightOff(settings: { partSize: number; concurrency: number }): BrowserVariant {
+  return {
+    name: FLIGHT_OFF,
+    page: 's3up',
+    partSize: settings.partSize,
+    query: '?flight=off',
+    setting: `<s3-upload flight-time="0">: the flight controller off, always ${settings.concurrency} parts in flight (how s3up sent before issue 20), for the A/B of its cost on an unthrottled link`,
+  };
+}
+
 /** Uppy's best part size for one file on this machine (issue 21's profile: 32–64 MiB). */
 export const UPPY_BEST_PART = 64 * MiB;
 
@@ -191,6 +203,10 @@ export const throughput: Benchmark = {
         [
           limitContender(env, size, settings.partSize, settings.concurrency),
           ...variants.map((v) => browserContender(env, v, size, settings.concurrency)),
+          // The flight controller's A/B at the first size only (one size keeps it cheap).
+          ...(size === sizes[0]
+            ? [browserContender(env, flightOff(settings), size, settings.concurrency)]
+            : []),
         ],
         {
           rounds: settings.rounds,
@@ -208,6 +224,16 @@ export const throughput: Benchmark = {
         samples,
       );
       comparisons.push(comparison);
+      if (size === sizes[0])
+        targets.push(
+          relativeTarget(
+            `${sizeLabel(size)}, unthrottled: s3up ≥ 0.95 × s3up with the flight controller off (issue 20: the time-bounded flight costs ≤ 5%)`,
+            comparison,
+            's3up',
+            FLIGHT_OFF,
+            0.95,
+          ),
+        );
       const libStorage = bestOf(comparison, 'lib-storage');
       const uppy = bestOf(comparison, 'uppy');
       targets.push(

@@ -11,6 +11,9 @@ export function driveElement(): void {
     new URLSearchParams(location.search).get('checksums') === 'on'
       ? '/credentials?checksums=WHEN_SUPPORTED'
       : '/credentials';
+  // `?flight=off`: the engine's flight controller off (flightTime 0: always `concurrency`
+  // parts, the admission before issue 20), for the throughput A/B.
+  if (new URLSearchParams(location.search).get('flight') === 'off') element.flightTime = 0;
   document.body.append(element);
   window.benchFileInput = () => element.shadowRoot?.querySelector<HTMLInputElement>('input[type=file]');
 
