@@ -165,6 +165,15 @@ async function main(): Promise<void> {
           continue;
         log(`  ${at(r.start, zero)} ${at(r.end, zero)}  ${name}`);
       }
+      // Marks the page or the engine made (performance.mark), e.g. while taking a path apart.
+      const marks = await tab.evaluate<Resource[]>(
+        `performance.getEntriesByType('mark').map((e) => ({ name: e.name, start: e.startTime + performance.timeOrigin, end: e.startTime + performance.timeOrigin }))`,
+      );
+      await tab.evaluate('performance.clearMarks()');
+      if (marks.length > 0) {
+        log('page marks (ms from the pick):');
+        for (const m of marks) log(`  ${at(m.start, zero)}  ${m.name}`);
+      }
       const events = tap.stats.timeline;
       log('tap (ms from the pick: headers, first byte, last byte, answered):');
       for (const e of events) {

@@ -104,11 +104,6 @@ export class FileUpload {
     // Paused after completion: the object is in place, only the check remains (it needs no
     // upload credentials, so their failure cannot fail a stored file).
     if (this.#phase.name === 'stored') return this.#finish(this.#phase.target, signal);
-    const credentials = await this.#credentials.get(signal, freshCredentials);
-    const transport = await this.#context.transport();
-    const scope = this.#scope(transport, signal);
-    this.#bucket ??= credentials.response.bucket;
-    if (this.#unaborted.pending > 0) await this.#abortUnaborted(transport);
     // A new upload's part size comes from the uplink measured now (flight-controller.ts); a
     // resumed one keeps the size in its record.
     const plan = planUpload(
@@ -117,6 +112,17 @@ export class FileUpload {
       this.#context.options.multipartThreshold,
       this.#context.options.maxObjectSize,
     );
+    // Started beside the credentials request, not after it (issue 21, first byte): the resume
+    // record's lookup needs nothing the credentials bring. It goes only where a new multipart
+    // upload may continue a stored one, and never rejects (a broken store costs resume, not
+    // the upload). The S3 client waits for the credentials: their answer names its endpoint.
+    const lookup =
+      plan.kind === 'multipart' && this.#phase.name === 'idle' ? this.#records.read() : undefined;
+    const credentials = await this.#credentials.get(signal, freshCredentials);
+    const transport = await this.#context.transport();
+    const scope = this.#scope(transport, signal);
+    this.#bucket ??= credentials.response.bucket;
+    if (this.#unaborted.pending > 0) await this.#abortUnaborted(transport);
     let target: ObjectTarget;
     let checksum: SentChecksum | undefined;
     for (let restarts = 0; ; restarts++) {
@@ -128,7 +134,17 @@ export class FileUpload {
         } else {
           if (phase.name === 'idle' || (phase.name === 'multipart' && this.#handedOver)) {
             const held = phase.name === 'multipart' ? phase : undefined;
-            phase = await startMultipart(this.#starting, scope, credentials, plan as MultipartPlan, held);
+            // The early lookup holds the record as it was before Create could write one: only
+            // the first attempt uses it (a conflict restart reads again).
+            const first = restarts === 0 ? lookup : undefined;
+            phase = await startMultipart(
+              this.#starting,
+              scope,
+              credentials,
+              plan as MultipartPlan,
+              held,
+              first,
+            );
             this.#phase = phase;
             this.#handedOver = false;
           }

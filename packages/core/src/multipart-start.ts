@@ -40,7 +40,8 @@ export interface StartingUpload {
 /**
  * Continues the stored upload of this file when there is one (resume.ts: the record, the
  * other tabs' claim, ListParts), else creates a new one. `held` is the upload a paused task
- * let go of to another tab. Answers `stored` when another tab completed it meanwhile.
+ * let go of to another tab; `lookup`, the record's lookup when it was started early (beside
+ * the credentials request). Answers `stored` when another tab completed it meanwhile.
  */
 export async function startMultipart(
   file: StartingUpload,
@@ -48,6 +49,7 @@ export async function startMultipart(
   credentials: Credentials,
   plan: MultipartPlan,
   held?: MultipartPhase,
+  lookup?: Promise<unknown>,
 ): Promise<MultipartPhase | StoredPhase> {
   const { task, records } = file;
   const { bucket, prefix } = credentials.response;
@@ -78,6 +80,7 @@ export async function startMultipart(
       },
     },
     held,
+    lookup,
   );
   if (resumed && 'storedElsewhere' in resumed) return storedElsewhere(task, resumed);
   if (resumed) return resume(file, resumed);

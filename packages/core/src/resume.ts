@@ -308,7 +308,8 @@ export interface StoredElsewhere {
  * tab's lock (`onWait`), then looks again. When the record is gone (that tab completed or
  * cancelled it), or S3 says NoSuchUpload (a tab without the lock completed it), the key is
  * asked first (`storedWhole`: HeadObject, the file's size and the part count): a stored
- * object is `StoredElsewhere`, a success, never a failure or a second copy.
+ * object is `StoredElsewhere`, a success, never a failure or a second copy. `lookup` is
+ * `records.read()` when the caller started it early; it is read again after a wait.
  */
 export async function resumeStored(
   records: ResumeRecords,
@@ -328,8 +329,9 @@ export async function resumeStored(
   checksumOf: (start: number, end: number, algorithm: ChecksumAlgorithm) => Promise<string>,
   tabs: { signal: AbortSignal; onWait: (waiting: boolean) => void },
   held?: HeldUpload,
+  lookup?: Promise<unknown>,
 ): Promise<Resumed | StoredElsewhere | undefined> {
-  const first = held ? undefined : await records.read();
+  const first = held ? undefined : await (lookup ?? records.read());
   if (!held && (first === undefined || first === null)) return undefined;
   const { waited } = await records.lockTab(tabs.signal, tabs.onWait);
   // A paused task let go of the lock: another tab may have taken the record over since, so it reads it again.
