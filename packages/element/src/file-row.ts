@@ -1,6 +1,7 @@
 import { html, nothing } from 'lit';
 import { type FileEntry, statusOf } from './file-entry.js';
 import { fieldsTemplate, type RowForms } from './file-fields.js';
+import { fileName } from './file-name.js';
 import { drawIcon } from './icons.js';
 import { formatBytes, formatDuration, formatSpeed } from './intl-units.js';
 import type { Messages } from './messages/catalog.js';
@@ -116,7 +117,7 @@ export function fileRow(entry: FileEntry, ctx: RowContext) {
       }
     </span>
     <div class="info">
-      <span part="name" class="name" title=${entry.path}>${entry.path}</span>
+      ${fileName(entry.path)}
       ${
         task
           ? progressBar({

@@ -1,6 +1,7 @@
 import type { KeptHandle } from '@s3up/core';
 import { html, nothing } from 'lit';
 import { canPickHandles, handleOf, pickWithHandles } from './file-handles.js';
+import { fileName } from './file-name.js';
 import { drawIcon } from './icons.js';
 import type { InterruptedUploads } from './interrupted-uploads.js';
 import { formatBytes } from './intl-units.js';
@@ -100,7 +101,7 @@ export function interruptedList(m: Messages, interrupted: InterruptedUploads, pi
           return html`<li part="interrupted-item" class="item interrupted-item" data-fingerprint=${item.fingerprint}>
             <span part="thumbnail" class="thumbnail">${drawIcon('file')}</span>
             <div class="info">
-              <span part="name" class="name" title=${item.name}>${item.name}</span>
+              ${fileName(item.name)}
               <div class="line">
                 <span part="status" class="status">${m.text('interruptedLine', {
                   stored: item.stored === undefined ? '?' : formatBytes(item.stored, m.locale),

@@ -166,16 +166,20 @@ export const styles = css`
     margin: 0;
     font-size: 0.9375em;
   }
-  .interrupted-item {
-    grid-template-columns: var(--s3-upload-thumbnail-size) minmax(0, 1fr);
-  }
-  /* Under the name and what is stored, so a phone-width row keeps the name readable. */
   .interrupted-item .actions {
-    grid-column: 2;
-    display: flex;
-    flex-wrap: wrap;
-    justify-content: flex-end;
     gap: 0.5rem;
+  }
+  /* On a phone, under the name and what is stored, so the row keeps the name readable; on a
+     wider screen beside them, on the row, like a file row's buttons. */
+  @media (max-width: 30rem) {
+    .interrupted-item {
+      grid-template-columns: var(--s3-upload-thumbnail-size) minmax(0, 1fr);
+    }
+    .interrupted-item .actions {
+      grid-column: 2;
+      flex-wrap: wrap;
+      justify-content: flex-end;
+    }
   }
   .item {
     display: grid;
@@ -219,13 +223,22 @@ export const styles = css`
     font-size: 0.875em;
     color: var(--s3-upload-muted-color);
   }
+  /* Shortened in the middle (file-name.ts): the start gives way, the extension stays. */
   .name {
-    overflow: hidden;
-    text-overflow: ellipsis;
+    display: flex;
+    min-width: 0;
     white-space: nowrap;
     font-weight: 600;
     color: var(--s3-upload-color);
     font-size: 1rem;
+  }
+  .name-start {
+    overflow: hidden;
+    text-overflow: ellipsis;
+    min-width: 0;
+  }
+  .name-end {
+    flex: none;
   }
   .progress {
     height: 0.375rem;

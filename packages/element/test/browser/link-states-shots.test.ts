@@ -201,6 +201,25 @@ describe('link states, as a user sees them', () => {
     expect($(after, '[part~="continue-button"]').textContent?.trim()).toBe('Continue');
     expect($(after, '[part~="discard-button"]').textContent?.trim()).toBe('Discard');
     await shoot(after, 'interrupted');
+    // At 1366 px Continue and Discard sit on the row, beside the name and what is stored.
+    await page.viewport(1366, 900);
+    await after.updateComplete;
+    const info = $(after, '.interrupted-item .info').getBoundingClientRect();
+    const actions = $(after, '.interrupted-item [part~="actions"]').getBoundingClientRect();
+    expect(actions.top, 'Continue/Discard below the name at 1366 px').toBeLessThan(info.bottom);
+    expect(actions.left).toBeGreaterThanOrEqual(info.right);
+    // On a phone the long name gives way in the middle: its end, the extension, stays whole,
+    // and the whole name is its text and title.
+    await page.viewport(390, 844);
+    await after.updateComplete;
+    const name = $(after, '.interrupted-item [part~="name"]');
+    const start = name.querySelector<HTMLElement>('.name-start')!;
+    const end = name.querySelector<HTMLElement>('.name-end')!;
+    expect(start.scrollWidth, 'the start of the name is shortened').toBeGreaterThan(start.clientWidth);
+    expect(end.textContent).toBe('184512.jpg');
+    expect(end.getBoundingClientRect().right).toBeLessThanOrEqual(name.getBoundingClientRect().right + 0.5);
+    expect(name.textContent).toBe('a-rather-long-file-name-from-a-phone-camera-IMG_20261206_184512.jpg');
+    expect(name.title).toBe(name.textContent);
     $(after, '[part~="discard-button"]').click();
     await expect
       .poll(() => after.shadowRoot?.querySelectorAll('[part~="interrupted-item"]').length, {
