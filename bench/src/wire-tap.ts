@@ -63,6 +63,11 @@ function label(req: IncomingMessage, url: URL): string {
 export interface WireTap {
   endpoint: string;
   stats: WireStats;
+  /**
+   * Resolves as the chunk that takes `stats.uploadPartBytes` to `bytes` arrives (not on the
+   * next poll: at 4 MiB/s a 25 ms poll is 100 KiB of play in where a benchmark interrupts).
+   */
+  whenPartBytes(bytes: number): Promise<void>;
   reset(): void;
   close(): Promise<void>;
 }
@@ -76,9 +81,14 @@ export async function startWireTap(upstream: () => string): Promise<WireTap> {
     requests: {},
     timeline: [],
   });
+  let waiters: { bytes: number; resolve: () => void }[] = [];
   const tap: WireTap = {
     endpoint: '',
     stats: fresh(),
+    whenPartBytes: (bytes) =>
+      tap.stats.uploadPartBytes >= bytes
+        ? Promise.resolve()
+        : new Promise((resolve) => waiters.push({ bytes, resolve })),
     reset: () => {
       tap.stats = fresh();
     },
@@ -142,6 +152,11 @@ export async function startWireTap(upstream: () => string): Promise<WireTap> {
       req.on('data', (chunk: Buffer) => {
         stats.firstPartByteAt ??= Date.now();
         stats.uploadPartBytes += chunk.length;
+        if (waiters.length > 0 && waiters.some((w) => stats.uploadPartBytes >= w.bytes)) {
+          const reached = waiters.filter((w) => stats.uploadPartBytes >= w.bytes);
+          waiters = waiters.filter((w) => stats.uploadPartBytes < w.bytes);
+          for (const w of reached) w.resolve();
+        }
       });
     }
     const target = assertLoopback(upstream(), 'the S3 endpoint');

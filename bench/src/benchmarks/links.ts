@@ -35,11 +35,19 @@ type Scenario = 'pause' | 'reload';
 
 async function waitForWire(env: BenchEnvironment, bytes: number, timeoutMs: number): Promise<void> {
   const tap = await env.tap();
-  const deadline = Date.now() + timeoutMs;
-  while (tap.stats.uploadPartBytes < bytes) {
-    if (Date.now() > deadline)
-      throw new BenchError('timeout', `the upload never reached ${sizeLabel(bytes)}`);
-    await new Promise((r) => setTimeout(r, 25));
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      tap.whenPartBytes(bytes),
+      new Promise((_, reject) => {
+        timer = setTimeout(
+          () => reject(new BenchError('timeout', `the upload never reached ${sizeLabel(bytes)}`)),
+          timeoutMs,
+        );
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
