@@ -265,7 +265,8 @@ export class UploadController implements ReactiveController {
     if (byUser && added.length > 0) this.#dispatch('s3-files-added', { files: added });
     if (byUser && rejected.length > 0) this.#dispatch('s3-files-rejected', { rejected });
     if (waiting && added.length > 0) void this.#load().catch(() => {});
-    this.#scheduleRender();
+    // After the uploads' first requests have gone out, not on the next frame (render-schedule.ts).
+    this.#renders.afterThisTask();
   }
 
   #waitingCount = 0;
