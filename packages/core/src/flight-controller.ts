@@ -25,12 +25,18 @@ const PROGRESS_TICK_MS = 50;
 const STARTS_KEPT = 4;
 // Two parts in flight must carry this much more than one for parallel parts to count as
 // helping (a link whose single connection cannot fill it); below, the link is the limit and
-// more parts in flight only put more bytes at risk.
-const PARALLEL_GAIN = 1.25;
+// more parts in flight only put more bytes at risk. 1.5, not less: a link one connection
+// cannot fill gains about 2x from a second; the first second of a part alone on a busy page
+// can read 20-30% slow (late, bunched progress events). A 4 MiB/s link was once read as one
+// that parallel parts help (links bench, load 15: six parts open, 21 MiB partly sent at a
+// reload where Uppy had 0.8; that round kept no timeline to say which misreading it was).
+const PARALLEL_GAIN = 1.5;
 // A part sent alone in less than this: parts in flight hold little of the link's time
-// whatever their number (6 x 8 MiB at 48 MiB/s is 1 s), so the engine opens up to
+// whatever their number (6 x 8 MiB at 64 MiB/s is 0.75 s), so the engine opens up to
 // `concurrency` as before, with no probe (on loopback, parallel parts are what is fast).
-const FAST_PART_MS = 1000;
+// Not 1 s: a 5 MiB part at 4 MiB/s takes 1.25 s, and a first reading 25% fast would make that
+// link "fast" for the whole upload (this verdict is not checked again).
+const FAST_PART_MS = 750;
 
 /**
  * How early (ms before the parts in flight are all sent) the next part starts on a link one
