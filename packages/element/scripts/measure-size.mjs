@@ -44,7 +44,9 @@ try {
   const js = Object.keys(outputs).filter((f) => f.endsWith('.js'));
   const localeChunks = js.filter((f) =>
     Object.keys(outputs[f].inputs).some((i) =>
-      /messages\/(?!en\.|catalog\.|locales\.|texts\.|element-messages\.)[\w-]+\.ts$/.test(i),
+      /messages\/(?!en\.|en-first-render\.|hint-text\.|catalog\.|locales\.|texts\.|element-messages\.)[\w-]+\.ts$/.test(
+        i,
+      ),
     ),
   );
   const sum = (files) => files.reduce((n, f) => n + gz(f), 0);
@@ -60,8 +62,8 @@ try {
   const lines = [
     '| what | gzip -9 |',
     '| --- | --- |',
-    `| to render the element (define.js and its static imports: Lit, the element with its English texts; not the engine) | ${kB(render)} |`,
-    `| loaded after the first render for uploading (the engine, then the trimmed AWS SDK S3 client) | ${kB(lazy)} |`,
+    `| to render the element (define.js and its static imports: Lit, the drop zone, its button and hint with their English texts; not the file list, not the engine) | ${kB(render)} |`,
+    `| loaded after the first render for uploading (the file list with the rest of English, the engine, the trimmed AWS SDK S3 client, the CRC Worker and WebAssembly for checksums) | ${kB(lazy)} |`,
     `| one translation (the largest), loaded only when an element uses it | ${kB(locale)} |`,
   ];
   console.log(lines.join('\n'));

@@ -2,10 +2,10 @@
 // before its upload starts, their checks (required, maxLength, S3's 2 KB of metadata, the
 // app's own `validateFields`), and the form inside the row. The values reach the engine
 // as metadata (`x-amz-meta-<name>`) when the upload starts.
-import { METADATA_NAME, metadataSize } from '@s3up/contract';
+import { displayName, METADATA_NAME, metadataSize, pastedFileName } from '@s3up/contract';
 import { html, nothing } from 'lit';
 import { live } from 'lit/directives/live.js';
-import type { FileEntry } from './file-entry.js';
+import { type FileEntry, statusOf } from './file-entry.js';
 import type { Messages } from './messages/catalog.js';
 
 /** One field a row asks for. */
@@ -190,6 +190,21 @@ export interface FieldsHost {
   fieldValues: ((file: File) => Record<string, string> | undefined) | undefined;
 }
 
+/**
+ * Pasted images all come as `image.png`: each gets "Pasted image <date time>.png", unique
+ * among `taken` (the list's paths) and each other.
+ */
+export function namePasted(files: readonly File[], taken: readonly string[]): File[] {
+  const names = new Set(taken);
+  const now = new Date();
+  return files.map((file) => {
+    if (!isGenericPasteName(file.name)) return file;
+    const name = pastedFileName(file.type, now, names);
+    names.add(name);
+    return new File([file], name, { type: file.type, lastModified: file.lastModified });
+  });
+}
+
 /** Clipboard images all arrive as `image.png` (or with no name): those get a dated, unique one. */
 export function isGenericPasteName(name: string): boolean {
   return name === '' || /^image\.(png|jpe?g|gif|webp|bmp|tiff?)$/i.test(name);
@@ -223,6 +238,34 @@ export class RowForms {
   get asking(): boolean {
     for (const form of this.#forms.values()) if (!form.confirmed) return true;
     return false;
+  }
+
+  /**
+   * Checks the forms of the queued rows (the Upload button): rows whose fields need fixing
+   * show why (a new version); returns the first of them, or undefined when all may start.
+   */
+  checkQueued(entries: readonly FileEntry[], m: Messages): FileEntry | undefined {
+    let invalid: FileEntry | undefined;
+    for (const entry of entries) {
+      const form = this.get(entry.file);
+      if (!form || statusOf(entry) !== 'queued') continue;
+      if (this.check(entry.file, m)) entry.version += 1;
+      if (Object.keys(form.errors).length > 0) invalid ??= entry;
+    }
+    return invalid;
+  }
+
+  /** A confirmed row's values go to its task (metadata, a new name) and its form closes. */
+  apply(entry: FileEntry): void {
+    const form = this.get(entry.file);
+    if (!form?.confirmed || !entry.task || !entry.uploader || statusOf(entry) !== 'queued') return;
+    entry.uploader.setMetadata(entry.task.id, valuesToSend(form.values));
+    if (form.name !== undefined && displayName(form.name) !== entry.task.name) {
+      entry.uploader.rename(entry.task.id, form.name);
+      (entry as { path: string }).path = entry.task.name;
+    }
+    this.close(entry.file);
+    entry.version += 1;
   }
 
   /** Opens a row's form when it asks for something: fields, or a pasted file's name (when uploads wait). */

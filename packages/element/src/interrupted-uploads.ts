@@ -3,8 +3,8 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { type EngineModule, loadEngine, loadedEngine, whenIdle } from './engine-loader.js';
 import { handleOf, keepHandle } from './file-handles.js';
 
-/** What the list needs from its element. */
-export interface InterruptedHost extends ReactiveControllerHost, EventTarget {
+/** What the list needs from the element's file list (upload-list.ts). */
+export interface InterruptedSource {
   /** The engine (loaded if needed), when the element is configured (an endpoint is set); undefined otherwise. */
   engine(): Uploader | undefined | Promise<Uploader | undefined>;
   /** Asks the user for the file (the element's picker); undefined when they cancel. */
@@ -32,15 +32,17 @@ export type InterruptedNotice =
  * pages that closed first, when no resume record is left for it).
  */
 export class InterruptedUploads implements ReactiveController {
-  readonly #host: InterruptedHost;
+  readonly #host: ReactiveControllerHost & EventTarget;
+  readonly #source: InterruptedSource;
   #handleStore: FileHandleStore | null | undefined;
   #items: InterruptedUpload[] = [];
   #notice: InterruptedNotice | undefined;
   #loaded = false;
   #idle: (() => void) | undefined;
 
-  constructor(host: InterruptedHost) {
+  constructor(host: ReactiveControllerHost & EventTarget, source: InterruptedSource) {
     this.#host = host;
+    this.#source = source;
     host.addController(this);
   }
 
@@ -124,7 +126,7 @@ export class InterruptedUploads implements ReactiveController {
       void this.#handles?.prune(keep).catch(() => {});
     }
     if (!records || records.size === 0) return;
-    const engine = await this.#host.engine();
+    const engine = await this.#source.engine();
     if (!engine) {
       this.#loaded = false;
       return;
@@ -162,7 +164,7 @@ export class InterruptedUploads implements ReactiveController {
       const kept = await this.#handles?.get(fingerprint).catch(() => undefined);
       if (kept) keepHandle(file, kept);
     } else {
-      const picked = await this.#host.pickFile();
+      const picked = await this.#source.pickFile();
       if (!picked) return;
       file = picked.file;
       handle = picked.handle;
@@ -174,13 +176,13 @@ export class InterruptedUploads implements ReactiveController {
     }
     if (handle) await this.#handles?.set(fingerprint, handle).catch(() => {});
     this.#items = this.#items.filter((i) => i !== item);
-    this.#host.addFile(file);
+    this.#source.addFile(file);
     this.#host.requestUpdate();
   }
 
   /** Discard: aborts the multipart upload on S3 and forgets it (and its handle). */
   async discard(fingerprint: string): Promise<void> {
-    const engine = await this.#host.engine();
+    const engine = await this.#source.engine();
     if (!engine) return;
     this.#notice = undefined;
     try {

@@ -1,28 +1,17 @@
-import type { KeptHandle, Uploader } from '@s3up/core';
-import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
-import { guard } from 'lit/directives/guard.js';
-import { repeat } from 'lit/directives/repeat.js';
+import type { Uploader } from '@s3up/core';
+import { html, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { syncCustomStates } from './custom-states.js';
 import { DropTarget } from './drop-target.js';
-import { S3UploadEvent } from './events.js';
-import { type FileEntry, statusOf } from './file-entry.js';
-import { focusFirstInvalid } from './file-fields.js';
-import { fileRow, type RowAction } from './file-row.js';
+import { checkEndpoint } from './errors.js';
+import type { FileEntry } from './file-entry.js';
 import { syncFormValue } from './form-value.js';
 import { pickKeepingHandles } from './handle-picker.js';
-import { ContinuePicker, interruptedList } from './interrupted-list.js';
-import { InterruptedUploads } from './interrupted-uploads.js';
-import { finishedCount, problemsFirst } from './list-order.js';
-import { ListPaging } from './list-paging.js';
-import { listSummary } from './list-summary.js';
+import { LazyList } from './list-loader.js';
 import { ElementMessages } from './messages/element-messages.js';
+import { hintText } from './messages/hint-text.js';
 import { isRightToLeft } from './messages/locales.js';
-import { hintText } from './messages/texts.js';
-import { PageGuard } from './page-guard.js';
-import { RowFocus } from './row-focus.js';
 import { S3UploadSettings } from './s3-upload-settings.js';
 import { styles } from './styles.js';
-import { UploadController } from './upload-controller.js';
 
 export type { CredentialsRequestHook, KeyForHook, ThumbnailOption } from './s3-upload-settings.js';
 
@@ -131,25 +120,25 @@ export class S3Upload extends S3UploadSettings {
 
   readonly #internals: ElementInternals;
   readonly #texts = new ElementMessages(this);
-  readonly #controller = new UploadController(this, {
-    messages: () => this.#texts.current,
-    onValueChanged: (byUser) => {
-      this.#syncForm();
-      if (byUser) this.dispatchEvent(new S3UploadEvent('s3-change', { value: this.value }));
-    },
-  });
   readonly #drop = new DropTarget(this, {
     enabled: () => !this.#isDisabled,
-    add: (files, pasted) => this.#controller.add(files, true, { pasted }),
+    add: (files, pasted) => this.#lazy.add(files, true, pasted),
   });
-  readonly #guard = new PageGuard(this, {
-    busy: () => this.#controller.running,
-    guardUnload: () => this.unloadGuard,
+  /**
+   * The file list (upload-list.ts): loaded after the first render, when the page is idle or
+   * the user is about to pick a file (list-loader.ts). Until then the element is its drop
+   * zone, and files picked meanwhile wait there.
+   */
+  readonly #lazy = new LazyList(this, {
+    create: (module) =>
+      new module.UploadList(this, {
+        messages: () => this.#texts.current,
+        onValueChanged: () => this.#syncForm(),
+        disabled: () => this.#isDisabled,
+      }),
+    styles: () => S3Upload.elementStyles,
+    changed: () => this.#syncForm(),
   });
-  readonly #interrupted = new InterruptedUploads(this as never);
-  readonly #picker = new ContinuePicker(() => this.renderRoot);
-  readonly #paging = new ListPaging(this);
-  readonly #focus = new RowFocus(() => this.shadowRoot);
 
   constructor() {
     super();
@@ -167,7 +156,10 @@ export class S3Upload extends S3UploadSettings {
    * @throws {S3UploadElementError} `engine` when `endpoint` is not set.
    */
   get uploader(): Uploader | undefined {
-    return this.#controller.uploader;
+    const list = this.#lazy.list;
+    if (list) return list.controller.uploader;
+    checkEndpoint(this.endpoint);
+    return undefined;
   }
 
   /**
@@ -181,8 +173,9 @@ export class S3Upload extends S3UploadSettings {
    * @throws {S3UploadElementError} `engine` when `endpoint` is not set; the loader's error
    *   when the engine's code could not be fetched (offline).
    */
-  whenUploaderReady(): Promise<Uploader> {
-    return this.#controller.whenUploaderReady();
+  async whenUploaderReady(): Promise<Uploader> {
+    checkEndpoint(this.endpoint);
+    return (await this.#lazy.whenList()).controller.whenUploaderReady();
   }
 
   /**
@@ -194,19 +187,20 @@ export class S3Upload extends S3UploadSettings {
    * uploaded. Setting it fires no event; setting the value it already has changes nothing.
    */
   get value(): string[] {
-    return this.#controller.keys;
+    return this.#lazy.list?.controller.keys ?? [];
   }
   set value(keys: readonly string[] | null | undefined) {
     const wanted = new Set(keys ?? []);
-    const current = this.#controller.keys;
+    const current = this.value;
     if (current.length === wanted.size && current.every((key) => wanted.has(key))) return;
     if (wanted.size === 0) {
       this.clear();
       return;
     }
-    for (const entry of this.#controller.entries) {
+    const controller = this.#lazy.list?.controller;
+    for (const entry of controller?.entries ?? []) {
       const key = entry.task?.state === 'succeeded' ? entry.task.key : undefined;
-      if (key !== undefined && !wanted.has(key)) this.#controller.remove(entry.id, false);
+      if (key !== undefined && !wanted.has(key)) controller?.remove(entry.id, false);
     }
     this.#syncForm();
   }
@@ -236,7 +230,7 @@ export class S3Upload extends S3UploadSettings {
 
   /** Adds files as if the user had chosen them (restrictions apply; no `s3-files-added` event). */
   addFiles(files: Iterable<File>): void {
-    this.#controller.add([...files], false);
+    this.#lazy.add([...files], false);
   }
 
   /**
@@ -244,7 +238,9 @@ export class S3Upload extends S3UploadSettings {
    * multipart uploads on S3. Resolves when S3 has been told; no request of them follows.
    */
   cancelAll(): Promise<void> {
-    return this.#controller.cancelAll();
+    // Files still waiting for the list's code never reach the engine.
+    this.#lazy.forget();
+    return this.#lazy.list?.controller.cancelAll() ?? Promise.resolve();
   }
 
   /**
@@ -252,36 +248,15 @@ export class S3Upload extends S3UploadSettings {
    * `cancelAll()` does, empties the list, and drops the unload guard and the wake lock.
    */
   async destroy(): Promise<void> {
-    await this.#controller.cancelAll();
+    await this.cancelAll();
     this.clear();
-    this.#interrupted.clear();
-    this.#guard.release();
+    this.#lazy.list?.interrupted.clear();
+    this.#lazy.list?.pageGuard.release();
   }
 
   /** Takes finished rows (stored, cancelled, refused) off the list; stored files stay in the value. */
   clearFinished(): void {
-    this.#controller.clearFinished();
-  }
-
-  // The interrupted-uploads list's view of the element (see interrupted-uploads.ts).
-  /** @internal */
-  async engine(): Promise<Uploader | undefined> {
-    if (!this.endpoint) return undefined;
-    try {
-      return await this.#controller.whenUploaderReady();
-    } catch {
-      return undefined;
-    }
-  }
-
-  /** @internal Asks the user for the file of an interrupted upload (as a handle where the browser can). */
-  pickFile(): Promise<{ file: File; handle?: KeptHandle | undefined } | undefined> {
-    return this.#picker.pick();
-  }
-
-  /** @internal Lists the file picked to continue; the engine finds its upload by fingerprint. */
-  addFile(file: File): void {
-    this.#controller.add([file], true);
+    this.#lazy.list?.controller.clearFinished();
   }
 
   /**
@@ -289,26 +264,18 @@ export class S3Upload extends S3UploadSettings {
    * row's fields need fixing nothing starts: the rows say why and the first gets the focus.
    */
   start(): void {
-    const invalid = this.#controller.start();
-    // After the rows' messages are drawn (the list redraws on the next frame).
-    if (invalid)
-      requestAnimationFrame(() =>
-        this.updateComplete.then(() => focusFirstInvalid(this.renderRoot, invalid, this.#controller.forms)),
-      );
+    this.#lazy.start();
   }
 
   /** Sets a queued file's field values (by row id, `files[i].id`), as if the user had typed them. */
   setFieldValues(id: string, values: Record<string, string>): void {
-    const entry = this.#controller.entries.find((e) => e.id === id);
-    if (!entry) return;
-    for (const [field, value] of Object.entries(values)) this.#controller.fieldInput(entry, field, value);
-    if (this.#controller.forms.get(entry.file)) entry.version += 1;
-    this.requestUpdate();
+    this.#lazy.list?.setFieldValues(id, values);
   }
 
   /** Empties the list and cancels running uploads. Fires no events. */
   clear(): void {
-    this.#controller.clear();
+    this.#lazy.forget();
+    this.#lazy.list?.controller.clear();
     this.#syncForm();
   }
 
@@ -327,15 +294,24 @@ export class S3Upload extends S3UploadSettings {
       return;
     }
     picking.then(
-      (files) => this.#controller.add(files, true),
+      (files) => this.#lazy.add(files, true),
       // Not allowed here (a cross-origin frame), or an accept the picker cannot express.
       () => input?.click(),
     );
   }
 
-  /** The file list's rows (read-only snapshot). */
+  /**
+   * The file list's rows (read-only snapshot). Files added before the list's code has
+   * loaded (just after the page loads) are rows once it has: `await el.updateComplete`.
+   */
   get files(): readonly FileEntry[] {
-    return this.#controller.entries;
+    return this.#lazy.list?.controller.entries ?? [];
+  }
+
+  /** @internal Also waits for files picked before the list's code arrived to be listed. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    const complete = await super.getUpdateComplete();
+    return (await this.#lazy.arrived()) ? super.getUpdateComplete() : complete;
   }
 
   // --- form association -----------------------------------------------------------------
@@ -357,7 +333,7 @@ export class S3Upload extends S3UploadSettings {
       name: this.name,
       keys: this.value,
       required: this.required,
-      pending: this.#controller.pending,
+      pending: this.#lazy.waiting || (this.#lazy.list?.controller.pending ?? false),
       messages: () => this.#texts.current,
       anchor: this.renderRoot?.querySelector<HTMLElement>('.browse') ?? undefined,
     });
@@ -373,11 +349,11 @@ export class S3Upload extends S3UploadSettings {
     this.#texts.rendering = false;
     // Cheap, and the list changes without property changes (the controller's renders).
     this.#syncForm();
-    syncCustomStates(this, this.#internals, this.#controller.entries, {
+    syncCustomStates(this, this.#internals, this.files, {
       dragover: this.#drop.dragover,
       theme: this.theme,
     });
-    this.#focus.keep();
+    this.#lazy.list?.updated();
   }
 
   // --- user input -----------------------------------------------------------------------
@@ -393,30 +369,7 @@ export class S3Upload extends S3UploadSettings {
     const files = [...(input.files ?? [])];
     // Clear it, so choosing the same file again still fires `change`.
     input.value = '';
-    this.#controller.add(files, true);
-  };
-
-  #onAction = (entry: FileEntry, action: RowAction): void => {
-    switch (action) {
-      case 'pause':
-        this.#controller.pause(entry.id);
-        break;
-      case 'pause-now':
-        this.#controller.pause(entry.id, true);
-        break;
-      case 'resume':
-        this.#controller.resume(entry.id);
-        break;
-      case 'cancel':
-        this.#controller.cancel(entry.id);
-        break;
-      case 'retry':
-        this.#controller.retry(entry.id);
-        break;
-      case 'remove':
-        this.#focus.remove(entry, () => this.#controller.remove(entry.id, true));
-        break;
-    }
+    this.#lazy.add(files, true);
   };
 
   // --- rendering ------------------------------------------------------------------------
@@ -424,22 +377,6 @@ export class S3Upload extends S3UploadSettings {
   override render() {
     const m = this.#texts.current;
     const disabled = this.#isDisabled;
-    const all = this.#controller.entries;
-    const entries = problemsFirst(this.#controller.visibleEntries);
-    const queued = entries.some((e) => statusOf(e) === 'queued');
-    const finished = finishedCount(entries);
-    const shown = this.#paging.shown;
-    const waiting = this.#controller.forms.asking;
-    const row = {
-      messages: m,
-      limits: this,
-      disabled,
-      auto: this.auto && !waiting,
-      onAction: this.#onAction,
-      onThumbnailDone: this.#releaseThumbnail,
-      forms: this.#controller.forms,
-      onFieldInput: this.#onFieldInput,
-    };
     const drop = this.#drop;
     return html`
       <div part="base" class="base" dir=${isRightToLeft(m.locale) ? 'rtl' : 'ltr'}>
@@ -476,47 +413,9 @@ export class S3Upload extends S3UploadSettings {
             @click=${(event: Event) => event.stopPropagation()}
           />
         </div>
-        ${interruptedList(m, this.#interrupted, this.#picker)}
-        ${all.length > 0 ? listSummary(m, all, this.#focus.toProblems) : nothing}
-        ${
-          finished > 0
-            ? html`<button part="clear-button" class="clear" type="button" @click=${() => this.clearFinished()}>
-              ${m.text('clearFinished', { count: finished })}
-            </button>`
-            : nothing
-        }
-        ${
-          (!this.auto || waiting) && queued
-            ? html`<button part="start-button" class="start" type="button" ?disabled=${disabled} @click=${() => this.start()}>
-              ${m.text('upload')}
-            </button>`
-            : nothing
-        }
-        ${
-          entries.length > 0
-            ? html`<div class="scroller"><ul part="list" class="list" aria-label=${m.text('files')}>
-              ${repeat(
-                entries.length > shown ? entries.slice(0, shown) : entries,
-                (entry) => entry.id,
-                (entry) =>
-                  guard([entry.version, statusOf(entry), disabled, row.auto, m], () => fileRow(entry, row)),
-              )}
-            </ul>
-            ${entries.length > shown ? this.#paging.moreButton(m, entries.length - shown) : nothing}</div>`
-            : html`<div part="empty" class="empty"><slot name="empty"></slot></div>`
-        }
-        <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.#controller.announcement}</div>
+        ${this.#lazy.list?.render(m) ?? html`<div part="empty" class="empty"><slot name="empty"></slot></div>`}
+        <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.#lazy.list?.controller.announcement ?? ''}</div>
       </div>
     `;
   }
-
-  #onFieldInput = (entry: FileEntry, field: string, value: string): void => {
-    this.#controller.fieldInput(entry, field, value);
-  };
-
-  #releaseThumbnail = (entry: FileEntry): void => {
-    // The decoded image stays on screen (the <img> keeps its src string and its bitmap);
-    // the object URL, which pins the File's data in the blob registry, can go.
-    if (entry.thumbnail) URL.revokeObjectURL(entry.thumbnail);
-  };
 }

@@ -1,23 +1,20 @@
-import { displayName, pastedFileName } from '@s3up/contract';
 import type { Uploader, UploaderEvent, UploadTask } from '@s3up/core';
 import type { ReactiveController } from 'lit';
 import { Announcer } from './announcer.js';
 import { relativePathOf } from './dropped-files.js';
 import type { ElementEngine, ElementEngineOptions, UploadHost } from './element-engine.js';
-import { type EngineModule, loadEngine, loadedEngine, whenIdle } from './engine-loader.js';
+import { translateEngineEvent } from './engine-events.js';
+import { type EngineModule, loadEngine, loadedEngine } from './engine-loader.js';
 import { checkEndpoint } from './errors.js';
 import { S3UploadEvent, type S3UploadEventDetails, type S3UploadEventType } from './events.js';
 import { type FileEntry, statusOf } from './file-entry.js';
-import { isGenericPasteName, RowForms, valuesToSend } from './file-fields.js';
+import { namePasted, RowForms } from './file-fields.js';
 import { prepareFormatters } from './intl-units.js';
 import type { Messages } from './messages/catalog.js';
 import { announcementText, errorText, refusalText } from './messages/texts.js';
 import { RenderSchedule } from './render-schedule.js';
-import { checkFiles, fileIdentity, type Refusal } from './restrictions.js';
-import { rowThumbnail } from './row-thumbnail.js';
-
-/** The row thumbnail's edge in CSS pixels (`--s3-upload-thumbnail-size`, 2.5rem). */
-const THUMBNAIL_CSS_PIXELS = 40;
+import { checkFiles, type Refusal } from './restrictions.js';
+import { UploadRows } from './upload-rows.js';
 
 /** What the element gives its controller besides its configuration. */
 export interface UploadControllerOptions {
@@ -26,11 +23,6 @@ export interface UploadControllerOptions {
   /** The set of uploaded keys changed; `byUser` says whether to fire `s3-change`. */
   onValueChanged(byUser: boolean): void;
 }
-
-/** What says a person is about to pick or drop files. */
-const INTENT_EVENTS = ['pointerenter', 'focusin', 'dragenter'] as const;
-
-const FINAL = new Set(['succeeded', 'failed', 'cancelled', 'refused']);
 
 /**
  * The element's async work: owns the engine (`Uploader` from `@s3up/core`), the list of
@@ -43,13 +35,12 @@ export class UploadController implements ReactiveController {
   readonly forms: RowForms;
   readonly #host: UploadHost;
   readonly #options: UploadControllerOptions;
-  readonly #entries = new Map<string, FileEntry>();
+  readonly #rows: UploadRows;
   readonly #announcer: Announcer;
   /** Made with the engine module (#engineOf), so it is not part of the render path. */
   #engine: ElementEngine | undefined;
   readonly #engineOptions: ElementEngineOptions;
   readonly #renders: RenderSchedule;
-  #refusedCount = 0;
   #announcement = '';
 
   constructor(host: UploadHost, options: UploadControllerOptions) {
@@ -57,9 +48,10 @@ export class UploadController implements ReactiveController {
     this.#options = options;
     this.forms = new RowForms(host);
     this.#renders = new RenderSchedule(() => host.requestUpdate());
+    this.#rows = new UploadRows(() => this.#scheduleRender());
     this.#engineOptions = {
       onEvent: (uploader, event) => this.#onEngineEvent(uploader, event),
-      pathOf: (taskId) => this.#entries.get(taskId)?.path,
+      pathOf: (taskId) => this.#rows.get(taskId)?.path,
     };
     this.#announcer = new Announcer((batch) => {
       this.#announcement = announcementText(options.messages(), batch);
@@ -73,47 +65,30 @@ export class UploadController implements ReactiveController {
     return this.#announcement;
   }
 
-  hostConnected(): void {
-    // The SDK is most of what an upload fetches: start fetching it once the page is idle
-    // after the first render, or as soon as the user points at, focuses or drags onto the
-    // element, so the first upload does not wait for it (issue 21). Never in the render.
-    const host = this.#host as unknown as HTMLElement;
-    for (const type of INTENT_EVENTS)
-      host.addEventListener(type, this.#preload, { once: true, passive: true });
-    this.#idle = whenIdle(this.#preload);
-  }
-
-  readonly #preload = () => {
-    this.#idle?.();
-    this.#idle = undefined;
-    const host = this.#host as unknown as HTMLElement;
-    for (const type of INTENT_EVENTS) host.removeEventListener(type, this.#preload);
-    // The engine, then the SDK it starts fetching (engine-loader.ts); a failure is retried
-    // by the first file added.
+  /**
+   * Starts loading the engine, and the SDK it fetches (engine-loader.ts), so the first upload
+   * does not wait for them (issue 21). The element calls it when its file list has loaded:
+   * at idle after the first render, or when the user points at, focuses, drags onto or
+   * picks files for the element (lazy-parts.ts). A failure is retried by the first file added.
+   */
+  preload(): void {
     void this.#load().catch(() => {});
     prepareFormatters(this.#options.messages().locale);
-  };
-  #idle: (() => void) | undefined;
+  }
 
   hostDisconnected(): void {
     // Uploads keep going when the element is moved or hidden; only pending renders stop.
     this.#renders.cancel();
-    this.#idle?.();
-    this.#idle = undefined;
   }
 
   /** Rows in the order files were added. */
   get entries(): readonly FileEntry[] {
-    return [...this.#entries.values()];
+    return this.#rows.all;
   }
 
   /** Keys of the uploads that succeeded, in list order: the element's value. */
   get keys(): string[] {
-    const keys: string[] = [];
-    for (const entry of this.#entries.values()) {
-      if (entry.task?.state === 'succeeded' && entry.task.key) keys.push(entry.task.key);
-    }
-    return keys;
+    return this.#rows.keys;
   }
 
   /**
@@ -171,29 +146,19 @@ export class UploadController implements ReactiveController {
   add(input: readonly File[], byUser: boolean, options: { pasted?: boolean } = {}): void {
     if (input.length === 0) return;
     const host = this.#host;
-    const files = options.pasted ? this.#namePasted(input) : input;
+    const paths = this.#rows.all.map((e) => e.path);
+    const files = options.pasted ? namePasted(input, paths) : input;
     const renamable = options.pasted === true && (this.forms.specs.length > 0 || !host.auto);
     const asking: File[] = [];
-    const known = new Set<string>();
-    let counted = 0;
-    for (const entry of this.#entries.values()) {
-      const status = statusOf(entry);
-      if (status === 'refused' || status === 'cancelled') continue;
-      counted += 1;
-      if (entry.file instanceof File) known.add(fileIdentity(entry.file));
-    }
-    if (!host.multiple && files.length > 0) {
-      // A single-file element behaves like <input type=file>: a new choice replaces the old.
-      for (const entry of this.#entries.values()) this.#forget(entry, byUser);
-      known.clear();
-      counted = 0;
-    }
+    // A single-file element behaves like <input type=file>: a new choice replaces the old.
+    if (!host.multiple) for (const entry of this.#rows.all) this.#forget(entry, byUser);
+    const held = this.#rows.held();
     const maxFiles = host.multiple ? host.maxFiles : 1;
     const { refused } = checkFiles(
       files,
       { accept: host.accept, maxFileSize: host.maxFileSize, maxFiles },
-      counted,
-      known,
+      held.count,
+      held.identities,
     );
     let uploader: Uploader | undefined;
     // Accepted files wait in the list, `queued`, while the engine loads (#handOver).
@@ -217,40 +182,18 @@ export class UploadController implements ReactiveController {
       const refusal = refusalOf.get(index);
       if (refusal) {
         const message = refusalText(this.#options.messages(), refusal, host);
-        this.#refusedCount += 1;
-        this.#put({
-          id: `refused-${this.#refusedCount}`,
-          file,
-          path: relativePathOf(file),
-          size: file.size,
-          task: undefined,
-          uploader: undefined,
-          refusal,
-          thumbnail: undefined,
-          version: 0,
-        });
+        this.#rows.addRefused(file, refusal);
         this.#announcer.announce({ kind: 'refused', name: relativePathOf(file), reason: message });
         rejected.push({ file, code: refusal.code, message });
       } else if (uploader) {
         const task = uploader.add(file);
         // The engine's `file-added` may already have listed it (#onEngineEvent).
-        if (!this.#entries.has(task.id)) this.#listTask(uploader, task);
+        if (!this.#rows.has(task.id)) this.#rows.addTask(uploader, task);
         if (this.forms.open(file, renamable)) asking.push(file);
         added.push(file);
         this.#announcer.announce({ kind: 'added', name: relativePathOf(file) });
       } else if (waiting) {
-        this.#waitingCount += 1;
-        this.#put({
-          id: `waiting-${this.#waitingCount}`,
-          file,
-          path: relativePathOf(file),
-          size: file.size,
-          task: undefined,
-          uploader: undefined,
-          refusal: undefined,
-          thumbnail: undefined,
-          version: 0,
-        });
+        this.#rows.addWaiting(file);
         if (this.forms.open(file, renamable)) asking.push(file);
         added.push(file);
         this.#announcer.announce({ kind: 'added', name: relativePathOf(file) });
@@ -269,33 +212,19 @@ export class UploadController implements ReactiveController {
     this.#renders.afterThisTask();
   }
 
-  #waitingCount = 0;
   /** The Upload button was pressed (`auto` off) while files waited for the engine. */
   #startWhenHandedOver = false;
   /** Set while the element hands a file to the engine itself: its `file-added` is not a new row. */
   #adopting = false;
-  /** Which row replaced which (a waiting row by its task's row): late thumbnails find the new row. */
-  readonly #successors = new WeakMap<FileEntry, FileEntry>();
 
-  /** Rows whose file waits for the engine (its code is still loading). */
-  #waitingRows(): FileEntry[] {
-    return this.entries.filter((e) => !e.task && !e.refusal && !e.engineError);
-  }
-
-  /** Replaces rows in place (same position in the list), keyed by their new ids. */
-  #replaceRows(replacements: ReadonlyMap<FileEntry, FileEntry>): void {
-    if (replacements.size === 0) return;
-    const rows = this.entries.map((row) => replacements.get(row) ?? row);
-    for (const [old, next] of replacements) this.#successors.set(old, next);
-    this.#entries.clear();
-    for (const row of rows) this.#entries.set(row.id, row);
-  }
-
-  /** The row that now stands for `entry` (itself, or what replaced it). */
-  #current(entry: FileEntry): FileEntry {
-    let row = entry;
-    for (let next = this.#successors.get(row); next; next = this.#successors.get(row)) row = next;
-    return row;
+  /** Hands a listed file to the engine as the element's own (#adopting). */
+  #adopt(uploader: Uploader, file: Blob): UploadTask {
+    this.#adopting = true;
+    try {
+      return uploader.add(file);
+    } finally {
+      this.#adopting = false;
+    }
   }
 
   /**
@@ -303,37 +232,20 @@ export class UploadController implements ReactiveController {
    * and start as they would have (`auto`, or the Upload button pressed meanwhile).
    */
   #handOver(engine: EngineModule): void {
-    const waiting = this.#waitingRows();
+    const waiting = this.#rows.waiting();
     if (waiting.length === 0) return;
-    const replacements = new Map<FileEntry, FileEntry>();
     let uploader: Uploader;
     try {
       uploader = this.#uploaderOf(engine);
     } catch (error) {
       // The endpoint was removed while the engine loaded: refused as any unconfigured add is.
       console.error(error);
-      for (const entry of waiting)
-        replacements.set(entry, {
-          ...entry,
-          refusal: { code: 'not-configured' },
-          version: entry.version + 1,
-        });
-      this.#replaceRows(replacements);
+      this.#rows.update(waiting, { refusal: { code: 'not-configured' } });
       this.#scheduleRender();
       return;
     }
-    for (const entry of waiting) {
-      this.#adopting = true;
-      let task: UploadTask;
-      try {
-        task = uploader.add(entry.file);
-      } finally {
-        this.#adopting = false;
-      }
-      replacements.set(entry, { ...entry, id: task.id, task, uploader, version: entry.version + 1 });
-    }
-    this.#replaceRows(replacements);
-    for (const entry of replacements.values()) this.#applyForm(entry);
+    for (const entry of waiting)
+      this.forms.apply(this.#rows.adopt(entry, uploader, this.#adopt(uploader, entry.file)));
     if ((this.#host.auto && !this.forms.asking) || this.#startWhenHandedOver) uploader.start();
     this.#startWhenHandedOver = false;
     this.#scheduleRender();
@@ -341,19 +253,15 @@ export class UploadController implements ReactiveController {
 
   /** The engine's code could not be fetched: the waiting files fail, and Retry loads it again. */
   #engineUnavailable(error: unknown): void {
-    const waiting = this.#waitingRows();
+    const waiting = this.#rows.waiting();
     if (waiting.length === 0) return;
     const engineError = {
       code: 'network' as const,
       message: `<s3-upload> could not load its upload engine: ${(error as Error)?.message ?? String(error)}`,
     };
     const reason = errorText(this.#options.messages(), engineError);
-    const replacements = new Map<FileEntry, FileEntry>();
-    for (const entry of waiting) {
-      replacements.set(entry, { ...entry, engineError, version: entry.version + 1 });
-      this.#announcer.announce({ kind: 'failed', name: entry.path, reason });
-    }
-    this.#replaceRows(replacements);
+    this.#rows.update(waiting, { engineError });
+    for (const entry of waiting) this.#announcer.announce({ kind: 'failed', name: entry.path, reason });
     this.#scheduleRender();
   }
 
@@ -363,39 +271,18 @@ export class UploadController implements ReactiveController {
    * for the element to focus.
    */
   start(): FileEntry | undefined {
-    const m = this.#options.messages();
-    let invalid: FileEntry | undefined;
-    for (const entry of this.#entries.values()) {
-      if (!this.forms.get(entry.file) || statusOf(entry) !== 'queued') continue;
-      if (this.forms.check(entry.file, m)) entry.version += 1;
-      if (Object.keys(this.forms.get(entry.file)!.errors).length > 0) invalid ??= entry;
-    }
+    const invalid = this.forms.checkQueued(this.#rows.all, this.#options.messages());
     if (invalid) {
       this.#announcer.announce({ kind: 'details' });
       this.#scheduleRender();
       return invalid;
     }
     this.forms.confirmAll();
-    for (const entry of this.#entries.values()) this.#applyForm(entry);
+    for (const entry of this.#rows.all) this.forms.apply(entry);
     this.#scheduleRender();
-    if (this.#waitingRows().length > 0) this.#startWhenHandedOver = true;
-    const uploaders = new Set<Uploader>();
-    for (const entry of this.#entries.values()) if (entry.uploader) uploaders.add(entry.uploader);
-    for (const uploader of uploaders) uploader.start();
+    if (this.#rows.waiting().length > 0) this.#startWhenHandedOver = true;
+    for (const uploader of this.#rows.uploaders) uploader.start();
     return undefined;
-  }
-
-  /** A confirmed row's values go to its task (metadata, a new name) and its form closes. */
-  #applyForm(entry: FileEntry): void {
-    const form = this.forms.get(entry.file);
-    if (!form?.confirmed || !entry.task || !entry.uploader || statusOf(entry) !== 'queued') return;
-    entry.uploader.setMetadata(entry.task.id, valuesToSend(form.values));
-    if (form.name !== undefined && displayName(form.name) !== entry.task.name) {
-      entry.uploader.rename(entry.task.id, form.name);
-      (entry as { path: string }).path = entry.task.name;
-    }
-    this.forms.close(entry.file);
-    entry.version += 1;
   }
 
   /** A value typed in a row's field. */
@@ -406,21 +293,9 @@ export class UploadController implements ReactiveController {
     }
   }
 
-  /** Pasted images all come as `image.png`: each gets "Pasted image <date time>.png", unique in the list. */
-  #namePasted(files: readonly File[]): File[] {
-    const taken = new Set([...this.#entries.values()].map((e) => e.path));
-    const now = new Date();
-    return files.map((file) => {
-      if (!isGenericPasteName(file.name)) return file;
-      const name = pastedFileName(file.type, now, taken);
-      taken.add(name);
-      return new File([file], name, { type: file.type, lastModified: file.lastModified });
-    });
-  }
-
   /** Pauses, keeping the parts about to finish; `now`: aborts every part at once. */
   pause(id: string, now = false): void {
-    const entry = this.#entries.get(id);
+    const entry = this.#rows.get(id);
     if (entry?.task && entry.uploader) entry.uploader.pause(entry.task.id, { now });
   }
 
@@ -429,8 +304,7 @@ export class UploadController implements ReactiveController {
    * aborts their multipart uploads; resolves when S3 has been told.
    */
   async cancelAll(): Promise<void> {
-    const uploaders = new Set<Uploader>();
-    for (const entry of this.#entries.values()) if (entry.uploader) uploaders.add(entry.uploader);
+    const uploaders = this.#rows.uploaders;
     if (this.#engine?.current) uploaders.add(this.#engine.current);
     // Files still waiting for the engine never reach it.
     for (const entry of this.entries) if (!entry.task && !entry.refusal) this.#forget(entry, false);
@@ -440,50 +314,42 @@ export class UploadController implements ReactiveController {
 
   /** Whether any upload is under way: waiting, sending or pausing (not paused, not done). */
   get running(): boolean {
-    for (const entry of this.#entries.values()) {
-      const status = statusOf(entry);
-      if (status === 'queued' || status === 'uploading' || status === 'pausing') return true;
-    }
-    return false;
+    return this.#rows.running;
   }
 
   /** Takes the finished rows off the list (stored, cancelled, refused): long lists stay readable. */
   clearFinished(): void {
-    for (const entry of [...this.#entries.values()]) {
+    for (const entry of this.#rows.all) {
       const status = statusOf(entry);
       // Stored files stay in the value (the form still submits them); only the row goes.
       if (status === 'cancelled' || status === 'refused') this.#forget(entry, false);
-      else if (status === 'succeeded') this.#finishedHidden.add(entry.id);
+      else if (status === 'succeeded') this.#rows.hide(entry);
     }
     this.#scheduleRender();
   }
 
-  /** Stored files whose rows "Clear finished" took off the list (still part of the value). */
-  readonly #finishedHidden = new Set<string>();
-
   /** The rows to show: every row but the stored ones cleared away. */
   get visibleEntries(): readonly FileEntry[] {
-    if (this.#finishedHidden.size === 0) return this.entries;
-    return this.entries.filter((entry) => !this.#finishedHidden.has(entry.id));
+    return this.#rows.visible;
   }
 
   resume(id: string): void {
-    const entry = this.#entries.get(id);
+    const entry = this.#rows.get(id);
     if (entry?.task && entry.uploader) entry.uploader.resume(entry.task.id);
   }
 
   cancel(id: string): void {
-    const entry = this.#entries.get(id);
+    const entry = this.#rows.get(id);
     if (entry?.task && entry.uploader) void entry.uploader.cancel(entry.task.id);
     // A file still waiting for the engine has nothing on S3: cancelling takes it off the list.
     else if (entry && !entry.refusal) this.remove(id, true);
   }
 
   retry(id: string): void {
-    const entry = this.#entries.get(id);
+    const entry = this.#rows.get(id);
     if (entry?.engineError) {
       // The engine's code failed to load: wait for it again.
-      this.#replaceRows(new Map([[entry, { ...entry, engineError: undefined, version: entry.version + 1 }]]));
+      this.#rows.update([entry], { engineError: undefined });
       this.#scheduleRender();
       void this.#load().catch(() => {});
       return;
@@ -508,23 +374,14 @@ export class UploadController implements ReactiveController {
    * current engine as a new task, in the same place in the list.
    */
   #moveToEngine(entry: FileEntry, uploader: Uploader): void {
-    this.#adopting = true;
-    let task: UploadTask;
-    try {
-      task = uploader.add(entry.file);
-    } finally {
-      this.#adopting = false;
-    }
-    this.#replaceRows(
-      new Map([[entry, { ...entry, id: task.id, task, uploader, version: entry.version + 1 }]]),
-    );
+    this.#rows.adopt(entry, uploader, this.#adopt(uploader, entry.file));
     if (this.#host.auto) uploader.start();
     this.#scheduleRender();
   }
 
   /** Takes a row off the list, cancelling its upload if it is still running. */
   remove(id: string, byUser: boolean): void {
-    const entry = this.#entries.get(id);
+    const entry = this.#rows.get(id);
     if (!entry) return;
     this.#forget(entry, byUser);
     this.#scheduleRender();
@@ -532,14 +389,14 @@ export class UploadController implements ReactiveController {
 
   /** Empties the list (form reset, `clear()`): cancels running uploads; fires no events. */
   clear(): void {
-    for (const entry of [...this.#entries.values()]) this.#forget(entry, false);
+    for (const entry of this.#rows.all) this.#forget(entry, false);
     this.#announcer.dispose();
     this.#scheduleRender();
   }
 
   #forget(entry: FileEntry, byUser: boolean): void {
     const wasValue = entry.task?.state === 'succeeded';
-    this.#entries.delete(entry.id);
+    this.#rows.delete(entry);
     this.forms.close(entry.file);
     if (entry.thumbnail) URL.revokeObjectURL(entry.thumbnail);
     entry.thumbnail = undefined;
@@ -550,110 +407,23 @@ export class UploadController implements ReactiveController {
     if (wasValue) this.#options.onValueChanged(byUser);
   }
 
-  #put(entry: FileEntry): void {
-    this.#entries.set(entry.id, entry);
-    if (!entry.file.type.startsWith('image/')) return;
-    // Decoded at display size, off the row's first render; a row gone by then revokes it.
-    void rowThumbnail(entry.file, THUMBNAIL_CSS_PIXELS).then((url) => {
-      if (!url) return;
-      // The row may have been replaced meanwhile (its file handed to the engine).
-      const row = this.#current(entry);
-      if (this.#entries.get(row.id) !== row) {
-        URL.revokeObjectURL(url);
-        return;
-      }
-      row.thumbnail = url;
-      row.version += 1;
-      this.#scheduleRender();
-    });
-  }
-
-  #listTask(uploader: Uploader, task: UploadTask): void {
-    const file = task.file;
-    this.#put({
-      id: task.id,
-      file,
-      path: file instanceof File ? relativePathOf(file) : task.name,
-      size: task.size,
-      task,
-      uploader,
-      refusal: undefined,
-      thumbnail: undefined,
-      version: 0,
-    });
-  }
-
+  /** The engine's events as the element's events, row changes, redraws and live-region news. */
   #onEngineEvent(uploader: Uploader, event: UploaderEvent): void {
-    if (event.type === 'all-done') {
-      const detail = (event as UploaderEvent<'all-done'>).detail;
-      this.#announcer.announce({ kind: 'all-done' });
-      this.#dispatch('s3-all-done', {
-        keys: this.keys,
-        failed: detail.failed.length,
-        cancelled: detail.cancelled.length,
-      });
-      this.#scheduleRender();
-      return;
-    }
-    const { task } = (event as UploaderEvent<'upload-started'>).detail;
-    const entry = this.#entries.get(task.id);
-    if (!entry) {
-      // A row the user already removed, or a file the element is handing over itself.
-      if (event.type !== 'file-added' || this.#adopting) return;
-      // Also lists files an app adds through element.uploader directly.
-      this.#listTask(uploader, task);
-      this.#scheduleRender();
-      return;
-    }
-    entry.version += 1;
-    switch (event.type) {
-      case 'upload-started':
-        this.#dispatch('s3-upload-started', { task });
-        break;
-      case 'upload-progress':
-        this.#dispatch('s3-upload-progress', { task });
-        this.#scheduleProgressRender();
-        return;
-      case 'upload-pausing':
-        break;
-      case 'upload-paused':
-        entry.pausedBy = (event as UploaderEvent<'upload-paused'>).detail.reason;
-        this.#dispatch('s3-upload-paused', {
-          task,
-          reason: (event as UploaderEvent<'upload-paused'>).detail.reason,
-        });
-        break;
-      case 'upload-resumed':
-        entry.pausedBy = undefined;
-        this.#dispatch('s3-upload-resumed', { task });
-        break;
-      case 'upload-succeeded': {
-        const { key, receipt, image } = (event as UploaderEvent<'upload-succeeded'>).detail;
-        this.#announcer.announce({ kind: 'finished', name: entry.path });
-        this.#options.onValueChanged(true);
-        this.#dispatch('s3-upload-succeeded', {
-          task,
-          key,
-          ...(receipt ? { receipt } : {}),
-          ...(image ? { image } : {}),
-        });
-        break;
-      }
-      case 'upload-failed': {
-        const { error } = (event as UploaderEvent<'upload-failed'>).detail;
-        this.#announcer.announce({
-          kind: 'failed',
-          name: entry.path,
-          reason: errorText(this.#options.messages(), error),
-        });
-        this.#dispatch('s3-upload-failed', { task, error });
-        break;
-      }
-      case 'upload-cancelled':
-        this.#dispatch('s3-upload-cancelled', { task });
-        break;
-    }
-    this.#scheduleRender();
+    translateEngineEvent(
+      {
+        rows: this.#rows,
+        adopting: this.#adopting,
+        keys: () => this.keys,
+        messages: this.#options.messages,
+        announce: (news) => this.#announcer.announce(news),
+        dispatch: (type, detail) => this.#dispatch(type, detail),
+        valueChanged: () => this.#options.onValueChanged(true),
+        render: () => this.#scheduleRender(),
+        progressRender: () => this.#scheduleProgressRender(),
+      },
+      uploader,
+      event,
+    );
   }
 
   #dispatch<K extends S3UploadEventType>(type: K, detail: S3UploadEventDetails[K]): void {
@@ -672,8 +442,7 @@ export class UploadController implements ReactiveController {
 
   /** Whether any row is still waiting or uploading (the form then refuses to submit). */
   get pending(): boolean {
-    for (const entry of this.#entries.values()) if (!FINAL.has(statusOf(entry))) return true;
-    return false;
+    return this.#rows.pending;
   }
 
   /** The live region's news is spoken now, not after the batching delay (tests, teardown). */

@@ -1,17 +1,16 @@
 import type { Catalog } from './catalog.js';
+import { enFirstRender } from './en-first-render.js';
 
-/** English: the source texts, always bundled (the fallback while another language loads). */
+/**
+ * English: the source texts. Its first-render part (en-first-render.ts) is in the element's
+ * first render; the whole loads with the file list and is the fallback while another
+ * language loads.
+ */
 export const en: Catalog = {
-  dropHere: 'Drop files here, paste, or',
-  chooseFolder: 'Choose a folder',
-  browseFiles: 'Browse files',
-  browseFile: 'Browse for a file',
+  ...enFirstRender,
   upload: 'Upload',
   files: 'Files',
   totalProgress: 'Total progress',
-  accepted: 'Accepted: {accept}',
-  upToEach: 'Up to {size} each',
-  atMostFiles: { one: 'At most {count} file', other: 'At most {count} files' },
   uploadedOf: { one: '{done} of {count} uploaded', other: '{done} of {count} uploaded' },
   bytesOf: '{sent} of {total}',
   timeLeft: '{duration} left',
@@ -62,8 +61,6 @@ export const en: Catalog = {
   removeFile: 'Remove {name} from the list',
   uploadOf: 'Upload of {name}',
   percentDone: '{percent}%, {progress}',
-  requiredMessage: 'Upload at least one file.',
-  waitMessage: 'Wait for the uploads to finish.',
   fileAdded: '{name} added.',
   filesAdded: { one: '{count} file added.', other: '{count} files added.' },
   fileRefused: '{name} refused: {reason}',

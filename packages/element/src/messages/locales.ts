@@ -1,5 +1,4 @@
 import type { Catalog } from './catalog.js';
-import { en } from './en.js';
 
 /** The languages `<s3-upload>` ships, as BCP 47 tags. */
 export const allLocales = ['en', 'ar', 'de', 'es', 'fr', 'it', 'ja', 'nl', 'pl', 'pt-BR', 'zh-CN'] as const;
@@ -8,7 +7,10 @@ export const sourceLocale: SupportedLocale = 'en';
 
 // Static imports per locale (not a template string): every bundler, Vite included, then
 // splits each translation into its own chunk, loaded only when an element uses it.
-const loaders: Record<Exclude<SupportedLocale, 'en'>, () => Promise<{ default: Catalog }>> = {
+// English is the exception: the file list (upload-list.ts) brings it whole, in its own chunk,
+// and the first render speaks its first-render part (en-first-render.ts) until then.
+const loaders: Record<SupportedLocale, () => Promise<{ default: Catalog }>> = {
+  en: () => import('../upload-list.js').then(({ en }) => ({ default: en })),
   ar: () => import('./ar.js'),
   de: () => import('./de.js'),
   es: () => import('./es.js'),
@@ -26,7 +28,7 @@ export function isRightToLeft(locale: string): boolean {
   return locale === 'ar';
 }
 
-const loaded = new Map<SupportedLocale, Catalog>([['en', en]]);
+const loaded = new Map<SupportedLocale, Catalog>();
 const loading = new Map<SupportedLocale, Promise<Catalog>>();
 
 /**
@@ -48,7 +50,12 @@ export function matchLocale(wanted: readonly (string | null | undefined)[]): Sup
   return sourceLocale;
 }
 
-/** The catalogue of `locale` if it is loaded already (English always is). */
+/** A catalogue loaded with other code (English, with the file list). */
+export function addCatalog(locale: SupportedLocale, catalog: Catalog): void {
+  loaded.set(locale, catalog);
+}
+
+/** The catalogue of `locale` if it is loaded already (English once the file list has loaded). */
 export function loadedCatalog(locale: SupportedLocale): Catalog | undefined {
   return loaded.get(locale);
 }
@@ -59,7 +66,7 @@ export function loadCatalog(locale: SupportedLocale): Promise<Catalog> {
   if (ready) return Promise.resolve(ready);
   let pending = loading.get(locale);
   if (!pending) {
-    pending = loaders[locale as Exclude<SupportedLocale, 'en'>]().then(
+    pending = loaders[locale]().then(
       ({ default: catalog }) => {
         loaded.set(locale, catalog);
         loading.delete(locale);

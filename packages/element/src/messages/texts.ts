@@ -6,14 +6,9 @@ import type { EntryStatus } from '../file-entry.js';
 import { formatBytes, formatDuration, formatSpeed } from '../intl-units.js';
 import type { Refusal } from '../restrictions.js';
 import type { Messages } from './catalog.js';
+import type { LimitsInWords } from './hint-text.js';
 
-/** The limits a refusal or the hint talks about, as the element is configured. */
-export interface LimitsInWords {
-  accept: string | undefined;
-  maxFileSize: number | undefined;
-  maxFiles: number | undefined;
-  multiple: boolean;
-}
+export type { LimitsInWords } from './hint-text.js';
 
 /** Why `refusal` happened, in words the user can act on. */
 export function refusalText(m: Messages, refusal: Refusal, limits: LimitsInWords): string {
@@ -129,19 +124,6 @@ export function announcementText(m: Messages, batch: readonly Announcement[]): s
   if (batch.some((a) => a.kind === 'details')) parts.push(m.text('detailsMissing'));
   if (batch.some((a) => a.kind === 'all-done')) parts.push(m.text('allDone'));
   return parts.join(' ');
-}
-
-/** The restrictions under the browse button: "Accepted: image/* · Up to 20 MB each". */
-export function hintText(m: Messages, limits: LimitsInWords): string {
-  const parts: string[] = [];
-  if (limits.accept) parts.push(m.text('accepted', { accept: limits.accept }));
-  if (limits.maxFileSize !== undefined) {
-    parts.push(m.text('upToEach', { size: formatBytes(limits.maxFileSize, m.locale) }));
-  }
-  if (limits.multiple && limits.maxFiles !== undefined) {
-    parts.push(m.text('atMostFiles', { count: limits.maxFiles }));
-  }
-  return parts.join(' · ');
 }
 
 /** The summary line: "2 of 5 uploaded · 3 MB of 10 MB · 1.2 MB/s · 6 sec left". */

@@ -2,11 +2,11 @@ import type { ImageNote } from '@s3up/core';
 import { describe, expect, it } from 'vitest';
 import { type Catalog, Messages, type PluralText } from '../../src/messages/catalog.js';
 import { en } from '../../src/messages/en.js';
+import { hintText } from '../../src/messages/hint-text.js';
 import { allLocales, loadCatalog, matchLocale } from '../../src/messages/locales.js';
 import {
   announcementText,
   errorText,
-  hintText,
   imageNoteText,
   refusalText,
   statusText,
