@@ -59,8 +59,8 @@ export function authRequest(request: Request, native?: unknown): AuthRequest {
 
 /**
  * The neutral request from the core's view of any host's request. Cookies are parsed, and
- * the Node adapters' `Request` built, only when an authenticator reads them: a bearer
- * token needs neither.
+ * the Node adapters' URL and `Request` built, only when an authenticator reads them: a
+ * bearer token needs none of them.
  */
 export function authRequestOf(call: CoreRequest, native?: unknown): AuthRequest {
   const headers = call.headerRecord();
@@ -72,7 +72,10 @@ export function authRequestOf(call: CoreRequest, native?: unknown): AuthRequest 
       return cookies;
     },
     method: call.method,
-    url: call.url,
+    // Read only when asked: the Node adapters build the URL from the host's request then.
+    get url() {
+      return call.url;
+    },
     get request() {
       return call.fetchRequest;
     },

@@ -9,11 +9,13 @@ import { BODY_LIMIT } from '../handler/middleware/body.js';
  * most one byte past the core's limit (the core then answers 413 from the byte count), so a
  * flood of large bodies costs no more than 16 KiB each. A `Request` is built only if an
  * authenticator asks for one. `preParsed` is a body the host already parsed (Express's
- * `express.json()` ran before the router): it is re-serialized as JSON.
+ * `express.json()` ran before the router): it is re-serialized as JSON. `url` may be given
+ * as a function: it is then called only if something reads the URL (an authenticator, or an
+ * `Origin` header to compare), which a bearer-token request without `Origin` never does.
  */
 export async function readNodeRequest(
   req: IncomingMessage,
-  url: string,
+  url: string | (() => string),
   preParsed?: { body: unknown },
 ): Promise<CoreRequest> {
   const method = req.method ?? 'GET';
@@ -29,14 +31,22 @@ export async function readNodeRequest(
 
 class NodeRequest implements CoreRequest {
   #fetchRequest: Request | undefined;
+  #url: string | (() => string);
 
   constructor(
     readonly native: IncomingMessage,
-    readonly url: string,
+    url: string | (() => string),
     readonly method: string,
     readonly bodyBytes: Uint8Array | undefined,
     readonly withoutContentLength: boolean,
-  ) {}
+  ) {
+    this.#url = url;
+  }
+
+  get url(): string {
+    if (typeof this.#url === 'function') this.#url = this.#url();
+    return this.#url;
+  }
 
   header(name: string): string | null {
     if (this.withoutContentLength && name === 'content-length') return null;

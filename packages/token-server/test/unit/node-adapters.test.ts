@@ -138,6 +138,29 @@ describe('express', () => {
     expect(response.headers.get('cache-control')).toBe('no-store');
   });
 
+  it('matches its paths as Express routes did (any case, one trailing slash) and leaves other paths to the app', async () => {
+    const { seen, url } = await host('express');
+    const odd = await fetch(`${url}/Credentials/`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer not-a-token', 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(odd.status).toBe(401);
+    expect(odd.headers.get('www-authenticate')).toBe('Bearer');
+    expect(seen).toHaveLength(1);
+    const health = await fetch(`${url}/healthz`);
+    expect(health.status).toBe(200);
+    await health.arrayBuffer();
+    // Not the service's: Express's own 404 page, not the core's JSON, and no authenticator call.
+    for (const path of ['/credentials/more', '/other', '/']) {
+      const other = await fetch(`${url}${path}`, { method: 'POST' });
+      expect(other.status).toBe(404);
+      expect(other.headers.get('content-type')).toMatch(/^text\/html/);
+      await other.arrayBuffer();
+    }
+    expect(seen).toHaveLength(1);
+  });
+
   it("takes the client address from X-Forwarded-For only when the app trusts the proxy (Express's req.ip)", async () => {
     const { log, url } = await host('express behind a proxy');
     await post(url);
