@@ -1,7 +1,7 @@
 // One token-server host under load, in its own process: the Fetch core under node:http
 // (createTokenServer) or under Express (createTokenRouter), the ceiling (bare node:http +
 // jose), or Uppy Companion (its /s3/sts). Reads BENCH_TOKEN_SERVER (JSON, with `host`),
-// prints "READY <url>" once listening on 127.0.0.1.
+// says where it listens (on 127.0.0.1) over the IPC channel: { type: 'ready', url }.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -56,17 +56,22 @@ if (settings.host === 'ceiling') {
 } else if (settings.host === 'node') {
   const running = await createTokenServer(options).listen(0, '127.0.0.1');
   timeRequests(running.server);
-  console.log(`READY ${running.url}`);
+  ready(running.url);
 } else {
   const app = express();
   app.disable('x-powered-by');
   app.use(createTokenRouter(options));
   const server = app.listen(0, '127.0.0.1', () => {
     timeRequests(server);
-    console.log(`READY http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    ready(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
   });
 }
 process.on('SIGTERM', () => process.exit(0));
+
+/** Tells the harness where this host listens (stdout is /dev/null: it carries the audit log). */
+function ready(url: string): void {
+  process.send?.({ type: 'ready', url });
+}
 
 /**
  * The server's own view of latency, to tell it from the load generator's (issue 21: is p99
@@ -165,7 +170,7 @@ async function ceiling(jwt: { secret: string; issuer: string; audience: string }
   });
   timeRequests(server);
   server.listen(0, '127.0.0.1', () => {
-    console.log(`READY http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    ready(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
   });
 }
 
@@ -204,7 +209,7 @@ async function companion(s: NonNullable<typeof settings>): Promise<void> {
   });
   timeRequests(server);
   server.on('request', handler);
-  console.log(`READY http://127.0.0.1:${port}`);
+  ready(`http://127.0.0.1:${port}`);
 }
 
 /**
@@ -237,6 +242,6 @@ async function expressCeiling(jwt: { secret: string; issuer: string; audience: s
   });
   const server = app.listen(0, '127.0.0.1', () => {
     timeRequests(server);
-    console.log(`READY http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    ready(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
   });
 }

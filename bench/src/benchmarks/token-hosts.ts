@@ -1,21 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
 import { BenchError } from '../bench-error.js';
 import type { Benchmark } from '../benchmark.js';
-import { type CpuUse, cpuSnapshot, cpuUse } from '../cpu-accounting.js';
 import { type JwtSettings, mintJwt } from '../jwt.js';
-import { assertLoopback } from '../loopback.js';
 import { absoluteTarget, compare, format, relativeTarget } from '../results.js';
 import { startStsFront } from '../sts-front.js';
-import { credentialsRequest, postCredentials } from '../token-requests.js';
-import { benchCpu } from './throughput.js';
-
-const hostProcessPath = join(dirname(fileURLToPath(import.meta.url)), '..', 'token-host-process.ts');
-type Host = 'ceiling' | 'node' | 'express-ceiling' | 'express' | 'companion';
+import { type Host, type HostLoad, loadHost, startHost, stopHost } from '../token-host-control.js';
+import { postCredentials } from '../token-requests.js';
 
 const HOST_NAMES: Record<Host, string> = {
   ceiling: 'ceiling: node:http + jose verify',
@@ -24,90 +14,6 @@ const HOST_NAMES: Record<Host, string> = {
   express: 's3up on Express 5 (createTokenRouter)',
   companion: 'Uppy Companion 6 /s3/sts',
 };
-
-/** CPU seconds (user + system) a process has used: /proc/<pid>/stat, in clock ticks of 10 ms. */
-async function cpuSeconds(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name (which may hold spaces) start at index 3 of the rest.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-interface ServerTiming {
-  count: number;
-  p50Ms: number;
-  p99Ms: number;
-  loopDelayP99Ms: number;
-  loopDelayMaxMs: number;
-}
-
-/** Asks the host process over IPC: `reset` its latency figures, or `report` them. */
-function ask(child: ChildProcess, what: 'reset' | 'report'): Promise<ServerTiming> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new BenchError('timeout', `host did not answer ${what}`)), 30_000);
-    const onMessage = (message: unknown) => {
-      const m = message as { type?: string } & ServerTiming;
-      if (m?.type !== (what === 'reset' ? 'reset' : 'report')) return;
-      clearTimeout(timer);
-      child.off('message', onMessage);
-      resolve(m);
-    };
-    child.on('message', onMessage);
-    child.send(what);
-  });
-}
-
-interface HostRound {
-  /** The server's own latency: request parsed → answer handed to the kernel, and its event loop delay. */
-  server: ServerTiming;
-  /** The machine's CPU over the load, by group (marks the round noisy when others used > 10%). */
-  machine: CpuUse;
-  rps: number;
-  /** Server CPU per request, µs. */
-  cpuUs: number;
-  p99: number;
-}
-
-async function startHost(
-  settings: Record<string, unknown> & { host: Host },
-): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [...process.execArgv, hostProcessPath], {
-    env: { ...process.env, BENCH_TOKEN_SERVER: JSON.stringify(settings) },
-    // The IPC channel carries the server's own latency figures (token-host-process.ts).
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (c: Buffer) => {
-    stderr += c.toString();
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new BenchError('timeout', `${settings.host} host did not start: ${stderr.slice(-500)}`)),
-      60_000,
-    );
-    let out = '';
-    const onData = (c: Buffer) => {
-      out += c.toString();
-      const found = /READY (\S+)/.exec(out)?.[1];
-      if (found) {
-        clearTimeout(timer);
-        // From here on stdout carries the audit log: drained unread, so the harness (which
-        // also runs autocannon) spends nothing on it and the server's writes never back up.
-        child.stdout?.off('data', onData);
-        child.stdout?.resume();
-        resolve(found);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(
-        new BenchError('not-available', `${settings.host} host exited with ${code}: ${stderr.slice(-500)}`),
-      );
-    });
-  });
-  return { url: assertLoopback(url, 'the token host').toString().replace(/\/$/, ''), child };
-}
 
 /**
  * The cached path of the token service's Fetch core under two hosts, side by side in one
@@ -130,7 +36,7 @@ export const tokenHosts: Benchmark = {
     const seconds = settings.quick ? 3 : 8;
     const rounds = settings.rounds;
     const connections = 20;
-    const results: Record<Host, HostRound[]> = {
+    const results: Record<Host, HostLoad[]> = {
       ceiling: [],
       node: [],
       'express-ceiling': [],
@@ -187,58 +93,35 @@ export const tokenHosts: Benchmark = {
                   throw new BenchError('credentials', `${host}: warm-up answered ${status}`);
               }
             }
-            await ask(child, 'reset');
             const stsBefore = front.calls.GetFederationToken ?? 0;
-            const cpuBefore = await cpuSeconds(child.pid!);
-            const machineBefore = await cpuSnapshot();
-            const load = await autocannon(
-              host === 'companion'
-                ? { url: `${url}/s3/sts`, connections, pipelining: 1, duration: seconds }
-                : {
-                    url: `${url}/credentials`,
-                    connections,
-                    pipelining: 1,
-                    duration: seconds,
-                    requests: tokens.map(credentialsRequest),
-                  },
-            );
-            const cpu = (await cpuSeconds(child.pid!)) - cpuBefore;
-            const server = await ask(child, 'report');
-            const machine = cpuUse(machineBefore, await cpuSnapshot(), benchCpu(env)());
+            const load = await loadHost(env, host, { url, child }, { seconds, connections, tokens });
             if (load.non2xx > 0 || load.errors > 0) {
               throw new BenchError(
                 'credentials',
                 `${host}: ${load.non2xx} non-2xx and ${load.errors} errors under load`,
               );
             }
-            const answered = load.requests.total ?? 0;
-            if (!(answered > 0)) throw new BenchError('credentials', `${host}: no request answered`);
+            const answered = load.answered;
             if (host === 'companion') {
               companionStsCalls += (front.calls.GetFederationToken ?? 0) - stsBefore;
               companionAnswered += answered;
             }
-            results[host].push({
-              server,
-              machine,
-              rps: load.requests.average,
-              cpuUs: (cpu * 1e6) / answered,
-              p99: load.latency.p99,
-            });
+            results[host].push(load);
             env.log(
-              `  ${host}: ${format(load.requests.average)} req/s, ${format((cpu * 1e6) / answered)} µs CPU/request, p99 ${load.latency.p99} ms (server-side ${format(server.p99Ms)} ms, event loop delay p99 ${format(server.loopDelayP99Ms)} ms) (round ${round + 1})`,
+              `  ${host}: ${format(load.rps)} req/s, ${format(load.cpuUs)} µs CPU/request (autocannon ${format(load.generatorUs)}), p99 ${load.p99} ms (server-side ${format(load.server.p99Ms)} ms, event loop delay p99 ${format(load.server.loopDelayP99Ms)} ms) (round ${round + 1})`,
             );
           } catch (error) {
             errors[host].push((error as Error).message);
             env.log(`  ${host}: ${(error as Error).message}`);
           } finally {
-            child.kill('SIGTERM');
+            await stopHost(child);
           }
         }
       }
     } finally {
       await front.close();
     }
-    const table = (pick: (r: HostRound) => number) =>
+    const table = (pick: (r: HostLoad) => number) =>
       order.map((host) => ({
         name: HOST_NAMES[host],
         samples: results[host].map(pick),
@@ -263,6 +146,16 @@ export const tokenHosts: Benchmark = {
     );
     rps.targetNote =
       'no target in the issue: it sets CPU per request and p99; requests per second here also depend on autocannon sharing the 2 cores';
+    const generator = compare(
+      'token-hosts-generator-cpu',
+      "Token server, cached path: the load generator's CPU per request (autocannon, in the harness)",
+      'µs',
+      false,
+      HOST_NAMES.ceiling,
+      table((r) => r.generatorUs),
+    );
+    generator.targetNote =
+      "no target: on 2 cores the server and autocannon each have one, so requests per second stay below 1,000,000 / the larger of the two CPU figures (µs per request); for Companion the harness also runs the STS front that answers its calls, so its figure here is not autocannon's alone";
     const p99 = compare(
       'token-hosts-p99',
       'Token server, cached path: p99 latency by host, at the load generator (autocannon)',
@@ -305,7 +198,7 @@ export const tokenHosts: Benchmark = {
         companionStsCallsPerRequest:
           companionAnswered > 0 ? Number((companionStsCalls / companionAnswered).toFixed(3)) : null,
       },
-      comparisons: [cpu, rps, p99, serverP99, loopDelay],
+      comparisons: [cpu, rps, generator, p99, serverP99, loopDelay],
       targets: [
         relativeTarget(
           'server CPU per cached request, Fetch core under node:http ≤ 2 × the node:http + jose ceiling',
