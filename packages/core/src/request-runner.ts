@@ -57,8 +57,12 @@ export async function runRequest<T>(env: RequestEnvironment, spec: RequestSpec<T
     const forward = () => controller.abort(signal.reason);
     if (spec.abortable) signal.addEventListener('abort', forward, { once: true });
     let timer: ReturnType<typeof setTimeout> | undefined;
+    // Once the attempt has settled, late body reads (a stream the SDK still drains after an
+    // abort) must neither re-arm the watchdog, which would hold a Node process open for a
+    // whole stall timeout, nor report bytes of an attempt that is over.
+    let settled = false;
     const arm = () => {
-      if (env.stallTimeout <= 0) return;
+      if (settled || env.stallTimeout <= 0) return;
       clearTimeout(timer);
       const limit = env.stallTimeout * (spec.stallFactor ?? 1);
       timer = setTimeout(() => controller.abort(new StallError(`no progress for ${limit} ms`)), limit);
@@ -67,6 +71,7 @@ export async function runRequest<T>(env: RequestEnvironment, spec: RequestSpec<T
     if (spec.onProgress) {
       const report = spec.onProgress;
       spec.transport.track(controller.signal, (loaded) => {
+        if (settled) return;
         arm();
         report(loaded);
       });
@@ -85,6 +90,7 @@ export async function runRequest<T>(env: RequestEnvironment, spec: RequestSpec<T
         failure = classify(error, spec.operation, spec.key);
       }
     } finally {
+      settled = true;
       clearTimeout(timer);
       signal.removeEventListener('abort', forward);
       release();

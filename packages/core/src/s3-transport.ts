@@ -55,19 +55,23 @@ class ProgressHttpHandler implements HttpHandlerLike {
   async handle(request: HttpRequestLike, options?: { abortSignal?: AbortSignal }): Promise<unknown> {
     const listener = options?.abortSignal ? this.#bySignal.get(options.abortSignal) : undefined;
     const body = request.body;
+    let stream: import('node:stream').Readable | undefined;
     if (this.#stream && typeof Blob !== 'undefined' && body instanceof Blob) {
-      request.body = this.#nodeBody(body, listener);
+      stream = this.#nodeBody(body, listener);
+      request.body = stream;
     }
-    if (!listener) return answered(await this.#inner.handle(request, options), options?.abortSignal);
-    this.#byRequest.set(request, listener);
+    if (listener) this.#byRequest.set(request, listener);
     try {
       return answered(await this.#inner.handle(request, options), options?.abortSignal);
     } finally {
       this.#byRequest.delete(request);
+      // An aborted or failed request leaves its body half read: let go of the file now, or
+      // the reads go on (and keep a CLI alive after Ctrl-C) until the stream is collected.
+      if (stream && !stream.readableEnded) stream.destroy();
     }
   }
 
-  #nodeBody(blob: Blob, listener: ProgressListener | undefined): unknown {
+  #nodeBody(blob: Blob, listener: ProgressListener | undefined): import('node:stream').Readable {
     const { Readable } = this.#stream!;
     let loaded = 0;
     let pending: Uint8Array | undefined;
