@@ -51,6 +51,8 @@ export function renderMarkdown(result: RunResult): string {
     '',
     `Run \`${result.command}\` (${result.mode} mode), ${result.startedAt} to ${result.finishedAt}.`,
     '',
+    'The figures before issue 21 (full run of 29 November 2026) are kept in `bench/results/before-issue-21/`, with why they changed (`NOTE.md`: a harness artefact, what is now counted, what the token server and its benchmarks changed).',
+    '',
     '## Machine and versions',
     '',
     `- CPU: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, load average ${m.loadAverage} at start (shared machine)`,
