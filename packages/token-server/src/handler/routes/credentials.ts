@@ -60,6 +60,7 @@ export function credentialsRoute(o: CredentialsRouteOptions) {
       ...(body.refusedAccessKeyId === undefined ? {} : { refusedAccessKeyId: body.refusedAccessKeyId }),
     });
     const c = issued.credentials;
+    const expiration = c.expiration.toISOString();
     o.audit.issued({
       kind: 'credentials',
       ...rc.trail(),
@@ -68,19 +69,53 @@ export function credentialsRoute(o: CredentialsRouteOptions) {
       bucket: o.issuer.bucket,
       prefix: issued.prefix,
       durationSeconds: issued.durationSeconds,
-      expiration: c.expiration.toISOString(),
+      expiration,
       accessKeyId: c.accessKeyId,
       ...(issued.policySha256 ? { policySha256: issued.policySha256 } : {}),
       ...(issued.packedPolicySize === undefined ? {} : { packedPolicySize: issued.packedPolicySize }),
       cache: issued.cache,
       ...(issued.replacedAccessKeyId ? { replacedAccessKeyId: issued.replacedAccessKeyId } : {}),
     });
-    const answer: IssuedCredentialsResponse = {
+    return rc.answer(200, answerText(o, issued, scope, expiration, new Date(o.now()).toISOString()));
+  };
+}
+
+/**
+ * The answer's JSON around `serverTime`, kept per issued session: a cached session is served
+ * many times and only its `serverTime` changes, so the rest (the 700-character session token
+ * among it) is serialized once instead of on every request (issue 21: drop work the cached
+ * path does not need). The text is what `JSON.stringify` gives for the whole answer, in the
+ * same key order.
+ */
+interface AnswerText {
+  head: string;
+  tail: string;
+  scope: Scope;
+  prefix: string;
+  actions: readonly string[];
+}
+const answerTexts = new WeakMap<object, AnswerText>();
+
+function answerText(
+  o: CredentialsRouteOptions,
+  issued: Awaited<ReturnType<CredentialIssuer['issue']>>,
+  scope: Scope,
+  expiration: string,
+  serverTime: string,
+): string {
+  const c = issued.credentials;
+  let text = answerTexts.get(c);
+  if (!text || text.scope !== scope || text.prefix !== issued.prefix || text.actions !== issued.actions) {
+    const head: Pick<
+      IssuedCredentialsResponse,
+      'accessKeyId' | 'secretAccessKey' | 'sessionToken' | 'expiration'
+    > = {
       accessKeyId: c.accessKeyId,
       secretAccessKey: c.secretAccessKey,
       sessionToken: c.sessionToken,
-      expiration: c.expiration.toISOString(),
-      serverTime: new Date(o.now()).toISOString(),
+      expiration,
+    };
+    const tail: Omit<IssuedCredentialsResponse, keyof typeof head | 'serverTime'> = {
       bucket: o.issuer.bucket,
       region: o.issuer.region,
       ...(o.endpoint ? { endpoint: o.endpoint } : {}),
@@ -93,6 +128,14 @@ export function credentialsRoute(o: CredentialsRouteOptions) {
       ...(o.receipts && scope === 'upload' ? { receipts: true } : {}),
       ...(o.issuer.writeOnceFor(scope) ? { writeOnce: true } : {}),
     };
-    return rc.json(200, answer);
-  };
+    text = {
+      head: JSON.stringify(head).slice(0, -1),
+      tail: JSON.stringify(tail).slice(1),
+      scope,
+      prefix: issued.prefix,
+      actions: issued.actions,
+    };
+    answerTexts.set(c, text);
+  }
+  return `${text.head},"serverTime":${JSON.stringify(serverTime)},${text.tail}`;
 }
