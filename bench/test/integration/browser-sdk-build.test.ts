@@ -60,7 +60,8 @@ describe("@s3up/core's built browser SDK", () => {
     ])
       expect(shipped.filter((i) => i.includes(dropped))).toEqual([]);
     // Shapes of operations an upload never sends, the region list of the partition table and
-    // the S3 Express session cache are dropped too (lean-sdk.mjs says how).
+    // the S3 Express session cache and signing and the region redirects are dropped too
+    // (lean-sdk.mjs says how).
     const sdkCode = await readFile(sdkFile, 'utf8');
     for (const unused of [
       'LifecycleRule',
@@ -68,6 +69,8 @@ describe("@s3up/core's built browser SDK", () => {
       'SelectObjectContent',
       'af-south-1',
       'S3ExpressIdentityCache',
+      'signS3Express',
+      'Region redirect failed',
     ])
       expect(sdkCode, unused).not.toContain(unused);
     for (const used of ['UploadPartOutput', 'NoSuchUpload', 'x-amz-checksum-crc32'])

@@ -13,7 +13,13 @@
  * - the retry middleware -> nothing: the engine retries each request itself (maxAttempts 1);
  * - event streams -> nothing: no upload command streams events (SelectObjectContent does);
  * - the `events` polyfill (Node's EventEmitter, pulled in by XhrHttpHandler) -> the few
- *   lines of on/emit the handler uses.
+ *   lines of on/emit the handler uses;
+ * - middleware that does nothing for the client the engine builds -> nothing in the stack:
+ *   Expect: 100-continue (the SDK adds it only where its runtime is "node"), region redirects
+ *   (only with followRegionRedirects, which s3up never sets), S3 Express sessions and their
+ *   signing (the static resolver refuses directory buckets), the logger (s3up passes the SDK
+ *   no logger; its default logs nothing) and MD5 (only SSE-C customer keys use it, which
+ *   s3up never sends). The stubs refuse the settings that would need them, with a message.
  *
  * core's build applies it to src/s3-sdk.ts to make dist/s3-sdk.browser.js, which the
  * package's `browser` field puts in place of dist/s3-sdk.js for browser bundles; the bench
@@ -21,6 +27,7 @@
  */
 
 import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const STUBS = {
@@ -152,11 +159,83 @@ export function awsPartitionOnly(source) {
   return `export const partitionsInfo = ${JSON.stringify({ ...info, partitions: [{ ...aws, regions: {} }] })};\n`;
 }
 
+/**
+ * Whole files of the SDK replaced by what they do for the client the engine builds (see the
+ * list at the top). Each keeps the file's exports, which the SDK's index modules re-export.
+ */
+const FILE_STUBS = [
+  {
+    file: /middleware-expect-continue[\\/]middleware-expect-continue\.js$/,
+    contents: `
+// The SDK adds Expect: 100-continue only where config.runtime is "node"; this is the browser build.
+export const addExpectContinueMiddleware = () => (next) => next;
+export const addExpectContinueMiddlewareOptions = { step: 'build', tags: ['SET_EXPECT_HEADER', 'EXPECT_HEADER'], name: 'addExpectContinueMiddleware', override: true };
+export const getAddExpectContinuePlugin = () => ({ applyToStack: () => {} });
+`,
+  },
+  {
+    file: /middleware-region-redirect[\\/]region-redirect-middleware\.js$/,
+    contents: `
+const refuse = (config) => {
+  if (config.followRegionRedirects)
+    throw new Error('s3up: followRegionRedirects is not part of the browser upload build (the token server names the region)');
+};
+export const regionRedirectMiddleware = (config) => { refuse(config); return (next) => next; };
+export const regionRedirectMiddlewareOptions = { step: 'initialize', tags: ['REGION_REDIRECT', 'S3'], name: 'regionRedirectMiddleware', override: true };
+export const getRegionRedirectMiddlewarePlugin = (config) => ({ applyToStack: () => refuse(config) });
+`,
+  },
+  {
+    file: /middleware-s3-express[\\/]functions[\\/]s3ExpressMiddleware\.js$/,
+    contents: `
+// Directory buckets are refused by the static endpoint resolver, so no request needs a session.
+export const s3ExpressMiddleware = () => (next) => next;
+export const s3ExpressMiddlewareOptions = { name: 's3ExpressMiddleware', step: 'build', tags: ['S3', 'S3_EXPRESS'], override: true };
+export const getS3ExpressPlugin = () => ({ applyToStack: () => {} });
+`,
+  },
+  {
+    file: /middleware-s3-express[\\/]functions[\\/]s3ExpressHttpSigningMiddleware\.js$/,
+    contents: `
+// Leaves the standard signing middleware in place (this one replaces it to sign S3 Express sessions).
+export { httpSigningMiddlewareOptions as s3ExpressHttpSigningMiddlewareOptions } from '@smithy/core';
+export const s3ExpressHttpSigningMiddleware = () => {
+  throw new Error('s3up: S3 Express signing is not part of the browser upload build');
+};
+export const getS3ExpressHttpSigningPlugin = () => ({ applyToStack: () => {} });
+`,
+  },
+  {
+    file: /middleware-logger[\\/]loggerMiddleware\.js$/,
+    contents: `
+// s3up gives the SDK no logger, and the default one logs nothing.
+export const loggerMiddleware = () => (next) => next;
+export const loggerMiddlewareOptions = { name: 'loggerMiddleware', tags: ['LOGGER'], step: 'initialize', override: true };
+export const getLoggerPlugin = () => ({ applyToStack: () => {} });
+`,
+  },
+  {
+    file: /checksum[\\/]md5[\\/]Md5Js\.js$/,
+    contents: `
+// Only SSE-C customer keys (SSECustomerKey) need MD5 here; s3up never sends them.
+export class Md5Js {
+  constructor() {
+    throw new Error('s3up: MD5 (SSE-C customer keys) is not part of the browser upload build');
+  }
+}
+`,
+  },
+];
+
 const NAMESPACE = 's3up-lean-sdk';
 const staticEndpoint = fileURLToPath(new URL('./static-endpoint.mjs', import.meta.url));
 
-/** @returns {import('esbuild').Plugin} */
-export function leanSdk() {
+/**
+ * @param {{ keepMiddleware?: boolean }} [options] keepMiddleware: leave FILE_STUBS' files as
+ *   the SDK wrote them (the unit test compares the requests both builds send).
+ * @returns {import('esbuild').Plugin}
+ */
+export function leanSdk(options = {}) {
   return {
     name: 's3up-lean-sdk',
     setup(build) {
@@ -186,6 +265,13 @@ export function leanSdk() {
         contents: withLiteralKeys(await readFile(args.path, 'utf8')),
         loader: 'js',
       }));
+      if (!options.keepMiddleware)
+        for (const { file, contents } of FILE_STUBS)
+          build.onLoad({ filter: file }, (args) => ({
+            contents,
+            loader: 'js',
+            resolveDir: dirname(args.path),
+          }));
       build.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => ({
         contents: STUBS[/** @type {keyof typeof STUBS} */ (args.path)],
         loader: 'js',
