@@ -215,6 +215,67 @@ export const getLoggerPlugin = () => ({ applyToStack: () => {} });
 `,
   },
   {
+    file: /middleware-ssec[\\/]middleware-ssec\.js$/,
+    contents: `
+// SSE-C customer keys: s3up never sends them; a request that carries one is refused, not sent without its MD5.
+export function ssecMiddleware() {
+  return (next) => async (args) => {
+    if (args.input?.SSECustomerKey || args.input?.CopySourceSSECustomerKey)
+      throw new Error('s3up: SSE-C customer keys are not part of the browser upload build');
+    return next(args);
+  };
+}
+export const ssecMiddlewareOptions = { name: 'ssecMiddleware', step: 'initialize', tags: ['SSE'], override: true };
+export const getSsecPlugin = (config) => ({
+  applyToStack: (clientStack) => {
+    clientStack.add(ssecMiddleware(config), ssecMiddlewareOptions);
+  },
+});
+export const isValidBase64EncodedSSECustomerKey = () => false;
+`,
+  },
+  {
+    file: /signature-v4-multi-region[\\/]dist-es[\\/]SignatureV4MultiRegion\.js$/,
+    contents: `
+// SigV4a (signing region "*": multi-region access points, refused by the static resolver) needs
+// @aws-sdk/signature-v4a, which s3up does not load: the SDK's class less its SigV4a branches.
+import { SignatureV4SignWithCredentials } from './SignatureV4SignWithCredentials';
+const noSigv4a = () => {
+  throw new Error('s3up: SigV4a (multi-region access points) is not part of the browser upload build');
+};
+export class SignatureV4MultiRegion {
+  sigv4Signer;
+  signerOptions;
+  static sigv4aDependency() {
+    return 'none';
+  }
+  constructor(options) {
+    this.sigv4Signer = new SignatureV4SignWithCredentials(options);
+    this.signerOptions = options;
+  }
+  async sign(request, options = {}) {
+    if (options.signingRegion === '*') noSigv4a();
+    return this.sigv4Signer.sign(request, options);
+  }
+  async signWithCredentials(request, credentials, options = {}) {
+    if (options.signingRegion === '*') noSigv4a();
+    return this.sigv4Signer.signWithCredentials(request, credentials, options);
+  }
+  async presign(request, options = {}) {
+    if (options.signingRegion === '*') noSigv4a();
+    return this.sigv4Signer.presign(request, options);
+  }
+  async presignWithCredentials(request, credentials, options = {}) {
+    if (options.signingRegion === '*') noSigv4a();
+    return this.sigv4Signer.presignWithCredentials(request, credentials, options);
+  }
+  getSigv4aSigner() {
+    noSigv4a();
+  }
+}
+`,
+  },
+  {
     file: /checksum[\\/]md5[\\/]Md5Js\.js$/,
     contents: `
 // Only SSE-C customer keys (SSECustomerKey) need MD5 here; s3up never sends them.

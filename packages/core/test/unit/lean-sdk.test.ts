@@ -177,5 +177,9 @@ describe('lean-sdk: the middleware it leaves out', () => {
     expect(() => new lean.S3Client({ region: 'eu-west-1', followRegionRedirects: true })).toThrow(
       /followRegionRedirects is not part of the browser upload build/,
     );
+    // An SSE-C key is refused, not sent without the MD5 the full SDK would add.
+    const sseC = (sdk: typeof lean) =>
+      new sdk.PutObjectCommand({ Bucket: 'bucket', Key: 'k', Body: 'x', SSECustomerKey: 'a'.repeat(32) });
+    await expect(signedRequest(lean, sseC)).rejects.toThrow(/SSE-C customer keys are not part/);
   });
 });
