@@ -55,7 +55,8 @@ const { values, positionals } = parseArgs({
   },
 });
 // `s3up@16`: that page with 16 MiB parts (several part sizes interleaved in one run);
-// `s3up+crc`: with checksums on (the credentials answer says WHEN_SUPPORTED).
+// `s3up+crc`: with checksums on (the credentials answer says WHEN_SUPPORTED); `s3up+ft0`: the
+// engine's flight controller off (flightTime 0), the throughput benchmark's A/B.
 const pages = positionals.length > 0 ? positionals : ['s3up'];
 const pageOf = (spec: string) => spec.split(/[@+]/)[0] as PageName;
 const partSizeOf = (spec: string) =>
@@ -108,8 +109,10 @@ async function main(): Promise<void> {
     for (let round = 1; round <= repeat; round++) {
       for (const page of round % 2 === 1 ? pages : [...pages].reverse()) {
         const context = await browser.newContext();
-        const url =
-          env.pageUrl(pageOf(page)) + (values.checksums || page.endsWith('+crc') ? '?checksums=on' : '');
+        const query = new URLSearchParams();
+        if (values.checksums || page.includes('+crc')) query.set('checksums', 'on');
+        if (page.includes('+ft0')) query.set('flight', 'off');
+        const url = env.pageUrl(pageOf(page)) + (query.size > 0 ? `?${query}` : '');
         const tab = await browser.openPage(context, url);
         await new Promise((r) => setTimeout(r, Number(values['pick-delay'])));
         env.credentialMode = 'fresh';
