@@ -1,5 +1,6 @@
 import {
   Agent,
+  type ClientRequest,
   createServer,
   type IncomingMessage,
   request,
@@ -68,6 +69,16 @@ export interface WireTap {
    * next poll: at 4 MiB/s a 25 ms poll is 100 KiB of play in where a benchmark interrupts).
    */
   whenPartBytes(bytes: number): Promise<void>;
+  /**
+   * Freezes every UploadPart body at the chunk that takes `stats.uploadPartBytes` to `bytes`:
+   * no further body byte is counted or forwarded (the browser's uploads stall) until
+   * {@link release}. A benchmark that reloads the page there measures what the engine had
+   * partly sent at that byte, not also what flowed while the page was being reloaded (about
+   * 12-16 ms of the link, and more for a page that answers the reload later).
+   */
+  holdAt(bytes: number): void;
+  /** Lets held bodies flow again (those of a reloaded page are gone by then). */
+  release(): void;
   reset(): void;
   close(): Promise<void>;
 }
@@ -82,6 +93,10 @@ export async function startWireTap(upstream: () => string): Promise<WireTap> {
     timeline: [],
   });
   let waiters: { bytes: number; resolve: () => void }[] = [];
+  let holdAt: number | undefined;
+  let holding = false;
+  const held = new Set<{ req: IncomingMessage; forward: ClientRequest }>();
+  const parts = new Set<{ req: IncomingMessage; forward: ClientRequest }>();
   const tap: WireTap = {
     endpoint: '',
     stats: fresh(),
@@ -89,7 +104,22 @@ export async function startWireTap(upstream: () => string): Promise<WireTap> {
       tap.stats.uploadPartBytes >= bytes
         ? Promise.resolve()
         : new Promise((resolve) => waiters.push({ bytes, resolve })),
+    holdAt: (bytes) => {
+      holdAt = bytes;
+    },
+    release: () => {
+      holdAt = undefined;
+      holding = false;
+      for (const flow of held) {
+        if (!flow.req.destroyed) {
+          flow.req.pipe(flow.forward);
+          flow.req.resume();
+        }
+      }
+      held.clear();
+    },
     reset: () => {
+      tap.release();
       tap.stats = fresh();
     },
     close: () =>
@@ -152,6 +182,15 @@ export async function startWireTap(upstream: () => string): Promise<WireTap> {
       req.on('data', (chunk: Buffer) => {
         stats.firstPartByteAt ??= Date.now();
         stats.uploadPartBytes += chunk.length;
+        if (!holding && holdAt !== undefined && stats.uploadPartBytes >= holdAt) {
+          // This chunk still goes through (pipe forwards it); nothing after it does.
+          holding = true;
+          for (const flow of parts) {
+            flow.req.unpipe(flow.forward);
+            flow.req.pause();
+            held.add(flow);
+          }
+        }
         if (waiters.length > 0 && waiters.some((w) => stats.uploadPartBytes >= w.bytes)) {
           const reached = waiters.filter((w) => stats.uploadPartBytes >= w.bytes);
           waiters = waiters.filter((w) => stats.uploadPartBytes < w.bytes);
@@ -183,6 +222,17 @@ export async function startWireTap(upstream: () => string): Promise<WireTap> {
     res.on('close', () => {
       if (!res.writableFinished) forward.destroy();
     });
+    if (kind === 'PUT part') {
+      const flow = { req, forward };
+      parts.add(flow);
+      req.on('close', () => parts.delete(flow));
+      if (holding) {
+        // A part that starts while bodies are held waits too.
+        req.pause();
+        held.add(flow);
+        return;
+      }
+    }
     req.pipe(forward);
   });
   server.keepAliveTimeout = 5000;

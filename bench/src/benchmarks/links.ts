@@ -98,6 +98,9 @@ async function round(
     const options = { key, partSize, concurrency };
     const first = browser.runUpload(page, file, options, timeoutMs);
     first.catch(() => {});
+    // A reload is measured at the cut itself: the tap freezes the bodies there, so what the
+    // page loses is what the engine had partly sent, not also what flowed while it reloaded.
+    if (scenario === 'reload') tap.holdAt(cut);
     await waitForWire(env, cut, timeoutMs);
     const lost = partlySent(tap.stats.timeline);
     if (scenario === 'pause') {
@@ -108,6 +111,7 @@ async function round(
       if (latency !== null) latencies.push(latency);
     } else {
       await page.reload();
+      tap.release();
       await page.waitFor("typeof window.benchUpload === 'function'", 30_000);
       await browser.throttleUplink(page, rate);
       await browser.runUpload(page, file, options, timeoutMs);
@@ -217,7 +221,7 @@ export const links: Benchmark = {
       notes: [
         "Chromium's DevTools network conditions limit the page's uplink (latency 0); the wire tap counts every UploadPart body byte that reached it, parts cut by the pause or the reload included. Wasted = bytes on the wire − file size.",
         `Interruption points: round r of ${settings.rounds} cuts at 50% of the file + ((r + ½) / ${settings.rounds} − ½) × one ${sizeLabel(partSize)} part on the wire (the middle round at 50%), the same points for every contender, so the median is not decided by where part boundaries fall. lib-storage runs one round, at 50%: it cannot resume, so its figure is what it had sent.`,
-        'Pause: at the interruption point the page pauses (s3up: its pause that keeps work, default 5 s grace; Uppy: pauseAll; lib-storage has no pause: abort, and a new Upload on resume), waits until paused, then resumes. Reload: the page reloads at the interruption point and the same file is picked again in the same browser context.',
+        'Pause: at the interruption point the page pauses (s3up: its pause that keeps work, default 5 s grace; Uppy: pauseAll; lib-storage has no pause: abort, and a new Upload on resume), waits until paused, then resumes. Reload: the tap freezes every part body at the interruption point (no byte after it is counted or forwarded) until the page has reloaded, so the figure is what the engine had partly sent at that byte; then the same file is picked again in the same browser context.',
         'Uppy runs with Golden Retriever (its state and UploadId in browser storage; file contents only up to its size limit, larger files come back as ghosts revived by picking the file again). lib-storage cannot resume (aws-sdk-js-v3#3509, #6832).',
         `Resume latency: s3up's pauses, ${latencies.length} samples: ${latencies.map((l) => `${Math.round(l)} ms`).join(', ') || 'none'}.`,
         'Unthrottled throughput is the throughput benchmark\'s: its first file size also runs "s3up, flightTime 0" (the flight controller off, the admission before issue 20) beside s3up, with the target s3up ≥ 0.95 × it.',
