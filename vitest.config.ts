@@ -84,6 +84,10 @@ export default defineConfig({
           include: ['packages/*/test/browser/**/*.test.ts', 'tests/*/browser/**/*.test.ts'],
           globalSetup,
           testTimeout: 60_000,
+          // The element's file list and engine arrive as lazily loaded chunks: on a busy CI
+          // machine one took more than expect.poll's default 1 s (properties.test: a row
+          // polled right after addFiles). A poll still returns as soon as it holds.
+          expect: { poll: { timeout: 5_000 } },
           browser: {
             enabled: true,
             headless: true,
