@@ -30,6 +30,12 @@ function blank(value: unknown): boolean {
   return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 }
 
+/** A number as given, or digits as text (`"2"`, ` 5000 `); NaN for anything else. */
+function wholeNumber(value: unknown): number {
+  if (typeof value === 'number') return value;
+  return typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+}
+
 function shown(value: unknown): string {
   return typeof value === 'string' ? `"${value}"` : String(value);
 }
@@ -61,12 +67,7 @@ export function readSize(name: string, value: unknown): number | undefined {
  */
 export function readCount(name: string, value: unknown): number | undefined {
   if (blank(value)) return undefined;
-  const n =
-    typeof value === 'number'
-      ? value
-      : typeof value === 'string' && /^\s*\d+\s*$/.test(value)
-        ? Number(value)
-        : NaN;
+  const n = wholeNumber(value);
   if (Number.isInteger(n) && n >= 1) return n;
   throw new S3UploadElementError(
     'config',
@@ -82,12 +83,7 @@ export function readCount(name: string, value: unknown): number | undefined {
  */
 export function readMilliseconds(name: string, value: unknown): number | undefined {
   if (blank(value)) return undefined;
-  const n =
-    typeof value === 'number'
-      ? value
-      : typeof value === 'string' && /^\s*\d+\s*$/.test(value)
-        ? Number(value)
-        : NaN;
+  const n = wholeNumber(value);
   if (Number.isInteger(n) && n >= 0 && n <= 600_000) return n;
   throw new S3UploadElementError(
     'config',
