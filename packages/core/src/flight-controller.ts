@@ -37,6 +37,18 @@ const PARALLEL_GAIN = 1.5;
 // Not 1 s: a 5 MiB part at 4 MiB/s takes 1.25 s, and a first reading 25% fast would make that
 // link "fast" for the whole upload (this verdict is not checked again).
 const FAST_PART_MS = 750;
+// A part alone takes longer than this: no probe, the link is taken as the limit. Probing
+// means two parts side by side until the first ends, and on a slow link that is seconds of
+// both being partly sent: a reload then loses both (links bench, 1 MiB/s, a reload at about
+// 50%: 7.69 MiB where Uppy, one part at a time, lost 2.69; two 5 MiB parts share the link
+// for about 10 s). A link this slow is what a phone or a home uplink gives one connection
+// and all of them together; a link one connection cannot fill (a long, lossy path) is
+// rarely this slow per connection. Judged on a part of S3's smallest size or more (every
+// part but a file's last), so a small last part does not start a probe beside a large one.
+// 3 s, not less: at 2 MiB/s a 5 MiB part takes 2.5 s and the probe still runs there (the
+// links bench loses nothing to it at 50%: it has ended seconds before); 1 MiB/s read 60%
+// fast (a busy page's bunched progress events) still takes 3.1 s a part.
+const PROBE_MAX_MS = 3000;
 
 /**
  * How early (ms before the parts in flight are all sent) the next part starts on a link one
@@ -226,6 +238,8 @@ interface Ticket {
  * flight have less than {@link pipelineLead} of bytes left to send, so the link stays busy with
  * about one part at a time and a reload cuts at most about one part. Where two carry more,
  * or a part alone takes under {@link FAST_PART_MS}, it opens up to the budget as before.
+ * Where a part alone takes over {@link PROBE_MAX_MS}, it does not probe: the link counts as
+ * the limit, since two parts sharing a link that slow would both be partly sent for seconds.
  * The verdict holds until the flight has been idle for a while (the link may have changed).
  *
  * @example
@@ -340,6 +354,11 @@ export class FlightController {
     if (solo === undefined || solo <= 0) return 'unknown';
     if ((partBytes / solo) * 1000 < FAST_PART_MS) return 'helps';
     const shared = this.#shared.rate(now);
+    // A verdict in hand stands (checked again below); without one, a link where a part
+    // alone takes seconds is not probed. Not stored as a verdict: if the link speeds up
+    // (measured with one part, as parts go one after another), the probe runs then.
+    if (this.#verdict === undefined && (Math.max(partBytes, MIN_PART_SIZE) / solo) * 1000 > PROBE_MAX_MS)
+      return 'link-bound';
     if (this.#verdict === 'helps' && shared !== undefined && shared <= PARALLEL_GAIN * solo) {
       // Checked again as parts share the link: a probe misled by one noisy second (a busy
       // page reports progress late and in bursts) must not keep several parts at risk on a

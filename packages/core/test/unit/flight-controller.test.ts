@@ -116,6 +116,8 @@ describe('FlightController', () => {
     return p;
   }
 
+  // The probe runs where a 5 MiB part alone takes at most 3 s: 2 MiB/s (2.5 s) is the
+  // slowest round link that still probes; 1 MiB/s (5 s) is not probed (tests below).
   it('sends one part until the link is measured, then tries a second to see whether it adds speed', async () => {
     const { flight, advance } = controller();
     const first = await flight.admit(5 * MiB, 0);
@@ -127,8 +129,8 @@ describe('FlightController', () => {
     await Promise.resolve();
     expect(second).toBe(false);
     expect(flight.parallelism(5 * MiB)).toBe('unknown');
-    // 1 MiB/s measured with one part: a second one is tried (10 s = 10 MiB fits two).
-    advance(1 * MiB, 2000);
+    // 2 MiB/s measured with one part (5 MiB in 2.5 s): a second one is tried.
+    advance(2 * MiB, 2000);
     await Promise.resolve();
     expect(second).toBe(true);
     first();
@@ -243,10 +245,11 @@ describe('FlightController', () => {
 
   it('opens up to the budget where two parts carry more than one (a link one connection cannot fill)', async () => {
     const { flight, advance } = controller();
+    // One connection carries 2 MiB/s (a 5 MiB part in 2.5 s: probed), two carry 4.
     const releases = [await flight.admit(5 * MiB, 0)];
-    advance(1 * MiB, 2000);
-    releases.push(await flight.admit(5 * MiB, 0));
     advance(2 * MiB, 2000);
+    releases.push(await flight.admit(5 * MiB, 0));
+    advance(4 * MiB, 2000);
     expect(flight.parallelism(5 * MiB)).toBe('helps');
     // Both parts still wholly unsent (no unsent() given), yet a third starts: the time
     // budget alone bounds the flight, as before.
@@ -377,13 +380,81 @@ describe('FlightController', () => {
         admitted++;
       });
     // A 5 MiB part answered 5 s after it started (the window would say 1 MiB/s too): 10 s of
-    // 1 MiB/s is two 5 MiB parts.
+    // 1 MiB/s is two 5 MiB parts of budget, and a part alone takes 5 s, so no probe either:
+    // one part, the next when it is almost sent.
     wait(5000);
     first('stored');
     await new Promise((r) => setTimeout(r, 0));
     expect(flight.rate).toBe(1 * MiB);
-    expect(admitted).toBe(2);
+    expect(flight.budget(5 * MiB)).toBe(10 * MiB);
+    expect(admitted).toBe(1);
     expect(flight.partSize()).toBe(5 * MiB);
+  });
+
+  it('does not probe a link where a part alone takes seconds: at 1 MiB/s no second part opens', async () => {
+    const { flight, advance } = controller();
+    const a = part(5 * MiB);
+    const releaseA = await flight.admit(5 * MiB, 0, undefined, a.unsent);
+    let second = false;
+    const b = part(5 * MiB);
+    const waiting = flight.admit(5 * MiB, 0, undefined, b.unsent).then((release) => {
+      second = true;
+      return release;
+    });
+    // 1 MiB/s with one part: a 5 MiB part takes 5 s. The 10 s budget has room for two,
+    // but two would share the link for about 10 s, both partly sent: a reload loses both.
+    for (let s = 1; s <= 4; s++) {
+      advance(1 * MiB, 1000);
+      a.left -= 1 * MiB;
+      await Promise.resolve();
+      expect(flight.parallelism(5 * MiB)).toBe('link-bound');
+      expect(second).toBe(false);
+    }
+    // Pipelined as on any link one part fills: the next starts as A is almost sent.
+    a.left = 0.2 * MiB;
+    advance(1 * MiB, 100);
+    await Promise.resolve();
+    expect(second).toBe(true);
+    releaseA('stored');
+    (await waiting)();
+  });
+
+  it('does not probe beside a large part for a small last part on a slow link', async () => {
+    // A 2 MiB last part alone would take 2 s at 1 MiB/s, under the probe's 3 s; the part it
+    // would share the link with is 5 MiB, so the judgement is on 5 MiB (S3's smallest part).
+    const { flight, advance } = controller();
+    const a = part(5 * MiB);
+    const releaseA = await flight.admit(5 * MiB, 0, undefined, a.unsent);
+    advance(1 * MiB, 2000);
+    a.left -= 2 * MiB;
+    expect(flight.parallelism(2 * MiB)).toBe('link-bound');
+    let last = false;
+    void flight.admit(2 * MiB, 0, undefined, part(2 * MiB).unsent).then(() => {
+      last = true;
+    });
+    await Promise.resolve();
+    expect(last).toBe(false);
+    releaseA('stored');
+    await Promise.resolve();
+    expect(last).toBe(true);
+  });
+
+  it('probes once a link first read as slow turns out to carry a part in under 3 s', async () => {
+    const { flight, advance } = controller();
+    const a = part(5 * MiB);
+    const releaseA = await flight.admit(5 * MiB, 0, undefined, a.unsent);
+    advance(1 * MiB, 1000);
+    a.left -= 1 * MiB;
+    expect(flight.parallelism(5 * MiB)).toBe('link-bound');
+    // The same part, now at 4 MiB/s (the first second was slow: a busy page, a link that
+    // woke up): the window reads about 2.5 MiB/s, 2 s a part, and the probe runs.
+    advance(4 * MiB, 1000);
+    a.left = 0;
+    expect(flight.parallelism(5 * MiB)).toBe('unknown');
+    const releaseB = await flight.admit(5 * MiB, 0, undefined, part(5 * MiB).unsent);
+    expect(flight.inFlight).toBe(10 * MiB);
+    releaseA();
+    releaseB();
   });
 
   it('prefers the window once it has a figure', async () => {
