@@ -34,6 +34,17 @@ export interface WireEvent {
   bytes: number;
 }
 
+/** An UploadPart body on its way upstream: what the hold kept of it, and whether it ended. */
+interface PartFlow {
+  req: IncomingMessage;
+  forward: ClientRequest;
+  event: WireEvent;
+  /** Body bytes held back (from the chunk that crossed the hold on), in order. */
+  rest: Buffer[];
+  /** The browser sent the whole body. */
+  ended: boolean;
+}
+
 const isAllowedOrigin = (origin: string) => /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?$/.test(origin);
 
 function label(req: IncomingMessage, url: URL): string {
@@ -70,14 +81,20 @@ export interface WireTap {
    */
   whenPartBytes(bytes: number): Promise<void>;
   /**
-   * Freezes every UploadPart body at the chunk that takes `stats.uploadPartBytes` to `bytes`:
-   * no further body byte is counted or forwarded (the browser's uploads stall) until
-   * {@link release}. A benchmark that reloads the page there measures what the engine had
-   * partly sent at that byte, not also what flowed while the page was being reloaded (about
-   * 12-16 ms of the link, and more for a page that answers the reload later).
+   * Freezes every UploadPart body at exactly `bytes` of `stats.uploadPartBytes`: the chunk
+   * that crosses that byte is split, its bytes up to it counted and forwarded, the rest held
+   * with every later body byte (the browser's uploads stall) until {@link release}. A
+   * benchmark that reloads the page there measures what the engine had partly sent at that
+   * byte, not also what flowed while the page was being reloaded (about 12-16 ms of the link,
+   * and more for a page that answers the reload later), nor the rest of the chunk that
+   * happened to cross it (chunk sizes differ by page: up to 16 KiB apart between contenders
+   * cut at the same point). Called at or below the count already reached, it holds at once.
    */
   holdAt(bytes: number): void;
-  /** Lets held bodies flow again (those of a reloaded page are gone by then). */
+  /**
+   * Lets held bodies flow again: what was held of a body is forwarded (and counted) first,
+   * then the rest of it; those of a reloaded page are gone by then.
+   */
   release(): void;
   reset(): void;
   close(): Promise<void>;
@@ -95,8 +112,55 @@ export async function startWireTap(upstream: () => string): Promise<WireTap> {
   let waiters: { bytes: number; resolve: () => void }[] = [];
   let holdAt: number | undefined;
   let holding = false;
-  const held = new Set<{ req: IncomingMessage; forward: ClientRequest }>();
-  const parts = new Set<{ req: IncomingMessage; forward: ClientRequest }>();
+  const parts = new Set<PartFlow>();
+
+  /** Counts part body bytes that go upstream now (the count is of forwarded bytes only). */
+  const passed = (flow: PartFlow, bytes: number) => {
+    const stats = tap.stats;
+    stats.firstPartByteAt ??= Date.now();
+    stats.uploadPartBytes += bytes;
+    flow.event.bytes += bytes;
+    if (waiters.length > 0 && waiters.some((w) => stats.uploadPartBytes >= w.bytes)) {
+      const reached = waiters.filter((w) => stats.uploadPartBytes >= w.bytes);
+      waiters = waiters.filter((w) => stats.uploadPartBytes < w.bytes);
+      for (const w of reached) w.resolve();
+    }
+  };
+  const hold = () => {
+    holding = true;
+    for (const flow of parts) flow.req.pause();
+  };
+  /** Forwards one body chunk, or the part of it below the hold; keeps the rest. */
+  const carry = (flow: PartFlow, chunk: Buffer) => {
+    if (holding) {
+      flow.rest.push(chunk);
+      return;
+    }
+    let pass = chunk;
+    if (holdAt !== undefined && tap.stats.uploadPartBytes + chunk.length >= holdAt) {
+      const upTo = Math.max(0, holdAt - tap.stats.uploadPartBytes);
+      pass = chunk.subarray(0, upTo);
+      if (upTo < chunk.length) flow.rest.push(chunk.subarray(upTo));
+      hold();
+    }
+    if (pass.length === 0) return;
+    passed(flow, pass.length);
+    // Backpressure, as pipe() would: the upstream socket sets the pace, not the tap's memory.
+    if (!flow.forward.write(pass)) {
+      flow.req.pause();
+      flow.forward.once('drain', () => {
+        if (!holding) flow.req.resume();
+      });
+    }
+  };
+  const flush = (flow: PartFlow) => {
+    for (const chunk of flow.rest.splice(0)) {
+      passed(flow, chunk.length);
+      flow.forward.write(chunk);
+    }
+    if (flow.ended) flow.forward.end();
+  };
+
   const tap: WireTap = {
     endpoint: '',
     stats: fresh(),
@@ -106,17 +170,16 @@ export async function startWireTap(upstream: () => string): Promise<WireTap> {
         : new Promise((resolve) => waiters.push({ bytes, resolve })),
     holdAt: (bytes) => {
       holdAt = bytes;
+      if (!holding && tap.stats.uploadPartBytes >= bytes) hold();
     },
     release: () => {
       holdAt = undefined;
       holding = false;
-      for (const flow of held) {
-        if (!flow.req.destroyed) {
-          flow.req.pipe(flow.forward);
-          flow.req.resume();
-        }
+      for (const flow of parts) {
+        if (flow.req.destroyed) continue;
+        flush(flow);
+        if (!flow.ended) flow.req.resume();
       }
-      held.clear();
     },
     reset: () => {
       tap.release();
@@ -168,34 +231,18 @@ export async function startWireTap(upstream: () => string): Promise<WireTap> {
       bytes: 0,
     };
     stats.timeline.push(event);
-    req.on('data', (chunk: Buffer) => {
+    req.on('data', () => {
       const now = Date.now();
       event.firstByte ??= now;
       event.lastByte = now;
-      event.bytes += chunk.length;
     });
     res.on('finish', () => {
       event.end = Date.now();
     });
-    if (kind === 'PUT part') {
-      stats.uploadParts++;
+    if (kind !== 'PUT part') {
+      // A part's bytes are counted as they go upstream (see carry), others as they arrive.
       req.on('data', (chunk: Buffer) => {
-        stats.firstPartByteAt ??= Date.now();
-        stats.uploadPartBytes += chunk.length;
-        if (!holding && holdAt !== undefined && stats.uploadPartBytes >= holdAt) {
-          // This chunk still goes through (pipe forwards it); nothing after it does.
-          holding = true;
-          for (const flow of parts) {
-            flow.req.unpipe(flow.forward);
-            flow.req.pause();
-            held.add(flow);
-          }
-        }
-        if (waiters.length > 0 && waiters.some((w) => stats.uploadPartBytes >= w.bytes)) {
-          const reached = waiters.filter((w) => stats.uploadPartBytes >= w.bytes);
-          waiters = waiters.filter((w) => stats.uploadPartBytes < w.bytes);
-          for (const w of reached) w.resolve();
-        }
+        event.bytes += chunk.length;
       });
     }
     const target = assertLoopback(upstream(), 'the S3 endpoint');
@@ -223,15 +270,20 @@ export async function startWireTap(upstream: () => string): Promise<WireTap> {
       if (!res.writableFinished) forward.destroy();
     });
     if (kind === 'PUT part') {
-      const flow = { req, forward };
+      // Forwarded by hand, not piped: the hold splits the chunk that crosses its byte.
+      stats.uploadParts++;
+      const flow: PartFlow = { req, forward, event, rest: [], ended: false };
       parts.add(flow);
       req.on('close', () => parts.delete(flow));
-      if (holding) {
-        // A part that starts while bodies are held waits too.
-        req.pause();
-        held.add(flow);
-        return;
-      }
+      req.on('data', (chunk: Buffer) => carry(flow, chunk));
+      req.on('end', () => {
+        flow.ended = true;
+        // A body whose end came while held ends upstream when released (after its rest).
+        if (!holding && flow.rest.length === 0) forward.end();
+      });
+      // A part that starts while bodies are held waits too.
+      if (holding) req.pause();
+      return;
     }
     req.pipe(forward);
   });
