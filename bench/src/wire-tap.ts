@@ -96,6 +96,14 @@ export interface WireTap {
    * then the rest of it; those of a reloaded page are gone by then.
    */
   release(): void;
+  /**
+   * Ends a hold by cutting every held part body there: nothing held is forwarded, each held
+   * request is closed both ways (the server sees it cut, as when a browser goes). For a
+   * reload: the page that sent them is gone, but the tap learns it only by reading their
+   * sockets, which it stopped doing at the hold; {@link release} would first forward and
+   * count what they had buffered (16-48 KiB a round, differently for each page).
+   */
+  drop(): void;
   reset(): void;
   close(): Promise<void>;
 }
@@ -180,6 +188,18 @@ export async function startWireTap(upstream: () => string): Promise<WireTap> {
         flush(flow);
         if (!flow.ended) flow.req.resume();
       }
+    },
+    drop: () => {
+      holdAt = undefined;
+      if (!holding) return;
+      holding = false;
+      // While holding, every open part body is held (a part that started then, too).
+      for (const flow of parts) {
+        flow.rest.length = 0;
+        flow.forward.destroy();
+        flow.req.destroy();
+      }
+      parts.clear();
     },
     reset: () => {
       tap.release();

@@ -111,7 +111,9 @@ async function round(
       if (latency !== null) latencies.push(latency);
     } else {
       await page.reload();
-      tap.release();
+      // The bodies held at the cut were the old page's: cut them there. Released, what their
+      // sockets had buffered would flow on and count before the tap saw them close.
+      tap.drop();
       await page.waitFor("typeof window.benchUpload === 'function'", 30_000);
       await browser.throttleUplink(page, rate);
       await browser.runUpload(page, file, options, timeoutMs);
@@ -221,7 +223,7 @@ export const links: Benchmark = {
       notes: [
         "Chromium's DevTools network conditions limit the page's uplink (latency 0); the wire tap counts every UploadPart body byte that reached it, parts cut by the pause or the reload included. Wasted = bytes on the wire − file size.",
         `Interruption points: round r of ${settings.rounds} cuts at 50% of the file + ((r + ½) / ${settings.rounds} − ½) × one ${sizeLabel(partSize)} part on the wire (the middle round at 50%), the same points for every contender, so the median is not decided by where part boundaries fall. lib-storage runs one round, at 50%: it cannot resume, so its figure is what it had sent.`,
-        'Pause: at the interruption point the page pauses (s3up: its pause that keeps work, default 5 s grace; Uppy: pauseAll; lib-storage has no pause: abort, and a new Upload on resume), waits until paused, then resumes. Reload: the tap freezes every part body at exactly the interruption byte (the chunk that crosses it is split: no byte after it is counted or forwarded, so every contender is cut at the same byte) until the page has reloaded, so the figure is what the engine had partly sent at that byte; then the same file is picked again in the same browser context.',
+        'Pause: at the interruption point the page pauses (s3up: its pause that keeps work, default 5 s grace; Uppy: pauseAll; lib-storage has no pause: abort, and a new Upload on resume), waits until paused, then resumes. Reload: the tap freezes every part body at exactly the interruption byte (the chunk that crosses it is split: no byte after it is counted or forwarded, so every contender is cut at the same byte) until the page has reloaded, then cuts those held requests there (WireTap.drop: what the old page had buffered in its sockets is never forwarded), so the figure is what the engine had partly sent at that byte; then the same file is picked again in the same browser context.',
         'Uppy runs with Golden Retriever (its state and UploadId in browser storage; file contents only up to its size limit, larger files come back as ghosts revived by picking the file again). lib-storage cannot resume (aws-sdk-js-v3#3509, #6832).',
         `Resume latency: s3up's pauses, ${latencies.length} samples: ${latencies.map((l) => `${Math.round(l)} ms`).join(', ') || 'none'}.`,
         'Unthrottled throughput is the throughput benchmark\'s: its first file size also runs "s3up, flightTime 0" (the flight controller off, the admission before issue 20) beside s3up, with the target s3up ≥ 0.95 × it.',

@@ -144,4 +144,53 @@ describe('wire tap', () => {
       upstream.close();
     }
   });
+
+  it('drop cuts the held bodies at the hold: the server sees exactly the bytes up to it', async () => {
+    let upstreamBytes = 0;
+    let cut = 0;
+    const upstream = createServer((req, res) => {
+      req.on('data', (chunk: Buffer) => {
+        upstreamBytes += chunk.length;
+      });
+      req.on('aborted', () => cut++);
+      req.on('end', () => res.writeHead(200).end());
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const address = upstream.address() as { port: number };
+    const tap = await startWireTap(() => `http://127.0.0.1:${address.port}`);
+    const put = (part: number, length: number) => {
+      const url = new URL(`/bucket/key?partNumber=${part}&uploadId=u`, tap.endpoint);
+      const req = request(url, { method: 'PUT', headers: { 'content-length': String(length) } });
+      const outcome = new Promise<string>((resolve) => {
+        req.on('response', (r) => resolve(String(r.statusCode)));
+        req.on('error', () => resolve('cut'));
+      });
+      return { req, outcome };
+    };
+    try {
+      tap.holdAt(1500);
+      const one = put(1, 3000);
+      const two = put(2, 3000);
+      one.req.write(Buffer.alloc(1000));
+      two.req.write(Buffer.alloc(1000));
+      await tap.whenPartBytes(1500);
+      // Bytes that reach the tap after the hold, as a page's sockets hold them at a reload.
+      one.req.write(Buffer.alloc(1000));
+      await new Promise((r) => setTimeout(r, 100));
+      tap.drop();
+      expect(await Promise.all([one.outcome, two.outcome])).toEqual(['cut', 'cut']);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(tap.stats.uploadPartBytes).toBe(1500);
+      expect(upstreamBytes).toBe(1500);
+      expect(cut).toBe(2);
+      // The hold is over: the next page's parts flow.
+      const three = put(3, 1000);
+      three.req.end(Buffer.alloc(1000));
+      expect(await three.outcome).toBe('200');
+      expect(tap.stats.uploadPartBytes).toBe(2500);
+    } finally {
+      await tap.close();
+      upstream.close();
+    }
+  });
 });
