@@ -3,6 +3,7 @@ import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { type LocalS3, s3Client } from '@s3up/testkit';
 import { BenchError } from './bench-error.js';
 import { BrowserSession } from './browser-session.js';
+import { limitUpload } from './limit-upload.js';
 import { LocalBackend } from './local-backend.js';
 import { bundlePage, type PageName } from './page-bundle.js';
 import { type PageServer, startPageServer } from './page-server.js';
@@ -62,6 +63,33 @@ export class BenchEnvironment {
         value: await assumeBenchRole(this.backend.current),
       };
     return this.#credentials.value;
+  }
+
+  /**
+   * One small multipart upload from Node, untimed, through the tap, and an AssumeRole: what a
+   * freshly started cluster answers slowly once. RGW took 100 to 260 ms for the first
+   * CreateMultipartUpload after a start (later ones: under 10 ms), and in a benchmark that
+   * restarts the backend and then measures, the contender that goes first in round 1 paid
+   * for it: s3up in every first-byte run (169.5 ms in the quiet run of 6 December, against
+   * 69 and 53 in its other rounds). Call it after `backend.restart()`.
+   */
+  async warmUpBackend(): Promise<void> {
+    const local = this.backend.current;
+    const size = 1024 * 1024;
+    const key = this.key('warm-up');
+    await limitUpload({
+      endpoint: (await this.tap()).endpoint,
+      region: local.region,
+      bucket: local.bucket,
+      key,
+      path: await this.file(size),
+      size,
+      partSize: size,
+      concurrency: 1,
+      keys: await this.credentials(),
+    });
+    await assumeBenchRole(local);
+    await this.verifyObject(local, key, size);
   }
 
   /** The pass-through tap every contender's S3 traffic goes through (see wire-tap.ts). */

@@ -102,6 +102,7 @@ async function main(): Promise<void> {
   try {
     await env.pages([...new Set(pages.map(pageOf))]);
     await env.backend.restart();
+    await env.warmUpBackend();
     const browser = await env.browser();
     const tap = await env.tap();
     const file = await env.file(size);
