@@ -3,9 +3,18 @@
  * animation frame cost the upload 1 to 1.5 ms of main-thread CPU per MiB (issue 21's
  * profile); a person reads a number four times a second fine. `s3-upload-progress` events
  * are not throttled, and every other change (a row finished, failed) redraws on the next
- * frame; rows just added, right after the task that added them (`afterThisTask`).
+ * frame; rows just added, right after the task that added them (`afterThisTask`), or,
+ * when their uploads start at once, once their first requests are out (`holdForStart`).
  */
 export const PROGRESS_RENDER_MS = 250;
+
+/**
+ * The longest the first draw of rows just added waits for their uploads' first requests to
+ * go out: 50 ms, well within the 100 ms in which a response to a pick still reads as
+ * immediate. Over a real network the credentials alone take longer, so the rows draw while
+ * the page waits for them; on a fast link the requests are out first (issue 21, first byte).
+ */
+export const START_HOLD_MS = 50;
 
 /**
  * When the element redraws: changes are batched to one render per animation frame (so
@@ -18,6 +27,8 @@ export class RenderSchedule {
   /** A redraw queued as a task of its own (`afterThisTask`). */
   #task: ReturnType<typeof setTimeout> | undefined;
   #progressTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A redraw held while uploads just started send their first requests (`holdForStart`). */
+  #held: ReturnType<typeof setTimeout> | undefined;
   #lastRender = Number.NEGATIVE_INFINITY;
 
   /** `render` asks the host to update. */
@@ -27,7 +38,7 @@ export class RenderSchedule {
 
   /** A redraw on the next frame. */
   soon(): void {
-    if (this.#frame !== undefined || this.#task !== undefined) return;
+    if (this.#frame !== undefined || this.#task !== undefined || this.#held !== undefined) return;
     // Hidden tabs get no animation frames: fall back to a timer so the list still updates.
     if (document.visibilityState === 'hidden') {
       this.#now();
@@ -48,7 +59,7 @@ export class RenderSchedule {
    * a median 17 ms after it arrived, 10 ms with this.
    */
   afterThisTask(): void {
-    if (this.#task !== undefined) return;
+    if (this.#task !== undefined || this.#held !== undefined) return;
     if (document.visibilityState === 'hidden') {
       this.#now();
       return;
@@ -61,9 +72,48 @@ export class RenderSchedule {
     }, 0);
   }
 
+  /**
+   * The redraw of rows whose uploads have just started, held until `release()` (their
+   * first bytes move, or they stopped) or START_HOLD_MS, whichever comes first; other
+   * redraws asked for meanwhile join it. Drawn at once instead, the new rows' first render
+   * and its frame's layout (10 to 20 ms of main thread on a page that has drawn no row; more
+   * than the credentials take on a fast link) held up the credentials answer, and with it
+   * CreateMultipartUpload and the first part: issue 21's probe marks showed the answer
+   * taken up a median 5 ms (up to 22 ms) after it arrived.
+   */
+  holdForStart(): void {
+    if (this.#held !== undefined) return;
+    if (document.visibilityState === 'hidden') {
+      this.#now();
+      return;
+    }
+    if (this.#frame !== undefined) cancelAnimationFrame(this.#frame);
+    this.#frame = undefined;
+    clearTimeout(this.#task);
+    this.#task = undefined;
+    this.#held = setTimeout(() => {
+      this.#held = undefined;
+      this.#now();
+    }, START_HOLD_MS);
+  }
+
+  /** The held redraw (`holdForStart`), if any, happens now: in a task of its own. */
+  release(): void {
+    if (this.#held === undefined) return;
+    clearTimeout(this.#held);
+    this.#held = undefined;
+    this.afterThisTask();
+  }
+
   /** A redraw for progress alone: at most one per PROGRESS_RENDER_MS. */
   forProgress(): void {
-    if (this.#frame !== undefined || this.#task !== undefined || this.#progressTimer !== undefined) return;
+    if (
+      this.#frame !== undefined ||
+      this.#task !== undefined ||
+      this.#held !== undefined ||
+      this.#progressTimer !== undefined
+    )
+      return;
     const wait = this.#lastRender + PROGRESS_RENDER_MS - performance.now();
     if (wait <= 0) {
       this.soon();
@@ -83,6 +133,8 @@ export class RenderSchedule {
     this.#task = undefined;
     clearTimeout(this.#progressTimer);
     this.#progressTimer = undefined;
+    clearTimeout(this.#held);
+    this.#held = undefined;
   }
 
   #now(): void {

@@ -203,13 +203,19 @@ export class UploadController implements ReactiveController {
     // (`fieldValues`) and they pass their checks.
     const m = this.#options.messages();
     const filled = host.fieldValues !== undefined && asking.every((file) => this.forms.complete(file, m));
-    if (asking.length > 0 && filled) this.start();
-    else if (host.auto && added.length > 0 && asking.length === 0) uploader?.start();
+    let started = false;
+    if (asking.length > 0 && filled) started = this.start() === undefined;
+    else if (host.auto && added.length > 0 && asking.length === 0 && uploader) {
+      uploader.start();
+      started = true;
+    }
     if (byUser && added.length > 0) this.#dispatch('s3-files-added', { files: added });
     if (byUser && rejected.length > 0) this.#dispatch('s3-files-rejected', { rejected });
     if (waiting && added.length > 0) void this.#load().catch(() => {});
-    // After the uploads' first requests have gone out, not on the next frame (render-schedule.ts).
-    this.#renders.afterThisTask();
+    // Not on the next frame: once the uploads' first requests are out (at most START_HOLD_MS),
+    // or, when nothing started, right after this task (render-schedule.ts).
+    if (started && uploader) this.#renders.holdForStart();
+    else this.#renders.afterThisTask();
   }
 
   /** The Upload button was pressed (`auto` off) while files waited for the engine. */
@@ -409,6 +415,8 @@ export class UploadController implements ReactiveController {
 
   /** The engine's events as the element's events, row changes, redraws and live-region news. */
   #onEngineEvent(uploader: Uploader, event: UploaderEvent): void {
+    // Bytes move, or an upload stopped: a redraw held for the first requests is due now.
+    if (event.type !== 'file-added' && event.type !== 'upload-started') this.#renders.release();
     translateEngineEvent(
       {
         rows: this.#rows,
