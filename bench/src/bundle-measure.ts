@@ -129,7 +129,13 @@ export function staticClosure(from: readonly Output[], all: readonly Output[]): 
   return [...seen];
 }
 
-const isOwnSource = (input: string) => !input.includes('node_modules/');
+// The lean-sdk plugin's stand-ins for SDK modules (namespace s3up-lean-sdk) and core's built
+// browser SDK (dist/s3-sdk.browser.js) are the SDK's code, not s3up's: the SHA-256 fallback and
+// fetch handler they import lazily serve only where WebCrypto or XMLHttpRequest is missing.
+const isOwnSource = (input: string) =>
+  !input.includes('node_modules/') &&
+  !input.startsWith('s3up-lean-sdk:') &&
+  !input.endsWith('s3-sdk.browser.js');
 // The element's translations (element/src/messages/<lang>.ts); English, the catalogue types,
 // the locale table and the texts are static imports of the element.
 const isLocale = (input: string) =>
@@ -145,7 +151,8 @@ const isImageStep = (input: string) => /core\/src\/image\//.test(input);
  * - render: the entry chunk and its static imports;
  * - first upload: plus every chunk that s3up's own code imports dynamically (the SDK, idb),
  *   and their static imports. Dynamic imports made inside dependencies (the SDK's bowser
- *   and event-stream chunks) are not followed: no browser upload runs them, and Chromium
+ *   and event-stream chunks, and the SHA-256 fallback and fetch handler that the lean-sdk
+ *   build loads only where WebCrypto or XMLHttpRequest is missing) are not followed: no browser upload runs them, and Chromium
  *   was seen not to fetch them (the bench's bundle-size benchmark records what it fetches
  *   and reports any difference). Locale chunks are left out too: an English page never
  *   fetches them.

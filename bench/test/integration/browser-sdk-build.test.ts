@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,8 +73,21 @@ describe("@s3up/core's built browser SDK", () => {
       'Region redirect failed',
     ])
       expect(sdkCode, unused).not.toContain(unused);
-    for (const used of ['UploadPartOutput', 'NoSuchUpload', 'x-amz-checksum-crc32'])
+    for (const used of ['UploadPartOutput', 'S3ServiceException', 'x-amz-checksum-crc32'])
       expect(sdkCode, used).toContain(used);
+    // S3's 21 error classes are not registered (errors keep their name; the class is
+    // S3ServiceException), and the JS SHA-256 and the fetch handler are files beside the SDK's,
+    // imported only where WebCrypto or XMLHttpRequest is missing: a first upload loads neither.
+    for (const unused of ['class NoSuchUpload', 'MAX_HASHABLE_LENGTH', 'keepAliveSupport'])
+      expect(sdkCode, unused).not.toContain(unused);
+    const besides = (await readdir(dir)).filter((f) => f.startsWith('s3-sdk-')).sort();
+    expect(besides.map((f) => f.replace(/-[A-Z0-9]{8}\.js$/, ''))).toEqual([
+      's3-sdk-Sha256Js',
+      's3-sdk-bowser',
+      's3-sdk-event-streams-lazy',
+      's3-sdk-fetch-http-handler',
+    ]);
+    expect(shipped.filter((i) => /s3-sdk-(Sha256Js|fetch-http-handler)/.test(i))).toEqual([]);
 
     const driverDir = await bundlePage('s3up-fetched');
     cleanup.push(() => rm(driverDir, { recursive: true, force: true }));

@@ -19,7 +19,12 @@
  *   (only with followRegionRedirects, which s3up never sets), S3 Express sessions and their
  *   signing (the static resolver refuses directory buckets), the logger (s3up passes the SDK
  *   no logger; its default logs nothing) and MD5 (only SSE-C customer keys use it, which
- *   s3up never sends). The stubs refuse the settings that would need them, with a message.
+ *   s3up never sends). The stubs refuse the settings that would need them, with a message;
+ * - S3's error classes -> not registered: errors keep their name, fields and message, and
+ *   are S3ServiceException instances (withoutErrorClasses says why that is safe);
+ * - code only some pages run -> loaded when first needed: the JS SHA-256 (pages without
+ *   WebCrypto) and FetchHttpHandler (no XMLHttpRequest: service workers); bowser (only an
+ *   opt-in user agent the SDK exports loads it) -> a module that refuses.
  *
  * core's build applies it to src/s3-sdk.ts to make dist/s3-sdk.browser.js, which the
  * package's `browser` field puts in place of dist/s3-sdk.js for browser bundles; the bench
@@ -75,6 +80,9 @@ export const eventStreamSerdeProvider = () => {
   throw new Error('s3up: event streams are not part of the browser upload build');
 };
 `,
+  get 'event-streams-lazy'() {
+    return this['event-streams'];
+  },
   events: `
 export class EventEmitter {
   #listeners = new Map();
@@ -106,6 +114,67 @@ export class Sha1 {
     throw new Error('s3up: SHA-1 checksums are not part of the browser upload build');
   }
 }
+`,
+  'fetch-http-handler': `
+// The SDK's default handler where s3up passes none: the engine gives the client an
+// XhrHttpHandler wherever XMLHttpRequest exists (fetch has no upload progress), so
+// FetchHttpHandler serves only service workers; it is fetched on the first request there.
+// The handler's module gets the two SDK helpers it imports from this chunk (see
+// lazyFetchHttpHandler): importing them itself would split the SDK chunk in two.
+import { HttpResponse, buildQueryString } from '@smithy/core/protocols';
+import { streamCollector } from '@smithy/core/serde';
+export { streamCollector };
+let loading;
+const load = () =>
+  (loading ??= import('@smithy/fetch-http-handler/dist-es/fetch-http-handler.js').then(
+    (module) => {
+      module.provide({ HttpResponse, buildQueryString });
+      return module;
+    },
+    (error) => {
+      loading = undefined;
+      throw error;
+    },
+  ));
+export class FetchHttpHandler {
+  static create(instanceOrOptions) {
+    return typeof instanceOrOptions?.handle === 'function' ? instanceOrOptions : new FetchHttpHandler(instanceOrOptions);
+  }
+  #options;
+  #updates = [];
+  #handler;
+  constructor(options) {
+    this.#options = options;
+  }
+  async handle(request, options) {
+    if (!this.#handler) {
+      const { FetchHttpHandler: Handler } = await load();
+      if (!this.#handler) {
+        this.#handler = new Handler(this.#options);
+        for (const [key, value] of this.#updates) this.#handler.updateHttpClientConfig(key, value);
+      }
+    }
+    return this.#handler.handle(request, options);
+  }
+  updateHttpClientConfig(key, value) {
+    if (this.#handler) this.#handler.updateHttpClientConfig(key, value);
+    else this.#updates.push([key, value]);
+  }
+  httpHandlerConfigs() {
+    if (this.#handler) return this.#handler.httpHandlerConfigs();
+    return typeof this.#options === 'object' && this.#options && !this.#updates.length ? this.#options : {};
+  }
+  destroy() {
+    this.#handler?.destroy();
+  }
+}
+`,
+  bowser: `
+// Only createUserAgentStringParsingProvider (an opt-in user agent the SDK exports, which
+// client-s3 does not use) loads bowser; left in, it is a 35 kB chunk no page fetches.
+export const parse = () => {
+  throw new Error('s3up: bowser (createUserAgentStringParsingProvider) is not part of the browser upload build');
+};
 `,
   's3-express-identity': `
 export class S3ExpressIdentityProviderImpl {
@@ -139,6 +208,84 @@ export function withLiteralKeys(source) {
       );
     return `${value}:`;
   });
+}
+
+/**
+ * FetchHttpHandler's module as the fetch-http-handler stub loads it: its one import (two
+ * helpers from the SDK's protocols barrel, which the SDK chunk holds already) becomes a
+ * `provide()` the stub calls, so the lazy chunk shares no module with the SDK chunk (a
+ * shared module would become a third chunk that every upload fetches).
+ * @param {string} source
+ */
+export function lazyFetchHttpHandler(source) {
+  const line = 'import { HttpResponse, buildQueryString } from "@smithy/core/protocols";';
+  if (!source.includes(line))
+    throw new Error(
+      's3up lean-sdk: fetch-http-handler.js no longer imports what lazyFetchHttpHandler expects; update it',
+    );
+  return source.replace(
+    line,
+    'let HttpResponse, buildQueryString;\nexport const provide = (helpers) => ({ HttpResponse, buildQueryString } = helpers);',
+  );
+}
+
+/**
+ * client-s3 registers a class for each of the 21 errors S3's model declares (AccessDenied,
+ * NoSuchUpload, NotFound, BucketAlreadyExists...), so that a modeled error is thrown as an
+ * instance of its class. An unregistered one is thrown as S3ServiceException with the same
+ * `name` (the error code), message, `$fault`, `$metadata` and fields from the answer: only
+ * the class differs. The engine reads `name`, and the classes of the copy of the SDK bundled
+ * in this build are not an app's (an app's `instanceof NoSuchUpload` is false either way).
+ * Unregistered, the classes and their schemas leave the build (about 1 kB gzip).
+ * @param {string} source
+ */
+export function withoutErrorClasses(source) {
+  const registration = /^n0_registry\.registerError\(\w+\$, \w+\);\n/gm;
+  const imports = /^import \{[^}]*\} from "\.\.\/models\/errors";\n/m;
+  if (!registration.test(source) || !imports.test(source))
+    throw new Error(
+      "s3up lean-sdk: schemas_0.js no longer registers S3's errors as expected; update withoutErrorClasses",
+    );
+  return source.replace(registration, '').replace(imports, '');
+}
+
+/**
+ * The checksum barrel re-exports Sha256Js, which keeps it in every bundle that imports the
+ * barrel (for Sha256 and Md5) even when nothing uses it; without the re-export it is only in
+ * the chunk the Sha256WebCrypto stub fetches. An SDK module that imported it from the
+ * barrel would fail the build (no such export), not ship without it.
+ * @param {string} source
+ */
+export function withoutSha256JsExport(source) {
+  const line = 'export { Sha256Js } from "./sha256/Sha256Js";';
+  if (!source.includes(line))
+    throw new Error(
+      's3up lean-sdk: the checksum index no longer re-exports Sha256Js as expected; update withoutSha256JsExport',
+    );
+  return source.replace(line, '');
+}
+
+/**
+ * Sha256Js is fetched on its own, when first needed (see the Sha256WebCrypto stub). Its one
+ * import, toUint8Array from the SDK's serde barrel, would make the bundler move every serde
+ * module both chunks reach into a third chunk that each upload then fetches; the same three
+ * lines (the SDK's util-utf8/toUint8Array.browser.js) written into the module keep it alone.
+ * @param {string} source
+ */
+export function selfContainedSha256Js(source) {
+  const line = 'import { toUint8Array } from "@smithy/core/serde";';
+  if (!source.includes(line))
+    throw new Error(
+      's3up lean-sdk: Sha256Js.js no longer imports toUint8Array as expected; update selfContainedSha256Js',
+    );
+  return source.replace(
+    line,
+    `const toUint8Array = (data) =>
+  data instanceof Uint8Array ? data
+  : typeof data === "string" ? new TextEncoder().encode(data)
+  : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength / Uint8Array.BYTES_PER_ELEMENT)
+  : new Uint8Array(data);`,
+  );
 }
 
 /**
@@ -276,6 +423,87 @@ export class SignatureV4MultiRegion {
 `,
   },
   {
+    file: /checksum[\\/]sha256[\\/]Sha256WebCrypto\.js$/,
+    contents: `
+// The SDK's class, with its pure-JS fallback (Sha256Js, 3.3 kB) fetched when first needed
+// instead of shipped with every upload: WebCrypto signs everywhere s3up runs except pages on
+// plain http:// other than localhost (no crypto.subtle), and the fallback for inputs over
+// 8 MiB never serves the engine (part bodies are Blobs, signed as UNSIGNED-PAYLOAD).
+import { concatBytes, toUint8Array } from '@smithy/core/serde';
+const { digest, sign, importKey } = globalThis?.crypto?.subtle ?? {};
+const subtle =
+  typeof digest === 'function' && typeof sign === 'function' && typeof importKey === 'function'
+    ? globalThis.crypto.subtle
+    : undefined;
+const MAX_PENDING_BYTES = 8 * 1024 * 1024;
+let Sha256Js;
+let loading;
+const loadSha256Js = () =>
+  (loading ??= import('./Sha256Js').then(
+    (module) => (Sha256Js = module.Sha256Js),
+    (error) => {
+      loading = undefined;
+      throw error;
+    },
+  ));
+// Fetched at once where it will serve every signature.
+if (!subtle) loadSha256Js().catch(() => {});
+export class Sha256WebCrypto {
+  digestLength = 32;
+  secret;
+  pending = [];
+  pendingBytes = 0;
+  fallback;
+  finished = false;
+  constructor(secret) {
+    if (secret) this.secret = toUint8Array(secret);
+  }
+  update(data) {
+    if (this.finished) throw new Error('Attempted to update an already finished HMAC.');
+    if (this.fallback) {
+      this.fallback.update(data);
+      return;
+    }
+    this.pending.push(data.slice());
+    this.pendingBytes += data.byteLength;
+    // The SDK switches here; until the fallback has arrived the input stays pending.
+    if (this.pendingBytes >= MAX_PENDING_BYTES) {
+      if (Sha256Js) this.switchToFallback();
+      else loadSha256Js().catch(() => {});
+    }
+  }
+  async digest() {
+    if (!this.fallback && (!subtle || this.pendingBytes >= MAX_PENDING_BYTES)) {
+      await loadSha256Js();
+      if (!this.fallback) this.switchToFallback();
+    }
+    if (this.fallback) return this.fallback.digest();
+    if (this.secret && this.finished) throw new Error('Attempted to digest an already finished HMAC.');
+    const data = concatBytes(this.pending);
+    if (this.secret) {
+      this.finished = true;
+      const key = await subtle.importKey('raw', this.secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+      return new Uint8Array(await subtle.sign('HMAC', key, data));
+    }
+    return new Uint8Array(await subtle.digest('SHA-256', data));
+  }
+  reset() {
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.fallback = undefined;
+    this.finished = false;
+  }
+  switchToFallback() {
+    const sha256Js = new Sha256Js(this.secret);
+    for (const chunk of this.pending) sha256Js.update(chunk);
+    this.fallback = sha256Js;
+    this.pending = [];
+    this.pendingBytes = 0;
+  }
+}
+`,
+  },
+  {
     file: /checksum[\\/]md5[\\/]Md5Js\.js$/,
     contents: `
 // Only SSE-C customer keys (SSECustomerKey) need MD5 here; s3up never sends them.
@@ -292,21 +520,40 @@ const NAMESPACE = 's3up-lean-sdk';
 const staticEndpoint = fileURLToPath(new URL('./static-endpoint.mjs', import.meta.url));
 
 /**
- * @param {{ keepMiddleware?: boolean }} [options] keepMiddleware: leave FILE_STUBS' files as
- *   the SDK wrote them (the unit test compares the requests both builds send).
+ * @param {{ asWritten?: boolean }} [options] asWritten: leave the SDK's own code where the
+ *   plugin would replace what it does or load it later (FILE_STUBS, the error classes, the
+ *   lazy SHA-256 fallback and fetch handler); the unit test compares both builds' requests,
+ *   answers and errors. The endpoint resolver, retries, checksums and event streams are
+ *   replaced either way (the engine's client configuration turns them off).
  * @returns {import('esbuild').Plugin}
  */
 export function leanSdk(options = {}) {
   return {
     name: 's3up-lean-sdk',
     setup(build) {
-      const stub = (name) => ({ path: name, namespace: NAMESPACE });
+      const stub = (name, resolveDir) => ({
+        path: name,
+        namespace: NAMESPACE,
+        ...(resolveDir ? { pluginData: { resolveDir } } : {}),
+      });
+      /** @param {RegExp} filter @param {(source: string) => string} rewrite */
+      const rewrite = (filter, rewrite) =>
+        build.onLoad({ filter }, async (args) => ({
+          contents: rewrite(await readFile(args.path, 'utf8')),
+          loader: /** @type {const} */ ('js'),
+          resolveDir: dirname(args.path),
+        }));
       build.onResolve({ filter: /^@aws-sdk\/checksums\/flexible-checksums$/ }, () =>
         stub('flexible-checksums'),
       );
       build.onResolve({ filter: /^@smithy\/core\/retry$/ }, () => stub('retry'));
-      build.onResolve({ filter: /^@smithy\/core\/event-streams$/ }, () => stub('event-streams'));
+      // A second copy for HttpProtocol's dynamic import: one module reached both ways would be
+      // a chunk of its own, which every upload fetches for 100 bytes.
+      build.onResolve({ filter: /^@smithy\/core\/event-streams$/ }, (args) =>
+        stub(args.kind === 'dynamic-import' ? 'event-streams-lazy' : 'event-streams'),
+      );
       build.onResolve({ filter: /^events$/ }, () => stub('events'));
+      build.onResolve({ filter: /^bowser$/ }, () => stub('bowser'));
       build.onResolve({ filter: /\/endpoint\/endpointResolver(\.js)?$/ }, (args) =>
         args.importer.includes('client-s3') ? { path: staticEndpoint } : undefined,
       );
@@ -318,24 +565,31 @@ export function leanSdk(options = {}) {
         contents: JSON.stringify({ version: JSON.parse(await readFile(args.path, 'utf8')).version }),
         loader: 'json',
       }));
-      build.onLoad({ filter: /util-endpoints[\\/]lib[\\/]aws[\\/]partitions\.js$/ }, async (args) => ({
-        contents: awsPartitionOnly(await readFile(args.path, 'utf8')),
-        loader: 'js',
-      }));
-      build.onLoad({ filter: /client-s3[\\/]dist-es[\\/]schemas[\\/]schemas_0\.js$/ }, async (args) => ({
-        contents: withLiteralKeys(await readFile(args.path, 'utf8')),
-        loader: 'js',
-      }));
-      if (!options.keepMiddleware)
+      rewrite(/util-endpoints[\\/]lib[\\/]aws[\\/]partitions\.js$/, awsPartitionOnly);
+      rewrite(/client-s3[\\/]dist-es[\\/]schemas[\\/]schemas_0\.js$/, (source) =>
+        options.asWritten ? withLiteralKeys(source) : withoutErrorClasses(withLiteralKeys(source)),
+      );
+      if (!options.asWritten) {
         for (const { file, contents } of FILE_STUBS)
           build.onLoad({ filter: file }, (args) => ({
             contents,
             loader: 'js',
             resolveDir: dirname(args.path),
           }));
+        // Loaded later, when first needed (see the stubs).
+        rewrite(/submodules[\\/]checksum[\\/]index\.browser\.js$/, withoutSha256JsExport);
+        rewrite(/checksum[\\/]sha256[\\/]Sha256Js\.js$/, selfContainedSha256Js);
+        build.onResolve({ filter: /^@smithy\/fetch-http-handler$/ }, (args) =>
+          /client-s3[\\/]dist-es[\\/]runtimeConfig\.browser\.js$/.test(args.importer)
+            ? stub('fetch-http-handler', args.resolveDir)
+            : undefined,
+        );
+        rewrite(/fetch-http-handler[\\/]dist-es[\\/]fetch-http-handler\.js$/, lazyFetchHttpHandler);
+      }
       build.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => ({
         contents: STUBS[/** @type {keyof typeof STUBS} */ (args.path)],
         loader: 'js',
+        ...(args.pluginData?.resolveDir ? { resolveDir: args.pluginData.resolveDir } : {}),
       }));
     },
   };

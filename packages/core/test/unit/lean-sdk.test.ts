@@ -1,10 +1,12 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
-import { afterAll, describe, expect, it } from 'vitest';
+import { build, type Plugin } from 'esbuild';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { awsPartitionOnly, leanSdk, withLiteralKeys } from '../../build/lean-sdk.mjs';
 
 // The browser build's source rewrites (build/lean-sdk.mjs) must change what the SDK ships,
@@ -78,23 +80,67 @@ describe('lean-sdk: the partition table', () => {
   });
 });
 
-/** src/s3-sdk.ts bundled for browsers by the lean-sdk plugin, with or without its middleware stubs, then imported. */
-async function browserSdk(lean: boolean): Promise<typeof import('../../src/s3-sdk.js')> {
+/** Node has no DOMParser: both builds read XML with the SDK's own parser for Node instead. */
+const nodeXmlParser: Plugin = {
+  name: 'node-xml-parser',
+  setup(b) {
+    b.onLoad({ filter: /xml-builder[\\/]dist-es[\\/]xml-parser\.browser\.js$/ }, (args) => ({
+      contents: "export * from './xml-parser.js';",
+      resolveDir: dirname(args.path),
+    }));
+  },
+};
+
+/**
+ * src/s3-sdk.ts bundled for browsers by the lean-sdk plugin, with or without what it replaces
+ * (asWritten), split as core's build splits it (the SHA-256 fallback and the fetch handler
+ * are files of their own, imported when needed). Built and imported once per kind; `fresh`
+ * imports another instance of the module (its own module state, as a new page would have).
+ */
+type BrowserSdk = typeof import('../../src/s3-sdk.js');
+const built = new Map<boolean, Promise<string>>();
+const shared = new Map<boolean, Promise<BrowserSdk>>();
+let instances = 0;
+async function browserSdk(lean: boolean, fresh = false): Promise<BrowserSdk> {
+  let file = built.get(lean);
+  if (!file) {
+    file = buildBrowserSdk(lean);
+    built.set(lean, file);
+  }
+  const load = async () =>
+    (await import(`${pathToFileURL(await file).href}?instance=${++instances}`)) as BrowserSdk;
+  if (fresh) return load();
+  let module = shared.get(lean);
+  if (!module) {
+    module = load();
+    shared.set(lean, module);
+  }
+  return module;
+}
+
+async function buildBrowserSdk(lean: boolean): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 's3up-lean-sdk-'));
   dirs.push(dir);
-  const outfile = join(dir, `s3-sdk-${lean ? 'lean' : 'full'}.mjs`);
+  const name = `s3-sdk-${lean ? 'lean' : 'full'}`;
   await build({
-    entryPoints: [join(dirname(new URL(import.meta.url).pathname), '../../src/s3-sdk.ts')],
-    outfile,
+    entryPoints: { [name]: join(dirname(new URL(import.meta.url).pathname), '../../src/s3-sdk.ts') },
+    outdir: dir,
+    outExtension: { '.js': '.mjs' },
+    splitting: true,
     bundle: true,
     format: 'esm',
     platform: 'browser',
     conditions: ['browser'],
     logLevel: 'silent',
-    plugins: [leanSdk({ keepMiddleware: !lean })],
+    plugins: [leanSdk({ asWritten: !lean }), nodeXmlParser],
   });
-  expect((await readFile(outfile, 'utf8')).includes('signS3Express')).toBe(!lean);
-  return (await import(pathToFileURL(outfile).href)) as typeof import('../../src/s3-sdk.js');
+  const file = join(dir, `${name}.mjs`);
+  const code = await readFile(file, 'utf8');
+  expect(code.includes('signS3Express')).toBe(!lean);
+  // The JS SHA-256 and FetchHttpHandler are in the SDK's file only as written.
+  expect(code.includes('MAX_HASHABLE_LENGTH')).toBe(!lean);
+  expect(code.includes('keepAliveSupport')).toBe(!lean);
+  return file;
 }
 
 interface Sent {
@@ -220,4 +266,207 @@ describe('lean-sdk: the middleware it leaves out', () => {
     expect(refused.output.error).toMatch(/SSE-C customer keys are not part/);
     expect(refused.request).toBeUndefined();
   });
+});
+
+/** The error `make` meets when the server answers `status` with `body`: every field of it, and its class's name. */
+async function errorFrom(
+  sdk: typeof import('../../src/s3-sdk.js'),
+  make: (s: typeof sdk) => unknown,
+  status: number,
+  body: string,
+  headers: Record<string, string> = {},
+) {
+  const client = new sdk.S3Client({
+    region: 'eu-west-1',
+    endpoint: 'https://s3.example.test',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    maxAttempts: 1,
+    requestHandler: {
+      handle: async () => ({
+        response: {
+          statusCode: status,
+          headers: { 'x-amz-request-id': 'REQ1', ...headers },
+          body: new Blob([body]).stream(),
+        },
+      }),
+    } as never,
+  });
+  const error = (await client.send(make(sdk) as never).then(
+    () => undefined,
+    (e: unknown) => e,
+  )) as (Error & Record<string, unknown>) | undefined;
+  if (!error) throw new Error('expected an error');
+  return {
+    className: error.constructor.name,
+    fields: { ...error, name: error.name, message: error.message },
+    isError: error instanceof Error,
+  };
+}
+
+const s3Error = (code: string, message: string, extra = '') =>
+  `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message>${extra}<RequestId>REQ1</RequestId><HostId>host</HostId></Error>`;
+
+describe('lean-sdk: S3 errors without their classes', () => {
+  it('throws every error with the name, message, fault, metadata and fields the SDK gives it; only the class is S3ServiceException', async () => {
+    const [full, lean] = await Promise.all([browserSdk(false), browserSdk(true)]);
+    const at = { Bucket: 'bucket', Key: 'users/u/a.bin' };
+    const part = (s: typeof full) =>
+      new s.UploadPartCommand({ ...at, UploadId: 'u1', PartNumber: 1, Body: new Uint8Array(3) });
+    const cases: [string, (s: typeof full) => unknown, number, string][] = [
+      // Modeled errors (a class of their own in the SDK): what the engine reads by name.
+      ['NoSuchUpload', part, 404, s3Error('NoSuchUpload', 'The specified upload does not exist.')],
+      ['NotFound (HEAD: no body)', (s) => new s.HeadObjectCommand(at), 404, ''],
+      ['AccessDenied', part, 403, s3Error('AccessDenied', 'Access Denied')],
+      ['NoSuchKey', (s) => new s.ListPartsCommand({ ...at, UploadId: 'u1' }), 404, s3Error('NoSuchKey', '')],
+      [
+        'InvalidObjectState, with modeled fields',
+        part,
+        403,
+        s3Error(
+          'InvalidObjectState',
+          'archived',
+          '<StorageClass>GLACIER</StorageClass><AccessTier>x</AccessTier>',
+        ),
+      ],
+      // Unmodeled ones, the same in both builds before too.
+      ['ExpiredToken', part, 400, s3Error('ExpiredToken', 'The provided token has expired.')],
+      ['SlowDown', part, 503, s3Error('SlowDown', 'Please reduce your request rate.')],
+    ];
+    for (const [what, make, status, body] of cases) {
+      const [a, b] = await Promise.all([
+        errorFrom(full, make, status, body),
+        errorFrom(lean, make, status, body),
+      ]);
+      expect(b.fields, what).toEqual(a.fields);
+      expect(b.isError, what).toBe(true);
+      // (esbuild may rename a class _S3ServiceException where another binding has its name.)
+      expect(b.className, what).toMatch(/^_?S3ServiceException$/);
+    }
+    // The one difference: the SDK's own build throws a modeled error as its class.
+    const modeled = await errorFrom(full, part, 404, s3Error('NoSuchUpload', 'gone'));
+    expect(modeled.className).toMatch(/^_?NoSuchUpload$/);
+    expect(modeled.fields).toMatchObject({ name: 'NoSuchUpload', message: 'gone', $fault: 'client' });
+  });
+});
+
+/** Signs `make` at a fixed time and returns every header sent, the signature included. */
+async function signedAt(sdk: typeof import('../../src/s3-sdk.js'), make: (s: typeof sdk) => unknown) {
+  let headers: Record<string, string> | undefined;
+  const client = new sdk.S3Client({
+    region: 'eu-west-1',
+    endpoint: 'https://s3.example.test',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'token' },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    maxAttempts: 1,
+    requestHandler: {
+      handle: async (request: { headers: Record<string, string> }) => {
+        headers = { ...request.headers };
+        return { response: { statusCode: 200, headers: { etag: '"abc"' }, body: new Blob([]).stream() } };
+      },
+    } as never,
+  });
+  // Only what was sent counts here (an empty 200 to Complete is an error to the SDK).
+  await client.send(make(sdk) as never).catch(() => {});
+  const { 'amz-sdk-invocation-id': _id, ...rest } = headers ?? {};
+  return rest;
+}
+
+describe('lean-sdk: the SHA-256 fallback, loaded when needed', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  it('signs without WebCrypto (a plain-http page) exactly as the SDK does with it, hashing a body over 8 MiB too', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-12-06T12:00:00Z'));
+    const full = await browserSdk(false);
+    const at = { Bucket: 'bucket', Key: 'users/u/a.bin' };
+    const complete = (s: typeof full) =>
+      new s.CompleteMultipartUploadCommand({
+        ...at,
+        UploadId: 'u1',
+        MultipartUpload: { Parts: [{ PartNumber: 1, ETag: '"e1"' }] },
+      });
+    // A body the SDK hashes (a string) and one past the 8 MiB where it switches to its JS hash.
+    const large = (s: typeof full) => new s.PutObjectCommand({ ...at, Body: 'x'.repeat(9 * 1024 * 1024) });
+    const expected = [await signedAt(full, complete), await signedAt(full, large)];
+    expect(expected[0]?.authorization).toMatch(/Signature=[0-9a-f]{64}$/);
+
+    const lean = await browserSdk(true);
+    expect([await signedAt(lean, complete), await signedAt(lean, large)]).toEqual(expected);
+
+    // No crypto.subtle, as on http:// pages other than localhost: the module reads it when loaded.
+    const { getRandomValues, randomUUID } = globalThis.crypto;
+    vi.stubGlobal('crypto', {
+      getRandomValues: getRandomValues.bind(globalThis.crypto),
+      randomUUID: randomUUID.bind(globalThis.crypto),
+    });
+    const insecure = await browserSdk(true, true);
+    expect(await signedAt(insecure, complete)).toEqual(expected[0]);
+  }, 30_000);
+});
+
+describe('lean-sdk: the fetch handler, loaded when needed', () => {
+  it('sends a request where no handler is given (no XMLHttpRequest: a service worker) as the SDK does', async () => {
+    const received: { method?: string; url?: string; headers: Record<string, unknown>; body: string }[] = [];
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const { authorization, 'x-amz-date': _d, 'amz-sdk-invocation-id': _i, ...headers } = req.headers;
+        received.push({
+          method: req.method,
+          url: req.url,
+          headers: { ...headers, signed: /SignedHeaders=([^,]+)/.exec(String(authorization))?.[1] },
+          body: Buffer.concat(chunks).toString(),
+        });
+        res.writeHead(200, { etag: '"e2"', 'x-amz-request-id': 'REQ2' }).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const send = async (sdk: typeof import('../../src/s3-sdk.js')) => {
+        const client = new sdk.S3Client({
+          region: 'eu-west-1',
+          endpoint: `http://127.0.0.1:${port}`,
+          forcePathStyle: true,
+          credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'token' },
+          requestChecksumCalculation: 'WHEN_REQUIRED',
+          responseChecksumValidation: 'WHEN_REQUIRED',
+          maxAttempts: 1,
+        });
+        const out = await client.send(
+          new sdk.UploadPartCommand({
+            Bucket: 'bucket',
+            Key: 'users/u/a.bin',
+            UploadId: 'u1',
+            PartNumber: 2,
+            Body: 'part two',
+          }),
+        );
+        return { etag: out.ETag, requestId: out.$metadata.requestId, status: out.$metadata.httpStatusCode };
+      };
+      const [full, lean] = await Promise.all([browserSdk(false), browserSdk(true)]);
+      const a = await send(full);
+      const b = await send(lean);
+      expect(b).toEqual(a);
+      expect(b).toEqual({ etag: '"e2"', requestId: 'REQ2', status: 200 });
+      expect(received).toHaveLength(2);
+      expect(received[1]).toEqual(received[0]);
+      expect(received[1]).toMatchObject({
+        method: 'PUT',
+        url: '/bucket/users/u/a.bin?partNumber=2&uploadId=u1&x-id=UploadPart',
+        body: 'part two',
+      });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }, 30_000);
 });
