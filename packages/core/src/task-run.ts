@@ -26,6 +26,11 @@ export async function runTask(
 ): Promise<void> {
   const task = entry.upload.task;
   if (controller.signal.aborted) return;
+  // The credentials request goes out first (issue 21, first byte): before the app's
+  // `upload-started` handlers and the photo step run. The run's own request (with its
+  // retries) shares it while it is in flight, or takes its answer from the cache; a
+  // failure is the run's to report, so it is dropped here.
+  if (firstStart) void settings.source.get().catch(() => {});
   if (firstStart) host.emit('upload-started', { task });
   try {
     if (!entry.prepared) await settings.images.prepare(host, entry, controller.signal);
