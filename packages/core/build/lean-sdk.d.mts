@@ -27,3 +27,9 @@ export function selfContainedSha256Js(source: string): string;
 
 /** FetchHttpHandler's module taking its two SDK helpers from the stub that loads it. */
 export function lazyFetchHttpHandler(source: string): string;
+
+/** Shape name -> the members of it the engine sends or reads, which the browser build keeps. */
+export const MEMBERS_USED: Readonly<Record<string, readonly string[]>>;
+
+/** client-s3's schema module with the shapes of `members` reduced to those members. */
+export function withMembersUsed(source: string, members?: Record<string, string[]>): string;

@@ -211,6 +211,161 @@ export function withLiteralKeys(source) {
 }
 
 /**
+ * The members of client-s3's shapes the engine sends and reads (s3-operations.ts,
+ * interrupted-uploads.ts, s3-transport.ts's warm-up): the input shapes' members it sets,
+ * the output shapes' members it reads, and a few an answer carries beside them. The other
+ * members of these shapes (object lock, ACL grants, SSE, storage class, tagging, website
+ * redirects... 40-odd headers a shape) go, with the header names only they use.
+ */
+const CK = ['ChecksumCRC32', 'ChecksumCRC32C', 'ChecksumCRC64NVME'];
+export const MEMBERS_USED = {
+  PutObjectRequest: [
+    'Bucket',
+    'Key',
+    'Body',
+    'ContentLength',
+    'ContentType',
+    ...CK,
+    'IfNoneMatch',
+    'Metadata',
+    'ContentDisposition',
+  ],
+  PutObjectOutput: ['ETag', ...CK, 'ChecksumType'],
+  CreateMultipartUploadRequest: [
+    'Bucket',
+    'Key',
+    'ContentType',
+    'ChecksumAlgorithm',
+    'ChecksumType',
+    'Metadata',
+    'ContentDisposition',
+  ],
+  CreateMultipartUploadOutput: ['Bucket', 'Key', 'UploadId', 'ChecksumAlgorithm', 'ChecksumType'],
+  UploadPartRequest: ['Bucket', 'Key', 'UploadId', 'PartNumber', 'Body', 'ContentLength', ...CK],
+  UploadPartOutput: ['ETag', ...CK],
+  ListPartsRequest: ['Bucket', 'Key', 'UploadId', 'PartNumberMarker', 'MaxParts'],
+  ListPartsOutput: [
+    'Bucket',
+    'Key',
+    'UploadId',
+    'PartNumberMarker',
+    'NextPartNumberMarker',
+    'MaxParts',
+    'IsTruncated',
+    'Parts',
+    'ChecksumAlgorithm',
+    'ChecksumType',
+  ],
+  Part: ['PartNumber', 'ETag', 'Size', ...CK],
+  CompleteMultipartUploadRequest: [
+    'Bucket',
+    'Key',
+    'UploadId',
+    'MultipartUpload',
+    ...CK,
+    'ChecksumType',
+    'IfNoneMatch',
+  ],
+  CompletedMultipartUpload: ['Parts'],
+  CompletedPart: ['ETag', 'PartNumber', ...CK],
+  CompleteMultipartUploadOutput: ['Location', 'Bucket', 'Key', 'ETag', ...CK, 'ChecksumType'],
+  AbortMultipartUploadRequest: ['Bucket', 'Key', 'UploadId'],
+  AbortMultipartUploadOutput: [],
+  HeadObjectRequest: ['Bucket', 'Key', 'ChecksumMode'],
+  HeadObjectOutput: [
+    'ContentLength',
+    'ETag',
+    ...CK,
+    'ChecksumType',
+    'ContentType',
+    'Metadata',
+    'LastModified',
+  ],
+};
+
+/** Command name -> the input members the trimmed schemas keep (for the members guard). */
+function inputMembersSent() {
+  /** @type {Record<string, string[]>} */
+  const sent = {};
+  for (const [shape, members] of Object.entries(MEMBERS_USED))
+    if (shape.endsWith('Request')) sent[`${shape.slice(0, -'Request'.length)}Command`] = members;
+  return sent;
+}
+
+/** Splits `a, [b, c], { d: e }` at its top-level commas (a member list of the schema module). */
+/** @param {string} text */
+function splitTop(text) {
+  const parts = [];
+  let depth = 0,
+    start = 0,
+    quote = null;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = null;
+      continue;
+    }
+    if (c === '"' || c === "'") quote = c;
+    else if ('[{('.includes(c)) depth++;
+    else if (')}]'.includes(c)) depth--;
+    else if (c === ',' && depth === 0) {
+      parts.push(text.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  const last = text.slice(start).trim();
+  if (last) parts.push(last);
+  return parts;
+}
+
+/**
+ * client-s3's schema module with the struct shapes of MEMBERS_USED reduced to those members
+ * (a shape is `[3, n0, id, traits, [member ids], [member schemas], required count]`; the
+ * required members come first, and all of them must be kept). Fails the build, naming the
+ * shape, when the module's layout or a member changed. The members guard (the SSE-C stub's
+ * middleware) refuses at run time an input member this build would not send.
+ * @param {string} source
+ * @param {Record<string, string[]>} [members]
+ */
+export function withMembersUsed(source, members = MEMBERS_USED) {
+  const names = new Map();
+  for (const [, name, value] of source.matchAll(/^const (_\w+) = "((?:[^"\\]|\\.)*)";$/gm))
+    names.set(name, value);
+  const seen = new Set();
+  const out = source.replace(
+    /^export var (\w+)\$ = \[3, n0, (\w+),\n {4}(.*),\n {4}\[(.*)\],\n {4}\[(.*)\](, \d+)?\n\];$/gm,
+    (whole, shape, id, traits, memberList, schemaList, required) => {
+      const keep = members[shape];
+      if (!keep) return whole;
+      seen.add(shape);
+      const memberIds = splitTop(memberList);
+      const schemas = splitTop(schemaList);
+      if (memberIds.length !== schemas.length)
+        throw new Error(`s3up lean-sdk: ${shape}: members and schemas differ in count`);
+      const requiredCount = required ? Number(required.slice(2)) : 0;
+      const kept = [];
+      memberIds.forEach((m, i) => {
+        const name = names.get(m);
+        if (name === undefined)
+          throw new Error(`s3up lean-sdk: ${shape}: member ${m} is not a string constant`);
+        if (i < requiredCount && !keep.includes(name))
+          throw new Error(`s3up lean-sdk: ${shape}: required member ${name} is not kept`);
+        if (keep.includes(name)) kept.push([m, schemas[i], i < requiredCount]);
+      });
+      const missing = keep.filter((k) => !memberIds.some((m) => names.get(m) === k));
+      if (missing.length) throw new Error(`s3up lean-sdk: ${shape} has no member ${missing.join(', ')}`);
+      const req = kept.filter((k) => k[2]).length;
+      return `export var ${shape}$ = [3, n0, ${id},\n    ${traits},\n    [${kept.map((k) => k[0]).join(', ')}],\n    [${kept.map((k) => k[1]).join(', ')}]${req ? `, ${req}` : ''}\n];`;
+    },
+  );
+  const notFound = Object.keys(members).filter((s) => !seen.has(s));
+  if (notFound.length)
+    throw new Error(`s3up lean-sdk: no struct shape ${notFound.join(', ')} in schemas_0.js`);
+  return out;
+}
+
+/**
  * FetchHttpHandler's module as the fetch-http-handler stub loads it: its one import (two
  * helpers from the SDK's protocols barrel, which the SDK chunk holds already) becomes a
  * `provide()` the stub calls, so the lazy chunk shares no module with the SDK chunk (a
@@ -365,10 +520,17 @@ export const getLoggerPlugin = () => ({ applyToStack: () => {} });
     file: /middleware-ssec[\\/]middleware-ssec\.js$/,
     contents: `
 // SSE-C customer keys: s3up never sends them; a request that carries one is refused, not sent without its MD5.
+// The members guard: the schemas of this build keep only the members the engine sends
+// (withMembersUsed), so an input member outside them is refused here, not dropped unseen.
+const SENT = ${JSON.stringify(inputMembersSent())};
 export function ssecMiddleware() {
-  return (next) => async (args) => {
+  return (next, context) => async (args) => {
     if (args.input?.SSECustomerKey || args.input?.CopySourceSSECustomerKey)
       throw new Error('s3up: SSE-C customer keys are not part of the browser upload build');
+    const sent = SENT[context?.commandName];
+    const other = Object.keys(args.input ?? {}).find((key) => args.input[key] !== undefined && !sent?.includes(key));
+    if (other)
+      throw new Error(\`s3up: \${context?.commandName} with \${other} is not part of the browser upload build (its schemas keep the members the engine sends)\`);
     return next(args);
   };
 }
@@ -567,7 +729,9 @@ export function leanSdk(options = {}) {
       }));
       rewrite(/util-endpoints[\\/]lib[\\/]aws[\\/]partitions\.js$/, awsPartitionOnly);
       rewrite(/client-s3[\\/]dist-es[\\/]schemas[\\/]schemas_0\.js$/, (source) =>
-        options.asWritten ? withLiteralKeys(source) : withoutErrorClasses(withLiteralKeys(source)),
+        options.asWritten
+          ? withLiteralKeys(source)
+          : withMembersUsed(withoutErrorClasses(withLiteralKeys(source))),
       );
       if (!options.asWritten) {
         for (const { file, contents } of FILE_STUBS)

@@ -7,7 +7,13 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { awsPartitionOnly, leanSdk, withLiteralKeys } from '../../build/lean-sdk.mjs';
+import {
+  awsPartitionOnly,
+  leanSdk,
+  MEMBERS_USED,
+  withLiteralKeys,
+  withMembersUsed,
+} from '../../build/lean-sdk.mjs';
 
 // The browser build's source rewrites (build/lean-sdk.mjs) must change what the SDK ships,
 // never what it does: these compare the rewritten modules with the SDK's own.
@@ -24,11 +30,15 @@ afterAll(async () => {
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
 
-/** The schema module bundled on its own, with or without the lean-sdk plugin, then imported. */
-async function schemas(lean: boolean): Promise<Record<string, unknown>> {
+/**
+ * The schema module bundled on its own, then imported: as the SDK wrote it ('sdk'), with
+ * literal keys only ('literal': the lean-sdk plugin's asWritten), or as the browser build
+ * ships it ('lean': literal keys, the members the engine uses, no error classes).
+ */
+async function schemas(kind: 'sdk' | 'literal' | 'lean'): Promise<Record<string, unknown>> {
   const dir = await mkdtemp(join(tmpdir(), 's3up-lean-sdk-'));
   dirs.push(dir);
-  const outfile = join(dir, `schemas-${lean ? 'lean' : 'sdk'}.mjs`);
+  const outfile = join(dir, `schemas-${kind}.mjs`);
   await build({
     entryPoints: [schemasFile],
     outfile,
@@ -36,16 +46,42 @@ async function schemas(lean: boolean): Promise<Record<string, unknown>> {
     format: 'esm',
     platform: 'node',
     logLevel: 'silent',
-    plugins: lean ? [leanSdk()] : [],
+    plugins: kind === 'sdk' ? [] : [leanSdk({ asWritten: kind === 'literal' })],
   });
-  // The rewrite did happen in the lean bundle (and only there).
-  expect(/\[_hH\]:/.test(await readFile(outfile, 'utf8'))).toBe(!lean);
+  // The rewrite did happen in the plugin's bundles (and only there).
+  expect(/\[_hH\]:/.test(await readFile(outfile, 'utf8'))).toBe(kind === 'sdk');
   return (await import(pathToFileURL(outfile).href)) as Record<string, unknown>;
 }
 
+type Struct = [number, string, string, unknown, string[], unknown[], number?];
+
+describe('lean-sdk: the members the engine uses', () => {
+  it('keeps, of the shapes the engine sends and reads, exactly the members it lists, each as the SDK declares it', async () => {
+    const [sdk, lean] = await Promise.all([schemas('literal'), schemas('lean')]);
+    for (const [shape, members] of Object.entries(MEMBERS_USED)) {
+      const full = sdk[`${shape}$`] as Struct;
+      const kept = lean[`${shape}$`] as Struct;
+      expect(kept[4], shape).toEqual(full[4].filter((m) => members.includes(m)));
+      expect(new Set(kept[4]), shape).toEqual(new Set(members));
+      for (const [i, member] of kept[4].entries())
+        expect(JSON.stringify(kept[5][i]), `${shape}.${member}`).toBe(
+          JSON.stringify(full[5][full[4].indexOf(member)]),
+        );
+      // The required members (the first n) are all kept, in front.
+      expect(kept[6] ?? 0, shape).toBe(full[6] ?? 0);
+    }
+    // Every other shape is untouched.
+    const others = Object.keys(sdk).filter((k) => k.endsWith('$') && !(k.slice(0, -1) in MEMBERS_USED));
+    expect(others.filter((k) => JSON.stringify(lean[k]) !== JSON.stringify(sdk[k]))).toEqual([]);
+    expect(() =>
+      withMembersUsed('export var X$ = [3, n0, _X,\n    0,\n    [_a],\n    [0]\n];', { Y: [] }),
+    ).toThrow(/no struct shape Y/);
+  });
+});
+
 describe('lean-sdk: literal keys in the schema module', () => {
   it('leaves every shape of client-s3 as the SDK declares it (names, members, traits)', async () => {
-    const [sdk, lean] = await Promise.all([schemas(false), schemas(true)]);
+    const [sdk, lean] = await Promise.all([schemas('sdk'), schemas('literal')]);
     const names = Object.keys(sdk).filter((k) => k.endsWith('$'));
     expect(names.length).toBeGreaterThan(400);
     expect(Object.keys(lean).sort()).toEqual(Object.keys(sdk).sort());
@@ -171,7 +207,9 @@ async function signedRequest(sdk: typeof import('../../src/s3-sdk.js'), make: (s
         query: Record<string, string>;
         headers: Record<string, string>;
       }) => {
-        const query = new URLSearchParams(request.query).toString();
+        // Sorted: the SDK writes a query in its input's or its schema's member order, which the
+        // trimmed schemas change; S3 and SigV4 read them in any order (SigV4 sorts them).
+        const query = new URLSearchParams(Object.entries(request.query).sort()).toString();
         sent = {
           method: request.method,
           url: `${request.protocol}//${request.hostname}${request.path}${query ? `?${query}` : ''}`,
@@ -223,7 +261,7 @@ describe('lean-sdk: the middleware it leaves out', () => {
     const [a, b] = await Promise.all([signedRequest(full, part), signedRequest(lean, part)]);
     expect(b).toEqual(a);
     expect(b.request?.url).toBe(
-      'https://s3.example.test/bucket/users/u/a.bin?x-id=UploadPart&uploadId=upload-1&partNumber=2',
+      'https://s3.example.test/bucket/users/u/a.bin?partNumber=2&uploadId=upload-1&x-id=UploadPart',
     );
     expect(b.signedHeaders).toContain('x-amz-checksum-crc32');
     expect(b.request?.headers.expect).toBeUndefined();
@@ -233,9 +271,18 @@ describe('lean-sdk: the middleware it leaves out', () => {
   it('sends every other command the engine sends as the SDK with its own middleware does', async () => {
     const [full, lean] = await Promise.all([browserSdk(false), browserSdk(true)]);
     const at = { Bucket: 'bucket', Key: 'users/u/a.bin' };
+    // Every member the engine sets (s3-operations.ts), which the lean schemas keep.
+    const meta = { Metadata: { 'x-s3up-name': 'a.bin' }, ContentDisposition: 'inline; filename="a.bin"' };
     const commands: ((s: typeof full) => unknown)[] = [
       (s) =>
         new s.CreateMultipartUploadCommand({ ...at, ContentType: 'image/png', ChecksumAlgorithm: 'CRC32' }),
+      (s) =>
+        new s.CreateMultipartUploadCommand({
+          ...at,
+          ...meta,
+          ChecksumAlgorithm: 'CRC64NVME',
+          ChecksumType: 'FULL_OBJECT',
+        }),
       (s) => new s.ListPartsCommand({ ...at, UploadId: 'upload-1', PartNumberMarker: '3' }),
       (s) =>
         new s.CompleteMultipartUploadCommand({
@@ -243,9 +290,34 @@ describe('lean-sdk: the middleware it leaves out', () => {
           UploadId: 'upload-1',
           MultipartUpload: { Parts: [{ PartNumber: 1, ETag: '"e1"', ChecksumCRC32: 'AAAAAA==' }] },
         }),
+      (s) =>
+        new s.CompleteMultipartUploadCommand({
+          ...at,
+          UploadId: 'upload-1',
+          MultipartUpload: {
+            Parts: [
+              { PartNumber: 1, ETag: '"e1"', ChecksumCRC32C: 'AAAAAA==' },
+              { PartNumber: 2, ETag: '"e2"', ChecksumCRC32C: 'AAAAAB==' },
+            ],
+          },
+          ChecksumCRC32C: 'AAAAAC==',
+          ChecksumType: 'FULL_OBJECT',
+          IfNoneMatch: '*',
+        }),
       (s) => new s.AbortMultipartUploadCommand({ ...at, UploadId: 'upload-1' }),
       (s) => new s.HeadObjectCommand(at),
+      (s) => new s.HeadObjectCommand({ ...at, ChecksumMode: 'ENABLED' }),
       (s) => new s.PutObjectCommand({ ...at, Body: 'hello', Metadata: { 'x-s3up-name': 'a.bin' } }),
+      (s) =>
+        new s.PutObjectCommand({
+          ...at,
+          ...meta,
+          Body: new Uint8Array(5),
+          ContentLength: 5,
+          ContentType: 'text/plain',
+          ChecksumCRC64NVME: 'AAAAAAAAAAA=',
+          IfNoneMatch: '*',
+        }),
     ];
     for (const command of commands) {
       const [a, b] = await Promise.all([signedRequest(full, command), signedRequest(lean, command)]);
@@ -265,6 +337,16 @@ describe('lean-sdk: the middleware it leaves out', () => {
     const refused = await signedRequest(lean, sseC);
     expect(refused.output.error).toMatch(/SSE-C customer keys are not part/);
     expect(refused.request).toBeUndefined();
+    // A member its schemas do not keep is refused, not dropped from the request unseen.
+    const storageClass = (sdk: typeof lean) =>
+      new sdk.PutObjectCommand({ Bucket: 'bucket', Key: 'k', Body: 'x', StorageClass: 'GLACIER' });
+    const trimmed = await signedRequest(lean, storageClass);
+    expect(trimmed.output.error).toMatch(
+      /PutObjectCommand with StorageClass is not part of the browser upload build/,
+    );
+    expect(trimmed.request).toBeUndefined();
+    const full = await browserSdk(false);
+    expect((await signedRequest(full, storageClass)).request?.headers['x-amz-storage-class']).toBe('GLACIER');
   });
 });
 
@@ -469,4 +551,123 @@ describe('lean-sdk: the fetch handler, loaded when needed', () => {
       await new Promise((resolve) => server.close(resolve));
     }
   }, 30_000);
+});
+
+/** `value` with only the members `like` has, at every depth (arrays item by item). */
+function restrictedTo(value: unknown, like: unknown): unknown {
+  if (Array.isArray(value) && Array.isArray(like)) return value.map((v, i) => restrictedTo(v, like[i]));
+  if (value && like && typeof value === 'object' && typeof like === 'object' && !(value instanceof Date))
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([k]) => k in like)
+        .map(([k, v]) => [k, restrictedTo(v, (like as Record<string, unknown>)[k])]),
+    );
+  return value;
+}
+
+/** What `make` reads from an answer: the SDK's output, without its metadata. */
+async function outputFrom(
+  sdk: typeof import('../../src/s3-sdk.js'),
+  make: (s: typeof sdk) => unknown,
+  headers: Record<string, string>,
+  body = '',
+): Promise<Record<string, unknown>> {
+  const client = new sdk.S3Client({
+    region: 'eu-west-1',
+    endpoint: 'https://s3.example.test',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    maxAttempts: 1,
+    requestHandler: {
+      handle: async () => ({ response: { statusCode: 200, headers, body: new Blob([body]).stream() } }),
+    } as never,
+  });
+  const { $metadata: _m, ...output } = (await client.send(make(sdk) as never)) as unknown as Record<
+    string,
+    unknown
+  >;
+  return output;
+}
+
+describe('lean-sdk: the members the engine reads', () => {
+  it('reads every member the engine uses from real answers as the SDK does, and only drops members it never reads', async () => {
+    const [full, lean] = await Promise.all([browserSdk(false), browserSdk(true)]);
+    const at = { Bucket: 'bucket', Key: 'users/u/a.bin' };
+    const listParts = `<?xml version="1.0" encoding="UTF-8"?>
+<ListPartsResult><Bucket>bucket</Bucket><Key>users/u/a.bin</Key><UploadId>u1</UploadId>
+<PartNumberMarker>0</PartNumberMarker><NextPartNumberMarker>2</NextPartNumberMarker><MaxParts>1000</MaxParts>
+<IsTruncated>true</IsTruncated><StorageClass>STANDARD</StorageClass><ChecksumAlgorithm>CRC32</ChecksumAlgorithm>
+<Initiator><ID>i</ID><DisplayName>d</DisplayName></Initiator><Owner><ID>o</ID></Owner>
+<Part><PartNumber>1</PartNumber><LastModified>2026-12-06T12:00:00.000Z</LastModified><ETag>"e1"</ETag><Size>8388608</Size><ChecksumCRC32>AAAAAA==</ChecksumCRC32></Part>
+<Part><PartNumber>2</PartNumber><LastModified>2026-12-06T12:00:01.000Z</LastModified><ETag>"e2"</ETag><Size>1048576</Size><ChecksumCRC32>AAAAAB==</ChecksumCRC32></Part>
+</ListPartsResult>`;
+    const created = `<?xml version="1.0" encoding="UTF-8"?>
+<InitiateMultipartUploadResult><Bucket>bucket</Bucket><Key>users/u/a.bin</Key><UploadId>u1</UploadId></InitiateMultipartUploadResult>`;
+    const completed = `<?xml version="1.0" encoding="UTF-8"?>
+<CompleteMultipartUploadResult><Location>https://s3.example.test/bucket/users/u/a.bin</Location><Bucket>bucket</Bucket><Key>users/u/a.bin</Key><ETag>"abc-2"</ETag><ChecksumCRC32>AAAAAC==</ChecksumCRC32><ChecksumType>FULL_OBJECT</ChecksumType></CompleteMultipartUploadResult>`;
+    const objectHeaders = {
+      'content-length': '9437184',
+      etag: '"abc-2"',
+      'content-type': 'image/png',
+      'last-modified': 'Sun, 06 Dec 2026 12:00:00 GMT',
+      'x-amz-meta-x-s3up-name': 'a.bin',
+      'x-amz-checksum-crc32': 'AAAAAC==',
+      'x-amz-checksum-type': 'FULL_OBJECT',
+      'x-amz-storage-class': 'STANDARD_IA',
+      'x-amz-server-side-encryption': 'AES256',
+      'x-amz-version-id': 'v1',
+    };
+    const cases: [(s: typeof full) => unknown, Record<string, string>, string, string[]][] = [
+      [
+        (s) => new s.ListPartsCommand({ ...at, UploadId: 'u1' }),
+        {},
+        listParts,
+        ['Parts', 'IsTruncated', 'NextPartNumberMarker'],
+      ],
+      [(s) => new s.CreateMultipartUploadCommand(at), {}, created, ['UploadId']],
+      [
+        (s) =>
+          new s.CompleteMultipartUploadCommand({ ...at, UploadId: 'u1', MultipartUpload: { Parts: [] } }),
+        { 'x-amz-version-id': 'v1' },
+        completed,
+        ['ETag'],
+      ],
+      [
+        (s) => new s.UploadPartCommand({ ...at, UploadId: 'u1', PartNumber: 1, Body: 'x' }),
+        { etag: '"e1"', 'x-amz-checksum-crc32': 'AAAAAA==', 'x-amz-server-side-encryption': 'AES256' },
+        '',
+        ['ETag', 'ChecksumCRC32'],
+      ],
+      [
+        (s) => new s.HeadObjectCommand(at),
+        objectHeaders,
+        '',
+        ['ContentLength', 'ETag', 'ChecksumCRC32', 'ChecksumType'],
+      ],
+      [
+        (s) => new s.PutObjectCommand({ ...at, Body: 'x' }),
+        { etag: '"e0"', 'x-amz-version-id': 'v1' },
+        '',
+        ['ETag'],
+      ],
+    ];
+    for (const [make, headers, body, read] of cases) {
+      const [a, b] = await Promise.all([
+        outputFrom(full, make, headers, body),
+        outputFrom(lean, make, headers, body),
+      ]);
+      // What the lean build reads is what the SDK reads; what it leaves out, the engine never reads.
+      expect(b).toEqual(restrictedTo(a, b));
+      for (const member of read) expect(b[member], member).toBeDefined();
+    }
+    const parts = (
+      await outputFrom(lean, (s) => new s.ListPartsCommand({ ...at, UploadId: 'u1' }), {}, listParts)
+    ).Parts as Record<string, unknown>[];
+    expect(parts).toEqual([
+      { PartNumber: 1, ETag: '"e1"', Size: 8388608, ChecksumCRC32: 'AAAAAA==' },
+      { PartNumber: 2, ETag: '"e2"', Size: 1048576, ChecksumCRC32: 'AAAAAB==' },
+    ]);
+  });
 });
