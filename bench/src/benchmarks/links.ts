@@ -111,10 +111,12 @@ async function round(
       if (latency !== null) latencies.push(latency);
     } else {
       await page.reload();
-      // The bodies held at the cut were the old page's: cut them there. Released, what their
-      // sockets had buffered would flow on and count before the tap saw them close.
-      tap.drop();
       await page.waitFor("typeof window.benchUpload === 'function'", 30_000);
+      // The bodies held at the cut were the old page's: cut them there, once the new page is
+      // in (Page.reload answers as the navigation starts, and the old page runs on until the
+      // new one commits: a body cut or let go earlier made it retry or send on meanwhile,
+      // 0-0.14 MiB a round). Released, what their sockets had buffered would flow on too.
+      tap.drop();
       await browser.throttleUplink(page, rate);
       await browser.runUpload(page, file, options, timeoutMs);
     }
