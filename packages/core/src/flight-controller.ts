@@ -8,21 +8,18 @@ const WINDOW_MS = 5000;
 const MIN_SPAN_MS = 750;
 // Nothing in flight for longer than this: the next bytes start a new measurement.
 const IDLE_GAP_MS = 2000;
-// On a link that one part already fills, the next part starts when those in flight have
-// about one part start's worth of the link's time left to send: early enough that the link
-// does not idle while the next request starts (signing, headers, a connection), and no
-// earlier, because a reload loses the sent bytes of every part in flight (issue 20 measured
-// 4 parts of 5 MiB in flight at 2 MiB/s: 7-12 MiB re-sent, where Uppy, one part at a time,
-// re-sent about 2; a fixed 0.5 s lead still cost 1 MiB more than one part at a time on
-// average at 2 MiB/s, 2 MiB at 4 MiB/s). The start is measured (admission to the part's
-// first bytes leaving, the longest of the last few) plus one progress tick (browsers report
-// upload progress about every 50 ms, so unsent bytes are known that late), and held within
-// these bounds.
-const MIN_LEAD_MS = 100;
-const MAX_LEAD_MS = 500;
-const PROGRESS_TICK_MS = 50;
-// How many part starts the lead remembers: a slow start (a new connection) counts for a while.
-const STARTS_KEPT = 4;
+// On a link that one part already fills, the next part starts when those in flight have sent
+// every byte (their answer need not be back), not before: a reload loses the sent bytes of
+// every part in flight, and a part whose last bytes share the link with the next part's first
+// ends later, so a reload in that stretch loses it whole. Issue 20 measured 4 parts of 5 MiB in
+// flight at 2 MiB/s: 7-12 MiB re-sent where Uppy, one part at a time, re-sent about 2; a
+// fixed 0.5 s lead cost 1 MiB more than one part at a time on average. A measured lead (the
+// slowest recent part start plus a 50 ms progress tick, 100-500 ms) still lost a whole part
+// at one cut of three where Uppy lost 0.33 MiB (links bench, 2 MiB/s, the tap cutting at the
+// exact byte, load 14: part 3 started 386 ms before part 2's last byte). The cost: the link
+// idles while the next request starts (signing, then 15-20 ms from headers to the first body
+// byte at the bench's tap): 20-50 ms, 1.6-4% of a 5 MiB part at 4 MiB/s, under 1% at 1 MiB/s.
+// Fast links are not link-bound and never wait for this.
 // Two parts in flight must carry this much more than one for parallel parts to count as
 // helping (a link whose single connection cannot fill it); below, the link is the limit and
 // more parts in flight only put more bytes at risk. 1.5, not less: a link one connection
@@ -49,16 +46,6 @@ const FAST_PART_MS = 750;
 // links bench loses nothing to it at 50%: it has ended seconds before); 1 MiB/s read 60%
 // fast (a busy page's bunched progress events) still takes 3.1 s a part.
 const PROBE_MAX_MS = 3000;
-
-/**
- * How early (ms before the parts in flight are all sent) the next part starts on a link one
- * part fills: the slowest of the recent part starts plus one progress tick, between
- * {@link MIN_LEAD_MS} and {@link MAX_LEAD_MS}; {@link MAX_LEAD_MS} before any start is measured.
- */
-export function pipelineLead(starts: readonly number[]): number {
-  if (starts.length === 0) return MAX_LEAD_MS;
-  return Math.min(MAX_LEAD_MS, Math.max(MIN_LEAD_MS, Math.max(...starts) + PROGRESS_TICK_MS));
-}
 
 /**
  * The uplink's throughput, in bytes per second, over a sliding window of the bytes the
@@ -209,13 +196,10 @@ interface Waiter {
 /** Whether parts in parallel carry more than one part alone on this link. */
 type Parallelism = 'helps' | 'link-bound' | 'unknown';
 
-/** A part in flight: its size, what it has left to send, and when it was admitted. */
+/** A part in flight: its size and what it has left to send. */
 interface Ticket {
   bytes: number;
   unsent: (() => number) | undefined;
-  admittedAt: number;
-  /** Its first bytes have left (its start is measured). */
-  moving: boolean;
 }
 
 /**
@@ -235,8 +219,8 @@ interface Ticket {
  * Within that budget it sends no more parts in parallel than the link needs. It measures
  * the link with one part in flight, then with two: when two carry no more than one
  * ({@link PARALLEL_GAIN}), the link is the limit, and a part starts only when those in
- * flight have less than {@link pipelineLead} of bytes left to send, so the link stays busy with
- * about one part at a time and a reload cuts at most about one part. Where two carry more,
+ * flight have sent every byte, so no two parts' bodies share the link and a reload cuts at
+ * most the one part being sent, as with parts sent one after another. Where two carry more,
  * or a part alone takes under {@link FAST_PART_MS}, it opens up to the budget as before.
  * Where a part alone takes over {@link PROBE_MAX_MS}, it does not probe: the link counts as
  * the limit, since two parts sharing a link that slow would both be partly sent for seconds.
@@ -259,8 +243,6 @@ export class FlightController {
   #verdict: 'helps' | 'link-bound' | undefined;
   /** What each part in flight has left to send (its whole size when the caller cannot tell). */
   readonly #tickets = new Set<Ticket>();
-  /** The last few part starts (ms from admission to the first bytes leaving): the lead. */
-  readonly #starts: number[] = [];
   #idleSince: number | undefined;
   #inFlight = 0;
   #parts = 0;
@@ -304,7 +286,6 @@ export class FlightController {
     this.estimator.record(bytes, now);
     if (this.#parts === 1) this.#solo.record(bytes, now);
     else if (this.#parts > 1) this.#shared.record(bytes, now);
-    this.#measureStarts(now);
     this.#wake();
   }
 
@@ -313,7 +294,7 @@ export class FlightController {
    * harmless): `release('stored')` when the server answered it, which measures the link
    * before the window can; `release()` when it was let go or failed. `unsent` tells how many
    * of its bytes are still to be sent once it flies (its size minus its progress): on a link
-   * one part fills, the next part starts when those in flight are almost sent. Without it,
+   * one part fills, the next part starts when those in flight are all sent. Without it,
    * a part counts as wholly unsent until it ends.
    */
   admit(bytes: number, priority: number, signal?: AbortSignal, unsent?: () => number): Promise<PartRelease> {
@@ -384,22 +365,7 @@ export class FlightController {
         // One more part than one, to learn whether it adds speed.
         return this.#parts < 2;
       case 'link-bound':
-        return this.#unsent() <= (rate * this.lead) / 1000;
-    }
-  }
-
-  /** The lead on a link-bound link, in ms (see {@link pipelineLead}). */
-  get lead(): number {
-    return pipelineLead(this.#starts);
-  }
-
-  /** Parts whose first bytes just left: how long their start took. */
-  #measureStarts(now: number): void {
-    for (const t of this.#tickets) {
-      if (t.moving || !t.unsent || t.unsent() >= t.bytes) continue;
-      t.moving = true;
-      this.#starts.push(now - t.admittedAt);
-      if (this.#starts.length > STARTS_KEPT) this.#starts.shift();
+        return this.#unsent() <= 0;
     }
   }
 
@@ -418,7 +384,7 @@ export class FlightController {
       this.#shared = new ThroughputEstimator();
     }
     this.#idleSince = undefined;
-    const ticket: Ticket = { bytes, unsent, admittedAt: now, moving: false };
+    const ticket: Ticket = { bytes, unsent };
     this.#tickets.add(ticket);
     this.#inFlight += bytes;
     this.#parts += 1;

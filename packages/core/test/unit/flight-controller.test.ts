@@ -5,7 +5,6 @@ import {
   type FlightSettings,
   flightBudget,
   partsToKeep,
-  pipelineLead,
   ThroughputEstimator,
 } from '../../src/flight-controller.js';
 
@@ -137,7 +136,7 @@ describe('FlightController', () => {
     (await waiting)();
   });
 
-  it('on a link one part fills, starts the next part only when those in flight are almost sent', async () => {
+  it('on a link one part fills, starts the next part only when those in flight have sent every byte', async () => {
     const { flight, advance } = controller();
     const a = part(5 * MiB);
     const releaseA = await flight.admit(5 * MiB, 0, undefined, a.unsent);
@@ -158,67 +157,21 @@ describe('FlightController', () => {
     a.left = 0;
     advance(2 * MiB, 100);
     await Promise.resolve();
-    // B has about 4 MiB left (2 s of the link), more than the 0.5 s lead: the third waits,
-    // though the 10 s budget (20 MiB) has room for it.
+    // B has about 4 MiB left (2 s of the link): the third waits, though the 10 s budget
+    // (20 MiB) has room for it.
     expect(third).toBe(false);
-    b.left = 1 * MiB;
+    // Even a few KiB left (a fraction of a progress tick): the third's first bytes would share
+    // the link with B's last, and a reload in that stretch would lose B whole.
+    b.left = 16 * 1024;
+    advance(2 * MiB, 100);
+    await Promise.resolve();
+    expect(third).toBe(false);
+    // B's body is all sent (its answer is not back yet): the third starts.
+    b.left = 0;
     advance(2 * MiB, 100);
     await Promise.resolve();
     expect(third).toBe(true);
     releaseB();
-  });
-
-  it('starts the next part one measured part start before the link is free, not a fixed half second', async () => {
-    // Parts that start 20 ms after admission: the lead is 100 ms (its floor: one 50 ms
-    // progress tick on top of the start is still less), so at 2 MiB/s the next part waits
-    // until those in flight have 0.2 MiB left instead of 1 MiB: a reload then finds about
-    // one part partly sent, as with parts sent one after another.
-    const { flight, advance, wait } = controller();
-    const a = part(5 * MiB);
-    const releaseA = await flight.admit(5 * MiB, 0, undefined, a.unsent);
-    // A's first bytes leave 20 ms after its admission.
-    wait(20);
-    a.left -= 0.04 * MiB;
-    flight.sent(0.04 * MiB);
-    advance(2 * MiB, 1000);
-    a.left -= 2 * MiB;
-    const b = part(5 * MiB);
-    const releaseB = await flight.admit(5 * MiB, 0, undefined, b.unsent);
-    wait(20);
-    b.left -= 0.02 * MiB;
-    flight.sent(0.04 * MiB);
-    advance(2 * MiB, 1000);
-    a.left -= 1 * MiB;
-    b.left -= 1 * MiB;
-    expect(flight.parallelism(5 * MiB)).toBe('link-bound');
-    expect(flight.lead).toBe(100);
-    let third = false;
-    void flight.admit(5 * MiB, 0, undefined, part(5 * MiB).unsent).then(() => {
-      third = true;
-    });
-    releaseA();
-    b.left = 1 * MiB;
-    advance(2 * MiB, 100);
-    await Promise.resolve();
-    // 1 MiB left is 0.5 s of the link: the old fixed lead would have started the third now.
-    expect(third).toBe(false);
-    b.left = 0.3 * MiB;
-    advance(2 * MiB, 100);
-    await Promise.resolve();
-    expect(third).toBe(false);
-    b.left = 0.2 * MiB;
-    advance(2 * MiB, 100);
-    await Promise.resolve();
-    expect(third).toBe(true);
-    releaseB();
-  });
-
-  it('sizes the lead from the slowest recent part start, within 100 ms to 500 ms', () => {
-    expect(pipelineLead([])).toBe(500);
-    expect(pipelineLead([10, 20])).toBe(100);
-    expect(pipelineLead([10, 180, 30])).toBe(230);
-    // A part that waited 2 s for a new connection: the lead holds at its ceiling.
-    expect(pipelineLead([2000])).toBe(500);
   });
 
   it('goes back to parts one after another when many parts turn out to carry no more than one', async () => {
@@ -410,8 +363,8 @@ describe('FlightController', () => {
       expect(flight.parallelism(5 * MiB)).toBe('link-bound');
       expect(second).toBe(false);
     }
-    // Pipelined as on any link one part fills: the next starts as A is almost sent.
-    a.left = 0.2 * MiB;
+    // As on any link one part fills: the next starts once A has sent every byte.
+    a.left = 0;
     advance(1 * MiB, 100);
     await Promise.resolve();
     expect(second).toBe(true);
