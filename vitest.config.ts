@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { playwright } from '@vitest/browser-playwright';
 import { defaultClientConditions } from 'vite';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 import { extraPagesCommands } from './packages/core/test/support/extra-pages-commands.ts';
 import { engineFetchCommands } from './packages/element/test/support/engine-fetch-commands.ts';
 import { spoiledAnswersCommands } from './packages/element/test/support/spoiled-answers-commands.ts';
@@ -39,6 +39,16 @@ const globalSetup = [
 // ports and, where it restarts one, its own cluster, so none depends on running alone.
 const workers = Math.max(3, availableParallelism() + 1);
 
+const unitFiles = [
+  'packages/*/test/unit/**/*.test.ts',
+  'apps/*/test/unit/**/*.test.ts',
+  'bench/test/unit/**/*.test.ts',
+];
+const freshProcessUnitFiles = [
+  'packages/element/test/unit/ssr-import.test.ts',
+  'packages/react/test/unit/ssr.test.ts',
+];
+
 export default defineConfig({
   test: {
     maxWorkers: workers,
@@ -50,11 +60,27 @@ export default defineConfig({
         test: {
           name: 'unit',
           maxWorkers: workers,
-          include: [
-            'packages/*/test/unit/**/*.test.ts',
-            'apps/*/test/unit/**/*.test.ts',
-            'bench/test/unit/**/*.test.ts',
-          ],
+          include: unitFiles,
+          exclude: [...configDefaults.exclude, ...freshProcessUnitFiles],
+          environment: 'node',
+          // A worker runs one unit file after another in one module graph, instead of a new
+          // process importing the SDK, vitest and the sources again for each of 70 files:
+          // half the project's CPU (68 -> 34 CPU s measured, same 658 tests passing). These
+          // files change no global they do not restore (fake timers, stubbed globals and msw
+          // servers are undone in their after hooks) and mock no module.
+          isolate: false,
+        },
+      },
+      {
+        ...resolveSource,
+        test: {
+          // The unit files that check what importing does to a fresh Node process (no
+          // window, document or custom-element registry before or after): in a shared worker
+          // another file may have loaded Lit first, whose Node build installs its stand-in
+          // registry on globalThis. Each gets its own process, as every unit file did before.
+          name: 'unit-isolated',
+          maxWorkers: workers,
+          include: freshProcessUnitFiles,
           environment: 'node',
         },
       },
