@@ -204,9 +204,14 @@ async function startNextApp(options: ExampleAppOptions): Promise<ExampleApp> {
   // S3UP_EXAMPLE_REUSE_BUILD=1 (while working on a test, never in CI) starts the last build.
   const reuse =
     process.env.S3UP_EXAMPLE_REUSE_BUILD === '1' && existsSync(join(options.dir, '.next', 'BUILD_ID'));
+  // S3UP_NEXT_BUILD_CACHE=off: no webpack cache written for a build nothing rebuilds (an
+  // example's next.config reads it; the built app is the same).
   const buildLog = reuse
     ? ''
-    : await run(process.execPath, [next, ...nextBuildArgs(options.dir)], options.dir, env);
+    : await run(process.execPath, [next, ...nextBuildArgs(options.dir)], options.dir, {
+        ...env,
+        S3UP_NEXT_BUILD_CACHE: 'off',
+      });
   const server = spawn(process.execPath, [next, 'start', '--port', String(port), '--hostname', '127.0.0.1'], {
     cwd: options.dir,
     env: env as NodeJS.ProcessEnv,
