@@ -69,6 +69,11 @@ export default defineConfig({
           // files change no global they do not restore (fake timers, stubbed globals and msw
           // servers are undone in their after hooks) and mock no module.
           isolate: false,
+          // Some unit tests build (lean-sdk: two esbuild bundles of the SDK, 1.2 s alone) or
+          // run checkers; in `pnpm test` they share 2 cores with everything else, and under
+          // load the first lean-sdk test passed vitest's default 5 s. A test still fails as
+          // soon as its assertion does.
+          testTimeout: 20_000,
         },
       },
       {
