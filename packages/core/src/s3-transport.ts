@@ -62,7 +62,12 @@ class ProgressHttpHandler implements HttpHandlerLike {
     }
     if (listener) this.#byRequest.set(request, listener);
     try {
-      return answered(await this.#inner.handle(request, options), options?.abortSignal);
+      const handled = this.#inner.handle(request, options);
+      // Handed to the browser (XhrHttpHandler opens and sends within this call once its
+      // config is read): 0 bytes of the body are out so far. Node's body stream reports
+      // its own reads, which may come first.
+      if (!stream) listener?.(0);
+      return answered(await handled, options?.abortSignal);
     } finally {
       this.#byRequest.delete(request);
       // An aborted or failed request leaves its body half read: let go of the file now, or

@@ -15,6 +15,8 @@ export class UploadProgress {
   readonly #inflight = new Map<number, number>();
   #confirmed = 0;
   #lastActual = 0;
+  /** A request carrying this file's bytes has been handed to the network in this run. */
+  #sending = false;
 
   readonly #onBytes: (bytes: number) => void;
 
@@ -47,14 +49,25 @@ export class UploadProgress {
   /** A new run: the speed is measured afresh. */
   restartMeter(): void {
     this.#meter.reset();
+    this.#sending = false;
   }
 
-  /** The listener for the bytes of part `partNumber` (1 for PutObject) as they leave. */
+  /**
+   * The listener for the bytes of part `partNumber` (1 for PutObject) as they leave; the
+   * transport calls it with 0 as it hands the request to the network. The first call of a
+   * run is announced even when the figure did not move: a UI waiting for the upload's first
+   * request to be out before it draws (the element's new rows) learns of it then, not at
+   * the first progress event, which browsers send tens of milliseconds after the first bytes.
+   */
   listener(partNumber: number, size: number): ProgressListener {
     return (loaded) => {
       if (loaded === 0) this.#inflight.delete(partNumber);
       else this.#inflight.set(partNumber, Math.min(loaded, size));
-      this.#report();
+      const announced = this.#report();
+      if (!this.#sending) {
+        this.#sending = true;
+        if (!announced) this.#onChange();
+      }
     };
   }
 
@@ -104,7 +117,8 @@ export class UploadProgress {
     this.#task.bytesUploaded = 0;
   }
 
-  #report(): void {
+  /** Updates the figure shown; true when it changed (and `onChange` was called). */
+  #report(): boolean {
     const task = this.#task;
     const wasReconnecting = task.reconnecting;
     let actual = this.#confirmed;
@@ -123,5 +137,6 @@ export class UploadProgress {
     if (this.#meter.speed > 0) task.speed = this.#meter.speed;
     task.eta = task.speed > 0 ? Math.max(0, task.size - actual) / task.speed : null;
     if (changed) this.#onChange();
+    return changed;
   }
 }

@@ -73,8 +73,8 @@ export class RenderSchedule {
   }
 
   /**
-   * The redraw of rows whose uploads have just started, held until `release()` (their
-   * first bytes move, or they stopped) or START_HOLD_MS, whichever comes first; other
+   * The redraw of rows whose uploads have just started, held until `release()` (the
+   * engine reports their first part handed to the browser, or they stopped) or START_HOLD_MS, whichever comes first; other
    * redraws asked for meanwhile join it. Drawn at once instead, the new rows' first render
    * and its frame's layout (10 to 20 ms of main thread on a page that has drawn no row; more
    * than the credentials take on a fast link) held up the credentials answer, and with it

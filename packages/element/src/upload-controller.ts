@@ -415,7 +415,8 @@ export class UploadController implements ReactiveController {
 
   /** The engine's events as the element's events, row changes, redraws and live-region news. */
   #onEngineEvent(uploader: Uploader, event: UploaderEvent): void {
-    // Bytes move, or an upload stopped: a redraw held for the first requests is due now.
+    // A first request carrying the file is out (the engine's first upload-progress of a run),
+    // or an upload stopped: a redraw held for the first requests is due now.
     if (event.type !== 'file-added' && event.type !== 'upload-started') this.#renders.release();
     translateEngineEvent(
       {

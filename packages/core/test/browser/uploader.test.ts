@@ -68,6 +68,45 @@ describe('in Chromium', () => {
     await up.destroy();
   });
 
+  it('announces the first part handed to the browser with an upload-progress event, before any byte is counted', async () => {
+    // A UI that holds its first draw until the upload's requests are out (the element's new
+    // rows, issue 21's first byte) learns of it then, not at the browser's first progress
+    // event, which comes tens of milliseconds after the first bytes.
+    const user = testUser('first-part-out');
+    const up = await uploaderFor(user, { concurrency: 1 });
+    const data = bytes(6 * MiB, 11);
+    await throttleUplink(8 * MiB);
+    const urls = new WeakMap<XMLHttpRequest, string>();
+    let partsSent = 0;
+    const open = XMLHttpRequest.prototype.open;
+    const send = XMLHttpRequest.prototype.send;
+    XMLHttpRequest.prototype.open = function (this: XMLHttpRequest, ...args: unknown[]) {
+      urls.set(this, String(args[1]));
+      return (open as (...a: unknown[]) => void).apply(this, args);
+    } as typeof open;
+    XMLHttpRequest.prototype.send = function (
+      this: XMLHttpRequest,
+      body?: Document | XMLHttpRequestBodyInit | null,
+    ) {
+      if (urls.get(this)?.includes('partNumber=')) partsSent += 1;
+      return send.call(this, body);
+    };
+    try {
+      let first: { bytes: number; partsSent: number } | undefined;
+      up.addEventListener('upload-progress', (e) => {
+        first ??= { bytes: e.detail.task.bytesUploaded, partsSent };
+      });
+      const task = up.add(new File([data], 'first-part-out.bin', { lastModified: 5 }));
+      await settled(up, task);
+      expect(task.state).toBe('succeeded');
+      expect(first).toEqual({ bytes: 0, partsSent: 1 });
+    } finally {
+      XMLHttpRequest.prototype.open = open;
+      XMLHttpRequest.prototype.send = send;
+      await up.destroy();
+    }
+  });
+
   it('pauses on the window offline event and finishes after online', async () => {
     const user = testUser('offline');
     const up = await uploaderFor(user, { concurrency: 1 });
