@@ -22,6 +22,10 @@
  *   s3up never sends). The stubs refuse the settings that would need them, with a message;
  * - S3's error classes -> not registered: errors keep their name, fields and message, and
  *   are S3ServiceException instances (withoutErrorClasses says why that is safe);
+ * - SigV4a (the auth scheme provider's branches, its signer), the user agent's feature ids,
+ *   and middleware or helpers for what no engine command has (Expires copy, ContentLength
+ *   warning, bucketEndpoint, aws-chunked and streaming bodies, the log filter) -> the SDK's
+ *   code for the one case left, nothing, or a refusal with a message;
  * - code only some pages run -> loaded when first needed: the JS SHA-256 (pages without
  *   WebCrypto) and FetchHttpHandler (no XMLHttpRequest: service workers); bowser (only an
  *   opt-in user agent the SDK exports loads it) -> a module that refuses.
@@ -662,6 +666,172 @@ export class Sha256WebCrypto {
     this.pending = [];
     this.pendingBytes = 0;
   }
+}
+`,
+  },
+  {
+    file: /client-s3[\\/]dist-es[\\/]auth[\\/]httpAuthSchemeProvider\.js$/,
+    contents: `
+// The SDK's provider less its SigV4a branches: it turns the endpoint's auth schemes into
+// signing options, and the static resolver answers one, SigV4 (multi-region access points,
+// the only SigV4a endpoints, are refused there). The parameters and the SigV4 option are the
+// SDK's own code.
+import { resolveAwsSdkSigV4Config } from '@aws-sdk/core/httpAuthSchemes';
+import { getSmithyContext, normalizeProvider } from '@smithy/core/client';
+import { resolveParams } from '@smithy/core/endpoints';
+import { defaultEndpointResolver } from '../endpoint/endpointResolver';
+export const defaultS3HttpAuthSchemeParametersProvider = async (config, context, input) => {
+  if (!input) throw new Error('Could not find \`input\` for \`defaultEndpointRuleSetHttpAuthSchemeParametersProvider\`');
+  const defaultParameters = {
+    operation: getSmithyContext(context).operation,
+    region:
+      (await normalizeProvider(config.region)()) ||
+      (() => {
+        throw new Error('expected \`region\` to be configured for \`aws.auth#sigv4\`');
+      })(),
+  };
+  const instructionsFn = getSmithyContext(context)?.commandInstance?.constructor?.getEndpointParameterInstructions;
+  if (!instructionsFn) throw new Error(\`getEndpointParameterInstructions() is not defined on '\${context.commandName}'\`);
+  const endpointParameters = await resolveParams(input, { getEndpointParameterInstructions: instructionsFn }, config);
+  return Object.assign(defaultParameters, endpointParameters);
+};
+export const defaultS3HttpAuthSchemeProvider = (authParameters) =>
+  defaultEndpointResolver(authParameters).properties.authSchemes.map(({ name, properties = {}, ...rest }) => {
+    if (name !== 'sigv4') throw new Error(\`s3up: the \${name} auth scheme is not part of the browser upload build\`);
+    return {
+      schemeId: 'aws.auth#sigv4',
+      signingProperties: { name: 's3', region: authParameters.region, ...rest, ...properties },
+      propertiesExtractor: (config, context) => ({ signingProperties: { config, context } }),
+    };
+  });
+export const resolveHttpAuthSchemeConfig = (config) =>
+  Object.assign(resolveAwsSdkSigV4Config(config), {
+    authSchemePreference: normalizeProvider(config.authSchemePreference ?? []),
+  });
+`,
+  },
+  {
+    file: /httpAuthSchemes[\\/]aws_sdk[\\/]AwsSdkSigV4ASigner\.js$/,
+    contents: `
+// Registered by client-s3 for SigV4a, which no option of this build selects (see the auth scheme provider stub).
+export class AwsSdkSigV4ASigner {
+  async sign() {
+    throw new Error('s3up: SigV4a (multi-region access points) is not part of the browser upload build');
+  }
+}
+`,
+  },
+  {
+    file: /middleware-user-agent[\\/]user-agent-middleware\.js$/,
+    contents: `
+// The SDK's middleware less the feature metrics: x-amz-user-agent carries the same sections
+// (SDK, OS, language, browser, API, app id, custom parts) without the trailing m/<feature ids>
+// that checkFeatures derives from the client's configuration for AWS's telemetry. The
+// user-agent prefix is set only by partition data the static resolver never loads.
+import { HttpRequest } from '@smithy/core/protocols';
+const X_AMZ_USER_AGENT = 'x-amz-user-agent';
+const UA_NAME_ESCAPE_REGEX = /[^!$%&'*+\\-.^_\`|~\\w]/g;
+const UA_VALUE_ESCAPE_REGEX = /[^!$%&'*+\\-.^_\`|~\\w#]/g;
+export const userAgentMiddleware = (options) => (next, context) => async (args) => {
+  const { request } = args;
+  if (!HttpRequest.isInstance(request)) return next(args);
+  const userAgent = context?.userAgent?.map(escapeUserAgent) || [];
+  const defaultUserAgent = (await options.defaultUserAgentProvider()).map(escapeUserAgent);
+  const customUserAgent = options?.customUserAgent?.map(escapeUserAgent) || [];
+  const appId = await options.userAgentAppId();
+  if (appId) defaultUserAgent.push(escapeUserAgent(['app', \`\${appId}\`]));
+  request.headers[X_AMZ_USER_AGENT] = [...defaultUserAgent, ...userAgent, ...customUserAgent].join(' ');
+  return next({ ...args, request });
+};
+const escapeUserAgent = (userAgentPair) => {
+  const name = userAgentPair[0]
+    .split('/')
+    .map((part) => part.replace(UA_NAME_ESCAPE_REGEX, '-'))
+    .join('/');
+  const version = userAgentPair[1]?.replace(UA_VALUE_ESCAPE_REGEX, '-');
+  const prefixSeparatorIndex = name.indexOf('/');
+  const prefix = name.substring(0, prefixSeparatorIndex);
+  let uaName = name.substring(prefixSeparatorIndex + 1);
+  if (prefix === 'api') uaName = uaName.toLowerCase();
+  return [prefix, uaName, version]
+    .filter((item) => item && item.length > 0)
+    .reduce((acc, item, index) => (index === 0 ? item : index === 1 ? \`\${acc}/\${item}\` : \`\${acc}#\${item}\`), '');
+};
+export const getUserAgentMiddlewareOptions = {
+  name: 'getUserAgentMiddleware',
+  step: 'build',
+  priority: 'low',
+  tags: ['SET_USER_AGENT', 'USER_AGENT'],
+  override: true,
+};
+export const getUserAgentPlugin = (config) => ({
+  applyToStack: (clientStack) => {
+    clientStack.add(userAgentMiddleware(config), getUserAgentMiddlewareOptions);
+  },
+});
+`,
+  },
+  {
+    file: /middleware-s3-expires[\\/]s3-expires-middleware\.js$/,
+    contents: `
+// Copies a response's Expires header to ExpiresString and drops an unparsable one, for
+// HeadObject's and GetObject's Expires members: the trimmed HeadObject output has neither
+// (withMembersUsed), and no other answer the engine reads carries them.
+export const s3ExpiresMiddleware = () => (next) => next;
+export const s3ExpiresMiddlewareOptions = { tags: ['S3'], name: 's3ExpiresMiddleware', override: true, relation: 'after', toMiddleware: 'deserializerMiddleware' };
+export const getS3ExpiresMiddlewarePlugin = () => ({ applyToStack: () => {} });
+`,
+  },
+  {
+    file: /middleware-check-content-length-header[\\/]check-content-length-header\.js$/,
+    contents: `
+// Warns (through the SDK's logger) of a PutObject without ContentLength; the engine always sets it, and gives the SDK no logger.
+export function checkContentLengthHeader() {
+  return (next) => next;
+}
+export const checkContentLengthHeaderMiddlewareOptions = { step: 'finalizeRequest', tags: ['CHECK_CONTENT_LENGTH_HEADER'], name: 'getCheckContentLengthHeaderPlugin', override: true };
+export const getCheckContentLengthHeaderPlugin = () => ({ applyToStack: () => {} });
+`,
+  },
+  {
+    file: /middleware-region-redirect[\\/]bucket-endpoint-middleware\.js$/,
+    contents: `
+// bucketEndpoint (a bucket given as a whole URL): s3up never sets it; refused rather than ignored.
+export function bucketEndpointMiddleware(options) {
+  return (next) => async (args) => {
+    if (options.bucketEndpoint)
+      throw new Error('s3up: bucketEndpoint is not part of the browser upload build (the token server names the endpoint)');
+    return next(args);
+  };
+}
+export const bucketEndpointMiddlewareOptions = { name: 'bucketEndpointMiddleware', override: true, relation: 'after', toMiddleware: 'endpointV2Middleware' };
+`,
+  },
+  {
+    file: /util-stream[\\/]getAwsChunkedEncodingStream\.browser\.js$/,
+    contents: `
+// aws-chunked bodies serve only the SDK's flexible checksums, which this build leaves out.
+export const getAwsChunkedEncodingStream = () => {
+  throw new Error('s3up: aws-chunked bodies (flexible checksums) are not part of the browser upload build');
+};
+`,
+  },
+  {
+    file: /util-stream[\\/]sdk-stream-mixin\.browser\.js$/,
+    contents: `
+// Wraps a streaming answer body (GetObject's Body); no command the engine sends answers one.
+export const sdkStreamMixin = () => {
+  throw new Error('s3up: streaming answer bodies (GetObject) are not part of the browser upload build');
+};
+`,
+  },
+  {
+    file: /smithy-client[\\/]schemaLogFilter\.js$/,
+    contents: `
+// What the SDK's logger would print of an input or output, with sensitive members masked;
+// this build has no logger (s3up gives the SDK none), so nothing of either is ever printed.
+export function schemaLogFilter() {
+  return '***SensitiveInformation***';
 }
 `,
   },

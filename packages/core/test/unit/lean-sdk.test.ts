@@ -186,6 +186,9 @@ interface Sent {
   body?: string;
 }
 
+/** The SDK's x-amz-user-agent without its trailing `m/<feature ids>` section. */
+const withoutFeatureIds = (userAgent: string) => userAgent.replace(/ m\/[^ ]*$/, '');
+
 /** Sends `command` with a client configured as the engine configures it; returns the signed request. */
 async function signedRequest(sdk: typeof import('../../src/s3-sdk.js'), make: (s: typeof sdk) => unknown) {
   let sent: Sent | undefined;
@@ -231,13 +234,16 @@ async function signedRequest(sdk: typeof import('../../src/s3-sdk.js'), make: (s
   const output = (await client.send(make(sdk) as never).catch((error: Error) => ({
     error: `${error.name}: ${error.message}`,
   }))) as { ETag?: string; error?: string; $metadata?: unknown };
-  // Time-dependent and random values: the rest must be identical.
+  // Time-dependent and random values: the rest must be identical (the user agent less the
+  // feature ids the lean build leaves out: see 'x-amz-user-agent' below).
   const {
     authorization,
     'x-amz-date': _date,
     'amz-sdk-invocation-id': _id,
     ...headers
   } = sent?.headers ?? {};
+  if (headers['x-amz-user-agent'])
+    headers['x-amz-user-agent'] = withoutFeatureIds(headers['x-amz-user-agent']);
   return {
     request: sent ? { ...sent, headers } : undefined,
     signedHeaders: /SignedHeaders=([^,]+)/.exec(authorization ?? '')?.[1],
@@ -434,8 +440,16 @@ describe('lean-sdk: S3 errors without their classes', () => {
   });
 });
 
-/** Signs `make` at a fixed time and returns every header sent, the signature included. */
-async function signedAt(sdk: typeof import('../../src/s3-sdk.js'), make: (s: typeof sdk) => unknown) {
+/**
+ * Signs `make` at a fixed time and returns every header sent, the signature included. With
+ * `sameUserAgent` the signed x-amz-user-agent is set to one value in every build (the lean one
+ * leaves out the feature ids), so that signatures compare.
+ */
+async function signedAt(
+  sdk: typeof import('../../src/s3-sdk.js'),
+  make: (s: typeof sdk) => unknown,
+  sameUserAgent = true,
+) {
   let headers: Record<string, string> | undefined;
   const client = new sdk.S3Client({
     region: 'eu-west-1',
@@ -452,6 +466,14 @@ async function signedAt(sdk: typeof import('../../src/s3-sdk.js'), make: (s: typ
       },
     } as never,
   });
+  if (sameUserAgent)
+    client.middlewareStack.add(
+      (next) => (args) => {
+        (args.request as { headers: Record<string, string> }).headers['x-amz-user-agent'] = 'test-agent';
+        return next(args);
+      },
+      { step: 'build', priority: 'low', name: 'sameUserAgent' },
+    );
   // Only what was sent counts here (an empty 200 to Complete is an error to the SDK).
   await client.send(make(sdk) as never).catch(() => {});
   const { 'amz-sdk-invocation-id': _id, ...rest } = headers ?? {};
@@ -494,6 +516,18 @@ describe('lean-sdk: the SHA-256 fallback, loaded when needed', () => {
   }, 30_000);
 });
 
+describe('lean-sdk: x-amz-user-agent', () => {
+  it("carries the SDK's sections (SDK, OS, language, browser, API, app id) without the m/ feature ids", async () => {
+    const [full, lean] = await Promise.all([browserSdk(false), browserSdk(true)]);
+    const head = (s: typeof full) => new s.HeadObjectCommand({ Bucket: 'bucket', Key: 'k' });
+    const a = (await signedAt(full, head, false))['x-amz-user-agent'] ?? '';
+    const b = (await signedAt(lean, head, false))['x-amz-user-agent'] ?? '';
+    expect(a).toMatch(/^aws-sdk-js\/[\d.]+ ua\/2\.1 os\/\S+ lang\/js md\/browser#\S+ api\/s3#[\d.]+ m\/\S+$/);
+    expect(b).toBe(withoutFeatureIds(a));
+    expect(b).not.toContain(' m/');
+  });
+});
+
 describe('lean-sdk: the fetch handler, loaded when needed', () => {
   it('sends a request where no handler is given (no XMLHttpRequest: a service worker) as the SDK does', async () => {
     const received: { method?: string; url?: string; headers: Record<string, unknown>; body: string }[] = [];
@@ -502,6 +536,7 @@ describe('lean-sdk: the fetch handler, loaded when needed', () => {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const { authorization, 'x-amz-date': _d, 'amz-sdk-invocation-id': _i, ...headers } = req.headers;
+        headers['x-amz-user-agent'] = withoutFeatureIds(String(headers['x-amz-user-agent']));
         received.push({
           method: req.method,
           url: req.url,
