@@ -64,3 +64,58 @@ describe('runRequest: an attempt that is over stays over', () => {
     expect(reported).toEqual([65_536, 0]);
   });
 });
+
+describe('runRequest: the stall watchdog', () => {
+  function stalling(env: RequestEnvironment, transport: S3Transport) {
+    return runRequest(env, {
+      operation: 'UploadPart 1',
+      key: 'users/u/a.bin',
+      transport,
+      source: { current: undefined } as unknown as CredentialsSource,
+      priority: 0,
+      signal: new AbortController().signal,
+      abortable: true,
+      onProgress: () => {},
+      send: (signal) =>
+        new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason))),
+    });
+  }
+
+  // Issue 21 (renderer memory): each progress event used to clear the watchdog and set a
+  // new one, a timer object per event (about 20 a second for each part in flight) left for
+  // the garbage collector. Progress now only stamps the time.
+  it('progress does not create a timer per event', async () => {
+    vi.useFakeTimers();
+    const { env, transport, lateRead } = rig();
+    const setTimeoutSpy = vi.spyOn(globalThis, 'setTimeout');
+    const running = stalling(env, transport);
+    running.catch(() => {});
+    await vi.advanceTimersByTimeAsync(0);
+    const before = setTimeoutSpy.mock.calls.length;
+    // 2,000 progress events 50 ms apart: 100 s of a part moving slowly but steadily.
+    for (let i = 1; i <= 2000; i++) {
+      lateRead(i * 1024);
+      await vi.advanceTimersByTimeAsync(50);
+    }
+    // The watchdog fired once a minute and waited on for the silence still missing.
+    expect(setTimeoutSpy.mock.calls.length - before).toBeLessThanOrEqual(3);
+    expect(vi.getTimerCount()).toBe(1);
+    setTimeoutSpy.mockRestore();
+  });
+
+  it('aborts after a whole stall timeout without progress, counted from the last progress', async () => {
+    vi.useFakeTimers();
+    const { env, transport, lateRead } = rig();
+    const running = stalling(env, transport);
+    let error: unknown;
+    running.catch((e) => {
+      error = e;
+    });
+    await vi.advanceTimersByTimeAsync(50_000);
+    lateRead(1024); // at 50 s: the silence starts again
+    await vi.advanceTimersByTimeAsync(59_000); // 109 s: 59 s of silence
+    expect(error).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1_000); // 110 s: 60 s of silence
+    expect((error as Error | undefined)?.message).toMatch(/no progress for 60000 ms/);
+  });
+});
