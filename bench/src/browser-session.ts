@@ -4,16 +4,27 @@ import { BenchError } from './bench-error.js';
 import { CdpPipe } from './cdp-pipe.js';
 import type { PageUploadOptions, PageUploadResult } from './pages/page-protocol.js';
 
-/** Peak memory seen while a page uploaded, in bytes. */
-export interface MemoryPeaks {
+/** Memory of the page's renderer and of the browser, at one moment, in bytes. */
+export interface MemorySample {
   /** `Performance.getMetrics` JSHeapUsedSize of the page. */
   jsHeapUsed: number;
-  /** Resident memory of the page's renderer process(es) (/proc/<pid>/status VmRSS). */
+  /** Resident memory of the page's own renderer process (/proc/<pid>/status VmRSS). */
   rendererRss: number;
+  /**
+   * The renderer's private memory: RssAnon + VmSwap, what Chromium itself reports as a
+   * process's memory footprint on Linux. Unlike VmRSS it leaves out file-backed pages, which
+   * here are the Chromium binary's code paged in as code paths first run: shared with every
+   * Chromium process, dropped by the kernel under pressure, and not the page's memory.
+   */
+  rendererPrivate: number;
   /** Resident memory of every Chromium process: browser, network service, renderers. */
   chromiumRss: number;
-  /** The same three right after the page loaded, before the upload started. */
-  baseline: { jsHeapUsed: number; rendererRss: number; chromiumRss: number };
+}
+
+/** Peak memory seen while a page uploaded, in bytes. */
+export interface MemoryPeaks extends MemorySample {
+  /** The same right after the page loaded, before the upload started. */
+  baseline: MemorySample;
   samples: number;
 }
 
@@ -22,8 +33,13 @@ export interface UploadInPageOptions extends PageUploadOptions {
   filePath: string;
   /** Give up after this long (every loop is bounded). */
   timeoutMs: number;
-  /** Sample memory every 250 ms while uploading. */
-  sampleMemory?: boolean;
+  /**
+   * Sample memory every 250 ms while uploading. `collected`: a full garbage collection in
+   * the page before each sample (and the baseline), so the samples are what the page holds,
+   * not garbage awaiting collection, whose amount depends on when V8 and Blink's collector
+   * run and grows with a run's length when nothing is kept.
+   */
+  sampleMemory?: boolean | 'collected';
   /** Run in this context (kept open) instead of a fresh one. */
   context?: BrowserContext;
   /** Called when the upload is done, before the page's context closes (and its renderer exits). */
@@ -46,10 +62,11 @@ export interface BenchPage {
   waitFor(expression: string, timeoutMs: number): Promise<void>;
 }
 
-async function rssOf(pid: number): Promise<number> {
+/** VmRSS and the private footprint (RssAnon + VmSwap) of a process, in bytes. */
+async function residentOf(pid: number): Promise<{ rss: number; private: number }> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-  const kib = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
-  return kib ? Number(kib) * 1024 : 0;
+  const field = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) * 1024;
+  return { rss: field('VmRSS'), private: field('RssAnon') + field('VmSwap') };
 }
 
 interface EvaluateAnswer {
@@ -104,6 +121,11 @@ export class BrowserSession {
     timeoutMs?: number,
   ): Promise<T> {
     return this.#cdp.send<T>(method, params, sessionId, timeoutMs);
+  }
+
+  /** DevTools events of every session (the memory probe's heap snapshot chunks); returns the function that stops listening. */
+  on(listener: (method: string, params: Record<string, unknown>, sessionId?: string) => void): () => void {
+    return this.#cdp.on(listener);
   }
 
   async newContext(): Promise<BrowserContext> {
@@ -251,8 +273,11 @@ export class BrowserSession {
       let stop = () => {};
       let sampling: Promise<void> = Promise.resolve();
       if (options.sampleMemory) {
+        const collected = options.sampleMemory === 'collected';
         await this.#cdp.send('Performance.enable', {}, page.sessionId);
-        const baseline = await this.#sample(page.sessionId);
+        const pid = await this.rendererPidOf(page);
+        if (collected) await this.collectGarbage(page);
+        const baseline = await this.#sample(page.sessionId, pid);
         memory = { ...baseline, baseline, samples: 0 };
         let running = true;
         stop = () => {
@@ -261,10 +286,12 @@ export class BrowserSession {
         const peaks = memory;
         sampling = (async () => {
           while (running) {
-            const s = await this.#sample(page.sessionId).catch(() => null);
+            if (collected) await this.collectGarbage(page).catch(() => {});
+            const s = await this.#sample(page.sessionId, pid).catch(() => null);
             if (s) {
               peaks.jsHeapUsed = Math.max(peaks.jsHeapUsed, s.jsHeapUsed);
               peaks.rendererRss = Math.max(peaks.rendererRss, s.rendererRss);
+              peaks.rendererPrivate = Math.max(peaks.rendererPrivate, s.rendererPrivate);
               peaks.chromiumRss = Math.max(peaks.chromiumRss, s.chromiumRss);
               peaks.samples++;
             }
@@ -314,14 +341,51 @@ export class BrowserSession {
     return out;
   }
 
+  /**
+   * The id of the process that renders `page`. A browser has several renderers at once (the
+   * about:blank a target opens in, a spare one kept ready, a closed context's on its way out),
+   * and the page's is not always the largest: the page makes a User Timing mark while the
+   * browser traces, and the trace event says which process made it.
+   */
+  async rendererPidOf(page: BenchPage): Promise<number> {
+    const name = `s3up-bench-pid-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    const events: { name: string; pid: number }[] = [];
+    const off = this.#cdp.on((method, params) => {
+      if (method === 'Tracing.dataCollected')
+        events.push(...(params.value as { name: string; pid: number }[]));
+    });
+    try {
+      const complete = new Promise<void>((resolve) => {
+        const stop = this.#cdp.on((method) => {
+          if (method === 'Tracing.tracingComplete') {
+            stop();
+            resolve();
+          }
+        });
+      });
+      await this.#cdp.send('Tracing.start', {
+        transferMode: 'ReportEvents',
+        traceConfig: { includedCategories: ['blink.user_timing'], excludedCategories: ['*'] },
+      });
+      await page.evaluate(`void performance.mark(${JSON.stringify(name)})`);
+      await this.#cdp.send('Tracing.end');
+      await complete;
+      await page.evaluate(`performance.clearMarks(${JSON.stringify(name)})`);
+    } finally {
+      off();
+    }
+    const pid = events.find((e) => e.name === name)?.pid;
+    if (!pid)
+      throw new BenchError('browser', 'could not tell which process renders the page (no trace event)');
+    return pid;
+  }
+
   /** A full garbage collection in the page, so one left from set-up does not land in a measurement. */
   async collectGarbage(page: BenchPage): Promise<void> {
     await this.#cdp.send('HeapProfiler.collectGarbage', {}, page.sessionId);
   }
 
-  async #sample(
-    sessionId: string,
-  ): Promise<{ jsHeapUsed: number; rendererRss: number; chromiumRss: number }> {
+  async #sample(sessionId: string, rendererPid: number): Promise<MemorySample> {
     const { metrics } = await this.#cdp.send<{ metrics: { name: string; value: number }[] }>(
       'Performance.getMetrics',
       {},
@@ -331,15 +395,12 @@ export class BrowserSession {
     const info = await this.#cdp.send<{ processInfo: { type: string; id: number }[] }>(
       'SystemInfo.getProcessInfo',
     );
-    let rendererRss = 0;
     let chromiumRss = 0;
-    for (const process of info.processInfo) {
-      const rss = await rssOf(process.id);
-      chromiumRss += rss;
-      // One renderer per page here; take the largest in case a spare renderer is around.
-      if (process.type === 'renderer') rendererRss = Math.max(rendererRss, rss);
-    }
-    return { jsHeapUsed, rendererRss, chromiumRss };
+    for (const process of info.processInfo) chromiumRss += (await residentOf(process.id)).rss;
+    // The page's own renderer: the browser has others (the about:blank a target opens in, a
+    // spare one, a closed context's on its way out), which can be larger than the page's.
+    const renderer = await residentOf(rendererPid);
+    return { jsHeapUsed, rendererRss: renderer.rss, rendererPrivate: renderer.private, chromiumRss };
   }
 
   async close(): Promise<void> {
