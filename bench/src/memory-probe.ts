@@ -35,6 +35,12 @@ const { values } = parseArgs({
     dump: { type: 'string', multiple: true, default: [] },
     // Dumps with a forced GC first (Chromium's deterministic dumps): what is live, not what awaits collection.
     'dump-gc': { type: 'boolean', default: false },
+    // Leave the page alone while sampling (no Runtime.evaluate of its progress every 250 ms,
+    // as the benchmark does); --dump points are then seconds from the start, not MiB.
+    'hands-off': { type: 'boolean', default: false },
+    // No forced GC at idle before the upload (the benchmark's as-is mode has none): V8 sizes
+    // its heap limits after its first full GC, and a page that allocates little may see none.
+    'no-idle-gc': { type: 'boolean', default: false },
   },
 });
 
@@ -62,7 +68,9 @@ async function sample(browser: BrowserSession, page: BenchPage, pid: number, zer
     page.sessionId,
   );
   const m = (name: string) => metrics.find((x) => x.name === name)?.value ?? 0;
-  const progress = await page.evaluate<number>('window.benchProgress ?? 0').catch(() => 0);
+  const progress = values['hands-off']
+    ? (Date.now() - zero) / 1000
+    : await page.evaluate<number>('window.benchProgress ?? 0').catch(() => 0);
   return {
     t: Date.now() - zero,
     heapUsed: m('JSHeapUsedSize'),
@@ -197,7 +205,7 @@ async function main(): Promise<void> {
           await new Promise((r) => setTimeout(r, 1000));
           await browser.send('Performance.enable', {}, page.sessionId);
           const pid = await browser.rendererPidOf(page);
-          const dumpsAt = values.dump.map((x) => Number(x) * MiB);
+          const dumpsAt = values.dump.map((x) => (values['hands-off'] ? Number(x) : Number(x) * MiB));
           const traceEvents: TraceEvent[] = [];
           let stopTrace = () => {};
           let dumpsTaken = 0;
@@ -224,7 +232,7 @@ async function main(): Promise<void> {
           const zero = Date.now();
           const idle = await sample(browser, page, pid, zero);
           const idleMaps = await mappings(pid);
-          await browser.collectGarbage(page);
+          if (!values['no-idle-gc']) await browser.collectGarbage(page);
           const idleGc = await sample(browser, page, pid, zero);
           const samples: Sample[] = [];
           let running = true;
