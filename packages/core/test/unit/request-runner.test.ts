@@ -10,7 +10,9 @@ import { type RequestEnvironment, runRequest } from '../../src/request-runner.js
 import type { ProgressListener, S3Transport } from '../../src/s3-transport.js';
 
 afterEach(() => {
+  // The unit project shares its workers between files: leave no fake timers or spies behind.
   vi.useRealTimers();
+  vi.restoreAllMocks();
 });
 
 function rig() {
@@ -100,7 +102,6 @@ describe('runRequest: the stall watchdog', () => {
     // The watchdog fired once a minute and waited on for the silence still missing.
     expect(setTimeoutSpy.mock.calls.length - before).toBeLessThanOrEqual(3);
     expect(vi.getTimerCount()).toBe(1);
-    setTimeoutSpy.mockRestore();
   });
 
   it('aborts after a whole stall timeout without progress, counted from the last progress', async () => {
