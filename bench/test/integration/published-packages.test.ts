@@ -93,6 +93,8 @@ describe.runIf(process.env.S3UP_PACKAGE_TEST === '1')('the published packages', 
     // What the browser field promises: the pre-built lean SDK, not client-s3's modules.
     const files = await readdir(join(app, 'node_modules', '@s3up', 'core', 'dist'));
     expect(files).toContain('s3-sdk.browser.js');
+    // And the files it imports only where WebCrypto or XMLHttpRequest is missing, beside it.
+    expect(files.filter((f) => /^s3-sdk-(Sha256Js|fetch-http-handler)-\w+\.js$/.test(f))).toHaveLength(2);
 
     await writeFile(join(app, 'main.js'), "import '@s3up/element/define';\n");
     const out = join(app, 'out');
