@@ -20,7 +20,8 @@ const types = (framework: string) => fileURLToPath(new URL(`../types/${framework
 const bin = (name: string) => `${pkg}/node_modules/.bin/${name}`;
 // tsc for the React and Solid fixtures is the workspace's TypeScript 7 (the one `pnpm
 // typecheck` runs): the same diagnostics as this package's 5.9, which it keeps for vue-tsc and
-// svelte-check, at about a ninth of the CPU (0.9 against 7.9 s a fixture on the CI machine).
+// svelte-check, at about a ninth of the CPU (0.9 against 7.9 s a fixture on the CI machine);
+// on one thread, as `pnpm typecheck` runs it: the checkers here already run side by side.
 const nativeTsc = fileURLToPath(new URL('../../../../node_modules/.bin/tsc', import.meta.url));
 
 interface Diagnostic {
@@ -113,13 +114,13 @@ describe.concurrent('each framework checker accepts the right use and refuses th
 }, () => {
   it('React 19 JSX with tsc', async () => {
     const dir = types('react');
-    const out = await check(nativeTsc, ['-p', '.', '--pretty', 'false'], dir);
+    const out = await check(nativeTsc, ['-p', '.', '--pretty', 'false', '--singleThreaded'], dir);
     expectVerdicts(tscDiagnostics(out), dir, 'good.tsx', 'bad.tsx');
   });
 
   it('Solid JSX with tsc', async () => {
     const dir = types('solid');
-    const out = await check(nativeTsc, ['-p', '.', '--pretty', 'false'], dir);
+    const out = await check(nativeTsc, ['-p', '.', '--pretty', 'false', '--singleThreaded'], dir);
     expectVerdicts(tscDiagnostics(out), dir, 'good.tsx', 'bad.tsx');
   });
 
