@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { playwright } from '@vitest/browser-playwright';
 import { defaultClientConditions } from 'vite';
 import { configDefaults, defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { extraPagesCommands } from './packages/core/test/support/extra-pages-commands.ts';
 import { engineFetchCommands } from './packages/element/test/support/engine-fetch-commands.ts';
 import { spoiledAnswersCommands } from './packages/element/test/support/spoiled-answers-commands.ts';
@@ -49,9 +50,51 @@ const freshProcessUnitFiles = [
   'packages/react/test/unit/ssr.test.ts',
 ];
 
+// The files that take longest, longest first (seconds in the clean-clone CI run of 6 Dec,
+// 22:48, before this list): most of that time they wait (throttled links, rounds of two tabs,
+// next build, RGW restarts), so they should start first and overlap everything else. vitest
+// orders a clean clone's files by size, which started two-tabs (72 s) 90 s into the browser
+// project and framework-types last of all. A stale entry only changes an order.
+const longestFirst = [
+  'examples/nextjs/test/e2e/nextjs.test.ts', // 177
+  'apps/demo/test/e2e/demo.test.ts', // 98
+  'packages/core/test/browser/two-tabs.test.ts', // 72
+  'packages/core/test/browser/links.test.ts', // 67
+  'packages/cli/test/integration/doctor-misconfigurations.test.ts', // 48
+  'tests/adversarial/browser/network-drop.test.ts', // 41
+  'packages/element/test/browser/real-links.test.ts', // 34
+  'packages/element/test/browser/link-states-shots.test.ts', // 34
+  'tests/adversarial/integration/backend-restart.test.ts', // 30
+  'tests/adversarial/integration/credential-expiry.test.ts', // 18
+  'packages/core/test/browser/images.test.ts', // 17
+  'packages/core/test/browser/pause-hand-over.test.ts', // 17
+  'packages/element/test/unit/framework-types.test.ts', // 17
+  'packages/core/test/browser/uploader.test.ts', // 16
+];
+
+/** vitest's order (one project after another), with each project's `longestFirst` files first. */
+class LongestFirstSequencer extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const group = new Map<string, number>();
+    const rank = (spec: TestSpecification) => {
+      const at = longestFirst.findIndex((path) => spec.moduleId.endsWith(`/${path}`));
+      return at === -1 ? longestFirst.length : at;
+    };
+    return sorted
+      .map((spec, index) => {
+        if (!group.has(spec.project.name)) group.set(spec.project.name, index);
+        return { spec, key: [group.get(spec.project.name)!, rank(spec), index] as const };
+      })
+      .sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1] || a.key[2] - b.key[2])
+      .map(({ spec }) => spec);
+  }
+}
+
 export default defineConfig({
   test: {
     maxWorkers: workers,
+    sequence: { sequencer: LongestFirstSequencer },
     reporters: process.env.CI ? ['default', 'junit'] : ['default'],
     outputFile: { junit: 'test-output/junit.xml' },
     projects: [
