@@ -187,3 +187,30 @@ export function breakdown(files: readonly Output[], top = 6): string {
     .map(([owner, bytes]) => `${owner} ${(bytes / 1000).toFixed(1)} kB`)
     .join(', ');
 }
+
+/**
+ * Each file's gzip size (on its own, as served) and its largest modules (minified bytes), largest
+ * file first, and the modules found in more than one file: what a load is made of, chunk by chunk.
+ */
+export function chunkBreakdown(files: readonly Output[], name: (o: Output) => string, top = 5): string {
+  const short = (input: string) =>
+    input.replace(/^.*node_modules\/(?!.*node_modules\/)/, '').replace(/^(\.\.\/)+packages\//, '');
+  const chunks = files
+    .map((file) => ({ file, gzip: gzipSync(file.bytes, { level: 9 }).length }))
+    .sort((a, b) => b.gzip - a.gzip)
+    .map(({ file, gzip }) => {
+      const modules = Object.entries(file.inputBytes)
+        .filter(([, bytes]) => bytes > 0)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, top)
+        .map(([input, bytes]) => `${short(input)} ${(bytes / 1000).toFixed(1)}`)
+        .join(', ');
+      return `${name(file)} ${(gzip / 1000).toFixed(1)} kB gzip (${modules})`;
+    });
+  const inFiles = new Map<string, number>();
+  for (const file of files)
+    for (const [input, bytes] of Object.entries(file.inputBytes))
+      if (bytes > 0) inFiles.set(input, (inFiles.get(input) ?? 0) + 1);
+  const duplicated = [...inFiles].filter(([, n]) => n > 1).map(([input]) => short(input));
+  return `${chunks.join('; ')}. Modules in more than one file: ${duplicated.join(', ') || 'none'}.`;
+}

@@ -10,6 +10,7 @@ import {
   breakdown,
   bundle,
   bundleS3upElement,
+  chunkBreakdown,
   measure,
   type Output,
   s3upLoadSets,
@@ -91,6 +92,9 @@ export async function measureBundles(
               notFetched.length ? `counted but not fetched: ${notFetched.join(', ')}` : ''
             }${unexpected.length ? ` fetched but not counted: ${unexpected.join(', ')}` : ''}.`
           : `Chromium fetched exactly the ${fetched.length} files the CI size check counts (static imports, plus s3up's own dynamic imports).`,
+      );
+      notes.push(
+        `What Chromium fetched, file by file (gzip -9 each; its largest modules, kB minified): ${chunkBreakdown(fetched, name)}`,
       );
       const skipped = element.outputs.filter((o) => !fetched.includes(o)).map(name);
       notes.push(
