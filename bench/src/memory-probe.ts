@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -417,6 +417,8 @@ async function main(): Promise<void> {
     }
   } finally {
     await env.close();
+    // The test files (up to several GiB each) go with the run.
+    await rm(workDir, { recursive: true, force: true });
   }
 }
 
