@@ -4,6 +4,7 @@ import { defaultClientConditions } from 'vite';
 import { configDefaults, defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { extraPagesCommands } from './packages/core/test/support/extra-pages-commands.ts';
+import { sdkMembersGuard } from './packages/core/test/support/sdk-members-guard-plugin.ts';
 import { engineFetchCommands } from './packages/element/test/support/engine-fetch-commands.ts';
 import { spoiledAnswersCommands } from './packages/element/test/support/spoiled-answers-commands.ts';
 import { chromiumArgs, chromiumPath } from './packages/testkit/src/chromium.ts';
@@ -17,6 +18,10 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // Inside the workspace, packages resolve to their TypeScript sources (the `@s3up/source`
 // export condition); published packages resolve to dist/.
 const resolveSource = {
+  // The engine's S3 clients refuse what the browser build's SDK refuses (core's
+  // test/support/s3-sdk-members-guard.ts): every engine test checks the member table that
+  // dist/s3-sdk.browser.js is built with.
+  plugins: [sdkMembersGuard()],
   resolve: { conditions: ['@s3up/source', ...defaultClientConditions] },
   // Not Vite's server default ('module' first): Node must load the AWS SDK's CommonJS/ESM builds, not dist-es.
   ssr: { resolve: { conditions: ['@s3up/source', 'node', 'development|production'] } },

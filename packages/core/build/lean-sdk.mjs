@@ -38,6 +38,10 @@
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inputMembersSent, MEMBERS_USED } from './sdk-members.mjs';
+
+// The member table lives in sdk-members.mjs, which the test projects' guard reads too.
+export { MEMBERS_USED };
 
 const STUBS = {
   'flexible-checksums': `
@@ -212,88 +216,6 @@ export function withLiteralKeys(source) {
       );
     return `${value}:`;
   });
-}
-
-/**
- * The members of client-s3's shapes the engine sends and reads (s3-operations.ts,
- * interrupted-uploads.ts, s3-transport.ts's warm-up): the input shapes' members it sets,
- * the output shapes' members it reads, and a few an answer carries beside them. The other
- * members of these shapes (object lock, ACL grants, SSE, storage class, tagging, website
- * redirects... 40-odd headers a shape) go, with the header names only they use.
- */
-const CK = ['ChecksumCRC32', 'ChecksumCRC32C', 'ChecksumCRC64NVME'];
-export const MEMBERS_USED = {
-  PutObjectRequest: [
-    'Bucket',
-    'Key',
-    'Body',
-    'ContentLength',
-    'ContentType',
-    ...CK,
-    'IfNoneMatch',
-    'Metadata',
-    'ContentDisposition',
-  ],
-  PutObjectOutput: ['ETag', ...CK, 'ChecksumType'],
-  CreateMultipartUploadRequest: [
-    'Bucket',
-    'Key',
-    'ContentType',
-    'ChecksumAlgorithm',
-    'ChecksumType',
-    'Metadata',
-    'ContentDisposition',
-  ],
-  CreateMultipartUploadOutput: ['Bucket', 'Key', 'UploadId', 'ChecksumAlgorithm', 'ChecksumType'],
-  UploadPartRequest: ['Bucket', 'Key', 'UploadId', 'PartNumber', 'Body', 'ContentLength', ...CK],
-  UploadPartOutput: ['ETag', ...CK],
-  ListPartsRequest: ['Bucket', 'Key', 'UploadId', 'PartNumberMarker', 'MaxParts'],
-  ListPartsOutput: [
-    'Bucket',
-    'Key',
-    'UploadId',
-    'PartNumberMarker',
-    'NextPartNumberMarker',
-    'MaxParts',
-    'IsTruncated',
-    'Parts',
-    'ChecksumAlgorithm',
-    'ChecksumType',
-  ],
-  Part: ['PartNumber', 'ETag', 'Size', ...CK],
-  CompleteMultipartUploadRequest: [
-    'Bucket',
-    'Key',
-    'UploadId',
-    'MultipartUpload',
-    ...CK,
-    'ChecksumType',
-    'IfNoneMatch',
-  ],
-  CompletedMultipartUpload: ['Parts'],
-  CompletedPart: ['ETag', 'PartNumber', ...CK],
-  CompleteMultipartUploadOutput: ['Location', 'Bucket', 'Key', 'ETag', ...CK, 'ChecksumType'],
-  AbortMultipartUploadRequest: ['Bucket', 'Key', 'UploadId'],
-  AbortMultipartUploadOutput: [],
-  HeadObjectRequest: ['Bucket', 'Key', 'ChecksumMode'],
-  HeadObjectOutput: [
-    'ContentLength',
-    'ETag',
-    ...CK,
-    'ChecksumType',
-    'ContentType',
-    'Metadata',
-    'LastModified',
-  ],
-};
-
-/** Command name -> the input members the trimmed schemas keep (for the members guard). */
-function inputMembersSent() {
-  /** @type {Record<string, string[]>} */
-  const sent = {};
-  for (const [shape, members] of Object.entries(MEMBERS_USED))
-    if (shape.endsWith('Request')) sent[`${shape.slice(0, -'Request'.length)}Command`] = members;
-  return sent;
 }
 
 /** Splits `a, [b, c], { d: e }` at its top-level commas (a member list of the schema module). */
