@@ -1,8 +1,9 @@
 import { Readable } from 'node:stream';
 import { GetObjectCommand, S3Client as TestsS3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { MEMBERS_USED } from '../../build/sdk-members.mjs';
+import { inputMembersSent, MEMBERS_USED } from '../../build/sdk-members.mjs';
 // Resolved by the test projects to test/support/s3-sdk-members-guard.ts, as the engine's own import is.
+import * as coreSdk from '../../src/s3-sdk.js';
 import {
   CompleteMultipartUploadCommand,
   ListPartsCommand,
@@ -104,5 +105,16 @@ describe('sdk members guard: the engine S3 client in tests refuses what the brow
   it('leaves the tests own clients (imported from @aws-sdk/client-s3) as the SDK makes them', () => {
     expect(S3Client).not.toBe(TestsS3Client);
     expect(Object.getPrototypeOf(S3Client)).toBe(TestsS3Client);
+  });
+
+  it('lists a request and an answer for every command the SDK module of core exports, and no other', () => {
+    const commands = Object.keys(coreSdk).filter((name) => name.endsWith('Command'));
+    expect(commands.length).toBeGreaterThanOrEqual(7);
+    expect(Object.keys(inputMembersSent()).sort()).toEqual(commands.sort());
+    for (const command of commands) {
+      const operation = command.slice(0, -'Command'.length);
+      expect(MEMBERS_USED, command).toHaveProperty([`${operation}Request`]);
+      expect(MEMBERS_USED, command).toHaveProperty([`${operation}Output`]);
+    }
   });
 });
