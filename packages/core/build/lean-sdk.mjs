@@ -448,15 +448,18 @@ export const getLoggerPlugin = () => ({ applyToStack: () => {} });
 // SSE-C customer keys: s3up never sends them; a request that carries one is refused, not sent without its MD5.
 // The members guard: the schemas of this build keep only the members the engine sends
 // (withMembersUsed), so an input member outside them is refused here, not dropped unseen.
+// Its errors are named: the engine stops on them as on a bug (fatal, "please report it")
+// instead of retrying them as a lost connection, which an unnamed error before an answer looks like.
 const SENT = ${JSON.stringify(inputMembersSent())};
+const refused = (message) => Object.assign(new Error(message), { name: 'S3upBrowserBuildError' });
 export function ssecMiddleware() {
   return (next, context) => async (args) => {
     if (args.input?.SSECustomerKey || args.input?.CopySourceSSECustomerKey)
-      throw new Error('s3up: SSE-C customer keys are not part of the browser upload build');
+      throw refused('s3up: SSE-C customer keys are not part of the browser upload build');
     const sent = SENT[context?.commandName];
     const other = Object.keys(args.input ?? {}).find((key) => args.input[key] !== undefined && !sent?.includes(key));
     if (other)
-      throw new Error(\`s3up: \${context?.commandName} with \${other} is not part of the browser upload build (its schemas keep the members the engine sends)\`);
+      throw refused(\`s3up: \${context?.commandName} with \${other} is not part of the browser upload build (its schemas keep the members the engine sends)\`);
     return next(args);
   };
 }

@@ -14,6 +14,7 @@ import {
   withLiteralKeys,
   withMembersUsed,
 } from '../../build/lean-sdk.mjs';
+import { classify } from '../../src/failure.js';
 
 // The browser build's source rewrites (build/lean-sdk.mjs) must change what the SDK ships,
 // never what it does: these compare the rewritten modules with the SDK's own.
@@ -341,16 +342,26 @@ describe('lean-sdk: the middleware it leaves out', () => {
     const sseC = (sdk: typeof lean) =>
       new sdk.PutObjectCommand({ Bucket: 'bucket', Key: 'k', Body: 'x', SSECustomerKey: 'a'.repeat(32) });
     const refused = await signedRequest(lean, sseC);
-    expect(refused.output.error).toMatch(/SSE-C customer keys are not part/);
+    expect(refused.output.error).toMatch(/^S3upBrowserBuildError: s3up: SSE-C customer keys are not part/);
     expect(refused.request).toBeUndefined();
     // A member its schemas do not keep is refused, not dropped from the request unseen.
     const storageClass = (sdk: typeof lean) =>
       new sdk.PutObjectCommand({ Bucket: 'bucket', Key: 'k', Body: 'x', StorageClass: 'GLACIER' });
     const trimmed = await signedRequest(lean, storageClass);
     expect(trimmed.output.error).toMatch(
-      /PutObjectCommand with StorageClass is not part of the browser upload build/,
+      /^S3upBrowserBuildError: s3up: PutObjectCommand with StorageClass is not part of the browser upload build/,
     );
     expect(trimmed.request).toBeUndefined();
+    // Named, so that the engine stops on it as on a bug: unnamed, an error before any answer
+    // is sorted as a lost connection and retried, and the user is told to check the network.
+    const [name, ...message] = (trimmed.output.error ?? '').split(': ');
+    const failure = classify(Object.assign(new Error(message.join(': ')), { name }), 'PutObject', 'k');
+    expect(failure.action).toBe('fatal');
+    expect(failure.error.code).toBe('internal');
+    expect(failure.error.message).toMatch(
+      /StorageClass is not part of the browser upload build.*please report it/,
+    );
+    expect(classify(new Error(message.join(': ')), 'PutObject', 'k').action).toBe('retry');
     const full = await browserSdk(false);
     expect((await signedRequest(full, storageClass)).request?.headers['x-amz-storage-class']).toBe('GLACIER');
   });
