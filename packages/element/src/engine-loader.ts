@@ -1,4 +1,4 @@
-import { fetchSdk } from '@s3up/core/sdk-fetch';
+import { fetchSdk, importEngine } from '#code-chunks';
 
 /** The lazily loaded part of the element: `@s3up/core`'s engine and stores (engine-module.ts). */
 export type EngineModule = typeof import('./engine-module.js');
@@ -14,7 +14,7 @@ let loaded: EngineModule | undefined;
 export function loadEngine(): Promise<EngineModule> {
   // The SDK starts downloading now too, beside the engine, not once the engine has arrived.
   if (!loading) void fetchSdk();
-  loading ??= import('./engine-module.js').then(
+  loading ??= importEngine().then(
     (engine) => {
       loaded = engine;
       void engine.preloadSdk();

@@ -4,6 +4,7 @@ import {
   type ReactiveController,
   type ReactiveControllerHost,
 } from 'lit';
+import { importList } from '#code-chunks';
 import { loadEngine, whenIdle } from './engine-loader.js';
 import type { UploadList } from './upload-list.js';
 
@@ -21,7 +22,7 @@ let loading: Promise<ListModule> | undefined;
  * the chunk) is forgotten, so the next call tries again.
  */
 export function loadListModule(): Promise<ListModule> {
-  loading ??= import('./upload-list.js').catch((error: unknown) => {
+  loading ??= importList().catch((error: unknown) => {
     loading = undefined;
     throw error;
   });

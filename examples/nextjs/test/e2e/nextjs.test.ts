@@ -3,7 +3,7 @@
 // definition, and a file picked in Chromium goes through the app's own token route
 // (@s3up/token-server/next, the session cookie as the JWT) to the bucket, byte-exact.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type ExampleApp,
@@ -91,4 +91,24 @@ it('hydrates cleanly, and a picked file is stored byte-exact through the app rou
   await target.page.emulateMedia({ colorScheme: 'dark' });
   await target.page.screenshot({ path: join(shots, 'nextjs-phone-dark.png'), fullPage: true });
   expect(target.problems).toEqual([]);
+});
+
+it('the server build holds the element without its upload engine; the browser build holds the engine', () => {
+  // @s3up/element's "node" export condition (#code-chunks): the SSR layer of the client
+  // component compiles none of the engine or the AWS SDK S3 client, which it never runs.
+  const built = join(import.meta.dirname, '..', '..', '.next');
+  const textOf = (dir: string) =>
+    readdirSync(join(built, dir), { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.js'))
+      .map((file) => readFileSync(join(built, dir, file), 'utf8'))
+      .join('\n');
+  const server = textOf('server');
+  const browser = textOf('static');
+  // A message of the engine's Uploader (@s3up/core), and one of the element's server loaders.
+  const engine = 'No upload task with id';
+  const serverLoader = 'renders the element without the upload engine';
+  expect(browser).toContain(engine);
+  expect(server).not.toContain(engine);
+  expect(server).toContain(serverLoader);
+  expect(browser).not.toContain(serverLoader);
 });
