@@ -10,6 +10,7 @@ import {
   S3Client,
   UploadPartCommand,
 } from '../../src/s3-sdk.js';
+import { createTransport } from '../../src/s3-transport.js';
 
 // The test projects give the engine's S3 clients the browser build's member rule
 // (sdk-members-guard-plugin.ts in vitest.config.ts): these check that the rule is in place
@@ -115,6 +116,29 @@ describe('sdk members guard: the engine S3 client in tests refuses what the brow
       const operation = command.slice(0, -'Command'.length);
       expect(MEMBERS_USED, command).toHaveProperty([`${operation}Request`]);
       expect(MEMBERS_USED, command).toHaveProperty([`${operation}Output`]);
+    }
+  });
+
+  it("is what the engine's transport builds its client from (so every engine test runs under it)", async () => {
+    const transport = await createTransport(
+      { provider: async () => ({ accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' }) } as never,
+      {
+        response: { region: 'us-east-1', endpoint: 'http://127.0.0.1:9', forcePathStyle: true },
+        receivedAt: Date.now(),
+      } as never,
+    );
+    try {
+      expect(transport.sdk.S3Client).toBe(S3Client);
+      expect(transport.client).toBeInstanceOf(S3Client);
+      await expect(
+        transport.client.send(
+          new transport.sdk.PutObjectCommand({ Bucket: 'b', Key: 'k', Body: 'x', StorageClass: 'GLACIER' }),
+        ),
+      ).rejects.toThrow(
+        /PutObjectCommand with PutObjectRequest\.StorageClass is not part of the browser upload build/,
+      );
+    } finally {
+      transport.client.destroy();
     }
   });
 });
