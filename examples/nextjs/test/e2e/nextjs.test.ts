@@ -93,7 +93,7 @@ it('hydrates cleanly, and a picked file is stored byte-exact through the app rou
   expect(target.problems).toEqual([]);
 });
 
-it('the server build holds the element without its upload engine; the browser build holds the engine', () => {
+it('the server build holds the element without its upload engine and no compiled AWS SDK; the browser build holds the engine', () => {
   // @s3up/element's "node" export condition (#code-chunks): the SSR layer of the client
   // component compiles none of the engine or the AWS SDK S3 client, which it never runs.
   const built = join(import.meta.dirname, '..', '..', '.next');
@@ -111,4 +111,9 @@ it('the server build holds the element without its upload engine; the browser bu
   expect(server).not.toContain(engine);
   expect(server).toContain(serverLoader);
   expect(browser).not.toContain(serverLoader);
+  // The token route's SDK clients are loaded by Node as installed (next.config.ts
+  // serverExternalPackages), not compiled in: STS's protocol target name is not in the build.
+  for (const client of ['client-s3', 'client-sts', 's3-request-presigner', 's3-presigned-post'])
+    expect(server).toContain(`require("@aws-sdk/${client}")`);
+  expect(server).not.toContain('AWSSecurityTokenServiceV20110615');
 });
