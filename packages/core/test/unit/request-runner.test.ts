@@ -11,8 +11,11 @@ import type { ProgressListener, S3Transport } from '../../src/s3-transport.js';
 
 afterEach(() => {
   // The unit project shares its workers between files: leave no fake timers or spies behind.
-  vi.useRealTimers();
+  // Spies first: a spy on globalThis.setTimeout made under fake timers restores the FAKE
+  // setTimeout; restored after useRealTimers, it left every later file in the worker with a
+  // clock nobody advances (parts-in-flight, pause-resume-cancel timed out after this file).
   vi.restoreAllMocks();
+  vi.useRealTimers();
 });
 
 function rig() {
