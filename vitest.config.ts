@@ -50,6 +50,10 @@ const unitFiles = [
   'apps/*/test/unit/**/*.test.ts',
   'bench/test/unit/**/*.test.ts',
 ];
+// Files of the projects with `isolate: false` run one after another in a worker; a file that
+// leaves a global changed (timers, fetch, Math.random, process.env...) fails there, not in
+// the file after it.
+const sharedWorkerGuard = ['packages/testkit/src/shared-worker-guard.ts'];
 const freshProcessUnitFiles = [
   'packages/element/test/unit/ssr-import.test.ts',
   'packages/react/test/unit/ssr.test.ts',
@@ -107,6 +111,7 @@ export default defineConfig({
         ...resolveSource,
         test: {
           name: 'unit',
+          setupFiles: sharedWorkerGuard,
           maxWorkers: workers,
           include: unitFiles,
           exclude: [...configDefaults.exclude, ...freshProcessUnitFiles],
@@ -141,6 +146,7 @@ export default defineConfig({
         ...resolveSource,
         test: {
           name: 'integration',
+          setupFiles: sharedWorkerGuard,
           maxWorkers: workers,
           include: [
             'packages/*/test/integration/**/*.test.ts',
