@@ -148,13 +148,20 @@ const adapters: Record<string, () => Promise<Hosted>> = {
     const app = new Hono();
     app.use('/s3up/*', s3upHono({ ...options(log, receipts), basePath: '/s3up' }));
     app.get('/', (c) => c.text('the host app'));
+    // serve() puts @hono/node-server's own Request and Response on globalThis (its default,
+    // as a user's app gets it). The integration project's workers run other files after this
+    // one in the same process: closing the host puts Node's back.
+    const nodeClasses = { Request: globalThis.Request, Response: globalThis.Response };
     const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as import('node:http').Server;
     const base = await listening(server);
     return {
       log,
       receipts,
       call: (path, init) => fetch(`${base}/s3up${path}`, init),
-      close: () => closeServer(server),
+      close: async () => {
+        await closeServer(server);
+        Object.assign(globalThis, nodeClasses);
+      },
     };
   },
   async fastify() {
