@@ -120,7 +120,8 @@ export default defineConfig({
           // process importing the SDK, vitest and the sources again for each of 70 files:
           // half the project's CPU (68 -> 34 CPU s measured, same 658 tests passing). These
           // files change no global they do not restore (fake timers, stubbed globals and msw
-          // servers are undone in their after hooks) and mock no module.
+          // servers are undone in their after hooks; sharedWorkerGuard fails a file that
+          // does not) and mock no module.
           isolate: false,
           // Some unit tests build (lean-sdk: two esbuild bundles of the SDK, 1.2 s alone) or
           // run checkers; in `pnpm test` they share 2 cores with everything else, and under
@@ -164,7 +165,8 @@ export default defineConfig({
           // again (190 s of cumulated import time in an integration run). The project 112 ->
           // 68 CPU s, measured back to back here (load 16-17), the same 353 tests passing.
           // These files read the environment and never change it, mock no module and stub no
-          // global, and each brings its own users, prefixes, servers and proxies (see above).
+          // global (sharedWorkerGuard checks both), and each brings its own users, prefixes,
+          // servers and proxies (see above).
           isolate: false,
         },
       },
