@@ -31,6 +31,10 @@ const REFRESH_AHEAD_MS = 5 * 60 * 1000;
 // Once the endpoint refused, credentials are used until this close to expiry, no closer:
 // a request signed now must still be valid when S3 reads it.
 const LAST_USE_MARGIN_MS = 1000;
+// How long a failed early request (`prefetch`) stands for its run's first attempt: longer
+// than the photo step between them takes; a run that starts later (resumed after a pause)
+// asks again.
+const EARLY_FAILURE_KEPT_MS = 30_000;
 
 /**
  * Temporary credentials from the token endpoint: cached, refreshed ahead of expiry, one
@@ -47,6 +51,8 @@ export class CredentialsSource {
   #current: Credentials | undefined;
   #inflight: Promise<Credentials> | undefined;
   #refusal: UploadError | undefined;
+  /** A request started ahead of a run (`prefetch`) whose failure that run has not seen yet. */
+  #early: { answer: Promise<Credentials>; failedAt?: number } | undefined;
 
   constructor(options: CredentialsOptions, scope: 'upload' | 'read' = 'upload') {
     this.#options = options;
@@ -58,8 +64,32 @@ export class CredentialsSource {
     return this.#current;
   }
 
+  /**
+   * Starts the request a run is about to make, ahead of it (issue 21, first byte: before the
+   * app's `upload-started` handlers run). The run's own first `get()` takes this request's
+   * outcome, a failure included (within {@link EARLY_FAILURE_KEPT_MS}), so starting early never
+   * adds a request: a bad answer is asked for as many times as without it.
+   */
+  prefetch(): void {
+    const answer = this.get();
+    const early: { answer: Promise<Credentials>; failedAt?: number } = { answer };
+    this.#early = early;
+    answer.then(
+      () => {
+        if (this.#early === early) this.#early = undefined;
+      },
+      () => {
+        early.failedAt = Date.now();
+      },
+    );
+  }
+
   /** Valid credentials, fetching new ones when there are none or they are close to expiry. */
   get(): Promise<Credentials> {
+    const early = this.#early;
+    this.#early = undefined;
+    if (early && (early.failedAt === undefined || Date.now() - early.failedAt < EARLY_FAILURE_KEPT_MS))
+      return early.answer;
     const current = this.#current;
     if (current && Date.now() < current.expiresAt - refreshMargin(current)) return Promise.resolve(current);
     // Signed out: what is left of the current session still serves (an abort, say).

@@ -27,10 +27,9 @@ export async function runTask(
   const task = entry.upload.task;
   if (controller.signal.aborted) return;
   // The credentials request goes out first (issue 21, first byte): before the app's
-  // `upload-started` handlers and the photo step run. The run's own request (with its
-  // retries) shares it while it is in flight, or takes its answer from the cache; a
-  // failure is the run's to report, so it is dropped here.
-  if (firstStart) void settings.source.get().catch(() => {});
+  // `upload-started` handlers and the photo step run. The run's first request takes its
+  // outcome, a failure included (it is the run's to report and retry), so no request is added.
+  if (firstStart) settings.source.prefetch();
   if (firstStart) host.emit('upload-started', { task });
   try {
     if (!entry.prepared) await settings.images.prepare(host, entry, controller.signal);

@@ -128,6 +128,34 @@ describe('credentials source', () => {
     expect(calls).toBe(2);
   });
 
+  it('a request started ahead of a run (prefetch) is that run\'s first attempt, a failure included', async () => {
+    let calls = 0;
+    let status = 503;
+    const source = new CredentialsSource({
+      url: 'http://token.test/credentials',
+      fetch: async () => {
+        calls += 1;
+        return status === 200
+          ? Response.json(answer(Date.now(), 900))
+          : Response.json({ error: { code: 'unavailable', message: 'x' } }, { status });
+      },
+    });
+    source.prefetch();
+    await new Promise((r) => setTimeout(r, 10));
+    // The early request failed before the run asked: the run gets that failure, not a second request.
+    await expect(source.get()).rejects.toMatchObject({ code: 'server', status: 503 });
+    expect(calls).toBe(1);
+    // Its retry asks again.
+    await expect(source.get()).rejects.toMatchObject({ code: 'server', status: 503 });
+    expect(calls).toBe(2);
+    // A success is cached as any other answer.
+    status = 200;
+    source.prefetch();
+    const first = await source.get();
+    expect(await source.get()).toBe(first);
+    expect(calls).toBe(3);
+  });
+
   it('measures expiry on the server clock, so a client clock an hour off does not matter', async () => {
     const source = new CredentialsSource({
       url: 'http://token.test/credentials',
