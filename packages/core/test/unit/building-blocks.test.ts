@@ -128,7 +128,7 @@ describe('credentials source', () => {
     expect(calls).toBe(2);
   });
 
-  it('a request started ahead of a run (prefetch) is that run\'s first attempt, a failure included', async () => {
+  it("a request started ahead of a run (prefetch) is that run's first attempt, a failure included", async () => {
     let calls = 0;
     let status = 503;
     const source = new CredentialsSource({
