@@ -41,12 +41,11 @@ const globalSetup = [
 // one file at a time, for Node files and again for Chromium's. These files mostly wait (on
 // the local backend, on Chromium, on child processes, on throttled links), so more of them
 // share the cores: two more than the cores, in each pool (vitest wants one number for the
-// projects it runs together). With one more, the cores were busy only 63% of a clean-clone
-// run (320 CPU s over 254 s on 2 cores): the slots were held by files waiting on throttled
-// links, rounds of tabs and next build, and the unit project's CPU work queued behind them
-// to the end; with two more, 215 s, every test passing (7 Dec, 00:40). Every file brings its
-// own users, prefixes, servers on free ports and, where it restarts one, its own cluster, so
-// none depends on running alone.
+// projects it runs together). Clean-clone runs of 7 Dec: one more than the cores, vitest
+// 245 s (00:33); two more, 246 s (01:15): the same, so the wall time is not in the slots
+// (a run at 00:40 that read 215 s had skipped the typecheck beside the tests after lint
+// failed). Every file brings its own users, prefixes, servers on free ports and, where it
+// restarts one, its own cluster, so none depends on running alone.
 const workers = Math.max(4, availableParallelism() + 2);
 
 const unitFiles = [

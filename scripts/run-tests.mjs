@@ -11,6 +11,7 @@
 // error in it; vue-tsc starts once instead of twice (about 9 CPU seconds each).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { setPriority } from 'node:os';
 
 const system = spawnSync('bash', ['scripts/install-system-packages.sh'], { stdio: 'inherit' });
 if (system.status !== 0) process.exit(system.status ?? 1);
@@ -22,10 +23,22 @@ const vitestArgs = args.filter((a) => a !== '--checks');
 const wholeRun = vitestArgs.length === 0;
 const env = { ...process.env, FORCE_COLOR: process.env.CI ? '0' : process.env.FORCE_COLOR };
 
-/** Runs a command to its end; its output is kept when `quiet`, otherwise shown as it comes. */
-function run(command, argv, { quiet = false } = {}) {
+/**
+ * Runs a command to its end; its output is kept when `quiet`, otherwise shown as it comes.
+ * `background`: at a low CPU priority (nice 15, inherited by what it starts), for the checks
+ * beside the tests: they need the CPU only when nothing else does, and the tests' waiting
+ * chains (the Next build, throttled links) do not queue behind them.
+ */
+function run(command, argv, { quiet = false, background = false } = {}) {
   return new Promise((resolve) => {
     const child = spawn(command, argv, { stdio: quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit', env });
+    if (background && child.pid !== undefined) {
+      try {
+        setPriority(child.pid, 15);
+      } catch {
+        // Not permitted here: the checks run at normal priority, as before.
+      }
+    }
     const output = [];
     child.stdout?.on('data', (c) => output.push(c));
     child.stderr?.on('data', (c) => output.push(c));
@@ -39,10 +52,11 @@ function run(command, argv, { quiet = false } = {}) {
 const checks = withChecks
   ? (async () => {
       const started = Date.now();
-      const lint = await run('pnpm', ['run', 'lint'], { quiet: true });
+      const lint = await run('pnpm', ['run', 'lint'], { quiet: true, background: true });
       if (lint.code !== 0) return { ...lint, name: 'lint', seconds: (Date.now() - started) / 1000 };
       const typecheck = await run('pnpm', ['run', wholeRun ? 'typecheck:beside-tests' : 'typecheck'], {
         quiet: true,
+        background: true,
       });
       return {
         code: typecheck.code,
