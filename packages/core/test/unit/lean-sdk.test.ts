@@ -367,15 +367,14 @@ describe('lean-sdk: the middleware it leaves out', () => {
   });
 });
 
-/** The error `make` meets when the server answers `status` with `body`: every field of it, and its class's name. */
-async function errorFrom(
+/** A client of `sdk` whose every request the server answers with `status`, `headers` and `body`. */
+function answeringClient(
   sdk: typeof import('../../src/s3-sdk.js'),
-  make: (s: typeof sdk) => unknown,
   status: number,
+  headers: Record<string, string>,
   body: string,
-  headers: Record<string, string> = {},
 ) {
-  const client = new sdk.S3Client({
+  return new sdk.S3Client({
     region: 'eu-west-1',
     endpoint: 'https://s3.example.test',
     forcePathStyle: true,
@@ -384,15 +383,20 @@ async function errorFrom(
     responseChecksumValidation: 'WHEN_REQUIRED',
     maxAttempts: 1,
     requestHandler: {
-      handle: async () => ({
-        response: {
-          statusCode: status,
-          headers: { 'x-amz-request-id': 'REQ1', ...headers },
-          body: new Blob([body]).stream(),
-        },
-      }),
+      handle: async () => ({ response: { statusCode: status, headers, body: new Blob([body]).stream() } }),
     } as never,
   });
+}
+
+/** The error `make` meets when the server answers `status` with `body`: every field of it, and its class's name. */
+async function errorFrom(
+  sdk: typeof import('../../src/s3-sdk.js'),
+  make: (s: typeof sdk) => unknown,
+  status: number,
+  body: string,
+  headers: Record<string, string> = {},
+) {
+  const client = answeringClient(sdk, status, { 'x-amz-request-id': 'REQ1', ...headers }, body);
   const error = (await client.send(make(sdk) as never).then(
     () => undefined,
     (e: unknown) => e,
@@ -618,18 +622,7 @@ async function outputFrom(
   headers: Record<string, string>,
   body = '',
 ): Promise<Record<string, unknown>> {
-  const client = new sdk.S3Client({
-    region: 'eu-west-1',
-    endpoint: 'https://s3.example.test',
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-    maxAttempts: 1,
-    requestHandler: {
-      handle: async () => ({ response: { statusCode: 200, headers, body: new Blob([body]).stream() } }),
-    } as never,
-  });
+  const client = answeringClient(sdk, 200, headers, body);
   const { $metadata: _m, ...output } = (await client.send(make(sdk) as never)) as unknown as Record<
     string,
     unknown
