@@ -190,10 +190,16 @@ interface Sent {
 /** The SDK's x-amz-user-agent without its trailing `m/<feature ids>` section. */
 const withoutFeatureIds = (userAgent: string) => userAgent.replace(/ m\/[^ ]*$/, '');
 
-/** Sends `command` with a client configured as the engine configures it; returns the signed request. */
-async function signedRequest(sdk: typeof import('../../src/s3-sdk.js'), make: (s: typeof sdk) => unknown) {
-  let sent: Sent | undefined;
-  const client = new sdk.S3Client({
+/**
+ * A client of `sdk` set up as the engine sets up its own (named endpoint, path style, session
+ * credentials, checksums only where required, one attempt, no Expect header), whose requests
+ * go to `handler` instead of the network.
+ */
+function testClient(
+  sdk: typeof import('../../src/s3-sdk.js'),
+  handler: { handle: (request: never) => unknown },
+) {
+  return new sdk.S3Client({
     region: 'eu-west-1',
     endpoint: 'https://s3.example.test',
     forcePathStyle: true,
@@ -202,35 +208,41 @@ async function signedRequest(sdk: typeof import('../../src/s3-sdk.js'), make: (s
     responseChecksumValidation: 'WHEN_REQUIRED',
     maxAttempts: 1,
     expectContinueHeader: false,
-    requestHandler: {
-      handle: async (request: {
-        method: string;
-        protocol: string;
-        hostname: string;
-        path: string;
-        query: Record<string, string>;
-        headers: Record<string, string>;
-      }) => {
-        // Sorted: the SDK writes a query in its input's or its schema's member order, which the
-        // trimmed schemas change; S3 and SigV4 read them in any order (SigV4 sorts them).
-        const query = new URLSearchParams(Object.entries(request.query).sort()).toString();
-        sent = {
-          method: request.method,
-          url: `${request.protocol}//${request.hostname}${request.path}${query ? `?${query}` : ''}`,
-          headers: { ...request.headers },
-          ...(typeof (request as { body?: unknown }).body === 'string'
-            ? { body: (request as { body?: string }).body }
-            : {}),
-        };
-        return {
-          response: {
-            statusCode: 200,
-            headers: { etag: '"abc"' },
-            body: new Blob([]).stream(),
-          },
-        };
-      },
-    } as never,
+    requestHandler: handler as never,
+  });
+}
+
+/** Sends `command` with a client configured as the engine configures it; returns the signed request. */
+async function signedRequest(sdk: typeof import('../../src/s3-sdk.js'), make: (s: typeof sdk) => unknown) {
+  let sent: Sent | undefined;
+  const client = testClient(sdk, {
+    handle: async (request: {
+      method: string;
+      protocol: string;
+      hostname: string;
+      path: string;
+      query: Record<string, string>;
+      headers: Record<string, string>;
+    }) => {
+      // Sorted: the SDK writes a query in its input's or its schema's member order, which the
+      // trimmed schemas change; S3 and SigV4 read them in any order (SigV4 sorts them).
+      const query = new URLSearchParams(Object.entries(request.query).sort()).toString();
+      sent = {
+        method: request.method,
+        url: `${request.protocol}//${request.hostname}${request.path}${query ? `?${query}` : ''}`,
+        headers: { ...request.headers },
+        ...(typeof (request as { body?: unknown }).body === 'string'
+          ? { body: (request as { body?: string }).body }
+          : {}),
+      };
+      return {
+        response: {
+          statusCode: 200,
+          headers: { etag: '"abc"' },
+          body: new Blob([]).stream(),
+        },
+      };
+    },
   });
   const output = (await client.send(make(sdk) as never).catch((error: Error) => ({
     error: `${error.name}: ${error.message}`,
@@ -374,17 +386,8 @@ function answeringClient(
   headers: Record<string, string>,
   body: string,
 ) {
-  return new sdk.S3Client({
-    region: 'eu-west-1',
-    endpoint: 'https://s3.example.test',
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-    maxAttempts: 1,
-    requestHandler: {
-      handle: async () => ({ response: { statusCode: status, headers, body: new Blob([body]).stream() } }),
-    } as never,
+  return testClient(sdk, {
+    handle: async () => ({ response: { statusCode: status, headers, body: new Blob([body]).stream() } }),
   });
 }
 
@@ -466,20 +469,11 @@ async function signedAt(
   sameUserAgent = true,
 ) {
   let headers: Record<string, string> | undefined;
-  const client = new sdk.S3Client({
-    region: 'eu-west-1',
-    endpoint: 'https://s3.example.test',
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'token' },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-    maxAttempts: 1,
-    requestHandler: {
-      handle: async (request: { headers: Record<string, string> }) => {
-        headers = { ...request.headers };
-        return { response: { statusCode: 200, headers: { etag: '"abc"' }, body: new Blob([]).stream() } };
-      },
-    } as never,
+  const client = testClient(sdk, {
+    handle: async (request: { headers: Record<string, string> }) => {
+      headers = { ...request.headers };
+      return { response: { statusCode: 200, headers: { etag: '"abc"' }, body: new Blob([]).stream() } };
+    },
   });
   if (sameUserAgent)
     client.middlewareStack.add(
